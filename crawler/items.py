@@ -1,0 +1,57 @@
+"""The article record that flows from extraction through the pipelines into the store.
+
+A plain dataclass (no Scrapy import) so that extraction stays a pure function and Scrapy
+handles it through itemadapter like any other item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+#: Bumped when the stored document layout changes; written into every document.
+SCHEMA_VERSION = 1
+
+
+@dataclass(slots=True)
+class Article:
+    """One article as extracted from one or more fetched pages."""
+
+    url: str
+    canonical_url: str
+    site: str
+    title: str | None = None
+    text: str = ""
+    authors: list[str] = field(default_factory=list)
+    #: The outlet named by 来源 / Source (never a person).
+    source: str | None = None
+    editors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    language: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    description: str | None = None
+    #: "simplified", "traditional" or None (not Chinese / undecided).
+    script: str | None = None
+    #: OpenCC t2s copies for script-insensitive search (equal to the originals for simplified text).
+    title_simplified: str | None = None
+    text_simplified: str | None = None
+    #: Every page of a multi-page article, in order; [url] for a single page.
+    page_urls: list[str] = field(default_factory=list)
+    #: Pages of a multi-page article that could not be fetched (reported, not silently skipped).
+    missing_pages: list[str] = field(default_factory=list)
+    #: Problems found in the stored text, e.g. {"broken_encoding": True, "replacement_chars": 3}.
+    quality: dict[str, Any] = field(default_factory=dict)
+    # What the fetch looked like.
+    fetched_at: datetime | None = None
+    status: int | None = None
+    encoding: str | None = None
+    content_hash: str = ""
+    extractor_version: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a plain dict (datetimes kept as datetimes for BSON)."""
+        return asdict(self)

@@ -1,0 +1,147 @@
+"""Load site profiles from YAML files, with errors that name the file, the line and the key."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from crawler.profiles.model import SiteProfile
+
+#: Profiles shipped with the project.
+BUNDLED_DIR = Path(__file__).with_name("sites")
+
+
+class ProfileError(ValueError):
+    """A profile file that cannot be used; the message says where and why."""
+
+
+def profile_dirs(extra: str | os.PathLike[str] | None = None) -> list[Path]:
+    """Folders searched for profiles: an explicit one, $NEWSARCHIVE_PROFILES, then the bundled set."""
+    dirs: list[Path] = []
+    for candidate in (extra, os.environ.get("NEWSARCHIVE_PROFILES")):
+        if candidate:
+            dirs.extend(Path(p) for p in str(candidate).split(os.pathsep) if p)
+    dirs.append(BUNDLED_DIR)
+    return dirs
+
+
+def _key_lines(node: yaml.Node, prefix: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
+    """Map every key path of a composed YAML document to its 1-based line."""
+    lines: dict[tuple[Any, ...], int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            path = (*prefix, key_node.value)
+            lines[path] = key_node.start_mark.line + 1
+            lines.update(_key_lines(value_node, path))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            path = (*prefix, index)
+            lines[path] = item.start_mark.line + 1
+            lines.update(_key_lines(item, path))
+    return lines
+
+
+def _line_for(loc: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> int | None:
+    while loc:
+        if loc in lines:
+            return lines[loc]
+        loc = loc[:-1]
+    return None
+
+
+def _describe(error: dict[str, Any]) -> str:
+    key = ".".join(str(p) for p in error["loc"]) or "(top level)"
+    if error["type"] == "extra_forbidden":
+        allowed = ", ".join(sorted(_allowed_keys(error["loc"][:-1])))
+        return f"unknown key '{key}' (allowed here: {allowed})"
+    if error["type"] == "missing":
+        return f"missing required key '{key}'"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"key '{key}': {message}"
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    model: Any = SiteProfile
+    for part in loc:
+        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+        annotation = getattr(field, "annotation", None)
+        if annotation is None or not hasattr(annotation, "model_fields"):
+            # Optional[Model] and friends
+            args = getattr(annotation, "__args__", ())
+            annotation = next((a for a in args if hasattr(a, "model_fields")), None)
+        if annotation is None:
+            return []
+        model = annotation
+    return list(model.model_fields)
+
+
+def parse_profile(text: str, source: str = "<string>") -> SiteProfile:
+    """Validate YAML text as a profile; ProfileError says file:line, key and problem."""
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark else source
+        raise ProfileError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    if not isinstance(data, dict):
+        raise ProfileError(f"{source}: a profile must be a mapping of keys (name, base_url, ...)")
+    try:
+        return SiteProfile.model_validate(data)
+    except ValidationError as exc:
+        lines = _key_lines(node) if node is not None else {}
+        problems = []
+        for error in exc.errors():
+            line = _line_for(tuple(error["loc"]), lines)
+            where = f"{source}:{line}" if line else source
+            problems.append(f"{where}: {_describe(error)}")
+        raise ProfileError("invalid site profile\n  " + "\n  ".join(problems)) from None
+
+
+def load_profile_file(path: str | os.PathLike[str]) -> SiteProfile:
+    """Load one profile file; its name must match the file name."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot read profile ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise ProfileError(f"{path}: profiles must be UTF-8 ({exc.reason} at byte {exc.start})") from exc
+    profile = parse_profile(text, str(path))
+    if profile.name != path.stem:
+        raise ProfileError(f"{path}: key 'name' is {profile.name!r} but the file is named {path.stem!r}")
+    return profile
+
+
+def find_profile_path(name: str, profiles_dir: str | os.PathLike[str] | None = None) -> Path:
+    """Locate a profile by site name or by path."""
+    as_path = Path(name)
+    if as_path.suffix in (".yaml", ".yml") and as_path.exists():
+        return as_path
+    for folder in profile_dirs(profiles_dir):
+        for suffix in (".yaml", ".yml"):
+            candidate = folder / f"{name}{suffix}"
+            if candidate.exists():
+                return candidate
+    known = ", ".join(available_profiles(profiles_dir)) or "none"
+    raise ProfileError(f"no profile named {name!r} (known: {known}); write profiles/<name>.yaml")
+
+
+def load_profile(name: str, profiles_dir: str | os.PathLike[str] | None = None) -> SiteProfile:
+    """Load a profile by site name (searched in profile_dirs) or by path."""
+    return load_profile_file(find_profile_path(name, profiles_dir))
+
+
+def available_profiles(profiles_dir: str | os.PathLike[str] | None = None) -> list[str]:
+    """Names of every profile that can be loaded, first folder wins."""
+    names: list[str] = []
+    for folder in profile_dirs(profiles_dir):
+        if folder.is_dir():
+            for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+                if path.stem not in names:
+                    names.append(path.stem)
+    return names

@@ -1,0 +1,190 @@
+"""What a site profile may say, validated: the declarative description of one news site.
+
+Profiles are data, never code: patterns are regular expressions compiled here, nothing is
+evaluated. Every later stage (spider, extraction, storage, scheduler) reads the same model.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Annotated
+from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+NAME_RE = r"^[a-z0-9][a-z0-9_-]{0,62}$"
+
+
+def _check_regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression ({exc}): {value!r}") from exc
+    return value
+
+
+#: A regular expression, compiled at load so that a bad one is reported with its line.
+Regex = Annotated[str, Field(min_length=1), AfterValidator(_check_regex)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Selectors(_Strict):
+    """CSS selectors used when the heuristics fail on a site (all optional)."""
+
+    title: str | None = None
+    body: str | None = None
+    date: str | None = None
+    author: str | None = None
+
+
+class Politeness(_Strict):
+    """Per-site overrides of the crawl's politeness settings."""
+
+    download_delay: float | None = Field(default=None, ge=0, le=600)
+    concurrency: int | None = Field(default=None, ge=1, le=32)
+    autothrottle_target_concurrency: float | None = Field(default=None, gt=0, le=32)
+    autothrottle_max_delay: float | None = Field(default=None, gt=0, le=3600)
+    obey_robots: bool = True
+
+
+class Revisit(_Strict):
+    """When an already archived article is fetched again (incremental crawls)."""
+
+    #: Re-fetch an article at most this often while it is young ...
+    young_hours: float = Field(default=6, gt=0)
+    #: ... articles younger than this many days count as young ...
+    young_days: float = Field(default=3, ge=0)
+    #: ... and older articles only after this many days (0 disables revisits of old articles).
+    old_days: float = Field(default=30, ge=0)
+    #: Stop walking a section's list pages after this many consecutive known articles.
+    stop_after_known: int = Field(default=20, ge=1)
+
+
+class Schedule(_Strict):
+    """How often the scheduler crawls this site: an interval or a cron expression."""
+
+    every_minutes: float | None = Field(default=None, gt=0)
+    cron: str | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Schedule:
+        if (self.every_minutes is None) == (self.cron is None):
+            raise ValueError("give exactly one of every_minutes or cron")
+        if self.cron is not None:
+            from croniter import croniter
+
+            if not croniter.is_valid(self.cron):
+                raise ValueError(f"not a valid cron expression: {self.cron!r}")
+        return self
+
+
+class SiteProfile(_Strict):
+    """One news site: where to find articles and how to read them."""
+
+    name: str = Field(pattern=NAME_RE)
+    title: str = ""
+    base_url: str
+    allowed_domains: list[str] = Field(default_factory=list)
+    start_urls: list[str] = Field(default_factory=list)
+    feeds: list[str] = Field(default_factory=list)
+    sitemaps: list[str] = Field(default_factory=list)
+    #: Also read the Sitemap: lines of robots.txt.
+    sitemaps_from_robots: bool = True
+    article_patterns: list[Regex] = Field(default_factory=list)
+    list_patterns: list[Regex] = Field(default_factory=list)
+    pagination_pattern: Regex | None = None
+    exclude_patterns: list[Regex] = Field(default_factory=list)
+    #: How many list pages of one section to walk (newest first).
+    max_list_pages: int = Field(default=50, ge=1)
+    selectors: Selectors = Field(default_factory=Selectors)
+    encoding: str | None = None
+    timezone: str = "Asia/Shanghai"
+    language: str | None = None
+    politeness: Politeness = Field(default_factory=Politeness)
+    #: Site-specific boilerplate: a paragraph matching any of these is removed.
+    boilerplate_patterns: list[Regex] = Field(default_factory=list)
+    revisit: Revisit = Field(default_factory=Revisit)
+    schedule: Schedule | None = None
+    #: False for profiles written from a site's public URL conventions but not crawled live.
+    verified: bool = False
+    notes: str = ""
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"must be an absolute http(s) URL, got {value!r}")
+        return value if parts.path else value + "/"
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai)") from exc
+        return value
+
+    @field_validator("encoding")
+    @classmethod
+    def _codec(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        import codecs
+
+        try:
+            codecs.lookup(value)
+        except LookupError as exc:
+            raise ValueError(f"unknown encoding {value!r}") from exc
+        return value
+
+    # Derived values -------------------------------------------------------------------
+
+    @property
+    def domains(self) -> list[str]:
+        """Domains the crawl may visit: the profile's list, else the base URL's host."""
+        return list(self.allowed_domains) or [urlsplit(self.base_url).hostname or ""]
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The site's time zone for dates printed without one."""
+        return ZoneInfo(self.timezone)
+
+    def absolute(self, url: str) -> str:
+        """Resolve a profile URL (relative ones against base_url)."""
+        return urljoin(self.base_url, url)
+
+    def with_base_url(self, base_url: str) -> SiteProfile:
+        """Copy of the profile served from another address (demo, tests, mirrors)."""
+        data = self.model_dump()
+        data["base_url"] = base_url
+        if not self.allowed_domains or self.allowed_domains == [urlsplit(self.base_url).hostname]:
+            data["allowed_domains"] = []
+        return SiteProfile.model_validate(data)
+
+    @cached_property
+    def article_res(self) -> list[re.Pattern[str]]:
+        """Compiled article_patterns."""
+        return [re.compile(p) for p in self.article_patterns]
+
+    @cached_property
+    def list_res(self) -> list[re.Pattern[str]]:
+        """Compiled list_patterns (plus the pagination pattern)."""
+        pats = [*self.list_patterns, *([self.pagination_pattern] if self.pagination_pattern else [])]
+        return [re.compile(p) for p in pats]
+
+    @cached_property
+    def exclude_res(self) -> list[re.Pattern[str]]:
+        """Compiled exclude_patterns."""
+        return [re.compile(p) for p in self.exclude_patterns]
+
+    @cached_property
+    def boilerplate_res(self) -> list[re.Pattern[str]]:
+        """Compiled boilerplate_patterns."""
+        return [re.compile(p) for p in self.boilerplate_patterns]
