@@ -1,0 +1,70 @@
+"""`newsarchive crawl SITE`: crawl one site into the archive."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import typer
+
+from crawler.cli import app
+from crawler.cli.console import err, fail, out
+from crawler.profiles import ProfileError, load_profile
+from crawler.store import DatabaseUnavailable, open_database
+
+
+def parse_overrides(pairs: list[str]) -> dict[str, Any]:
+    """NAME=VALUE pairs of Scrapy settings, as given to `scrapy crawl -s`."""
+    overrides: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            fail(f"--set expects NAME=VALUE, got {pair!r}", code=2)
+        overrides[name.strip()] = value
+    return overrides
+
+
+def check_database() -> None:
+    """Fail fast, before anything is fetched, when the archive database cannot be reached."""
+    try:
+        client, _ = open_database()
+    except DatabaseUnavailable as exc:
+        fail(str(exc))
+    client.close()
+
+
+@app.command("crawl")
+def crawl(
+    site: str = typer.Argument(
+        ..., help="Profile name (see `newsarchive profiles`) or path to a profile file."
+    ),
+    base_url: str = typer.Option(
+        None, help="Crawl a copy of the site served elsewhere (mirror, test server)."
+    ),
+    limit: int = typer.Option(0, help="Stop after this many articles (0: no limit)."),
+    set_: list[str] = typer.Option([], "--set", "-s", help="Scrapy setting NAME=VALUE (repeatable)."),
+    log_level: str = typer.Option("INFO", help="DEBUG, INFO, WARNING or ERROR."),
+) -> None:
+    """Crawl one site: feeds, sitemaps and list pages, then extract and store every article."""
+    try:
+        profile = load_profile(site)
+    except ProfileError as exc:
+        fail(str(exc), code=2)
+    overrides = {"LOG_LEVEL": log_level.upper(), **parse_overrides(set_)}
+    if limit:
+        overrides["CLOSESPIDER_ITEMCOUNT"] = limit
+    check_database()
+    from crawler.crawl import run_crawl
+
+    result = run_crawl(site, base_url=base_url, settings=overrides)
+    logging.shutdown()
+    stats = result.stats
+    out.print(
+        f"{profile.name}: {stats.get('response_received_count', 0)} pages fetched, "
+        f"{stats.get('store/inserted', 0)} new articles, {stats.get('store/updated', 0)} updated, "
+        f"{stats.get('store/unchanged', 0)} unchanged, {stats.get('item_dropped_count', 0)} pages without "
+        f"article text; finished: {result.finish_reason}"
+    )
+    if not result.ok:
+        err.print(f"the crawl did not complete ({result.finish_reason}); see the log above")
+        raise typer.Exit(1)

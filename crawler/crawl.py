@@ -1,0 +1,62 @@
+"""Run one crawl in this process with the project's settings: what `newsarchive crawl` and the demo use."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from crawler.workdir import project_root
+
+
+@dataclass
+class CrawlResult:
+    """What a finished crawl reports back to the command that started it."""
+
+    stats: dict[str, Any]
+    bootstrap_failed: bool
+
+    @property
+    def finish_reason(self) -> str:
+        """Scrapy's reason for closing the spider ("finished" when it ran to the end)."""
+        return str(self.stats.get("finish_reason", "not started"))
+
+    @property
+    def ok(self) -> bool:
+        """True when the crawl ran to its end and every article reached the database."""
+        return (
+            not self.bootstrap_failed
+            and self.finish_reason in ("finished", "closespider_itemcount", "closespider_pagecount")
+            and not self.stats.get("store/spilled")
+        )
+
+
+def project_settings(overrides: dict[str, Any] | None = None) -> Any:
+    """Scrapy settings of this project (spiders/ and pipelines/ importable), plus overrides."""
+    root = str(project_root())
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def run_crawl(
+    site: str, *, base_url: str | None = None, settings: dict[str, Any] | None = None
+) -> CrawlResult:
+    """Crawl one site to the end (blocks; one call per process, Twisted's reactor cannot restart)."""
+    from scrapy.crawler import CrawlerProcess
+
+    process = CrawlerProcess(project_settings(settings))
+    crawler = process.create_crawler("news")
+    kwargs: dict[str, Any] = {"site": site}
+    if base_url:
+        kwargs["base_url"] = base_url
+    process.crawl(crawler, **kwargs)
+    process.start()
+    return CrawlResult(dict(crawler.stats.get_stats()) if crawler.stats else {}, process.bootstrap_failed)

@@ -1,0 +1,61 @@
+"""Scrapy settings of the project; every project setting has its default here, grouped by prefix.
+
+Per-site politeness comes from the site profile (the spider applies it); anything can be
+overridden with `-s NAME=VALUE` or `newsarchive crawl --set NAME=VALUE`.
+"""
+
+from crawler import __version__
+
+BOT_NAME = "newsarchive"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# Identify ourselves and be polite: archival crawls run for years against small sites.
+USER_AGENT = (
+    f"newsarchive/{__version__} (archival crawler for regional news; "
+    "+https://github.com/newsarchive/newsarchive)"
+)
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+# Bad input must not take the crawl down: bounded sizes, times and redirects.
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+RETRY_TIMES = 2
+
+ITEM_PIPELINES = {
+    "pipelines.validate.ValidateArticlePipeline": 100,
+    "pipelines.articles.ArticlesPipeline": 500,
+}
+EXTENSIONS = {
+    "crawler.extensions.crawl_runs.CrawlRunRecorder": 500,
+}
+
+# Storage (MONGO_URI / MONGO_DATABASE in the environment win over these).
+MONGO_URI = None  # None: the project's local FerretDB (`newsarchive db start`)
+MONGO_DATABASE = None  # None: the URI's database, else "newsarchive"
+MONGO_CONNECT_TIMEOUT_MS = 5_000
+MONGO_TIMEOUT_MS = 120_000
+STORE_INSERT_BATCH = 100
+STORE_UPDATE_BATCH = 50
+STORE_MAX_BATCH_BYTES = 8 * 1024 * 1024
+#: Articles kept in memory while the database is away before they are spilled to disk.
+STORE_MAX_PENDING = 5_000
+
+# Extraction
+EXTRACT_MIN_TEXT_CHARS = 20
+
+# Profiles: extra folder(s) searched before the bundled ones.
+PROFILES_DIR = None
+
+FEED_EXPORT_ENCODING = "utf-8"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+LOG_LEVEL = "INFO"

@@ -1,0 +1,133 @@
+"""Store articles in MongoDB: batched, idempotent, and nothing lost when the database goes away."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Self
+
+from bson import json_util
+
+from crawler.items import Article
+from crawler.store import ArticleStore, DatabaseUnavailable, open_from_settings, redact_uri, resolve_uri
+from crawler.workdir import var_dir
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from pymongo import MongoClient
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+
+class ArticlesPipeline:
+    """Writes every article to the `articles` collection through ArticleStore.
+
+    Connects (and fails the crawl, before anything is fetched) in open_spider; learns which
+    articles of the site are stored with one scan; flushes in batches and at the end. When the
+    database goes away mid-crawl the buffered articles are kept, retried, and finally written
+    to a JSON Lines spill file that `newsarchive import` loads back.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        settings = crawler.settings
+        self.insert_batch = settings.getint("STORE_INSERT_BATCH", 100)
+        self.update_batch = settings.getint("STORE_UPDATE_BATCH", 50)
+        self.max_batch_bytes = settings.getint("STORE_MAX_BATCH_BYTES", 8 * 1024 * 1024)
+        self.max_pending = settings.getint("STORE_MAX_PENDING", 5_000)
+        self.client: MongoClient[dict[str, Any]] | None = None
+        self.store: ArticleStore | None = None
+        self.spill_files: list[Path] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        """Build from the crawler's MONGO_* and STORE_* settings."""
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        """Connect, create indexes, learn what is stored; raises DatabaseUnavailable before any fetch."""
+        settings = self.crawler.settings
+        site = self.crawler.spider.profile.name
+        self.client, db = open_from_settings(settings)
+        self.store = ArticleStore(
+            db,
+            insert_batch=self.insert_batch,
+            update_batch=self.update_batch,
+            max_batch_bytes=self.max_batch_bytes,
+        )
+        self.store.ensure_indexes()
+        known = self.store.load_known(site)
+        self.stats.set_value("store/known_at_start", known)
+        logger.info(
+            "storing into %s, database %r: %d articles of %s already archived",
+            redact_uri(resolve_uri(settings.get("MONGO_URI"))),
+            db.name,
+            known,
+            site,
+        )
+
+    def process_item(self, item: Any) -> Any:
+        """Buffer the article; write a batch when one is full."""
+        if not isinstance(item, Article) or self.store is None:
+            return item
+        outcome = self.store.add(item, datetime.now(UTC))
+        self.stats.inc_value(f"store/seen_{outcome}")
+        if self.store.should_flush():
+            self._flush()
+        return item
+
+    def close_spider(self) -> None:
+        """Write what is left; spill it to disk if the database is gone."""
+        if self.store is not None:
+            self._flush(final=True)
+        if self.client is not None:
+            self.client.close()
+
+    def _flush(self, final: bool = False) -> None:
+        assert self.store is not None
+        try:
+            counts = self.store.flush()
+        except DatabaseUnavailable as exc:
+            self.stats.inc_value("store/unavailable")
+            logger.error("%s", exc)
+            if final or self.store.pending >= self.max_pending:
+                self._spill()
+                if not final:
+                    self._close_soon()
+            return
+        for name in ("inserted", "updated", "unchanged"):
+            if value := getattr(counts, name):
+                self.stats.inc_value(f"store/{name}", value)
+        if counts.errors:
+            self.stats.inc_value("store/write_errors", counts.errors)
+
+    def _close_soon(self) -> None:
+        from scrapy.utils.defer import deferred_from_coro
+
+        if self.crawler.engine is not None:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_unavailable"))
+
+    def _spill(self) -> None:
+        assert self.store is not None
+        docs = self.store.drain()
+        if not docs:
+            return
+        folder = var_dir() / "unsaved"
+        folder.mkdir(parents=True, exist_ok=True)
+        site = self.crawler.spider.profile.name
+        path = folder / f"{site}-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.jsonl"
+        with path.open("w", encoding="utf-8") as out:
+            for doc in docs:
+                out.write(json_util.dumps(doc, ensure_ascii=False) + "\n")
+        self.spill_files.append(path)
+        self.stats.inc_value("store/spilled", len(docs))
+        logger.error(
+            "the database is unavailable: %d articles saved to %s; load them with `newsarchive import %s` "
+            "once it is back",
+            len(docs),
+            path,
+            path,
+        )

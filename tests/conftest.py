@@ -1,0 +1,81 @@
+"""Shared fixtures: a real local database (or MONGO_URI), loopback sites, the CLI in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from crawler.localdb import LocalServer, free_port
+from crawler.store import connect
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from pymongo.database import Database
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def mongo_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """MONGO_URI when set (a real MongoDB), else our own FerretDB on a free port with a temporary folder."""
+    if uri := os.environ.get("MONGO_URI"):
+        yield uri
+        return
+    server = LocalServer(tmp_path_factory.mktemp("ferretdb"), free_port())
+    server.start()
+    try:
+        yield server.uri
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def database_name(request: pytest.FixtureRequest) -> str:
+    """A database of this test's own (dropped afterwards)."""
+    stem = re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:30]
+    return f"t_{stem}_{uuid.uuid4().hex[:6]}"
+
+
+@pytest.fixture
+def mongo_db(mongo_uri: str, database_name: str) -> Iterator[Database[dict[str, Any]]]:
+    """An empty database on the test server."""
+    client = connect(mongo_uri)
+    try:
+        yield client[database_name]
+    finally:
+        client.drop_database(database_name)
+        client.close()
+
+
+@pytest.fixture
+def cli_env(mongo_uri: str, database_name: str, tmp_path: Path) -> dict[str, str]:
+    """Environment for running `newsarchive` against the test database, with var/ in a temp folder."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGO_", "NEWSARCHIVE_"))}
+    env.update(MONGO_URI=mongo_uri, MONGO_DATABASE=database_name, NEWSARCHIVE_VAR=str(tmp_path / "var"))
+    return env
+
+
+def run_cli(args: list[str], env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run `newsarchive ARGS` as a user would, in a fresh process."""
+    return subprocess.run(
+        [sys.executable, "-m", "crawler.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+#: Settings that make loopback crawls quick while keeping AutoThrottle and robots.txt on.
+FAST_CRAWL = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "LOG_LEVEL=INFO"]

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from crawler.extract.article import content_hash
+from crawler.items import Article
+from crawler.store import ArticleStore
+from crawler.store.articles import CHANGED, NEW, UNCHANGED
+
+if TYPE_CHECKING:
+    from pymongo.database import Database
+
+T0 = datetime(2026, 11, 27, 1, 30, tzinfo=UTC)
+
+
+def article(n: int, text: str | None = None, site: str = "demo") -> Article:
+    body = text or f"第{n}篇文章的正文。东营市今天召开会议。"
+    return Article(
+        url=f"http://a.cn/p/{n}.htm?utm_source=x",
+        canonical_url=f"http://a.cn/p/{n}.htm",
+        site=site,
+        title=f"标题{n}",
+        text=body,
+        authors=["王晓明"],
+        published_at=T0,
+        fetched_at=T0,
+        status=200,
+        encoding="gb18030",
+        content_hash=content_hash(f"标题{n}", body),
+        quality={"a.b": 1, "$x": 2},
+    )
+
+
+def store_all(
+    db: Database[dict[str, Any]], articles: list[Article], seen: datetime = T0, **kw: Any
+) -> list[str]:
+    store = ArticleStore(db, **kw)
+    store.ensure_indexes()
+    store.load_known()
+    outcomes = []
+    for item in articles:
+        outcomes.append(store.add(item, seen))
+        if store.should_flush():
+            store.flush()
+    store.flush()
+    return outcomes
+
+
+def test_indexes_are_named_unique_and_idempotent(mongo_db: Database[dict[str, Any]]) -> None:
+    store = ArticleStore(mongo_db)
+    store.ensure_indexes()
+    store.ensure_indexes()
+    indexes = {ix["name"]: ix for ix in mongo_db.articles.list_indexes()}
+    assert indexes["canonical_url_unique"].get("unique") is True
+    assert {"site_published", "published", "authors", "source", "site_last_seen"} <= set(indexes)
+
+
+def test_second_run_stores_nothing_twice(mongo_db: Database[dict[str, Any]]) -> None:
+    items = [article(n) for n in range(30)]
+    assert store_all(mongo_db, items, insert_batch=7) == [NEW] * 30
+    later = T0 + timedelta(hours=3)
+    assert store_all(mongo_db, items, seen=later, update_batch=7) == [UNCHANGED] * 30
+    assert mongo_db.articles.count_documents({}) == 30
+    doc = mongo_db.articles.find_one({"_id": "http://a.cn/p/3.htm"})
+    assert doc is not None
+    assert doc["first_seen"] == T0 and doc["last_seen"] == later
+    assert doc["version"] == 1 and doc["schema_version"] == 1
+
+
+def test_changed_text_updates_and_counts_versions(mongo_db: Database[dict[str, Any]]) -> None:
+    store_all(mongo_db, [article(1), article(2)])
+    edited = article(1, text="第1篇文章的正文。更正：会议改在明天召开。")
+    assert store_all(mongo_db, [edited, article(2)]) == [CHANGED, UNCHANGED]
+    doc = mongo_db.articles.find_one({"_id": "http://a.cn/p/1.htm"})
+    assert doc is not None
+    assert doc["text"].endswith("明天召开。") and doc["version"] == 2
+    assert doc["content_hash"] == edited.content_hash
+
+
+def test_same_article_twice_in_one_crawl(mongo_db: Database[dict[str, Any]]) -> None:
+    again = replace(article(5), url="http://a.cn/p/5.htm?from=rss")
+    assert store_all(mongo_db, [article(5), again]) == [NEW, UNCHANGED]
+    assert mongo_db.articles.count_documents({}) == 1
+
+
+def test_concurrent_writer_duplicate_becomes_an_update(mongo_db: Database[dict[str, Any]]) -> None:
+    first, second = ArticleStore(mongo_db), ArticleStore(mongo_db)
+    first.add(article(9), T0)
+    second.add(article(9, text="第9篇，另一个进程抓到的新版本。"), T0)
+    first.flush()
+    counts = second.flush()  # insert refused with code 11000, then compared and updated
+    assert counts.errors == 0 and counts.updated == 1
+    assert mongo_db.articles.count_documents({}) == 1
+    assert mongo_db.articles.find_one({"_id": "http://a.cn/p/9.htm"})["version"] == 2
+
+
+def test_many_changed_articles_are_sent_in_small_batches(mongo_db: Database[dict[str, Any]]) -> None:
+    # 120 modifying updates in one command would wedge FerretDB 1.x; the store caps batches at 50.
+    store_all(mongo_db, [article(n) for n in range(120)])
+    outcomes = store_all(mongo_db, [article(n, text=f"改过的第{n}篇") for n in range(120)], update_batch=500)
+    assert outcomes == [CHANGED] * 120
+    assert mongo_db.articles.count_documents({"version": 2}) == 120
+
+
+def test_page_data_is_sanitized_for_storage(mongo_db: Database[dict[str, Any]]) -> None:
+    store_all(mongo_db, [article(7, text="正文\x00里有 NUL 字符")])
+    doc = mongo_db.articles.find_one({"_id": "http://a.cn/p/7.htm"})
+    assert doc is not None
+    assert "\x00" not in doc["text"]
+    assert doc["quality"] == {"a_b": 1, "x": 2}
+
+
+def test_load_known_is_per_site(mongo_db: Database[dict[str, Any]]) -> None:
+    store_all(mongo_db, [article(1), article(2, site="other")])
+    store = ArticleStore(mongo_db)
+    assert store.load_known("demo") == 1
