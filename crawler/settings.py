@@ -47,8 +47,6 @@ MONGO_TIMEOUT_MS = 120_000
 STORE_INSERT_BATCH = 100
 STORE_UPDATE_BATCH = 50
 STORE_MAX_BATCH_BYTES = 8 * 1024 * 1024
-#: Articles kept in memory while the database is away before they are spilled to disk.
-STORE_MAX_PENDING = 5_000
 
 # Extraction
 EXTRACT_MIN_TEXT_CHARS = 20

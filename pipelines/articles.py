@@ -6,10 +6,9 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
-from bson import json_util
-
 from crawler.items import Article
 from crawler.store import ArticleStore, DatabaseUnavailable, open_from_settings, redact_uri, resolve_uri
+from crawler.store.spill import write_spill
 from crawler.workdir import var_dir
 
 if TYPE_CHECKING:
@@ -26,8 +25,8 @@ class ArticlesPipeline:
 
     Connects (and fails the crawl, before anything is fetched) in open_spider; learns which
     articles of the site are stored with one scan; flushes in batches and at the end. When the
-    database goes away mid-crawl the buffered articles are kept, retried, and finally written
-    to a JSON Lines spill file that `newsarchive import` loads back.
+    database goes away mid-crawl the buffered articles (and any that arrive while the crawl
+    closes) are written to a JSON Lines spill file that `newsarchive import` loads back.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -37,7 +36,6 @@ class ArticlesPipeline:
         self.insert_batch = settings.getint("STORE_INSERT_BATCH", 100)
         self.update_batch = settings.getint("STORE_UPDATE_BATCH", 50)
         self.max_batch_bytes = settings.getint("STORE_MAX_BATCH_BYTES", 8 * 1024 * 1024)
-        self.max_pending = settings.getint("STORE_MAX_PENDING", 5_000)
         self.client: MongoClient[dict[str, Any]] | None = None
         self.store: ArticleStore | None = None
         self.spill_files: list[Path] = []
@@ -91,12 +89,13 @@ class ArticlesPipeline:
         try:
             counts = self.store.flush()
         except DatabaseUnavailable as exc:
+            # The driver already retried (failover, blips); the server is gone. Keep every
+            # article on disk and stop fetching pages that could not be stored.
             self.stats.inc_value("store/unavailable")
             logger.error("%s", exc)
-            if final or self.store.pending >= self.max_pending:
-                self._spill()
-                if not final:
-                    self._close_soon()
+            self._spill()
+            if not final:
+                self._close_soon()
             return
         for name in ("inserted", "updated", "unchanged"):
             if value := getattr(counts, name):
@@ -115,13 +114,7 @@ class ArticlesPipeline:
         docs = self.store.drain()
         if not docs:
             return
-        folder = var_dir() / "unsaved"
-        folder.mkdir(parents=True, exist_ok=True)
-        site = self.crawler.spider.profile.name
-        path = folder / f"{site}-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.jsonl"
-        with path.open("w", encoding="utf-8") as out:
-            for doc in docs:
-                out.write(json_util.dumps(doc, ensure_ascii=False) + "\n")
+        path = write_spill(docs, var_dir() / "unsaved", self.crawler.spider.profile.name)
         self.spill_files.append(path)
         self.stats.inc_value("store/spilled", len(docs))
         logger.error(

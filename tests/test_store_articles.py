@@ -16,7 +16,7 @@ T0 = datetime(2026, 11, 27, 1, 30, tzinfo=UTC)
 
 
 def article(n: int, text: str | None = None, site: str = "demo") -> Article:
-    body = text or f"第{n}篇文章的正文。东营市今天召开会议。"
+    body = text or f"第{n}篇文章的正文。东营市今天召开会议，部署今冬明春农田水利建设。"
     return Article(
         url=f"http://a.cn/p/{n}.htm?utm_source=x",
         canonical_url=f"http://a.cn/p/{n}.htm",

@@ -1,5 +1,5 @@
 """Registers every command module on the Typer app (import order = help order)."""
 
-from crawler.cli import app, crawl, db, profiles
+from crawler.cli import app, crawl, db, demo, profiles, spill
 
-__all__ = ["app", "crawl", "db", "profiles"]
+__all__ = ["app", "crawl", "db", "demo", "profiles", "spill"]

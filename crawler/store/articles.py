@@ -153,8 +153,8 @@ class ArticleStore:
         except (ConnectionFailure, ExecutionTimeout, WTimeoutError) as exc:
             self.totals.add(counts)
             raise DatabaseUnavailable(
-                f"lost the database while writing ({type(exc).__name__}); "
-                f"{self.pending} articles are kept in memory and will be written on the next attempt"
+                f"lost the database while writing ({type(exc).__name__}: {exc}); "
+                f"{self.pending} articles not yet written are kept (see drain())"
             ) from exc
         self._pending_bytes = 0
         self.totals.add(counts)
