@@ -31,6 +31,10 @@ DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 RETRY_TIMES = 2
 
+DOWNLOADER_MIDDLEWARES = {
+    # before RedirectMiddleware (600), which would let a loop end as a silent duplicate
+    "crawler.middlewares.redirect_loops.RedirectLoopMiddleware": 650,
+}
 ITEM_PIPELINES = {
     "pipelines.validate.ValidateArticlePipeline": 100,
     "pipelines.articles.ArticlesPipeline": 500,
@@ -54,6 +58,7 @@ EXTRACT_MIN_TEXT_CHARS = 20
 # Profiles: extra folder(s) searched before the bundled ones.
 PROFILES_DIR = None
 
+LOG_FORMATTER = "crawler.logformatter.ArticleLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"

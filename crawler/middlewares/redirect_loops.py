@@ -1,0 +1,45 @@
+"""Report redirect loops by name: Scrapy would drop A → B → A silently as a duplicate request."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Self
+from urllib.parse import urljoin
+
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
+
+
+class RedirectLoopError(IgnoreRequest):
+    """A redirect leads back to a URL of the same redirect chain."""
+
+
+class RedirectLoopMiddleware:
+    """Runs before RedirectMiddleware; a redirect to a URL already in the chain fails the request."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        """Enabled with REDIRECT_ENABLED."""
+        if not crawler.settings.getbool("REDIRECT_ENABLED", True):
+            raise NotConfigured("REDIRECT_ENABLED is false")
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        """Raise RedirectLoopError (the request's errback logs it) on a loop; pass anything else."""
+        location = response.headers.get(b"Location")
+        if response.status not in REDIRECT_STATUSES or not location:
+            return response
+        target = urljoin(request.url, location.decode("latin-1"))
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if target in chain:
+            self.crawler.stats.inc_value("fetch/redirect_loop")
+            raise RedirectLoopError(f"redirect loop: {' -> '.join([*chain, target])}")
+        return response
