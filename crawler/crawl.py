@@ -22,6 +22,17 @@ class CrawlResult:
         """Scrapy's reason for closing the spider ("finished" when it ran to the end)."""
         return str(self.stats.get("finish_reason", "not started"))
 
+    def summary(self) -> str:
+        """One line for people: what was fetched and what the archive gained."""
+        n = self.stats.get
+        return (
+            f"{n('response_received_count', 0)} pages fetched, {n('store/inserted', 0)} new articles, "
+            f"{n('store/updated', 0)} updated, {n('store/unchanged', 0)} unchanged, "
+            f"{n('store/gone', 0)} gone, "
+            f"{n('item_dropped_count', 0)} pages without article text; "
+            f"{n('incremental/skipped_known', 0)} archived articles not due; finished: {self.finish_reason}"
+        )
+
     @property
     def ok(self) -> bool:
         """True when the crawl ran to its end and every article reached the database."""

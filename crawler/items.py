@@ -51,7 +51,35 @@ class Article:
     encoding: str | None = None
     content_hash: str = ""
     extractor_version: str = ""
+    #: HTTP validators of the last fetch, sent back on revisits (conditional requests).
+    etag: str | None = None
+    last_modified: str | None = None
+    #: The raw pages in the WARC files, in page order: {file, offset, length, record_id, digest, url, date}.
+    warc: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a plain dict (datetimes kept as datetimes for BSON)."""
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class PageVisit:
+    """A fetch of an article page that brought no new content: not modified (304), or gone.
+
+    Gone pages (404/410, a redirect to the home page, a "该文章已删除" notice) become an
+    event on the stored article; the article itself is never overwritten or dropped.
+    """
+
+    url: str
+    site: str
+    #: "not_modified" or "gone".
+    kind: str
+    status: int
+    fetched_at: datetime
+    reason: str = ""
+    #: Where the raw response was archived (set when WARC writing is on).
+    warc: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a plain dict."""
         return asdict(self)

@@ -31,9 +31,12 @@ DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 RETRY_TIMES = 2
 
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.incremental.IncrementalMiddleware": 550,
+}
 DOWNLOADER_MIDDLEWARES = {
-    # before RedirectMiddleware (600), which would let a loop end as a silent duplicate
-    "crawler.middlewares.redirect_loops.RedirectLoopMiddleware": 650,
+    # before RedirectMiddleware (600): loops by name, article redirects past the duplicate filter
+    "crawler.middlewares.redirects.ArchiveRedirectMiddleware": 650,
 }
 ITEM_PIPELINES = {
     "pipelines.validate.ValidateArticlePipeline": 100,
@@ -51,6 +54,9 @@ MONGO_TIMEOUT_MS = 120_000
 STORE_INSERT_BATCH = 100
 STORE_UPDATE_BATCH = 50
 STORE_MAX_BATCH_BYTES = 8 * 1024 * 1024
+
+# Incremental crawls: archived articles are refetched only when due (profile `revisit`).
+INCREMENTAL_ENABLED = True
 
 # Extraction
 EXTRACT_MIN_TEXT_CHARS = 20

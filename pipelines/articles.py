@@ -6,8 +6,10 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
-from crawler.items import Article
+from crawler.items import Article, PageVisit
+from crawler.signals import archive_index_loaded
 from crawler.store import ArticleStore, DatabaseUnavailable, open_from_settings, redact_uri, resolve_uri
+from crawler.store.articles import UNKNOWN
 from crawler.store.spill import write_spill
 from crawler.workdir import var_dir
 
@@ -59,6 +61,7 @@ class ArticlesPipeline:
         self.store.ensure_indexes()
         known = self.store.load_known(site)
         self.stats.set_value("store/known_at_start", known)
+        self.crawler.signals.send_catch_log(archive_index_loaded, index=self.store.index)
         logger.info(
             "storing into %s, database %r: %d articles of %s already archived",
             redact_uri(resolve_uri(settings.get("MONGO_URI"))),
@@ -69,9 +72,16 @@ class ArticlesPipeline:
 
     def process_item(self, item: Any) -> Any:
         """Buffer the article; write a batch when one is full."""
-        if not isinstance(item, Article) or self.store is None:
+        if self.store is None:
             return item
-        outcome = self.store.add(item, datetime.now(UTC))
+        if isinstance(item, Article):
+            outcome = self.store.add(item, datetime.now(UTC))
+        elif isinstance(item, PageVisit):
+            outcome = self.store.add_visit(item)
+            if outcome == UNKNOWN:
+                logger.info("%s answered %s (%s) but was never archived", item.url, item.status, item.reason)
+        else:
+            return item
         self.stats.inc_value(f"store/seen_{outcome}")
         if self.store.should_flush():
             self._flush()
@@ -97,7 +107,7 @@ class ArticlesPipeline:
             if not final:
                 self._close_soon()
             return
-        for name in ("inserted", "updated", "unchanged"):
+        for name in ("inserted", "updated", "unchanged", "gone"):
             if value := getattr(counts, name):
                 self.stats.inc_value(f"store/{name}", value)
         if counts.errors:

@@ -10,14 +10,21 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.discovery import LinkKind, classify_url, parse_feed, parse_sitemap, sitemap_urls_from_robots
+from crawler.discovery.revisit import is_due
+from crawler.discovery.urls import is_pagination
 from crawler.extract import Page, extract_page
+from crawler.extract.gone import is_gone_notice
+from crawler.items import PageVisit
+from crawler.middlewares.incremental import conditional
 from crawler.profiles import load_profile
+from crawler.signals import archive_index_loaded
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -28,12 +35,16 @@ if TYPE_CHECKING:
 
     from crawler.items import Article
     from crawler.profiles import SiteProfile
+    from crawler.store.index import ArchiveIndex
 
 logger = logging.getLogger(__name__)
 
 #: Articles are fetched before more list pages, so a crawl stopped early has stored something.
 ARTICLE_PRIORITY = 10
 HTML_TYPES = (b"text/html", b"application/xhtml", b"text/plain", b"")
+#: Answers that mean an article is gone (a visit, not a fetch error).
+GONE_STATUSES = (404, 410)
+HOME_PATHS = frozenset(("", "/", "/index.htm", "/index.html", "/index.shtml", "/index.php", "/default.htm"))
 
 
 class NewsSpider(scrapy.Spider):
@@ -45,6 +56,7 @@ class NewsSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.profile = profile
         self.allowed_domains = profile.domains
+        self.archive_index: ArchiveIndex | None = None
         # Domains are checked by classify_url (LinkExtractor.allow_domains mishandles hosts with ports).
         self.link_extractor = LinkExtractor(unique=True, canonicalize=False)
 
@@ -62,7 +74,12 @@ class NewsSpider(scrapy.Spider):
             kwargs["profile"] = profile.with_base_url(base_url) if base_url else profile
         spider = super().from_crawler(crawler, *args, **kwargs)
         apply_politeness(crawler, spider.profile)
+        crawler.signals.connect(spider.index_loaded, signal=archive_index_loaded)
         return spider
+
+    def index_loaded(self, index: ArchiveIndex) -> None:
+        """What the archive holds for this site (sent by the storage pipeline before any fetch)."""
+        self.archive_index = index
 
     # Discovery -----------------------------------------------------------------------------
 
@@ -79,6 +96,18 @@ class NewsSpider(scrapy.Spider):
             )
         for url in profile.start_urls or [profile.base_url]:
             yield self.list_request(profile.absolute(url), depth=0)
+        for request in self.revisits():
+            yield request
+
+    def revisits(self) -> Iterator[scrapy.Request]:
+        """Archived articles due for a revisit, linked or not: how edits and deletions are noticed."""
+        if self.archive_index is None or not self.crawler.settings.getbool("INCREMENTAL_ENABLED", True):
+            return
+        now = datetime.now(UTC)
+        for known in self.archive_index:
+            if is_due(known, self.profile.revisit, now):
+                self.crawler.stats.inc_value("incremental/revisits_scheduled")
+                yield conditional(self.article_request(known.url), known)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         """Every item of an RSS/Atom feed is an article candidate."""
@@ -133,17 +162,40 @@ class NewsSpider(scrapy.Spider):
             yield self.list_request(url, depth)
 
     def list_request(self, url: str, depth: int) -> scrapy.Request:
-        """A list page request."""
-        return scrapy.Request(url, self.parse_list, cb_kwargs={"depth": depth}, errback=self.fetch_failed)
+        """A list page request; pagination pages are marked for the incremental middleware."""
+        meta = {"kind": "list", "pagination": is_pagination(url, self.profile)}
+        return scrapy.Request(
+            url, self.parse_list, cb_kwargs={"depth": depth}, meta=meta, errback=self.fetch_failed
+        )
 
     def article_request(self, url: str) -> scrapy.Request:
-        """An article page request (fetched before further list pages)."""
-        return scrapy.Request(url, self.parse_article, priority=ARTICLE_PRIORITY, errback=self.fetch_failed)
+        """An article page request (fetched before further list pages).
+
+        304 (after a conditional revisit), 404 and 410 reach parse_article: they are news
+        about an archived article, not errors.
+        """
+        meta = {"kind": "article", "handle_httpstatus_list": (*GONE_STATUSES, 304)}
+        return scrapy.Request(
+            url, self.parse_article, priority=ARTICLE_PRIORITY, meta=meta, errback=self.fetch_failed
+        )
 
     # Articles ------------------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[Article]:
-        """Hand the fetched bytes to extraction; the pipelines validate and store the result."""
+    def parse_article(self, response: Response) -> Iterator[Article | PageVisit]:
+        """Hand the fetched bytes to extraction; visits without content become PageVisit items."""
+        fetched_at = datetime.now(UTC)
+        requested = (response.meta.get("redirect_urls") or [response.url])[0]
+        if response.status == 304:
+            yield self.visit(requested, response, "not_modified", "HTTP 304 Not Modified", fetched_at)
+            return
+        if response.status in GONE_STATUSES:
+            yield self.visit(requested, response, "gone", f"HTTP {response.status}", fetched_at)
+            return
+        if response.meta.get("redirect_urls") and self.is_home(response.url):
+            yield self.visit(
+                requested, response, "gone", f"redirected to the home page {response.url}", fetched_at
+            )
+            return
         content_type = _content_type(response)
         if not content_type.lower().startswith(HTML_TYPES):
             self.crawler.stats.inc_value("extract/not_html")
@@ -156,9 +208,31 @@ class NewsSpider(scrapy.Spider):
             body=response.body,
             content_type=content_type.decode("latin-1") or None,
             status=response.status,
-            fetched_at=datetime.now(UTC),
+            fetched_at=fetched_at,
         )
-        yield extract_page(page, self.profile)
+        article = extract_page(page, self.profile)
+        if is_gone_notice(article.title, article.text, getattr(response, "text", "")):
+            yield self.visit(requested, response, "gone", "the page says the article was deleted", fetched_at)
+            return
+        article.etag = _header(response, b"ETag")
+        article.last_modified = _header(response, b"Last-Modified")
+        yield article
+
+    def visit(self, url: str, response: Response, kind: str, reason: str, fetched_at: datetime) -> PageVisit:
+        """A PageVisit item for an article page that brought no new content."""
+        return PageVisit(
+            url=url,
+            site=self.profile.name,
+            kind=kind,
+            status=response.status,
+            fetched_at=fetched_at,
+            reason=reason,
+        )
+
+    def is_home(self, url: str) -> bool:
+        """True for the site's home page (where deleted articles often redirect)."""
+        path = urlsplit(url).path
+        return path in HOME_PATHS or url.rstrip("/") == self.profile.base_url.rstrip("/")
 
     def fetch_failed(self, failure: Failure) -> None:
         """Say which URL failed and why; the crawl goes on."""
@@ -175,6 +249,11 @@ class NewsSpider(scrapy.Spider):
         name = failure.type.__name__ if failure.type else "Error"
         self.crawler.stats.inc_value(f"fetch/failed/{name}")
         logger.warning("could not fetch %s: %s: %s", url, name, failure.getErrorMessage())
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 def _content_type(response: Response) -> bytes:

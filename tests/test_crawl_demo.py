@@ -45,14 +45,20 @@ def crawled(
     server.hits.reset()
     first = run_cli(["crawl", "demo", "--base-url", url, *FAST_CRAWL], env)
     hits_first = server.hits.counts()
+    server.hits.reset()
     second = run_cli(["crawl", "demo", "--base-url", url, *FAST_CRAWL], env)
+    hits_second = server.hits.counts()
+    server.hits.reset()
+    full = run_cli(["crawl", "demo", "--full", "--base-url", url, *FAST_CRAWL], env)
     client = connect(mongo_uri)
     db = client[name]
     try:
         yield {
             "first": first,
             "second": second,
+            "full": full,
             "hits": hits_first,
+            "hits_second": hits_second,
             "articles": {d["_id"]: d for d in db.articles.find()},
             "runs": list(db.crawl_runs.find().sort("started_at", 1)),
             "url": url,
@@ -71,7 +77,7 @@ def _env(uri: str, database: str, var: str) -> dict[str, str]:
 
 
 def test_crawl_exits_cleanly(crawled: dict[str, Any]) -> None:
-    for run in (crawled["first"], crawled["second"]):
+    for run in (crawled["first"], crawled["second"], crawled["full"]):
         assert run.returncode == 0, run.stderr[-3000:]
 
 
@@ -110,21 +116,31 @@ def test_text_has_no_site_chrome(crawled: dict[str, Any]) -> None:
         assert not leaked, f"{url} keeps {leaked}"
 
 
-def test_second_crawl_adds_nothing(crawled: dict[str, Any]) -> None:
-    first, second = crawled["runs"]
+def test_second_crawl_adds_nothing_and_fetches_only_lists_and_feeds(crawled: dict[str, Any]) -> None:
+    first, second, _ = crawled["runs"]
     assert first["articles_new"] == len(ARTICLES)
-    assert second["articles_new"] == 0
-    assert second["articles_unchanged"] == len(ARTICLES)
+    assert second["articles_new"] == 0 and second["articles_updated"] == 0
+    assert second["stats"]["incremental_skipped_known"] >= len(ARTICLES)
+    fetched = set(crawled["hits_second"])
+    assert not fetched & {a.path for a in ARTICLES}
+    assert {"/rss.xml", "/sitemap-news.xml", "/news/local/index.htm"} <= fetched
     assert all(doc["version"] == 1 for doc in crawled["articles"].values())
 
 
+def test_full_crawl_refetches_and_finds_everything_unchanged(crawled: dict[str, Any]) -> None:
+    full = crawled["runs"][2]
+    assert full["articles_new"] == 0 and full["articles_updated"] == 0
+    assert full["articles_unchanged"] == len(ARTICLES)
+    assert len(crawled["articles"]) == len(ARTICLES)
+
+
 def test_crawl_runs_are_recorded(crawled: dict[str, Any]) -> None:
-    assert len(crawled["runs"]) == 2
+    assert len(crawled["runs"]) == 3
     for run in crawled["runs"]:
         assert run["site"] == "demo"
         assert run["status"] == "finished" and run["finish_reason"] == "finished"
         assert run["finished_at"] > run["started_at"]
-        assert run["pages_fetched"] >= len(ARTICLES)
+        assert run["pages_fetched"] >= 8  # robots, feed, sitemaps, list pages (+ articles when due)
         assert run["errors"] == 0
 
 

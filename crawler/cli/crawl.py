@@ -42,6 +42,7 @@ def crawl(
         None, help="Crawl a copy of the site served elsewhere (mirror, test server)."
     ),
     limit: int = typer.Option(0, help="Stop after this many articles (0: no limit)."),
+    full: bool = typer.Option(False, "--full", help="Refetch every article, not only new and due ones."),
     set_: list[str] = typer.Option([], "--set", "-s", help="Scrapy setting NAME=VALUE (repeatable)."),
     log_level: str = typer.Option("INFO", help="DEBUG, INFO, WARNING or ERROR."),
 ) -> None:
@@ -53,18 +54,14 @@ def crawl(
     overrides = {"LOG_LEVEL": log_level.upper(), **parse_overrides(set_)}
     if limit:
         overrides["CLOSESPIDER_ITEMCOUNT"] = limit
+    if full:
+        overrides["INCREMENTAL_ENABLED"] = False
     check_database()
     from crawler.crawl import run_crawl
 
     result = run_crawl(site, base_url=base_url, settings=overrides)
     logging.shutdown()
-    stats = result.stats
-    out.print(
-        f"{profile.name}: {stats.get('response_received_count', 0)} pages fetched, "
-        f"{stats.get('store/inserted', 0)} new articles, {stats.get('store/updated', 0)} updated, "
-        f"{stats.get('store/unchanged', 0)} unchanged, {stats.get('item_dropped_count', 0)} pages without "
-        f"article text; finished: {result.finish_reason}"
-    )
+    out.print(f"{profile.name}: {result.summary()}")
     if not result.ok:
         err.print(f"the crawl did not complete ({result.finish_reason}); see the log above")
         raise typer.Exit(1)

@@ -33,14 +33,18 @@ def _start_database() -> None:
         server.start()
     except LocalDBError as exc:
         fail(str(exc))
-    err.print(f"local database running at {server.uri} (data in {server.data_dir}; stop: newsarchive db stop)")
+    err.print(
+        f"local database running at {server.uri} (data in {server.data_dir}; stop: newsarchive db stop)"
+    )
 
 
 def _articles_table(db: Any) -> Table:
     from crawler.profiles import load_profile
 
     tz = load_profile("demo").tz
-    table = Table("published (Asia/Shanghai)", "title", "site", "authors", "chars", title="articles stored for demo")
+    table = Table(
+        "published (Asia/Shanghai)", "title", "site", "authors", "chars", title="articles stored for demo"
+    )
     cursor = db.articles.find(
         {"site": "demo"}, {"title": 1, "published_at": 1, "site": 1, "authors": 1, "text": 1}
     ).sort("published_at", -1)
@@ -95,12 +99,9 @@ def demo(
     finally:
         server.stop()
         logging.shutdown()
-    stats = result.stats
     out.print(_articles_table(db))
     out.print(
-        f"crawl: {stats.get('response_received_count', 0)} pages fetched, {stats.get('store/inserted', 0)} new, "
-        f"{stats.get('store/updated', 0)} updated, {stats.get('store/unchanged', 0)} unchanged "
-        f"({result.finish_reason}); database {db.name!r} now holds "
+        f"crawl: {result.summary()}\ndatabase {db.name!r} now holds "
         f"{db.articles.count_documents({'site': 'demo'})} demo articles"
     )
     _example_query(db)

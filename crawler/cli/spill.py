@@ -14,7 +14,9 @@ from crawler.store.spill import SpillFileError, read_spill
 
 @app.command("import")
 def import_spill(
-    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="Spill files (var/unsaved/*.jsonl)."),
+    files: list[Path] = typer.Argument(
+        ..., exists=True, dir_okay=False, help="Spill files (var/unsaved/*.jsonl)."
+    ),
     delete: bool = typer.Option(False, help="Delete each file once all its articles are stored."),
 ) -> None:
     """Store the articles of spill files (safe to run twice: stored articles are not duplicated)."""

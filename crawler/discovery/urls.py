@@ -65,6 +65,20 @@ def classify_url(url: str, profile: SiteProfile) -> LinkKind:
     return LinkKind.OTHER
 
 
+def is_pagination(url: str, profile: SiteProfile) -> bool:
+    """A further page of a section list (``index_2.htm``, ``?page=3``), not a section's first page.
+
+    The profile's start URLs are section first pages by definition, whatever the pattern says.
+    """
+    if url in {profile.absolute(u) for u in profile.start_urls}:
+        return False
+    parts = urlsplit(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    if profile.pagination_pattern:
+        return re.search(profile.pagination_pattern, target) is not None
+    return bool(re.search(r"_\d+\.\w+$", parts.path) or LIST_QUERY.search(parts.query))
+
+
 def in_domains(host: str, domains: list[str]) -> bool:
     """True for a host that is one of the domains or a subdomain of one (the crawl never leaves them)."""
     host = host.lower().rstrip(".")

@@ -1,10 +1,14 @@
-"""The `articles` collection: indexes, and batched insert-first writes that stay idempotent.
+"""The `articles` collection and its history: batched insert-first writes that stay idempotent.
 
 The write pattern is the one that scales on MongoDB *and* on the local FerretDB (where
 every filter but `_id` is a full scan and 100+ modifying updates in one command wedge
-the server): deterministic `_id`s, one projected scan at start to learn what is stored,
-`insert_many(ordered=False)` for new articles, and `_id`-keyed updates in batches of at most
-50 only for articles already stored.
+the server): deterministic `_id`s, one projected scan at start to learn what is stored
+(ArchiveIndex), `insert_many(ordered=False)` for new articles, and `_id`-keyed updates in
+batches of at most 50 only for articles already stored.
+
+History is never lost: when an article's text changes, the earlier version is first
+copied, whole, into `article_versions` (insert-only, keyed `<_id>@v<n>`) and only then is
+the article updated, so a crash between the two steps repeats harmlessly.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from pymongo import ASCENDING, DESCENDING, IndexModel, UpdateOne
 from pymongo.errors import BulkWriteError, ConnectionFailure, ExecutionTimeout, WTimeoutError
 
 from crawler.store.connection import DatabaseUnavailable
-from crawler.store.documents import FETCH_FIELDS, article_document
+from crawler.store.documents import FETCH_FIELDS, article_document, version_document
+from crawler.store.index import PROJECTION, ArchiveIndex
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -26,11 +31,12 @@ if TYPE_CHECKING:
     from pymongo.collection import Collection
     from pymongo.database import Database
 
-    from crawler.items import Article
+    from crawler.items import Article, PageVisit
 
 logger = logging.getLogger(__name__)
 
 COLLECTION = "articles"
+VERSIONS = "article_versions"
 DUPLICATE_KEY = 11000
 #: FerretDB 1.x never answers a bulk write with 100+ modifying updates; stay well below.
 MAX_UPDATE_BATCH = 50
@@ -43,10 +49,16 @@ INDEXES = [
     IndexModel([("source", ASCENDING)], name="source"),
     IndexModel([("site", ASCENDING), ("section", ASCENDING)], name="site_section"),
     IndexModel([("site", ASCENDING), ("last_seen", ASCENDING)], name="site_last_seen"),
+    IndexModel([("state", ASCENDING)], name="state"),
+]
+VERSION_INDEXES = [
+    IndexModel([("article_id", ASCENDING), ("version", ASCENDING)], name="article_version"),
 ]
 
-#: How a stored article compares with the one just extracted.
+#: How a fetched article compares with the stored one.
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+#: What a visit without new content did.
+NOT_MODIFIED, GONE, UNKNOWN = "not_modified", "gone", "unknown"
 
 
 def ensure_indexes(collection: Collection[dict[str, Any]], indexes: list[IndexModel]) -> None:
@@ -64,6 +76,7 @@ class WriteCounts:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    gone: int = 0
     errors: int = 0
     error_messages: list[str] = field(default_factory=list)
 
@@ -72,12 +85,24 @@ class WriteCounts:
         self.inserted += other.inserted
         self.updated += other.updated
         self.unchanged += other.unchanged
+        self.gone += other.gone
         self.errors += other.errors
         self.error_messages.extend(other.error_messages)
 
 
+@dataclass(slots=True)
+class _Update:
+    """One pending `_id`-keyed update and what it counts as."""
+
+    key: str
+    update: dict[str, Any]
+    outcome: str
+    #: The full document, for spill files (None for visits that only touch fields).
+    doc: dict[str, Any] | None = None
+
+
 class ArticleStore:
-    """Buffers extracted articles and writes them in bulk; safe to run twice over the same pages."""
+    """Buffers extracted articles and page visits, and writes them in bulk."""
 
     def __init__(
         self,
@@ -88,31 +113,32 @@ class ArticleStore:
         max_batch_bytes: int = 8 * 1024 * 1024,
     ) -> None:
         self.collection = db[COLLECTION]
+        self.versions = db[VERSIONS]
         self.insert_batch = max(1, insert_batch)
         self.update_batch = max(1, min(update_batch, MAX_UPDATE_BATCH))
         self.max_batch_bytes = max_batch_bytes
-        #: _id -> content hash of every stored article we know of.
-        self.known: dict[str, str] = {}
+        self.index = ArchiveIndex()
         self._inserts: list[dict[str, Any]] = []
-        self._updates: list[tuple[str, dict[str, Any], str]] = []  # (_id, document, outcome)
+        self._updates: list[_Update] = []
         self._pending_bytes = 0
         self.totals = WriteCounts()
 
     def ensure_indexes(self) -> None:
         """Create the indexes the crawler and the queries rely on."""
         ensure_indexes(self.collection, INDEXES)
+        ensure_indexes(self.versions, VERSION_INDEXES)
 
     def load_known(self, site: str | None = None) -> int:
         """Learn what is stored (one projected scan); returns how many articles."""
-        query = {} if site is None else {"site": site}
-        for doc in self.collection.find(query, {"content_hash": 1}):
-            self.known[doc["_id"]] = doc.get("content_hash", "")
-        return len(self.known)
+        self.index = ArchiveIndex.load(self.collection, site)
+        return len(self.index)
 
     @property
     def pending(self) -> int:
-        """Articles buffered but not yet written."""
+        """Articles and visits buffered but not yet written."""
         return len(self._inserts) + len(self._updates)
+
+    # Buffering -----------------------------------------------------------------------------
 
     def add(self, article: Article, seen_at: datetime) -> str:
         """Buffer one article; returns NEW, CHANGED or UNCHANGED. Call flush() when should_flush()."""
@@ -121,15 +147,51 @@ class ArticleStore:
     def add_document(self, doc: dict[str, Any]) -> str:
         """Buffer one stored-form document (from add(), a spill file or re-extraction)."""
         key = doc["_id"]
-        previous = self.known.get(key)
-        if previous is None:
+        known = self.index.get(key)
+        if known is None:
             self._inserts.append(doc)
             outcome = NEW
         else:
-            outcome = UNCHANGED if previous == doc["content_hash"] else CHANGED
-            self._updates.append((key, doc, outcome))
+            outcome = UNCHANGED if known.content_hash == doc["content_hash"] else CHANGED
+            update = _refresh(doc) if outcome == UNCHANGED else _replace(doc)
+            if known.state == "gone":
+                _add_event(update, {"type": "restored", "at": doc["last_seen"], "url": doc["url"]})
+                update["$set"]["state"] = "live"
+            self._updates.append(_Update(key, update, outcome, doc))
         self._pending_bytes += len(bson.encode(doc))
-        self.known[key] = doc["content_hash"]
+        version = 1 if known is None else known.version + (outcome == CHANGED)
+        self.index.remember({**doc, "version": version})
+        return outcome
+
+    def add_visit(self, visit: PageVisit) -> str:
+        """Buffer a visit that brought no content: NOT_MODIFIED, GONE, or UNKNOWN (not stored)."""
+        known = self.index.find_url(visit.url)
+        if known is None:
+            return UNKNOWN
+        fields: dict[str, Any] = {"last_seen": visit.fetched_at, "fetched_at": visit.fetched_at}
+        fields["status"] = visit.status
+        update: dict[str, Any] = {"$set": fields}
+        if visit.kind == GONE:
+            if known.state == "gone":
+                outcome = UNCHANGED
+            else:
+                fields["state"] = "gone"
+                _add_event(
+                    update,
+                    {
+                        "type": "gone",
+                        "at": visit.fetched_at,
+                        "status": visit.status,
+                        "reason": visit.reason,
+                        "url": visit.url,
+                    },
+                )
+                known.state = "gone"
+                outcome = GONE
+        else:
+            outcome = NOT_MODIFIED
+        known.last_seen = visit.fetched_at
+        self._updates.append(_Update(known.id, update, outcome))
         return outcome
 
     def should_flush(self) -> bool:
@@ -140,6 +202,8 @@ class ArticleStore:
             or self._pending_bytes >= self.max_batch_bytes
         )
 
+    # Writing -------------------------------------------------------------------------------
+
     def flush(self) -> WriteCounts:
         """Write everything buffered; on a lost connection keep the buffer and raise DatabaseUnavailable."""
         counts = WriteCounts()
@@ -148,6 +212,7 @@ class ArticleStore:
                 self._write_inserts(counts)
             while self._updates:
                 batch = self._updates[: self.update_batch]
+                self._archive_versions([u for u in batch if u.outcome == CHANGED])
                 self._write_updates(batch, counts)
                 del self._updates[: len(batch)]
         except (ConnectionFailure, ExecutionTimeout, WTimeoutError) as exc:
@@ -161,15 +226,13 @@ class ArticleStore:
         return counts
 
     def drain(self) -> list[dict[str, Any]]:
-        """Hand over what could not be written (for a spill file), emptying the buffer."""
+        """Hand over the articles that could not be written (for a spill file), emptying the buffer."""
         docs = list(self._inserts)
-        docs.extend(doc for _, doc, _ in self._updates)
+        docs.extend(u.doc for u in self._updates if u.doc is not None)
         self._inserts.clear()
         self._updates.clear()
         self._pending_bytes = 0
         return docs
-
-    # Writing -------------------------------------------------------------------------------
 
     def _write_inserts(self, counts: WriteCounts) -> None:
         docs = self._inserts
@@ -192,25 +255,50 @@ class ArticleStore:
         if not docs:
             return
         query = {"_id": {"$in": [d["_id"] for d in docs]}}
-        for stored in self.collection.find(query, {"content_hash": 1}):
-            self.known[stored["_id"]] = stored.get("content_hash", "")
+        for stored in self.collection.find(query, PROJECTION):
+            self.index.remember(stored)
         for doc in docs:
             self.add_document(doc)
 
-    def _write_updates(self, batch: list[tuple[str, dict[str, Any], str]], counts: WriteCounts) -> None:
-        operations = []
-        for key, doc, outcome in batch:
-            operations.append(UpdateOne({"_id": key}, _update_for(doc, outcome)))
+    def _archive_versions(self, changed: list[_Update]) -> None:
+        """Copy the stored versions that are about to be replaced into article_versions."""
+        if not changed:
+            return
+        replaced_at = {u.key: u.update["$set"]["last_seen"] for u in changed}
+        old = list(self.collection.find({"_id": {"$in": list(replaced_at)}}))
+        versions = [version_document(doc, replaced_at[doc["_id"]]) for doc in old]
+        for update in changed:
+            previous = next((d for d in old if d["_id"] == update.key), None)
+            if previous is not None:
+                entry = {
+                    "version": previous.get("version", 1),
+                    "content_hash": previous.get("content_hash"),
+                    "since": previous.get("version_since") or previous.get("first_seen"),
+                    "until": replaced_at[update.key],
+                }
+                update.update.setdefault("$push", {})["history"] = entry
+        if versions:
+            try:
+                self.versions.insert_many(versions, ordered=False)
+            except BulkWriteError as exc:
+                # 11000: archived by an earlier attempt that crashed before the article update.
+                if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
+                    raise
+
+    def _write_updates(self, batch: list[_Update], counts: WriteCounts) -> None:
+        operations = [UpdateOne({"_id": u.key}, u.update) for u in batch]
         try:
             self.collection.bulk_write(operations, ordered=False)
         except BulkWriteError as exc:
             failed = {e["index"] for e in exc.details.get("writeErrors", [])}
             for error in exc.details.get("writeErrors", []):
-                self._record_error(counts, batch[error["index"]][0], error.get("errmsg", "?"))
-            batch = [entry for index, entry in enumerate(batch) if index not in failed]
-        for _, _, outcome in batch:
-            if outcome == CHANGED:
+                self._record_error(counts, batch[error["index"]].key, error.get("errmsg", "?"))
+            batch = [u for index, u in enumerate(batch) if index not in failed]
+        for update in batch:
+            if update.outcome == CHANGED:
                 counts.updated += 1
+            elif update.outcome == GONE:
+                counts.gone += 1
             else:
                 counts.unchanged += 1
 
@@ -220,9 +308,18 @@ class ArticleStore:
         logger.error("could not store article %s: %s", key, message)
 
 
-def _update_for(doc: dict[str, Any], outcome: str) -> dict[str, Any]:
-    """The update for an article already stored: new content, or only the facts of this visit."""
-    if outcome == UNCHANGED:
-        return {"$set": {name: doc[name] for name in FETCH_FIELDS}}
-    changed = {k: v for k, v in doc.items() if k not in ("_id", "first_seen", "version")}
+def _refresh(doc: dict[str, Any]) -> dict[str, Any]:
+    """An unchanged article: only the facts of this visit."""
+    return {"$set": {name: doc.get(name) for name in FETCH_FIELDS}}
+
+
+def _replace(doc: dict[str, Any]) -> dict[str, Any]:
+    """A changed article: the new content, a new version number, when this version appeared."""
+    kept = ("_id", "first_seen", "version", "history", "events")
+    changed = {k: v for k, v in doc.items() if k not in kept}
+    changed["version_since"] = doc["last_seen"]
     return {"$set": changed, "$inc": {"version": 1}}
+
+
+def _add_event(update: dict[str, Any], event: dict[str, Any]) -> None:
+    update.setdefault("$push", {})["events"] = event

@@ -12,7 +12,27 @@ if TYPE_CHECKING:
     from crawler.items import Article
 
 #: Fields that describe the fetch rather than the article: refreshed on every visit.
-FETCH_FIELDS = ("url", "fetched_at", "status", "encoding", "last_seen")
+FETCH_FIELDS = ("url", "fetched_at", "status", "encoding", "etag", "last_modified", "last_seen")
+#: Fields of an article that make up one version of it (kept in article_versions).
+VERSION_FIELDS = (
+    "url",
+    "title",
+    "text",
+    "authors",
+    "source",
+    "editors",
+    "published_at",
+    "modified_at",
+    "description",
+    "tags",
+    "categories",
+    "section",
+    "page_urls",
+    "content_hash",
+    "extractor_version",
+    "warc",
+    "fetched_at",
+)
 
 
 def document_id(canonical_url: str) -> str:
@@ -25,13 +45,14 @@ def sanitize(value: Any) -> Any:
     if isinstance(value, str):
         return value.replace("\x00", "")
     if isinstance(value, dict):
-        return {
-            str(k).replace("\x00", "").replace(".", "_").lstrip("$") or "_": sanitize(v)
-            for k, v in value.items()
-        }
+        return {_key(k): sanitize(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
         return [sanitize(v) for v in value]
     return value
+
+
+def _key(key: object) -> str:
+    return str(key).replace("\x00", "").replace(".", "_").lstrip("$") or "_"
 
 
 def article_document(article: Article, seen_at: datetime) -> dict[str, Any]:
@@ -42,4 +63,24 @@ def article_document(article: Article, seen_at: datetime) -> dict[str, Any]:
     doc["first_seen"] = seen_at
     doc["last_seen"] = seen_at
     doc["version"] = 1
+    doc["version_since"] = seen_at
+    doc["state"] = "live"
+    doc["history"] = []
+    doc["events"] = []
+    return doc
+
+
+def version_document(stored: dict[str, Any], replaced_at: datetime) -> dict[str, Any]:
+    """An earlier version of an article, as kept in `article_versions` (insert-only)."""
+    version = stored.get("version", 1)
+    doc = {name: stored.get(name) for name in VERSION_FIELDS}
+    doc.update(
+        _id=f"{stored['_id']}@v{version}",
+        article_id=stored["_id"],
+        site=stored.get("site"),
+        version=version,
+        since=stored.get("version_since") or stored.get("first_seen"),
+        until=replaced_at,
+        schema_version=SCHEMA_VERSION,
+    )
     return doc

@@ -1,4 +1,9 @@
-"""Report redirect loops by name: Scrapy would drop A → B → A silently as a duplicate request."""
+"""Redirects, as an archive needs them: loops reported by name, article redirects always followed.
+
+Scrapy's RedirectMiddleware sends redirected requests through the duplicate filter, so a loop
+A → B → A ends silently, and an article that now redirects to the (already fetched) home page
+is never seen again. This middleware runs before it and fixes both.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +24,8 @@ class RedirectLoopError(IgnoreRequest):
     """A redirect leads back to a URL of the same redirect chain."""
 
 
-class RedirectLoopMiddleware:
-    """Runs before RedirectMiddleware; a redirect to a URL already in the chain fails the request."""
+class ArchiveRedirectMiddleware:
+    """A redirect back into its own chain fails the request; an article page's redirect is always followed."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -42,4 +47,7 @@ class RedirectLoopMiddleware:
         if target in chain:
             self.crawler.stats.inc_value("fetch/redirect_loop")
             raise RedirectLoopError(f"redirect loop: {' -> '.join([*chain, target])}")
+        if request.meta.get("kind") == "article":
+            # Where an archived article went (often the home page) is news: follow even to seen pages.
+            request.dont_filter = True
         return response

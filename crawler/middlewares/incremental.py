@@ -1,0 +1,116 @@
+"""Incremental crawls: skip archived articles not yet due, and stop walking old list pages.
+
+Due articles are fetched with the stored ETag / Last-Modified, so an unchanged page can
+answer 304; a section's list pages are walked newest first until they show only archived
+articles (the profile's `revisit.stop_after_known`).
+
+State lives in the database (the archive index loaded by the storage pipeline), so a crawl on
+a new machine with the same database continues where the last one stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Self
+
+from scrapy import Request
+from scrapy.exceptions import NotConfigured
+
+from crawler.discovery.revisit import is_due
+from crawler.signals import archive_index_loaded
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterable, Iterator
+
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+    from crawler.store.index import ArchiveIndex, KnownArticle
+
+logger = logging.getLogger(__name__)
+
+
+def conditional(request: Request, known: KnownArticle) -> Request:
+    """The request with the stored validators, so an unchanged page can answer 304."""
+    headers = {}
+    if known.etag:
+        headers["If-None-Match"] = known.etag
+    if known.last_modified:
+        headers["If-Modified-Since"] = known.last_modified
+    if not headers:
+        return request
+    return request.replace(headers={**request.headers.to_unicode_dict(), **headers})
+
+
+class IncrementalMiddleware:
+    """Filters the requests a callback yields, using what the archive already holds."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.index: ArchiveIndex | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        """Enabled by INCREMENTAL_ENABLED (`newsarchive crawl --full` turns it off)."""
+        if not crawler.settings.getbool("INCREMENTAL_ENABLED", True):
+            raise NotConfigured("INCREMENTAL_ENABLED is false: every discovered article is fetched")
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.index_loaded, signal=archive_index_loaded)
+        return middleware
+
+    def index_loaded(self, index: ArchiveIndex) -> None:
+        """Receive the archive index from the storage pipeline."""
+        self.index = index
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        """Sync callbacks."""
+        state = _Walk(response.meta.get("known_streak", 0))
+        for obj in result:
+            kept = self._decide(obj, state)
+            if kept is not None:
+                yield kept
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        """Async callbacks."""
+        state = _Walk(response.meta.get("known_streak", 0))
+        async for obj in result:
+            kept = self._decide(obj, state)
+            if kept is not None:
+                yield kept
+
+    def _decide(self, obj: Any, walk: _Walk) -> Any:
+        if not isinstance(obj, Request) or self.index is None:
+            return obj
+        kind = obj.meta.get("kind")
+        stats = self.crawler.stats
+        if kind == "article":
+            known = self.index.find_url(obj.url)
+            if known is None:
+                walk.streak = 0
+                return obj
+            walk.streak += 1
+            if not is_due(known, self.crawler.spider.profile.revisit, datetime.now(UTC)):
+                stats.inc_value("incremental/skipped_known")
+                return None
+            stats.inc_value("incremental/revisits")
+            return conditional(obj, known)
+        if kind == "list" and obj.meta.get("pagination"):
+            limit = self.crawler.spider.profile.revisit.stop_after_known
+            if walk.streak >= limit:
+                stats.inc_value("incremental/pagination_stopped")
+                logger.debug("not following %s: the last %d articles are archived", obj.url, walk.streak)
+                return None
+            obj.meta["known_streak"] = walk.streak
+        return obj
+
+
+class _Walk:
+    """Consecutive archived articles seen so far on this list page (and the pages before it)."""
+
+    __slots__ = ("streak",)
+
+    def __init__(self, streak: int) -> None:
+        self.streak = streak
