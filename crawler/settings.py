@@ -37,6 +37,8 @@ SPIDER_MIDDLEWARES = {
 DOWNLOADER_MIDDLEWARES = {
     # before RedirectMiddleware (600): loops by name, article redirects past the duplicate filter
     "crawler.middlewares.redirects.ArchiveRedirectMiddleware": 650,
+    # next to the downloader: archive what the server sent, before decompression and redirects
+    "crawler.middlewares.warc.WarcMiddleware": 950,
 }
 ITEM_PIPELINES = {
     "pipelines.validate.ValidateArticlePipeline": 100,
@@ -54,6 +56,11 @@ MONGO_TIMEOUT_MS = 120_000
 STORE_INSERT_BATCH = 100
 STORE_UPDATE_BATCH = 50
 STORE_MAX_BATCH_BYTES = 8 * 1024 * 1024
+
+# Raw pages: every response with its request, in rotating gzip WARC files (WARC_DIR/<site>/).
+WARC_ENABLED = True
+WARC_DIR = None  # None: var/warc
+WARC_MAX_BYTES = 1024 * 1024 * 1024
 
 # Incremental crawls: archived articles are refetched only when due (profile `revisit`).
 INCREMENTAL_ENABLED = True

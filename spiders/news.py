@@ -216,6 +216,8 @@ class NewsSpider(scrapy.Spider):
             return
         article.etag = _header(response, b"ETag")
         article.last_modified = _header(response, b"Last-Modified")
+        if record := response.meta.get("warc_record"):
+            article.warc = [record]
         yield article
 
     def visit(self, url: str, response: Response, kind: str, reason: str, fetched_at: datetime) -> PageVisit:

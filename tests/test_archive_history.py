@@ -31,14 +31,23 @@ def history(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     profiles = _due_profile(tmp)
     name = "t_archive_history"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGO_", "NEWSARCHIVE_"))}
-    env.update(MONGO_URI=mongo_uri, MONGO_DATABASE=name, NEWSARCHIVE_VAR=str(tmp / "var"),
-               NEWSARCHIVE_PROFILES=str(profiles))
+    env.update(
+        MONGO_URI=mongo_uri,
+        MONGO_DATABASE=name,
+        NEWSARCHIVE_VAR=str(tmp / "var"),
+        NEWSARCHIVE_PROFILES=str(profiles),
+    )
     server, url = serve(port=0, admin=True)
     try:
         first = run_cli(["crawl", "demo", "--base-url", url, *FAST_CRAWL], env)
         before = _articles(mongo_uri, name)
         server.state.edit(EDITED)
-        for article_id, mode in ((GONE_404, "404"), (GONE_410, "410"), (GONE_HOME, "home"), (GONE_NOTICE, "notice")):
+        for article_id, mode in (
+            (GONE_404, "404"),
+            (GONE_410, "410"),
+            (GONE_HOME, "home"),
+            (GONE_NOTICE, "notice"),
+        ):
             server.state.delete(article_id, mode)
         server.hits.reset()
         second = run_cli(["crawl", "demo", "--base-url", url, *FAST_CRAWL], env)
