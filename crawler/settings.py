@@ -45,6 +45,7 @@ ITEM_PIPELINES = {
     "pipelines.articles.ArticlesPipeline": 500,
 }
 EXTENSIONS = {
+    "crawler.extensions.site_lock.SiteLockExtension": 400,
     "crawler.extensions.crawl_runs.CrawlRunRecorder": 500,
 }
 
@@ -64,6 +65,10 @@ WARC_MAX_BYTES = 1024 * 1024 * 1024
 
 # Incremental crawls: archived articles are refetched only when due (profile `revisit`).
 INCREMENTAL_ENABLED = True
+
+# One crawl per site at a time (a lease in crawl_locks, refreshed every CRAWL_LOCK_TTL / 10 s).
+CRAWL_LOCK_ENABLED = True
+CRAWL_LOCK_TTL = 900
 
 # Extraction
 EXTRACT_MIN_TEXT_CHARS = 20

@@ -79,3 +79,16 @@ def run_cli(args: list[str], env: dict[str, str], timeout: float = 300) -> subpr
 
 #: Settings that make loopback crawls quick while keeping AutoThrottle and robots.txt on.
 FAST_CRAWL = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "LOG_LEVEL=INFO"]
+
+
+def wait_for(condition: Any, timeout: float, what: str, interval: float = 0.1) -> None:
+    """Wait until condition() is true (checked every interval), failing with `what` after timeout."""
+    import threading
+    import time
+
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
+        pause.wait(interval)

@@ -12,6 +12,9 @@ from crawler.cli.console import err, fail, out
 from crawler.profiles import ProfileError, load_profile
 from crawler.store import DatabaseUnavailable, open_database
 
+#: Exit code when another crawl of the site holds its lease (EX_TEMPFAIL: try again later).
+EXIT_SITE_BUSY = 75
+
 
 def parse_overrides(pairs: list[str]) -> dict[str, Any]:
     """NAME=VALUE pairs of Scrapy settings, as given to `scrapy crawl -s`."""
@@ -62,6 +65,9 @@ def crawl(
     result = run_crawl(site, base_url=base_url, settings=overrides)
     logging.shutdown()
     out.print(f"{profile.name}: {result.summary()}")
+    if result.finish_reason == "site_busy":
+        err.print(f"{profile.name} is being crawled by another process; nothing was fetched")
+        raise typer.Exit(EXIT_SITE_BUSY)
     if not result.ok:
         err.print(f"the crawl did not complete ({result.finish_reason}); see the log above")
         raise typer.Exit(1)

@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+#: Run status by Scrapy finish reason (anything else, e.g. shutdown or an item limit: "stopped").
+RUN_STATUS = {"finished": "finished", "site_busy": "skipped", "database_unavailable": "failed"}
+
+
 def run_figures(stats: dict[str, Any]) -> dict[str, Any]:
     """The figures a run document keeps, from Scrapy's stats (our keys are namespaced store/, fetch/)."""
     fetch_failures = sum(v for k, v in stats.items() if k.startswith(("fetch/failed/", "fetch/http_error/")))
@@ -75,7 +79,7 @@ class CrawlRunRecorder:
         if self.runs is None or self.run_id is None:
             return
         stats = self.crawler.stats.get_stats()
-        status = "finished" if reason == "finished" else "failed" if "unavailable" in reason else "stopped"
+        status = RUN_STATUS.get(reason, "stopped")
         try:
             self.runs.finish(self.run_id, status, finish_reason=reason, **run_figures(stats))
         except PyMongoError as exc:

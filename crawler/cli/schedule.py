@@ -1,0 +1,59 @@
+"""`newsarchive schedule`: the long-lived scheduler (see also cron / systemd in the README)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import typer
+
+from crawler.cli import app
+from crawler.cli.console import fail
+from crawler.schedule import ScheduleError, Scheduler, from_file, from_profiles
+from crawler.store import DatabaseUnavailable, open_database
+from crawler.store.runs import CrawlRuns
+from crawler.workdir import var_dir
+
+
+@app.command("schedule")
+def schedule(
+    sites: list[str] = typer.Argument(
+        None, help="Sites to schedule (default: every profile with a `schedule:`)."
+    ),
+    file: Path = typer.Option(
+        None, "--file", "-f", exists=True, dir_okay=False, help="A schedule file (YAML)."
+    ),
+    max_parallel: int = typer.Option(2, help="Crawls of different sites running at the same time."),
+    max_runs: int = typer.Option(
+        None, help="Stop after each site ran this many times (default: run forever)."
+    ),
+    grace: float = typer.Option(
+        60.0, help="Seconds a crawl gets to finish after SIGTERM before it is killed."
+    ),
+    log_dir: Path = typer.Option(None, help="Where each run's log goes (default: var/logs)."),
+) -> None:
+    """Run crawls on their schedules until SIGTERM; never two runs of one site at once."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    try:
+        plans = from_file(file) if file else from_profiles(sites or None)
+    except ScheduleError as exc:
+        fail(str(exc), code=2)
+    try:
+        client, db = open_database()
+    except DatabaseUnavailable as exc:
+        fail(str(exc))
+    runs = CrawlRuns(db)
+    last_starts = {p.site: latest[0]["started_at"] for p in plans if (latest := runs.latest(p.site, limit=1))}
+    client.close()
+    scheduler = Scheduler(
+        plans,
+        command=[sys.executable, "-m", "crawler.cli", "crawl"],
+        log_dir=log_dir or var_dir() / "logs",
+        last_starts=last_starts,
+        max_parallel=max_parallel,
+        max_runs=max_runs,
+        grace_seconds=grace,
+    )
+    scheduler.install_signal_handlers()
+    scheduler.run()

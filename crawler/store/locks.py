@@ -1,0 +1,88 @@
+"""One crawl per site at a time, across processes and machines: a lease document per site.
+
+The lease (`crawl_locks`, `_id` = site) names its holder (host, pid) and is refreshed by a
+heartbeat; a lease whose holder died (same host, pid gone) or stopped beating is taken over.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from pymongo.errors import DuplicateKeyError
+
+from crawler.process import pid_alive
+
+if TYPE_CHECKING:
+    from pymongo.database import Database
+
+COLLECTION = "crawl_locks"
+
+
+class SiteBusy(RuntimeError):
+    """Another crawl of the site holds the lease; the message says who and since when."""
+
+
+class SiteLock:
+    """The lease on one site for this process."""
+
+    def __init__(
+        self, db: Database[dict[str, Any]], site: str, *, ttl: timedelta = timedelta(minutes=15)
+    ) -> None:
+        self.collection = db[COLLECTION]
+        self.site = site
+        self.ttl = ttl
+        self.host = socket.gethostname()
+        self.pid = os.getpid()
+        self.held = False
+
+    def _mine(self) -> dict[str, Any]:
+        return {"_id": self.site, "host": self.host, "pid": self.pid}
+
+    def acquire(self, run_id: str | None = None) -> None:
+        """Take the lease or raise SiteBusy."""
+        now = datetime.now(UTC)
+        lease = {**self._mine(), "acquired_at": now, "heartbeat_at": now, "run_id": run_id}
+        try:
+            self.collection.insert_one(lease)
+        except DuplicateKeyError:
+            holder = self.collection.find_one({"_id": self.site}) or {}
+            if not self._stale(holder, now):
+                who = f"pid {holder.get('pid')} on {holder.get('host')}"
+                raise SiteBusy(
+                    f"another crawl of {self.site} is running ({who}, since "
+                    f"{holder.get('acquired_at'):%Y-%m-%d %H:%M:%S} UTC); it must end first"
+                ) from None
+            # Take over only the exact stale lease we looked at (two takers cannot both win).
+            taken = self.collection.find_one_and_update(
+                {"_id": self.site, "pid": holder.get("pid"), "heartbeat_at": holder.get("heartbeat_at")},
+                {"$set": {k: v for k, v in lease.items() if k != "_id"}},
+            )
+            if taken is None:
+                raise SiteBusy(f"another crawl of {self.site} took the lease just now") from None
+        self.held = True
+
+    def _stale(self, holder: dict[str, Any], now: datetime) -> bool:
+        if not holder:
+            return True
+        if (
+            holder.get("host") == self.host
+            and isinstance(holder.get("pid"), int)
+            and not pid_alive(holder["pid"])
+        ):
+            return True
+        beat = holder.get("heartbeat_at")
+        return beat is None or now - beat > self.ttl
+
+    def refresh(self) -> None:
+        """Heartbeat: the lease stays ours while we beat."""
+        if self.held:
+            self.collection.update_one(self._mine(), {"$set": {"heartbeat_at": datetime.now(UTC)}})
+
+    def release(self) -> None:
+        """Give the lease back."""
+        if self.held:
+            self.collection.delete_one(self._mine())
+            self.held = False
