@@ -47,6 +47,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.extensions.site_lock.SiteLockExtension": 400,
     "crawler.extensions.crawl_runs.CrawlRunRecorder": 500,
+    "crawler.extensions.progress.ProgressExtension": 600,
 }
 
 # Storage (MONGO_URI / MONGO_DATABASE in the environment win over these).
@@ -69,6 +70,18 @@ INCREMENTAL_ENABLED = True
 # One crawl per site at a time (a lease in crawl_locks, refreshed every CRAWL_LOCK_TTL / 10 s).
 CRAWL_LOCK_ENABLED = True
 CRAWL_LOCK_TTL = 900
+
+# Progress: a live panel when stderr is a terminal, else a log line every PROGRESS_INTERVAL s.
+PROGRESS_ENABLED = True
+PROGRESS_LIVE = True
+PROGRESS_INTERVAL = 30.0
+
+# Health checks after each run (warnings are recorded on the run; `crawl --fail-on-warning`).
+HEALTH_MAX_EMPTY_TEXT_RATE = 0.2
+HEALTH_MAX_MISSING_DATE_RATE = 0.3
+HEALTH_MAX_ERROR_RATE = 0.1
+HEALTH_ZERO_NEW_RUNS = 3
+HEALTH_MIN_SAMPLE = 5
 
 # Extraction
 EXTRACT_MIN_TEXT_CHARS = 20

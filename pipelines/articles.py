@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Self
 from crawler.items import Article, PageVisit
 from crawler.signals import archive_index_loaded
 from crawler.store import ArticleStore, DatabaseUnavailable, open_from_settings, redact_uri, resolve_uri
-from crawler.store.articles import UNKNOWN
+from crawler.store.articles import UNCHANGED, UNKNOWN
 from crawler.store.spill import write_spill
 from crawler.workdir import var_dir
 
@@ -76,6 +76,8 @@ class ArticlesPipeline:
             return item
         if isinstance(item, Article):
             outcome = self.store.add(item, datetime.now(UTC))
+            if item.published_at is None and outcome != UNCHANGED:
+                self.stats.inc_value("extract/missing_date")
         elif isinstance(item, PageVisit):
             outcome = self.store.add_visit(item)
             if outcome == UNKNOWN:

@@ -27,7 +27,17 @@ def edge_crawl(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     env.update(MONGO_URI=mongo_uri, MONGO_DATABASE=name, NEWSARCHIVE_VAR=str(tmp_path_factory.mktemp("var")))
     try:
         result = run_cli(
-            ["crawl", "edge", "--base-url", url, *FAST_CRAWL, "-s", "DOWNLOAD_MAXSIZE=5000000"], env
+            [
+                "crawl",
+                "edge",
+                "--fail-on-warning",
+                "--base-url",
+                url,
+                *FAST_CRAWL,
+                "-s",
+                "DOWNLOAD_MAXSIZE=5000000",
+            ],
+            env,
         )
     finally:
         server.stop()
@@ -46,8 +56,15 @@ def edge_crawl(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 def test_the_crawl_finishes_despite_bad_pages(edge_crawl: dict[str, Any]) -> None:
-    assert edge_crawl["result"].returncode == 0, edge_crawl["log"][-3000:]
-    assert edge_crawl["run"]["status"] == "finished"
+    assert edge_crawl["run"]["status"] == "finished", edge_crawl["log"][-3000:]
+
+
+def test_health_warnings_are_recorded_and_fail_the_run_for_cron(edge_crawl: dict[str, Any]) -> None:
+    warnings = edge_crawl["run"]["health"]["warnings"]
+    assert any("of article pages gave no text" in w for w in warnings)
+    assert any("of fetches failed" in w for w in warnings)
+    assert "health warning:" in edge_crawl["log"]
+    assert edge_crawl["result"].returncode == 3
 
 
 @pytest.mark.parametrize("page", ENCODING_PAGES, ids=lambda p: p.path.rsplit("/", 1)[-1])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -20,6 +19,8 @@ from tests.conftest import run_cli
 from tests.test_store_articles import article
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from scrapy.crawler import Crawler
 
 PROFILE = parse_profile("name: demo\nbase_url: http://a.cn/\n")
@@ -96,7 +97,9 @@ def test_validation_drops_empty_articles_with_the_reason() -> None:
     crawler.stats.open_spider()
     pipeline = build_from_crawler(ValidateArticlePipeline, crawler)
     empty = article(1, text=" ")
-    with pytest.raises(DropItem, match=r"no article text found at http://a\.cn/p/1\.htm\?utm_source=x \(0 characters"):
+    with pytest.raises(
+        DropItem, match=r"no article text found at http://a\.cn/p/1\.htm\?utm_source=x \(0 characters"
+    ):
         pipeline.process_item(empty)
     assert pipeline.process_item(article(2)) is not None
     assert crawler.stats.get_value("extract/empty_text") == 1

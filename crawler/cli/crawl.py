@@ -12,6 +12,8 @@ from crawler.cli.console import err, fail, out
 from crawler.profiles import ProfileError, load_profile
 from crawler.store import DatabaseUnavailable, open_database
 
+#: Exit code of `--fail-on-warning` when the health checks warn.
+EXIT_HEALTH_WARNING = 3
 #: Exit code when another crawl of the site holds its lease (EX_TEMPFAIL: try again later).
 EXIT_SITE_BUSY = 75
 
@@ -46,6 +48,9 @@ def crawl(
     ),
     limit: int = typer.Option(0, help="Stop after this many articles (0: no limit)."),
     full: bool = typer.Option(False, "--full", help="Refetch every article, not only new and due ones."),
+    fail_on_warning: bool = typer.Option(
+        False, "--fail-on-warning", help="Exit 3 when the run's health checks warn (for cron)."
+    ),
     set_: list[str] = typer.Option([], "--set", "-s", help="Scrapy setting NAME=VALUE (repeatable)."),
     log_level: str = typer.Option("INFO", help="DEBUG, INFO, WARNING or ERROR."),
 ) -> None:
@@ -71,3 +76,20 @@ def crawl(
     if not result.ok:
         err.print(f"the crawl did not complete ({result.finish_reason}); see the log above")
         raise typer.Exit(1)
+    warnings = run_warnings(str(result.stats.get("run/id", "")))
+    for warning in warnings:
+        err.print(f"[yellow]health warning:[/] {warning}", markup=True)
+    if warnings and fail_on_warning:
+        raise typer.Exit(EXIT_HEALTH_WARNING)
+
+
+def run_warnings(run_id: str) -> list[str]:
+    """The health warnings recorded on a finished run."""
+    if not run_id:
+        return []
+    client, db = open_database()
+    try:
+        run = db.crawl_runs.find_one({"_id": run_id}, {"health": 1}) or {}
+    finally:
+        client.close()
+    return list((run.get("health") or {}).get("warnings", []))

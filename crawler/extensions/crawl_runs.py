@@ -9,6 +9,7 @@ from pymongo.errors import PyMongoError
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.health import Thresholds, check_run
 from crawler.store import CrawlRuns, DatabaseUnavailable, open_from_settings
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ def run_figures(stats: dict[str, Any]) -> dict[str, Any]:
         "articles_updated": stats.get("store/updated", 0),
         "articles_unchanged": stats.get("store/unchanged", 0),
         "articles_dropped": stats.get("item_dropped_count", 0),
+        "articles_gone": stats.get("store/gone", 0),
+        "articles_missing_date": stats.get("extract/missing_date", 0),
         "errors": errors,
         "stats": {k.replace("/", "_"): v for k, v in stats.items() if isinstance(v, int | float | str)},
     }
@@ -46,6 +49,8 @@ class CrawlRunRecorder:
         self.client: MongoClient[dict[str, Any]] | None = None
         self.runs: CrawlRuns | None = None
         self.run_id: str | None = None
+        self.site = ""
+        self.thresholds = Thresholds.from_settings(crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -60,7 +65,7 @@ class CrawlRunRecorder:
     def spider_opened(self, spider: Spider) -> None:
         """Insert the "running" run document."""
         profile = getattr(spider, "profile", None)
-        site = profile.name if profile is not None else spider.name
+        site = self.site = profile.name if profile is not None else spider.name
         try:
             self.client, db = open_from_settings(self.crawler.settings)
             self.runs = CrawlRuns(db)
@@ -80,8 +85,14 @@ class CrawlRunRecorder:
             return
         stats = self.crawler.stats.get_stats()
         status = RUN_STATUS.get(reason, "stopped")
+        figures = run_figures(stats)
         try:
-            self.runs.finish(self.run_id, status, finish_reason=reason, **run_figures(stats))
+            if status == "finished":
+                previous = [r for r in self.runs.latest(self.site, limit=20) if r["_id"] != self.run_id]
+                figures["health"] = check_run(figures, previous, self.thresholds)
+                for warning in figures["health"]["warnings"]:
+                    logger.warning("health of %s: %s", self.site, warning)
+            self.runs.finish(self.run_id, status, finish_reason=reason, **figures)
         except PyMongoError as exc:
             logger.error("could not record the end of run %s: %s", self.run_id, exc)
         finally:

@@ -49,6 +49,7 @@ class IncrementalMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.index: ArchiveIndex | None = None
+        self.started = datetime.now(UTC)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -92,6 +93,9 @@ class IncrementalMiddleware:
                 walk.streak = 0
                 return obj
             walk.streak += 1
+            if known.last_seen is not None and known.last_seen >= self.started:
+                stats.inc_value("incremental/seen_this_crawl")  # stored minutes ago, by this crawl
+                return None
             if not is_due(known, self.crawler.spider.profile.revisit, datetime.now(UTC)):
                 stats.inc_value("incremental/skipped_known")
                 return None
