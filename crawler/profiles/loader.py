@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import ValidationError
 
 from crawler.profiles.model import SiteProfile
 
-#: Profiles shipped with the project.
-BUNDLED_DIR = Path(__file__).with_name("sites")
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+#: Profiles shipped with the project (a resource, so that they load from a zipped scrapyd egg too).
+BUNDLED_DIR: Traversable = files("crawler.profiles").joinpath("sites")
+PROFILE_SUFFIXES = (".yaml", ".yml")
 
 
 class ProfileError(ValueError):
     """A profile file that cannot be used; the message says where and why."""
 
 
-def profile_dirs(extra: str | os.PathLike[str] | None = None) -> list[Path]:
+def profile_dirs(extra: str | os.PathLike[str] | None = None) -> list[Traversable]:
     """Folders searched for profiles: an explicit one, $NEWSARCHIVE_PROFILES, then the bundled set."""
-    dirs: list[Path] = []
+    dirs: list[Traversable] = []
     for candidate in (extra, os.environ.get("NEWSARCHIVE_PROFILES")):
         if candidate:
             dirs.extend(Path(p) for p in str(candidate).split(os.pathsep) if p)
@@ -102,9 +107,14 @@ def parse_profile(text: str, source: str = "<string>") -> SiteProfile:
         raise ProfileError("invalid site profile\n  " + "\n  ".join(problems)) from None
 
 
-def load_profile_file(path: str | os.PathLike[str]) -> SiteProfile:
+def _stem(path: Traversable) -> str:
+    return path.name.rsplit(".", 1)[0]
+
+
+def load_profile_file(path: str | os.PathLike[str] | Traversable) -> SiteProfile:
     """Load one profile file; its name must match the file name."""
-    path = Path(path)
+    if isinstance(path, str | os.PathLike):
+        path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -112,20 +122,20 @@ def load_profile_file(path: str | os.PathLike[str]) -> SiteProfile:
     except UnicodeDecodeError as exc:
         raise ProfileError(f"{path}: profiles must be UTF-8 ({exc.reason} at byte {exc.start})") from exc
     profile = parse_profile(text, str(path))
-    if profile.name != path.stem:
-        raise ProfileError(f"{path}: key 'name' is {profile.name!r} but the file is named {path.stem!r}")
+    if profile.name != _stem(path):
+        raise ProfileError(f"{path}: key 'name' is {profile.name!r} but the file is named {_stem(path)!r}")
     return profile
 
 
-def find_profile_path(name: str, profiles_dir: str | os.PathLike[str] | None = None) -> Path:
+def find_profile_path(name: str, profiles_dir: str | os.PathLike[str] | None = None) -> Traversable:
     """Locate a profile by site name or by path."""
     as_path = Path(name)
-    if as_path.suffix in (".yaml", ".yml") and as_path.exists():
+    if as_path.suffix in PROFILE_SUFFIXES and as_path.exists():
         return as_path
     for folder in profile_dirs(profiles_dir):
-        for suffix in (".yaml", ".yml"):
-            candidate = folder / f"{name}{suffix}"
-            if candidate.exists():
+        for suffix in PROFILE_SUFFIXES:
+            candidate = folder.joinpath(f"{name}{suffix}")
+            if candidate.is_file():
                 return candidate
     known = ", ".join(available_profiles(profiles_dir)) or "none"
     raise ProfileError(f"no profile named {name!r} (known: {known}); write profiles/<name>.yaml")
@@ -141,7 +151,7 @@ def available_profiles(profiles_dir: str | os.PathLike[str] | None = None) -> li
     names: list[str] = []
     for folder in profile_dirs(profiles_dir):
         if folder.is_dir():
-            for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
-                if path.stem not in names:
-                    names.append(path.stem)
+            for path in sorted(folder.iterdir(), key=lambda p: p.name):
+                if path.name.endswith(PROFILE_SUFFIXES) and _stem(path) not in names:
+                    names.append(_stem(path))
     return names
