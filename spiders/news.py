@@ -41,7 +41,7 @@ logger = logging.getLogger(__name__)
 
 #: Articles are fetched before more list pages, so a crawl stopped early has stored something.
 ARTICLE_PRIORITY = 10
-HTML_TYPES = (b"text/html", b"application/xhtml", b"text/plain", b"")
+HTML_TYPES = (b"text/html", b"application/xhtml", b"text/plain")
 #: Answers that mean an article is gone (a visit, not a fetch error).
 GONE_STATUSES = (404, 410)
 HOME_PATHS = frozenset(("", "/", "/index.htm", "/index.html", "/index.shtml", "/index.php", "/default.htm"))
@@ -197,7 +197,7 @@ class NewsSpider(scrapy.Spider):
             )
             return
         content_type = _content_type(response)
-        if not content_type.lower().startswith(HTML_TYPES):
+        if content_type and not content_type.lower().startswith(HTML_TYPES):
             self.crawler.stats.inc_value("extract/not_html")
             logger.warning(
                 "skipped %s: not an HTML page (Content-Type %s)", response.url, content_type.decode()

@@ -1,0 +1,148 @@
+"""The spider's decisions on hand-made responses: what it requests and what it yields (no crawl)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.utils.test import get_crawler
+
+from crawler.items import Article, PageVisit
+from crawler.profiles import load_profile
+from spiders.news import NewsSpider
+
+BASE = "http://127.0.0.1:8642/"
+
+
+def unfrozen_crawler() -> Any:
+    """A test crawler whose settings the spider may still change (as during Crawler.crawl)."""
+    crawler = get_crawler(NewsSpider)
+    crawler.settings.frozen = False
+    return crawler
+
+
+@pytest.fixture
+def spider() -> NewsSpider:
+    crawler = unfrozen_crawler()
+    spider = NewsSpider.from_crawler(crawler, site="demo", base_url=BASE)
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    return spider
+
+
+def html(url: str, body: str, status: int = 200, **meta: Any) -> HtmlResponse:
+    request = Request(url, meta=meta)
+    return HtmlResponse(
+        url,
+        body=body.encode(),
+        encoding="utf-8",
+        status=status,
+        request=request,
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+
+
+def test_site_argument_is_required() -> None:
+    with pytest.raises(ValueError, match="which site"):
+        NewsSpider.from_crawler(get_crawler(NewsSpider))
+
+
+def test_profile_politeness_becomes_settings() -> None:
+    crawler = unfrozen_crawler()
+    NewsSpider.from_crawler(crawler, site="dzwww")
+    assert crawler.settings.getfloat("DOWNLOAD_DELAY") == load_profile("dzwww").politeness.download_delay
+    assert crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 2
+
+
+def test_start_requests_feeds_sitemaps_robots_then_lists(spider: NewsSpider) -> None:
+    async def collect() -> list[str]:
+        return [r.url async for r in spider.start()]
+
+    urls = asyncio.run(collect())
+    assert urls[:3] == [f"{BASE}rss.xml", f"{BASE}sitemap.xml", f"{BASE}robots.txt"]
+    assert f"{BASE}news/local/index.htm" in urls
+
+
+def test_list_page_requests_articles_first_and_pagination_as_lists(spider: NewsSpider) -> None:
+    page = html(
+        f"{BASE}news/local/index.htm",
+        """
+        <a href="2026-11/27/content_1001.htm">a</a>
+        <a href="index_1.htm">下一页</a>
+        <a href="http://elsewhere.cn/p/1234567.html">off site</a>
+        <a href="/admin/login.htm">admin</a>""",
+    )
+    requests = list(spider.parse_list(page, depth=0))
+    kinds = {r.url: (r.meta["kind"], r.meta.get("pagination"), r.priority) for r in requests}
+    assert kinds == {
+        f"{BASE}news/local/2026-11/27/content_1001.htm": ("article", None, 10),
+        f"{BASE}news/local/index_1.htm": ("list", True, 0),
+    }
+
+
+def test_list_walk_stops_at_max_list_pages(spider: NewsSpider) -> None:
+    page = html(f"{BASE}news/local/index_9.htm", '<a href="index_10.htm">下一页</a>')
+    assert list(spider.parse_list(page, depth=spider.profile.max_list_pages)) == []
+
+
+@pytest.mark.parametrize(("status", "kind"), [(404, "gone"), (410, "gone"), (304, "not_modified")])
+def test_status_answers_become_visits(spider: NewsSpider, status: int, kind: str) -> None:
+    [visit] = list(
+        spider.parse_article(html(f"{BASE}news/local/2026-11/27/content_1001.htm", "", status=status))
+    )
+    assert isinstance(visit, PageVisit)
+    assert visit.kind == kind and visit.status == status and visit.site == "demo"
+
+
+def test_a_redirect_to_the_home_page_means_gone(spider: NewsSpider) -> None:
+    article = f"{BASE}news/local/2026-11/27/content_1001.htm"
+    [visit] = list(spider.parse_article(html(BASE, "<h1>首页</h1>", redirect_urls=[article])))
+    assert isinstance(visit, PageVisit)
+    assert visit.url == article and visit.reason.startswith("redirected to the home page")
+
+
+def test_a_deletion_notice_means_gone(spider: NewsSpider) -> None:
+    url = f"{BASE}news/local/2026-11/27/content_1001.htm"
+    [visit] = list(
+        spider.parse_article(html(url, "<html><body><p>对不起，该文章已删除或页面不存在。</p></body></html>"))
+    )
+    assert isinstance(visit, PageVisit) and visit.kind == "gone"
+
+
+def test_an_article_carries_its_validators_and_warc_record(spider: NewsSpider) -> None:
+    url = f"{BASE}news/local/2026-11/27/content_1001.htm"
+    body = (
+        "<html><head><title>标题</title></head><body><h1>标题</h1><p>"
+        + "正文内容。" * 60
+        + "</p></body></html>"
+    )
+    request = Request(url, meta={"warc_record": {"file": "demo/x.warc.gz", "offset": 0}})
+    response = HtmlResponse(
+        url,
+        body=body.encode(),
+        request=request,
+        headers={"Content-Type": "text/html; charset=utf-8", "ETag": '"abc"'},
+    )
+    [article] = list(spider.parse_article(response))
+    assert isinstance(article, Article)
+    assert article.etag == '"abc"' and article.warc == [{"file": "demo/x.warc.gz", "offset": 0}]
+
+
+def test_binary_responses_are_skipped_with_a_stat(spider: NewsSpider) -> None:
+    url = f"{BASE}news/local/2026-11/27/content_1001.htm"
+    response = Response(url, body=b"\x89PNG...", headers={"Content-Type": "image/png"}, request=Request(url))
+    assert list(spider.parse_article(response)) == []
+    assert spider.crawler.stats.get_value("extract/not_html") == 1
+
+
+def test_feed_entries_are_articles_even_without_patterns(spider: NewsSpider) -> None:
+    feed = TextResponse(
+        f"{BASE}rss.xml",
+        body=b"<rss><channel><item><link>/news/local/2026-11/27/content_1001.htm</link>"
+        b"</item><item><link>/other/page.html</link></item></channel></rss>",
+    )
+    urls = [r.url for r in spider.parse_feed(feed)]
+    assert urls == [f"{BASE}news/local/2026-11/27/content_1001.htm", f"{BASE}other/page.html"]
