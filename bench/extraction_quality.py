@@ -119,7 +119,9 @@ def score_with(score: Any, dataset: str, preds: dict[str, dict], *extra: str) ->
             return score.main(args)
 
 
-def names(value: str) -> set[str]:
+def names(value: str | list[str] | None) -> set[str]:
+    if isinstance(value, list):
+        value = " ".join(value)
     value = unicodedata.normalize("NFKC", value or "").lower()
     if value.strip() == "unknown":
         return set()
@@ -192,9 +194,11 @@ def print_items(dataset: str, preds: dict, results: dict, records: dict) -> None
     for item in sorted(ours.get("_per_item", []), key=lambda r: r["f1"])[:12]:
         print(f"    text {item['id'][:12]} F1={item['f1']:.3f} P={item['precision']:.3f} R={item['recall']:.3f} "
               f"method={preds['newsarchive'][item['id']]['quality'].get('method')}")
+    theirs = {i["id"]: i for i in results["trafilatura raw"].get("_date_items", [])}
     for item in ours.get("_date_items", []):
         if not item["match"]:
-            print(f"    date {item['id'][:12]} gold={item['gt']!r} ours={item['pred']!r}")
+            note = " (trafilatura right)" if theirs.get(item["id"], {}).get("match") else ""
+            print(f"    date {item['id'][:12]} gold={item['gt']!r} ours={item['pred']!r}{note}")
     for item_id, want, got in ours.get("_author_misses", []):
         print(f"    author {item_id[:12]} gold={want!r} ours={got!r}")
     for item_id in ours["_leaked"]:

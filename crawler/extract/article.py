@@ -160,6 +160,7 @@ def extract_article(
             paragraphs=tuple(cleaned.paragraphs),
             footer=layout.footer,
             guess=meta.get("author"),
+            cjk=body.cjk,
         )
     )
     published_at, modified_at = published_date(
@@ -167,9 +168,12 @@ def extract_article(
             selector=_selector_text(tree, profile.selectors.date),
             header=layout.header,
             structured=structured_date(tree),
+            above_title=layout.above_title,
             footer=layout.footer,
-            body_edges=tuple(paragraphs[:2] + paragraphs[-3:]),
+            body_edges=tuple(paragraphs[:6] + paragraphs[-3:]),
             guess=meta.get("date"),
+            page_lines=layout.lines,
+            guess_first=not body.cjk,
         ),
         tz=profile.tz,
         now=fetched_at,

@@ -264,6 +264,9 @@ class CreditEvidence:
     footer: tuple[str, ...] = ()
     #: trafilatura's author guess (from <meta name="author"> and friends).
     guess: str | None = None
+    #: A Chinese page: its <meta name="author"> names the CMS or the site more often than a
+    #: person, so only a Han-script name is taken from the guess.
+    cjk: bool = False
 
 
 def _lines_byline(lines: tuple[str, ...]) -> Byline:
@@ -278,8 +281,8 @@ def collect_credits(evidence: CreditEvidence) -> Byline:
     """Authors, editors and source of an article, from the most to the least reliable evidence.
 
     Authors come from the first source that names any: the profile selector, the labelled
-    header lines, the body's credit lines, bracketed credits at the start or end of the body,
-    labelled footer lines, an unlabelled name line under the headline, a blog/forum poster,
+    header lines, the body's credit lines, labelled footer lines, bracketed credits at the
+    start or end of the body, an unlabelled name line under the headline, a blog/forum poster,
     photo credits in captions, trafilatura's guess. Editors are collected from all of them;
     the source is the first outlet named.
     """
@@ -290,16 +293,20 @@ def collect_credits(evidence: CreditEvidence) -> Byline:
     for paragraph in dict.fromkeys(edges):
         brackets.merge(bracket_credits(paragraph))
     posters = [p for line in (*evidence.header, *evidence.footer) if (p := poster_name(line))]
-    named = next((names for line in evidence.after_title if (names := name_line(line))), [])
+    # a name line under the headline, or at the top of the body when the headline opens it
+    top = tuple(p for p in evidence.paragraphs[:3] if len(p) <= 20)
+    named = next((names for line in (*evidence.after_title, *top) if (names := name_line(line))), [])
     photos = Byline()
     for paragraph in evidence.paragraphs:
         if len(paragraph) <= MAX_BYLINE_CHARS and PHOTO_RE.search(paragraph):
             photos.merge(parse_byline(paragraph))
     guess = [n for n in re.split(r"\s*[;；,，、]\s*|\s+and\s+", evidence.guess or "") if is_person_name(n)]
+    if evidence.cjk:
+        guess = [n for n in guess if _HAN_RE.search(n)]
     selector = parse_byline(evidence.selector) if evidence.selector else Byline()
     if evidence.selector and not selector.authors:
         selector.authors = split_names(evidence.selector)
-    ordered = (selector, header, evidence.body, brackets, footer, Byline(authors=named),
+    ordered = (selector, header, evidence.body, footer, brackets, Byline(authors=named),
                Byline(authors=posters[:1]), photos, Byline(authors=guess))
     result = Byline()
     result.authors = next((list(b.authors) for b in ordered if b.authors), [])

@@ -23,6 +23,7 @@ from crawler.extract.patterns import (
     DATE_LABELS,
     DATE_NOISE_RE,
     MODIFIED_LABELS,
+    OUTLET_RE,
     RELATIVE_DATE_WORDS,
     alternation,
 )
@@ -59,6 +60,12 @@ _RANGE_RE = re.compile(r"^\s*(?:~|～|—|–|-|至|到|to)\s*\S")
 
 #: How far (characters) a label may sit before the date it introduces.
 LABEL_REACH = 12
+#: A dateline may hold this many letters besides its date (星期日, 来源 words are not letters here).
+DATELINE_LEFTOVER = 3
+#: Unlabelled datelines count only this close to the headline (above it) ...
+ABOVE_TITLE_DATELINES = 3
+#: ... or to the end of the body (below it: further down are lists of related links).
+FOOTER_DATELINES = 2
 #: A date this far after the fetch time is a typo or a future event, not a publication date.
 FUTURE_SLACK = timedelta(days=1)
 
@@ -204,14 +211,35 @@ def _plausible(value: datetime, tz: ZoneInfo, now: datetime | None) -> bool:
     return now is None or localize(value, tz) <= now + FUTURE_SLACK
 
 
+def is_dateline(line: str) -> bool:
+    """True when ``line`` is a date and little else ("2022年02月13日", "发布时间：2022-02-13 07:00")."""
+    rest = _normalize(line)
+    for match in reversed(find_dates(rest)):
+        rest = rest[: match.start] + rest[match.end :]
+    if len(rest) == len(_normalize(line)):
+        return False
+    rest = _LABEL_RE.sub("", rest)
+    rest = " ".join(token for token in re.split(r"[\s|｜丨]+", rest) if not OUTLET_RE.search(token))
+    return len(re.findall(r"[^\W\d_]", rest)) <= DATELINE_LEFTOVER
+
+
 def _from_lines(
-    lines: Iterable[str], *, tz: ZoneInfo, now: datetime | None, labelled_only: bool = False
+    lines: Iterable[str],
+    *,
+    tz: ZoneInfo,
+    now: datetime | None,
+    labelled_only: bool = False,
+    datelines: int = 10**6,
 ) -> tuple[datetime | None, datetime | None]:
-    """(published, modified) from a block of lines: a labelled date first, else the first date."""
+    """(published, modified) from a block of lines: a labelled date first, else the first date.
+
+    With ``labelled_only``, an unlabelled date counts only on a line of its own (a dateline),
+    and only in the first ``datelines`` lines.
+    """
     local_now = now.astimezone(tz) if now is not None else None
     first: datetime | None = None
     modified: datetime | None = None
-    for line in lines:
+    for number, line in enumerate(lines):
         for match in find_dates(line, now=local_now):
             if not _plausible(match.value, tz, now):
                 continue
@@ -219,7 +247,7 @@ def _from_lines(
                 modified = modified or localize(match.value, tz)
             elif match.label == PUBLISHED:
                 return localize(match.value, tz), modified
-            elif first is None and not labelled_only:
+            elif first is None and (not labelled_only or (number < datelines and is_dateline(line))):
                 first = localize(match.value, tz)
     return first, modified
 
@@ -234,12 +262,32 @@ class DateEvidence:
     header: tuple[str, ...] = ()
     #: Dates from structured metadata (<meta> published_time/PubDate, JSON-LD datePublished).
     structured: str | None = None
+    #: The few lines just above the headline (some portals print the date line there).
+    above_title: tuple[str, ...] = ()
     #: Lines right after the body (blog footers: "posted @ 2004-12-27 12:40").
     footer: tuple[str, ...] = ()
-    #: First and last lines of the body (a dateline or a closing date).
+    #: First and last lines of the body (a dateline or a labelled date; prose dates never).
     body_edges: tuple[str, ...] = ()
     #: trafilatura's/htmldate's guess.
     guess: str | None = None
+    #: Lines of the whole page: a guess whose day is printed nowhere in them is not taken
+    #: (htmldate turns "1998年3月号" into 1998-01-01); empty = no check.
+    page_lines: tuple[str, ...] = ()
+    #: Trust the guess before the page's lines (htmldate is made for Western pages; Chinese
+    #: portals print their date line in forms it misreads).
+    guess_first: bool = False
+
+
+def _guess(evidence: DateEvidence, tz: ZoneInfo, now: datetime) -> datetime | None:
+    value = parse_date(evidence.guess, tz=tz, now=now)
+    if value is None or not _plausible(value, tz, now):
+        return None
+    if evidence.page_lines:
+        printed = {m.value.date() for line in evidence.page_lines for m in find_dates(line)}
+        structured = parse_date(evidence.structured, tz=tz, now=now)
+        if value.date() not in printed and (structured is None or structured.date() != value.date()):
+            return None
+    return value
 
 
 def published_date(
@@ -247,24 +295,35 @@ def published_date(
 ) -> tuple[datetime | None, datetime | None]:
     """(published_at, modified_at) from the evidence, taking the first source that has a date."""
     now = now or datetime.now(UTC)
-    modified: datetime | None = None
     if evidence.selector:
         value = parse_date(evidence.selector, tz=tz, now=now)
         if value is not None:
             return value, None
-    published, modified = _from_lines(evidence.header, tz=tz, now=now)
-    if published is not None:
-        return published, modified
-    for text in (evidence.structured,):
-        value = parse_date(text, tz=tz, now=now)
-        if value is not None and _plausible(value, tz, now):
-            return value, modified
-    for lines, labelled_only in ((evidence.footer, True), (evidence.body_edges, False)):
-        published, later = _from_lines(lines, tz=tz, now=now, labelled_only=labelled_only)
-        modified = modified or later
-        if published is not None:
-            return published, modified
-    value = parse_date(evidence.guess, tz=tz, now=now)
-    if value is not None and _plausible(value, tz, now):
-        return value, modified
+    structured = parse_date(evidence.structured, tz=tz, now=now)
+    if structured is not None and not _plausible(structured, tz, now):
+        structured = None
+    guess = _guess(evidence, tz, now)
+    modified: datetime | None = None
+    steps: list[tuple[tuple[str, ...], bool, int] | datetime | None] = [
+        structured,
+        guess if evidence.guess_first else None,
+        (evidence.header, False, 0),
+        (evidence.above_title, True, ABOVE_TITLE_DATELINES),
+        (evidence.body_edges, True, len(evidence.body_edges)),
+        (evidence.footer, True, FOOTER_DATELINES),
+        guess,
+    ]
+    if not evidence.guess_first:  # on CJK pages the printed date line beats <meta>
+        steps[0], steps[2] = steps[2], steps[0]
+    for step in steps:
+        if isinstance(step, datetime):
+            return step, modified
+        if isinstance(step, tuple):
+            lines, labelled_only, datelines = step
+            published, later = _from_lines(
+                lines, tz=tz, now=now, labelled_only=labelled_only, datelines=datelines
+            )
+            modified = modified or later
+            if published is not None:
+                return published, modified
     return None, modified

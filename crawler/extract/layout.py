@@ -15,8 +15,12 @@ from dataclasses import dataclass
 HEADER_LINES = 12
 #: Lines read before the body when the headline is not found.
 HEADER_LINES_WITHOUT_TITLE = 6
+#: Lines read above the headline.
+ABOVE_TITLE_LINES = 3
 #: Lines read after the body.
 FOOTER_LINES = 8
+#: How far into the body the headline is looked for when it is not before the body.
+TITLE_IN_BODY_LINES = 8
 #: Characters of a paragraph used to find it among the page lines.
 PROBE_CHARS = 12
 
@@ -45,6 +49,8 @@ class Layout:
         if self.title_index is not None and self.title_index < self.body_start:
             start = max(self.title_index + 1, self.body_start - HEADER_LINES)
             return self.lines[start : self.body_start]
+        if self.title_index is not None:  # headline inside the extracted body
+            return self.lines[self.title_index + 1 : self.title_index + 1 + HEADER_LINES_WITHOUT_TITLE]
         return self.lines[max(0, self.body_start - HEADER_LINES_WITHOUT_TITLE) : self.body_start]
 
     @property
@@ -53,6 +59,13 @@ class Layout:
         if self.title_index is None:
             return ()
         return self.lines[self.title_index + 1 : self.title_index + 3]
+
+    @property
+    def above_title(self) -> tuple[str, ...]:
+        """The lines just above the headline."""
+        if self.title_index is None:
+            return ()
+        return self.lines[max(0, self.title_index - ABOVE_TITLE_LINES) : self.title_index]
 
     @property
     def footer(self) -> tuple[str, ...]:
@@ -91,10 +104,14 @@ def locate(page_text: str, title: str | None, paragraphs: list[str]) -> Layout:
     title_index = None
     if title:
         wanted = _squash(title)
-        limit = body_start if body_start is not None else len(lines)
-        for index in range(limit - 1, -1, -1):
+
+        def is_title(index: int) -> bool:
             line = squashed[index]
-            if line and (line == wanted or (len(line) >= 4 and (wanted in line or line in wanted))):
-                title_index = index
-                break
+            return bool(line) and (line == wanted or (len(line) >= 4 and (wanted in line or line in wanted)))
+
+        limit = body_start if body_start is not None else len(lines)
+        before = [i for i in range(limit - 1, -1, -1) if is_title(i)]
+        # the extracted body may start with the headline block itself
+        inside = [i for i in range(limit, min(len(lines), limit + TITLE_IN_BODY_LINES)) if is_title(i)]
+        title_index = before[0] if before else (inside[-1] if inside else None)
     return Layout(tuple(lines), title_index, body_start, body_end)
