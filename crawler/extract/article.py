@@ -172,7 +172,7 @@ def extract_article(
             footer=layout.footer,
             body_edges=tuple(paragraphs[:6] + paragraphs[-3:]),
             guess=meta.get("date"),
-            page_lines=layout.lines,
+            page_lines=layout.lines if body.cjk else (),
             guess_first=not body.cjk,
         ),
         tz=profile.tz,

@@ -305,8 +305,8 @@ def published_date(
     guess = _guess(evidence, tz, now)
     modified: datetime | None = None
     steps: list[tuple[tuple[str, ...], bool, int] | datetime | None] = [
-        structured,
         guess if evidence.guess_first else None,
+        structured,
         (evidence.header, False, 0),
         (evidence.above_title, True, ABOVE_TITLE_DATELINES),
         (evidence.body_edges, True, len(evidence.body_edges)),
@@ -314,7 +314,7 @@ def published_date(
         guess,
     ]
     if not evidence.guess_first:  # on CJK pages the printed date line beats <meta>
-        steps[0], steps[2] = steps[2], steps[0]
+        steps[1], steps[2] = steps[2], steps[1]
     for step in steps:
         if isinstance(step, datetime):
             return step, modified
