@@ -84,7 +84,11 @@ def run_trafilatura(data: bytes | str) -> dict[str, Any]:
         meta = trafilatura.bare_extraction(data, with_metadata=True)
     except (ValueError, TypeError):
         meta = None
-    return {"text": text, "author": getattr(meta, "author", None) or "", "date": getattr(meta, "date", None) or ""}
+    return {
+        "text": text,
+        "author": getattr(meta, "author", None) or "",
+        "date": getattr(meta, "date", None) or "",
+    }
 
 
 def run_ours(data: bytes, url: str) -> dict[str, Any]:
@@ -102,7 +106,8 @@ def run_ours(data: bytes, url: str) -> dict[str, Any]:
 def predict(dataset: str, ids: list[str], records: dict[str, dict[str, Any]]) -> dict[str, dict[str, dict]]:
     preds: dict[str, dict[str, dict]] = {s: {} for s in SYSTEMS}
     for item_id in ids:
-        data = gzip.open(EVAL / dataset / "html" / f"{item_id}.html.gz", "rb").read()
+        with gzip.open(EVAL / dataset / "html" / f"{item_id}.html.gz", "rb") as handle:
+            data = handle.read()
         preds["trafilatura raw"][item_id] = run_trafilatura(data)
         preds["trafilatura decoded"][item_id] = run_trafilatura(decode_html(data).text)
         preds["newsarchive"][item_id] = run_ours(data, page_url(dataset, item_id, records.get(item_id, {})))
@@ -112,9 +117,19 @@ def predict(dataset: str, ids: list[str], records: dict[str, dict[str, Any]]) ->
 def score_with(score: Any, dataset: str, preds: dict[str, dict], *extra: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "preds.jsonl"
-        path.write_text("".join(json.dumps({"id": i, **p}, ensure_ascii=False, default=str) + "\n"
-                                for i, p in preds.items()), encoding="utf-8")
-        args = [str(EVAL / dataset / "ground-truth.json"), str(path), "--ids", str(EVAL / dataset / "dev.txt"), *extra]
+        path.write_text(
+            "".join(
+                json.dumps({"id": i, **p}, ensure_ascii=False, default=str) + "\n" for i, p in preds.items()
+            ),
+            encoding="utf-8",
+        )
+        args = [
+            str(EVAL / dataset / "ground-truth.json"),
+            str(path),
+            "--ids",
+            str(EVAL / dataset / "dev.txt"),
+            *extra,
+        ]
         with contextlib.redirect_stdout(io.StringIO()):
             return score.main(args)
 
@@ -152,21 +167,29 @@ def evaluate(dataset: str, score: Any, per_item: bool, groups: bool) -> dict[str
             if text["mode"] == "snippets":
                 row.update(P=text["precision"], R=text["recall"], F1=text["f1"])
             else:
-                row.update(P=text["macro"]["precision"], R=text["macro"]["recall"], F1=text["macro"]["f1"],
-                           microF1=text["micro"]["f1"])
+                row.update(
+                    P=text["macro"]["precision"],
+                    R=text["macro"]["recall"],
+                    F1=text["macro"]["f1"],
+                    microF1=text["micro"]["f1"],
+                )
                 row["_per_item"] = text["per_item"]
         has_meta = dataset in ("cwced", "trafilatura-eval")
         if has_meta:
-            row["date"] = score_with(score, dataset, system_preds, "--field", "date", "--match", "date")["accuracy"]
-            row["_date_items"] = score_with(score, dataset, system_preds, "--field", "date", "--match", "date")[
-                "per_item"]
+            row["date"] = score_with(score, dataset, system_preds, "--field", "date", "--match", "date")[
+                "accuracy"
+            ]
+            row["_date_items"] = score_with(
+                score, dataset, system_preds, "--field", "date", "--match", "date"
+            )["per_item"]
             exact = score_with(score, dataset, system_preds, "--field", "author", "--match", "exact")
             row["author exact"] = exact["accuracy"]
             scored = [i for i in ids if records[i].get("author") is not None]
             hits = [i for i in scored if names(records[i]["author"]) == names(system_preds[i]["author"])]
             row["author names"] = len(hits) / len(scored) if scored else 0.0
-            row["_author_misses"] = [(i, records[i]["author"], system_preds[i]["author"])
-                                     for i in scored if i not in hits]
+            row["_author_misses"] = [
+                (i, records[i]["author"], system_preds[i]["author"]) for i in scored if i not in hits
+            ]
         row["_leaked"] = leaks(dataset, system_preds, records)
         results[system] = row
     print_table(dataset, len(ids), elapsed, results)
@@ -192,8 +215,11 @@ def print_table(dataset: str, n: int, elapsed: float, results: dict[str, dict[st
 def print_items(dataset: str, preds: dict, results: dict, records: dict) -> None:
     ours = results["newsarchive"]
     for item in sorted(ours.get("_per_item", []), key=lambda r: r["f1"])[:12]:
-        print(f"    text {item['id'][:12]} F1={item['f1']:.3f} P={item['precision']:.3f} R={item['recall']:.3f} "
-              f"method={preds['newsarchive'][item['id']]['quality'].get('method')}")
+        print(
+            f"    text {item['id'][:12]} F1={item['f1']:.3f} "
+            f"P={item['precision']:.3f} R={item['recall']:.3f} "
+            f"method={preds['newsarchive'][item['id']]['quality'].get('method')}"
+        )
     theirs = {i["id"]: i for i in results["trafilatura raw"].get("_date_items", [])}
     for item in ours.get("_date_items", []):
         if not item["match"]:
@@ -202,7 +228,7 @@ def print_items(dataset: str, preds: dict, results: dict, records: dict) -> None
     for item_id, want, got in ours.get("_author_misses", []):
         print(f"    author {item_id[:12]} gold={want!r} ours={got!r}")
     for item_id in ours["_leaked"]:
-        found = sorted({m.group(0) for m in LEAK_RE.finditer(preds['newsarchive'][item_id]['text'])})
+        found = sorted({m.group(0) for m in LEAK_RE.finditer(preds["newsarchive"][item_id]["text"])})
         print(f"    leak {item_id[:16]} {found}")
 
 
@@ -225,7 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="write all figures to this file")
     args = parser.parse_args(argv)
     if not EVAL.is_dir():
-        print(f"no evaluation data at {EVAL} (expected ../shared/eval next to the repository)", file=sys.stderr)
+        print(
+            f"no evaluation data at {EVAL} (expected ../shared/eval next to the repository)", file=sys.stderr
+        )
         return 2
     import logging
 
@@ -234,7 +262,9 @@ def main(argv: list[str] | None = None) -> int:
     everything = {}
     for dataset in args.datasets.split(","):
         results = evaluate(dataset, score, args.per_item, args.groups)
-        everything[dataset] = {s: {k: v for k, v in r.items() if not k.startswith("_")} for s, r in results.items()}
+        everything[dataset] = {
+            s: {k: v for k, v in r.items() if not k.startswith("_")} for s, r in results.items()
+        }
     if args.json:
         Path(args.json).write_text(json.dumps(everything, indent=1), encoding="utf-8")
     return 0

@@ -7,7 +7,7 @@ handles it through itemadapter like any other item.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime  # noqa: TC003 (dataclass field types stay importable at run time)
 from typing import Any
 
 #: Bumped when the stored document layout changes; written into every document.

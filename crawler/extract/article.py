@@ -64,7 +64,9 @@ def content_hash(title: str | None, text: str) -> str:
 
 #: trafilatura's own parser settings; its load_html() is not used because it rejects pages
 #: that do not say "html" in their first 50 characters (saved pages, CleanEval wrappers).
-_PARSER = lxml_html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
+_PARSER = lxml_html.HTMLParser(
+    collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True
+)
 #: lxml refuses a str that carries an encoding declaration: the text is decoded already.
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 

@@ -1,4 +1,4 @@
-"""Locate the article body: the profile's selector, else trafilatura (checked against readability on CJK pages).
+"""Locate the article body: the profile's selector, else trafilatura (checked by readability on CJK pages).
 
 Before anything reads the tree it is prepared: ruby annotations (``<rt>``/``<rp>``) are
 dropped, and a ``<form>`` that wraps most of the page (ASP.NET WebForms put the whole body
@@ -36,7 +36,9 @@ READABILITY_MIN_LENGTH = 0.1
 
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _LETTER_RE = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]+")
-_TOKEN_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|[^\W\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
+_TOKEN_RE = re.compile(
+    r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|[^\W\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+"
+)
 
 
 @dataclass(slots=True)

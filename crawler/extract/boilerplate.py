@@ -41,7 +41,9 @@ NOTICE_LEAD_CHARS = 40
 #: A widget phrase removes its paragraph only when the paragraph is this short.
 MAX_WIDGET_CHARS = 40
 #: Pagination bars: page numbers and navigation words only.
-PAGINATION_RE = re.compile(r"^(?:[\s|·]*(?:上一页|下一页|首页|尾页|末页|共\s*\d+\s*页|第\s*\d+\s*页|\d{1,3}|[<>«»]+)[\s|·]*)+$")
+PAGINATION_RE = re.compile(
+    r"^(?:[\s|·]*(?:上一页|下一页|首页|尾页|末页|共\s*\d+\s*页|第\s*\d+\s*页|\d{1,3}|[<>«»]+)[\s|·]*)+$"
+)
 
 LEARNED = "learned"
 SITE = "site"
@@ -120,7 +122,9 @@ def clean_paragraphs(
                 kind = PAGINATION
             elif is_byline_line(line):
                 kind = BYLINE
-                result.byline.merge(bracket_credits(line) if BRACKET_RE.fullmatch(line) else parse_byline(line))
+                result.byline.merge(
+                    bracket_credits(line) if BRACKET_RE.fullmatch(line) else parse_byline(line)
+                )
             elif is_widget(simple):
                 kind = WIDGET
         if kind is None:

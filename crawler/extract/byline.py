@@ -36,8 +36,12 @@ OTHER = "other"
 #: Single-character labels that only count when followed by a separator (文：, 文/图).
 _SHORT_LABELS = ("文", "摄")
 _LABELS: dict[str, str] = {}
-for _kind, _group in ((OTHER, DATE_LABELS + MODIFIED_LABELS), (SOURCE, SOURCE_LABELS),
-                      (EDITOR, EDITOR_LABELS), (AUTHOR, AUTHOR_LABELS)):
+for _kind, _group in (
+    (OTHER, DATE_LABELS + MODIFIED_LABELS),
+    (SOURCE, SOURCE_LABELS),
+    (EDITOR, EDITOR_LABELS),
+    (AUTHOR, AUTHOR_LABELS),
+):
     _LABELS.update(dict.fromkeys(_group, _kind))
 _LONG_LABELS = tuple(label for label in _LABELS if label not in _SHORT_LABELS)
 
@@ -53,7 +57,10 @@ BRACKET_RE = re.compile(r"[（(]\s*([^（()）]{2,40}?)\s*[)）]")
 PHOTO_RE = re.compile(r"(?P<names>[\w·• 、]{2,30}?)\s*[/／]?\s*摄(?:影)?(?:\s|$|[）)。])")
 #: Blog and forum footers naming the poster before a date: "ggjjzhzz 发表于 2005-9-15", "由 X 张贴 @".
 POSTER_RES = (
-    re.compile(r"^(?:posted by|由)\s*(?P<name>[^\s@]{2,20}?)\s*(?:张贴|发表|发布|发帖|提交|上传)?\s*(?:@|于|on|at)", re.I),
+    re.compile(
+        r"^(?:posted by|由)\s*(?P<name>[^\s@]{2,20}?)\s*(?:张贴|发表|发布|发帖|提交|上传)?\s*(?:@|于|on|at)",
+        re.I,
+    ),
     re.compile(r"^(?P<name>[\w.&\-]{2,20})\s*(?:发表于|发布于|posted @|posted at|发表在)", re.I),
 )
 _NAME_SPLIT_HAN_RE = re.compile(r"[\s、，,;；/／|]+")
@@ -154,7 +161,9 @@ def parse_byline(line: str) -> Byline:
         kind = _LABELS.get(label, AUTHOR)
         # "记者张三" has no separator: only a surname tells the name from the prose after it.
         label_end = match.end("long") if match.group("long") else match.end("short")
-        glued = match.end() == label_end and match.end() < len(line) and bool(_HAN_RE.match(line[match.end()]))
+        glued = (
+            match.end() == label_end and match.end() < len(line) and bool(_HAN_RE.match(line[match.end()]))
+        )
         if kind == AUTHOR:
             names = split_names(value, labelled=not glued)
             if label in ("摄", "摄影"):
@@ -306,8 +315,17 @@ def collect_credits(evidence: CreditEvidence) -> Byline:
     selector = parse_byline(evidence.selector) if evidence.selector else Byline()
     if evidence.selector and not selector.authors:
         selector.authors = split_names(evidence.selector)
-    ordered = (selector, header, evidence.body, footer, brackets, Byline(authors=named),
-               Byline(authors=posters[:1]), photos, Byline(authors=guess))
+    ordered = (
+        selector,
+        header,
+        evidence.body,
+        footer,
+        brackets,
+        Byline(authors=named),
+        Byline(authors=posters[:1]),
+        photos,
+        Byline(authors=guess),
+    )
     result = Byline()
     result.authors = next((list(b.authors) for b in ordered if b.authors), [])
     for byline in ordered:

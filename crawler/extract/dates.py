@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from crawler.extract.patterns import (
@@ -37,13 +38,18 @@ if TYPE_CHECKING:
 PUBLISHED = "published"
 MODIFIED = "modified"
 
-_TIME = r"(?:\s*(?:T|\s)?\s*(?P<H>[01]?\d|2[0-3])\s*[:：时]\s*(?P<M>[0-5]\d)(?:\s*[:：分]\s*(?P<S>[0-5]\d))?(?:[.,]\d+)?)?"
+_TIME = (
+    r"(?:\s*(?:T|\s)?\s*(?P<H>[01]?\d|2[0-3])\s*[:：时]\s*(?P<M>[0-5]\d)"
+    r"(?:\s*[:：分]\s*(?P<S>[0-5]\d))?(?:[.,]\d+)?)?"
+)
 _AMPM = r"(?:\s*(?P<ampm>AM|PM|am|pm|上午|下午))?"
 _YEAR = r"(?P<y>(?:19|20)\d{2})"
 #: Absolute forms, tried in this order at every position.
 ABSOLUTE_RES = (
     re.compile(_YEAR + r"\s*年\s*(?P<m>1[0-2]|0?[1-9])\s*月\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号]?" + _TIME),
-    re.compile(_YEAR + r"(?P<sep>[-/.])(?P<m>1[0-2]|0?[1-9])(?P=sep)(?P<d>3[01]|[12]\d|0?[1-9])(?!\d)" + _TIME),
+    re.compile(
+        _YEAR + r"(?P<sep>[-/.])(?P<m>1[0-2]|0?[1-9])(?P=sep)(?P<d>3[01]|[12]\d|0?[1-9])(?!\d)" + _TIME
+    ),
     re.compile(r"(?<![\d/])(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])/" + _YEAR + _TIME + _AMPM),
 )
 _RELATIVE_RE = re.compile(
@@ -95,7 +101,12 @@ def _build(match: re.Match[str]) -> datetime | None:
         hour = 0
     try:
         return datetime(
-            int(parts["y"]), int(parts["m"]), int(parts["d"]), hour, int(parts.get("M") or 0), int(parts.get("S") or 0)
+            int(parts["y"]),
+            int(parts["m"]),
+            int(parts["d"]),
+            hour,
+            int(parts.get("M") or 0),
+            int(parts.get("S") or 0),
         )
     except ValueError:
         return None
@@ -108,7 +119,9 @@ def _relative(match: re.Match[str], now: datetime) -> datetime:
         return now - timedelta(**{name: int(match.group("n"))})
     value = now - timedelta(days=RELATIVE_DATE_WORDS[match.group("word")])
     if match.group("H"):
-        value = value.replace(hour=int(match.group("H")), minute=int(match.group("M")), second=0, microsecond=0)
+        value = value.replace(
+            hour=int(match.group("H")), minute=int(match.group("M")), second=0, microsecond=0
+        )
     return value
 
 
@@ -139,19 +152,27 @@ def find_dates(text: str, *, now: datetime | None = None) -> list[DateMatch]:
                 continue
             taken.append(range(match.start(), match.end()))
             found.append(
-                DateMatch(value, match.start(), match.end(), bool(match.group("H")), _label_before(text, match.start()))
+                DateMatch(
+                    value,
+                    match.start(),
+                    match.end(),
+                    bool(match.group("H")),
+                    _label_before(text, match.start()),
+                )
             )
     if now is not None and not found:
         for match in _RELATIVE_RE.finditer(text):
             value = _relative(match, now).replace(tzinfo=None)
-            found.append(DateMatch(value, match.start(), match.end(), True, _label_before(text, match.start())))
+            found.append(
+                DateMatch(value, match.start(), match.end(), True, _label_before(text, match.start()))
+            )
     found.sort(key=lambda m: m.start)
     return _drop_ranges(text, found)
 
 
 def _drop_ranges(text: str, found: list[DateMatch]) -> list[DateMatch]:
     ranged: set[int] = set()
-    for first, second in zip(found, found[1:], strict=False):
+    for first, second in pairwise(found):
         if _RANGE_RE.match(text[first.end : second.start + 1]) and second.start - first.end <= 4:
             ranged.update((first.start, second.start))
     return [m for m in found if m.start not in ranged]

@@ -139,7 +139,11 @@ def _non_ascii(body: bytes) -> int:
 def _declared(content_type: str | None, body: bytes, hint: str | None) -> list[tuple[str, str]]:
     """Distinct declared codecs with their source, multi-byte ones first (stable order)."""
     seen: list[tuple[str, str]] = []
-    for label, source in ((header_charset(content_type), "header"), (meta_charset(body), "meta"), (hint, "hint")):
+    for label, source in (
+        (header_charset(content_type), "header"),
+        (meta_charset(body), "meta"),
+        (hint, "hint"),
+    ):
         encoding = normalize_encoding(label)
         if encoding and encoding not in [e for e, _ in seen]:
             seen.append((encoding, source))

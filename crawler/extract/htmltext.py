@@ -16,12 +16,15 @@ if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
 #: Elements that start a new line.
-BLOCK_TAGS = frozenset(
-    "address article aside blockquote br dd div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6"
-    " header hr li main nav ol p pre section table tbody td tfoot th thead tr ul caption center".split()
+_BLOCK_WORDS = (
+    "address article aside blockquote br caption center dd div dl dt fieldset figcaption figure footer"
+    " form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul"
 )
+BLOCK_TAGS = frozenset(_BLOCK_WORDS.split())
 #: Elements whose text is never shown.
-HIDDEN_TAGS = frozenset("script style noscript template rt rp head title select option textarea button".split())
+HIDDEN_TAGS = frozenset(
+    "script style noscript template rt rp head title select option textarea button".split()  # noqa: SIM905
+)
 
 _SPACES_RE = re.compile(r"[ \t\r\f\v\u00a0\u2002\u2003\u2009\u200b\u3000]+")
 

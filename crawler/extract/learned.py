@@ -71,7 +71,7 @@ def remove_learned(paragraphs: list[str], learned: frozenset[str]) -> tuple[list
 
 @dataclass(slots=True)
 class BoilerplateLearner:
-    """Counts paragraph fingerprints over the articles of ONE site and says which recur.
+    r"""Counts paragraph fingerprints over the articles of ONE site and says which recur.
 
     >>> learner = BoilerplateLearner(min_articles=2, min_count=2, min_share=0.5)
     >>> learner.add("新闻一\\n欢迎关注本网微信公众号")
@@ -115,4 +115,6 @@ class BoilerplateLearner:
     @classmethod
     def from_dict(cls, data: dict[str, Any], **thresholds: Any) -> BoilerplateLearner:
         """Rebuild a learner from ``to_dict()`` output; thresholds as keyword arguments."""
-        return cls(articles=int(data.get("articles", 0)), counts=Counter(data.get("counts", {})), **thresholds)
+        return cls(
+            articles=int(data.get("articles", 0)), counts=Counter(data.get("counts", {})), **thresholds
+        )

@@ -37,11 +37,13 @@ class ExtractOptions:
         if not 0 < self.cjk_share <= 1:
             raise ValueError(f"cjk_share must be in (0, 1], got {self.cjk_share}")
         if self.cjk_share == 1 and (self.cjk_precision or self.cjk_readability):
-            warnings.warn("cjk_share=1 almost never classifies a page as CJK: the cjk_* options will rarely apply",
-                          stacklevel=3)
+            warnings.warn(
+                "cjk_share=1 almost never classifies a page as CJK: the cjk_* options will rarely apply",
+                stacklevel=3,
+            )
 
     def trafilatura_options(self, url: str | None, *, cjk: bool) -> Extractor:
-        """trafilatura's options for one page (the only ``Extractor(...)`` construction site)."""
+        """Trafilatura's options for one page (the only ``Extractor(...)`` construction site)."""
         return Extractor(
             output_format="python",
             with_metadata=True,

@@ -123,8 +123,9 @@ def find_page_links(html: str | lxml_html.HtmlElement, url: str) -> list[str]:
     numbers.setdefault(0, _url_for(normalize_url(url) if key_in_query else url, 0))
     first = 1 if 1 in numbers else 2
     last = min(max(numbers), first + MAX_PAGES - 2)
-    ordered = [numbers[0]] + [numbers.get(n) or _url_for(numbers[0] if not key_in_query else url, n)
-                              for n in range(first, last + 1)]
+    ordered = [numbers[0]] + [
+        numbers.get(n) or _url_for(numbers[0] if not key_in_query else url, n) for n in range(first, last + 1)
+    ]
     if ordered == [numbers[0]]:
         return [url]
     return [url if link == normalize_url(url) else link for link in ordered]

@@ -332,7 +332,22 @@ SURNAMES = (
     "戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻"
     "苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阎"
 )
-COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "司徒", "夏侯", "长孙", "宇文")
+COMPOUND_SURNAMES = (
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "慕容",
+    "令狐",
+    "司徒",
+    "夏侯",
+    "长孙",
+    "宇文",
+)
 
 # --- Pinyin ----------------------------------------------------------------------------------
 
@@ -368,7 +383,9 @@ PAGE_PARAMS = ("page", "p", "pg", "pn", "pageno", "pagenum", "page_no", "curpage
 DISCLAIMER_RE = re.compile(alternation(DISCLAIMER_PHRASES, name="DISCLAIMER_PHRASES"), re.IGNORECASE)
 WIDGET_RE = re.compile(alternation(WIDGET_PHRASES, name="WIDGET_PHRASES"))
 DISCLAIMER_HEADING_RE = re.compile(
-    r"^\W{0,3}[\w·]{0,20}?" + alternation(DISCLAIMER_HEADINGS, name="DISCLAIMER_HEADINGS") + r"\s*[:：]?\W{0,3}$"
+    r"^\W{0,3}[\w·]{0,20}?"
+    + alternation(DISCLAIMER_HEADINGS, name="DISCLAIMER_HEADINGS")
+    + r"\s*[:：]?\W{0,3}$"
 )
 CLAUSE_RE = re.compile(r"^\s*" + CLAUSE_MARKERS)
 CLAUSE_WORDS_RE = re.compile(alternation(CLAUSE_WORDS, name="CLAUSE_WORDS"))

@@ -21,8 +21,11 @@ if TYPE_CHECKING:
 #: A bracketed run of Latin letters (with tone marks) right after a character (Han, or whatever
 #: a broken decode left in its place).
 _BRACKETED_RE = re.compile(
-    r"(?<=\w)\s?[(（]\s?([a-zA-Z" + TONE_MARKED_VOWELS + r"üÜ]{1,7}(?:\s[a-zA-Z"
-    + TONE_MARKED_VOWELS + r"üÜ]{1,7}){0,3})\s?[)）]"
+    r"(?<=\w)\s?[(（]\s?([a-zA-Z"
+    + TONE_MARKED_VOWELS
+    + r"üÜ]{1,7}(?:\s[a-zA-Z"
+    + TONE_MARKED_VOWELS
+    + r"üÜ]{1,7}){0,3})\s?[)）]"
 )
 _TONE_RE = re.compile(f"[{TONE_MARKED_VOWELS}]")
 

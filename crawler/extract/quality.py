@@ -95,7 +95,8 @@ def check_text(text: str) -> TextCheck:
     return TextCheck(
         replacement_chars=text.count("\ufffd"),
         lost_char_marks=sum(1 for match in LOST_CHAR_RE.finditer(text) if not _asks(text, match.start())),
-        mojibake=len(MOJIBAKE_RE.findall(text)) + sum(1 for line in text.splitlines() if line and is_bad(line)),
+        mojibake=len(MOJIBAKE_RE.findall(text))
+        + sum(1 for line in text.splitlines() if line and is_bad(line)),
         rare_han=0 if _KANA_RE.search(text) else sum(1 for char in set(han) if _is_rare(char)),
         han=len(han),
     )
