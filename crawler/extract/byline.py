@@ -70,6 +70,8 @@ _HAN_NAME_RE = re.compile(r"^[\u3400-\u9fff·•]{2,8}$")
 _LATIN_NAME_RE = re.compile(r"^[A-Za-z][\w.&'\- ]{1,40}$")
 _DIGIT_RE = re.compile(r"\d")
 _EDGE_PUNCT = " \t:：,，;；、.。|｜丨/／()（）[]【】<>《》\"'“”-—_"
+#: An outlet name is at most this long (longer runs are prose that happens to say 社 or 网).
+MAX_OUTLET_CHARS = 12
 #: A line longer than this is prose, not a byline.
 MAX_BYLINE_CHARS = 80
 #: After taking labels, names and dates out, at most this many word characters may remain.
@@ -196,7 +198,7 @@ def _leftover(line: str, byline: Byline) -> int:
         rest = rest[: date.start] + rest[date.end :]
     for name in [*byline.authors, *byline.editors, *([byline.source] if byline.source else [])]:
         rest = rest.replace(name, " ")
-    rest = " ".join(token for token in rest.split() if not is_outlet(token))
+    rest = " ".join(token for token in rest.split() if len(token) > MAX_OUTLET_CHARS or not is_outlet(token))
     rest = re.sub(r"(?:本报讯|本报|本台|本网|报道|讯|摄影?|电)", " ", rest)
     return len(re.findall(r"[^\W\d_]", rest))
 

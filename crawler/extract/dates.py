@@ -260,6 +260,7 @@ def _from_lines(
     local_now = now.astimezone(tz) if now is not None else None
     first: datetime | None = None
     modified: datetime | None = None
+    labelled: datetime | None = None
     for number, line in enumerate(lines):
         for match in find_dates(line, now=local_now):
             if not _plausible(match.value, tz, now):
@@ -267,9 +268,11 @@ def _from_lines(
             if match.label == MODIFIED:
                 modified = modified or localize(match.value, tz)
             elif match.label == PUBLISHED:
-                return localize(match.value, tz), modified
+                labelled = labelled or localize(match.value, tz)
             elif first is None and (not labelled_only or (number < datelines and is_dateline(line))):
                 first = localize(match.value, tz)
+        if labelled is not None:
+            return labelled, modified
     return first, modified
 
 

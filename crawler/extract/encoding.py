@@ -98,6 +98,8 @@ def normalize_encoding(label: str | None) -> str | None:
     if not label:
         return None
     label = label.strip().strip("\"'").lower()
+    if label in SUPERSETS:
+        return SUPERSETS[label]
     try:
         name = codecs.lookup(label).name
     except LookupError:
@@ -167,14 +169,20 @@ def common_han_share(text: str, encoding: str) -> float:
     chars = _HAN_RE.findall(text)
     if not chars:
         return 0.0
-    common = 0
-    for char in chars:
+    return sum(1 for char in chars if _is_common(char, codec, low, high)) / len(chars)
+
+
+def _is_common(char: str, codec: str, low: int, high: int) -> bool:
+    """In the codec's level-1 range, itself or (for GB, whose level 1 is simplified) as simplified."""
+    from crawler.extract.script import to_simplified
+
+    for candidate in {char, to_simplified(char) or char}:
         try:
-            lead = char.encode(codec)[0]
+            if low <= candidate.encode(codec)[0] <= high:
+                return True
         except UnicodeEncodeError:
             continue
-        common += low <= lead <= high
-    return common / len(chars)
+    return False
 
 
 def _tolerant(body: bytes, declared: list[tuple[str, str]]) -> DecodedPage | None:
