@@ -112,7 +112,7 @@ def find_page_links(html: str | lxml_html.HtmlElement, url: str) -> list[str]:
         text = anchor.text_content()
         link = normalize_url(urljoin(url, href))
         number = _numbered(link, url)
-        if number is None or not (PAGE_TEXT_RE.match(text) or number):
+        if number is None or not PAGE_TEXT_RE.match(text):
             continue
         numbers.setdefault(number, link)
         key_in_query = key_in_query or _page_param(urlsplit(link).query) is not None
