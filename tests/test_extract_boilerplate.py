@@ -48,7 +48,12 @@ def test_disclaimer_block_takes_its_clauses():
 
 
 def test_paragraph_after_the_block_is_kept():
-    result = clean_paragraphs([*without_pinyin(SEED_DISCLAIMER), "此次抽调的116名市直机关干部将聚焦经济拉动主要力量和疫情防控薄弱环节，逐家开展对接服务。"])
+    result = clean_paragraphs(
+        [
+            *without_pinyin(SEED_DISCLAIMER),
+            "此次抽调的116名市直机关干部将聚焦经济拉动主要力量和疫情防控薄弱环节，逐家开展对接服务。",
+        ]
+    )
     assert len(result.paragraphs) == 1
 
 
@@ -65,11 +70,17 @@ def test_long_paragraph_mentioning_copyright_is_kept():
 
 def test_editor_credit_is_parsed_into_metadata():
     result = clean_paragraphs([*BODY, "来源：德州日报 作者：李四 责任编辑：王五"])
-    assert (result.byline.authors, result.byline.editors, result.byline.source) == (["李四"], ["王五"], "德州日报")
+    assert (result.byline.authors, result.byline.editors, result.byline.source) == (
+        ["李四"],
+        ["王五"],
+        "德州日报",
+    )
 
 
 def test_site_pattern_layer():
-    result = clean_paragraphs([*BODY, "欢迎关注德州发布微信公众号"], site_patterns=[re.compile("^欢迎关注.*公众号$")])
+    result = clean_paragraphs(
+        [*BODY, "欢迎关注德州发布微信公众号"], site_patterns=[re.compile("^欢迎关注.*公众号$")]
+    )
     assert result.removed == {"site": 1}
 
 

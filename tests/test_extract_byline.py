@@ -19,18 +19,29 @@ from crawler.extract.byline import (
     ("line", "authors", "editors", "source"),
     [
         pytest.param("(記者 李懷蘋)", ["李懷蘋"], [], None, id="seed-traditional-bracket"),
-        pytest.param("本报记者 张三 通讯员 李四 报道", ["张三", "李四"], [], None, id="reporter-and-correspondent"),
+        pytest.param(
+            "本报记者 张三 通讯员 李四 报道", ["张三", "李四"], [], None, id="reporter-and-correspondent"
+        ),
         pytest.param("本报记者张三 通讯员李四", ["张三", "李四"], [], None, id="glued-names"),
-        pytest.param("来源：大众日报 作者：王五 责任编辑：赵六", ["王五"], ["赵六"], "大众日报", id="full-line"),
-        pytest.param("来源：巴彦淖尔日报    编辑：苏亮", [], ["苏亮"], "巴彦淖尔日报", id="source-and-editor"),
+        pytest.param(
+            "来源：大众日报 作者：王五 责任编辑：赵六", ["王五"], ["赵六"], "大众日报", id="full-line"
+        ),
+        pytest.param(
+            "来源：巴彦淖尔日报    编辑：苏亮", [], ["苏亮"], "巴彦淖尔日报", id="source-and-editor"
+        ),
         pytest.param("责任编辑：王小明 审核：李大", [], ["王小明", "李大"], None, id="editors"),
         pytest.param("文/图 本报记者 张三", ["张三"], [], None, id="text-and-photo"),
         pytest.param("新华网黑龙江频道 记者 伊琳 李清芬", ["伊琳", "李清芬"], [], None, id="outlet-prefix"),
         pytest.param("记者 德州日报", [], [], None, id="outlet-is-not-a-person"),
         pytest.param("来源：新华社", [], [], "新华社", id="agency-source"),
         pytest.param("来源: 尹娟", ["尹娟"], [], None, id="person-named-as-source"),
-        pytest.param("作者:zboygirl 阅读(1660) 评论(5) 编辑 发表于:2005-07-31 12:30", ["zboygirl"], [], None,
-                     id="blog-footer"),
+        pytest.param(
+            "作者:zboygirl 阅读(1660) 评论(5) 编辑 发表于:2005-07-31 12:30",
+            ["zboygirl"],
+            [],
+            None,
+            id="blog-footer",
+        ),
         pytest.param("2022-02-13 07:00:00来源：央广网", [], [], "央广网", id="date-then-source"),
         pytest.param("拿出10万元来做房产投资 蔡雪婧/摄", ["蔡雪婧"], [], None, id="photo-credit"),
         pytest.param("By John Smith and Jane Doe", ["John Smith", "Jane Doe"], [], None, id="english"),
@@ -50,7 +61,10 @@ def test_parse_byline(line, authors, editors, source):
         ("来源：大众日报", True),
         ("社区(村)落实疫情防控情况", False),
         ("（完）", False),
-        ("据新华社拉萨电（记者 格桑边觉）记者近日从西藏自治区农业农村厅召开的全区农牧业工作会议上了解到。", False),
+        (
+            "据新华社拉萨电（记者 格桑边觉）记者近日从西藏自治区农业农村厅召开的全区农牧业工作会议上了解到。",
+            False,
+        ),
     ],
 )
 def test_is_byline_line(line, expected):
@@ -77,8 +91,12 @@ def test_bracket_credits(text, authors):
 
 @pytest.mark.parametrize(
     ("line", "name"),
-    [("ggjjzhzz 发表于 2005-9-15 11:46:00", "ggjjzhzz"), ("由海姑娘张贴 @ 2005-06-14 03:25:55", "海姑娘"),
-     ("发表于 2005-9-15", None), ("ggjjzhzz 发表于昨天", None)],
+    [
+        ("ggjjzhzz 发表于 2005-9-15 11:46:00", "ggjjzhzz"),
+        ("由海姑娘张贴 @ 2005-06-14 03:25:55", "海姑娘"),
+        ("发表于 2005-9-15", None),
+        ("ggjjzhzz 发表于昨天", None),
+    ],
 )
 def test_poster_name(line, name):
     assert poster_name(line) == name
@@ -86,8 +104,14 @@ def test_poster_name(line, name):
 
 @pytest.mark.parametrize(
     ("line", "names"),
-    [("胡平", ["胡平"]), ("赵延东、风笑天", ["赵延东", "风笑天"]), ("欧阳修", ["欧阳修"]), ("导读", []),
-     ("茉莉", []), ("记者 张三", [])],
+    [
+        ("胡平", ["胡平"]),
+        ("赵延东、风笑天", ["赵延东", "风笑天"]),
+        ("欧阳修", ["欧阳修"]),
+        ("导读", []),
+        ("茉莉", []),
+        ("记者 张三", []),
+    ],
 )
 def test_name_line_needs_a_family_name(line, names):
     assert name_line(line) == names
@@ -95,8 +119,11 @@ def test_name_line_needs_a_family_name(line, names):
 
 def test_labelled_header_beats_bracket_in_body():
     credits = collect_credits(
-        CreditEvidence(header=("作者：王五 来源：大众日报",), paragraphs=("本报讯（记者 张三）正文。",),
-                       footer=("责任编辑：赵六",))
+        CreditEvidence(
+            header=("作者：王五 来源：大众日报",),
+            paragraphs=("本报讯（记者 张三）正文。",),
+            footer=("责任编辑：赵六",),
+        )
     )
     assert credits == Byline(["王五"], ["赵六"], "大众日报")
 

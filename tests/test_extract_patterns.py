@@ -24,8 +24,18 @@ def test_alternation_prefers_longest_phrase():
 
 
 @pytest.mark.parametrize(
-    "name", ["DISCLAIMER_PHRASES", "WIDGET_PHRASES", "AUTHOR_LABELS", "EDITOR_LABELS", "SOURCE_LABELS",
-             "DATE_LABELS", "OUTLET_MARKERS", "BYLINE_FILLERS", "CLAUSE_WORDS"],
+    "name",
+    [
+        "DISCLAIMER_PHRASES",
+        "WIDGET_PHRASES",
+        "AUTHOR_LABELS",
+        "EDITOR_LABELS",
+        "SOURCE_LABELS",
+        "DATE_LABELS",
+        "OUTLET_MARKERS",
+        "BYLINE_FILLERS",
+        "CLAUSE_WORDS",
+    ],
 )
 def test_groups_are_simplified_and_nonempty(name):
     from crawler.extract.script import to_simplified

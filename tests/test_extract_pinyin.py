@@ -37,13 +37,17 @@ def test_whole_seed_has_287_annotations():
     assert strip_inline_pinyin(path.read_text(encoding="utf-8"))[1] == 287
 
 
-@pytest.mark.parametrize(("word", "expected"), [("jī", True), ("zhuǎn", True), ("ér", True), ("xyz", False),
-                                                ("ji", False), ("café", False)])
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("jī", True), ("zhuǎn", True), ("ér", True), ("xyz", False), ("ji", False), ("café", False)],
+)
 def test_is_pinyin_syllable(word, expected):
     assert is_pinyin_syllable(word) is expected
 
 
 def test_strip_ruby_keeps_base_text():
-    tree = lxml_html.fromstring("<p><ruby>機<rp>(</rp><rt>jī</rt><rp>)</rp></ruby><ruby>關<rt>guān</rt></ruby>干部</p>")
+    tree = lxml_html.fromstring(
+        "<p><ruby>機<rp>(</rp><rt>jī</rt><rp>)</rp></ruby><ruby>關<rt>guān</rt></ruby>干部</p>"
+    )
     assert strip_ruby(tree) == 4
     assert tree.text_content() == "機關干部"

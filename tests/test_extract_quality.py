@@ -8,8 +8,12 @@ from crawler.extract.quality import check_text, repair_text
 @pytest.mark.parametrize(
     ("text", "flag"),
     [
-        pytest.param("東營市已於2月14日選派了一批共251名市直機關干部\ufffd\ufffd", "replacement_chars", id="fffd"),
-        pytest.param("度過特殊時期?!?月24日上午參加完培訓會,隊長?帶領隊員", "lost_char_marks", id="question-marks"),
+        pytest.param(
+            "東營市已於2月14日選派了一批共251名市直機關干部\ufffd\ufffd", "replacement_chars", id="fffd"
+        ),
+        pytest.param(
+            "度過特殊時期?!?月24日上午參加完培訓會,隊長?帶領隊員", "lost_char_marks", id="question-marks"
+        ),
         pytest.param("锟斤拷锟斤拷的新闻", "mojibake", id="kunjinkao"),
         pytest.param("The cafÃ© was openâ€”at last", "mojibake", id="latin1-mojibake"),
     ],
