@@ -20,6 +20,7 @@ BODY = ["东营市于2月23日印发通知，连夜抽调456名机关干部参�
         ("本文为CSDN原创文章，未经允许不得转载", "disclaimer"),
         ("鲁ICP备09012345号 违法和不良信息举报电话：0534-1234567", "disclaimer"),
         ("Copyright © 2018 Example Ltd. All rights reserved.", "disclaimer"),
+        ("© 2019 Science X Network", "disclaimer"),
         ("分享到：微信 微博 QQ空间", "widget"),
         ("【打印本页】 【关闭窗口】", "widget"),
         ("【纠错】", "widget"),

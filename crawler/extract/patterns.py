@@ -70,6 +70,9 @@ DISCLAIMER_PHRASES = (
     "如有侵权",
 )
 
+#: A copyright sign and a year ("© 2019 Science X Network", "(c) 1996-2022 ...").
+COPYRIGHT_YEAR = r"|(?:©|\(c\)|Copyright)\s*(?:19|20)\d{2}"
+
 #: Share, print, close-window and correction widgets.
 WIDGET_PHRASES = (
     "分享到",
@@ -380,7 +383,9 @@ PAGE_PARAMS = ("page", "p", "pg", "pn", "pageno", "pagenum", "page_no", "curpage
 
 # --- Compiled forms (built once, checked at import) ------------------------------------------
 
-DISCLAIMER_RE = re.compile(alternation(DISCLAIMER_PHRASES, name="DISCLAIMER_PHRASES"), re.IGNORECASE)
+DISCLAIMER_RE = re.compile(
+    alternation(DISCLAIMER_PHRASES, name="DISCLAIMER_PHRASES") + COPYRIGHT_YEAR, re.IGNORECASE
+)
 WIDGET_RE = re.compile(alternation(WIDGET_PHRASES, name="WIDGET_PHRASES"))
 DISCLAIMER_HEADING_RE = re.compile(
     r"^\W{0,3}[\w·]{0,20}?"
