@@ -1,4 +1,4 @@
-"""Article extraction: pure functions of (html, url, profile); no Scrapy, no network. See docs/extraction.md."""
+"""Article extraction: pure functions of (html, url, profile), no Scrapy, no network (docs/extraction.md)."""
 
 from crawler.extract.article import EXTRACTOR_VERSION, extract_article, extract_page
 from crawler.extract.encoding import DecodedPage, decode_html
