@@ -7,7 +7,7 @@ handles it through itemadapter like any other item.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime  # noqa: TC003 (dataclass field types stay importable at run time)
 from typing import Any
 
 #: Bumped when the stored document layout changes; written into every document.
@@ -43,8 +43,12 @@ class Article:
     page_urls: list[str] = field(default_factory=list)
     #: Pages of a multi-page article that could not be fetched (reported, not silently skipped).
     missing_pages: list[str] = field(default_factory=list)
-    #: Problems found in the stored text, e.g. {"broken_encoding": True, "replacement_chars": 3}.
+    #: Problems found in the stored text, e.g. {"broken_text": True, "replacement_chars": 3}, and
+    #: what cleaning removed ({"removed": {"disclaimer": 2, "pinyin": 287}}).
     quality: dict[str, Any] = field(default_factory=dict)
+    #: Fingerprints of the body paragraphs before learned boilerplate was removed: what the
+    #: site's BoilerplateLearner counts (crawler.extract.learned).
+    fingerprints: list[str] = field(default_factory=list)
     # What the fetch looked like.
     fetched_at: datetime | None = None
     status: int | None = None

@@ -1,4 +1,4 @@
-"""Shared fixtures: a real local database (or MONGO_URI), loopback sites, the CLI in a subprocess."""
+"""Shared fixtures: a real local database (or MONGO_URI), the CLI in a subprocess, profiles, eval data."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from crawler.localdb import LocalServer, free_port
+from crawler.profiles import SiteProfile, parse_profile
 from crawler.store import connect
 
 if TYPE_CHECKING:
@@ -92,3 +93,18 @@ def wait_for(condition: Any, timeout: float, what: str, interval: float = 0.1) -
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
         pause.wait(interval)
+
+
+@pytest.fixture
+def profile() -> SiteProfile:
+    """A profile with every default (Asia/Shanghai)."""
+    return parse_profile("name: dezhou\nbase_url: http://www.dezhoudaily.com/\n")
+
+
+@pytest.fixture
+def shared_eval() -> Path:
+    """The evaluation pages folder, or skip."""
+    path = SHARED / "eval"
+    if not path.is_dir():
+        pytest.skip(f"evaluation data not found at {path} (expected ../shared/eval next to the repository)")
+    return path

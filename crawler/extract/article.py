@@ -1,30 +1,60 @@
-"""Extraction entry points: pure functions of (page, profile) returning an Article."""
+"""Extraction entry points: pure functions of (page, profile) returning an Article.
+
+The steps, each in its own module: decode (``encoding``), parse and prepare the tree
+(``body.prepare_tree``: ruby, page-wide forms), locate the body (``body``), repair broken
+text (``quality``), drop inline pinyin (``pinyin``), remove boilerplate in three layers and
+parse credit lines (``boilerplate``, ``learned``, ``byline``), locate the article in the
+page (``layout``) to read its date line and byline, then dates (``dates``), script and
+simplified copies (``script``).
+
+Bad input never raises: an empty, binary, unparseable or oversized page gives an Article
+with empty (or cut) text and a ``quality`` flag saying why.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import trafilatura
+from lxml import etree
 from lxml import html as lxml_html
-from trafilatura.settings import Extractor
 
 from crawler import __version__
+from crawler.extract.body import locate_body, prepare_tree
+from crawler.extract.boilerplate import clean_paragraphs
+from crawler.extract.byline import CreditEvidence, collect_credits
+from crawler.extract.dates import DateEvidence, published_date, structured_date
 from crawler.extract.encoding import decode_html
+from crawler.extract.htmltext import block_text, element_text
+from crawler.extract.layout import locate
+from crawler.extract.learned import paragraph_fingerprints
+from crawler.extract.options import DEFAULT_OPTIONS, ExtractOptions
+from crawler.extract.pinyin import strip_inline_pinyin
+from crawler.extract.quality import check_text, repair_text
+from crawler.extract.script import detect_script, to_simplified
+from crawler.extract.title import extract_title
 from crawler.extract.urls import canonical_url
 from crawler.items import Article
 
 if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
     from crawler.extract.page import Page
     from crawler.profiles import SiteProfile
+
+LOGGER = logging.getLogger(__name__)
 
 #: Stored with every article so that re-extraction can tell what produced it.
 EXTRACTOR_VERSION = f"newsarchive/{__version__} trafilatura/{trafilatura.__version__}"
 
-
-def _options(url: str) -> Extractor:
-    return Extractor(output_format="python", with_metadata=True, comments=False, tables=True, url=url)
+#: Control characters (other than tab/newline/CR) above this share of a page mean it is not text.
+MAX_CONTROL_SHARE = 0.05
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SPACE_RE = re.compile(r"\s+")
 
 
 def content_hash(title: str | None, text: str) -> str:
@@ -32,53 +62,182 @@ def content_hash(title: str | None, text: str) -> str:
     return hashlib.sha256(f"{title or ''}\n{text}".encode()).hexdigest()
 
 
-def _parse_date(value: str | None, profile: SiteProfile) -> datetime | None:
-    if not value:
-        return None
+#: trafilatura's own parser settings; its load_html() is not used because it rejects pages
+#: that do not say "html" in their first 50 characters (saved pages, CleanEval wrappers).
+_PARSER = lxml_html.HTMLParser(
+    collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True
+)
+#: lxml refuses a str that carries an encoding declaration: the text is decoded already.
+_XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+
+
+def _parse(html: str) -> HtmlElement | None:
+    html = _CONTROL_RE.sub("", _XML_DECL_RE.sub("", html, count=1))
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
+        tree = lxml_html.document_fromstring(html, parser=_PARSER)
+    except (ValueError, TypeError, etree.LxmlError) as exc:
+        LOGGER.debug("cannot parse page: %s", exc)
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=profile.tz)
+    return tree if tree is not None and len(tree) else None
+
+
+def _problem(html: str) -> str | None:
+    """Why ``html`` cannot hold an article, or None."""
+    if not html.strip():
+        return "empty_page"
+    sample = html[:65536]
+    if len(_CONTROL_RE.findall(sample)) > MAX_CONTROL_SHARE * len(sample):
+        return "not_text"
+    return None
+
+
+def _drop_title_line(paragraphs: list[str], title: str | None) -> list[str]:
+    if paragraphs and title and _SPACE_RE.sub("", paragraphs[0]) == _SPACE_RE.sub("", title):
+        return paragraphs[1:]
+    return paragraphs
+
+
+def _selector_text(tree: HtmlElement, selector: str | None) -> str:
+    if not selector:
+        return ""
+    return " ".join(element_text(node) for node in tree.cssselect(selector))
+
+
+def _empty(url: str, profile: SiteProfile, fetched_at: datetime, quality: dict[str, Any]) -> Article:
+    return Article(
+        url=url,
+        canonical_url=canonical_url(None, url),
+        site=profile.name,
+        page_urls=[url],
+        quality={**quality, "empty_text": True},
+        fetched_at=fetched_at,
+        content_hash=content_hash(None, ""),
+        extractor_version=EXTRACTOR_VERSION,
+    )
 
 
 def extract_article(
-    html: str, url: str, profile: SiteProfile, *, fetched_at: datetime | None = None
+    html: str,
+    url: str,
+    profile: SiteProfile,
+    *,
+    fetched_at: datetime | None = None,
+    learned: frozenset[str] = frozenset(),
+    options: ExtractOptions = DEFAULT_OPTIONS,
 ) -> Article:
-    """Extract one article from decoded HTML; never touches the network."""
-    try:
-        tree = lxml_html.fromstring(html) if html.strip() else None
-    except (ValueError, lxml_html.etree.ParserError):
-        tree = None
-    document = trafilatura.bare_extraction(html, options=_options(url)) if tree is not None else None
-    title = getattr(document, "title", None)
-    text = getattr(document, "text", None) or ""
-    authors = [a.strip() for a in (getattr(document, "author", None) or "").split(";") if a.strip()]
+    """Extract one article from decoded HTML; never touches the network and never raises on bad input.
+
+    ``learned`` holds the fingerprints of the site's learned boilerplate paragraphs
+    (``BoilerplateLearner.learned()``); ``fetched_at`` resolves relative dates (刚刚, 3小时前).
+    """
+    fetched_at = fetched_at or datetime.now(UTC)
+    quality: dict[str, Any] = {}
+    if len(html) > options.max_html_chars:
+        html = html[: options.max_html_chars]
+        quality["truncated_html"] = True
+    problem = _problem(html)
+    tree = _parse(html) if problem is None else None
+    if tree is None:
+        return _empty(url, profile, fetched_at, {**quality, problem or "unparseable": True})
+    removed: dict[str, int] = dict(prepare_tree(tree))
+
+    body = locate_body(tree, url, profile, options)
+    meta = body.metadata
+    text, repairs = repair_text(body.text)
+    text, pinyin_count = strip_inline_pinyin(text)
+    title = extract_title(tree, profile.selectors.title, meta.get("title"))
+    paragraphs = _drop_title_line([p.strip() for p in text.splitlines() if p.strip()], title)
+    fingerprints = paragraph_fingerprints("\n".join(paragraphs))
+    cleaned = clean_paragraphs(paragraphs, site_patterns=profile.boilerplate_res, learned=learned)
+    text = cleaned.text
+
+    page_text, _ = strip_inline_pinyin(block_text(tree))
+    layout = locate(page_text, title, cleaned.paragraphs or paragraphs)
+    credits = collect_credits(
+        CreditEvidence(
+            selector=_selector_text(tree, profile.selectors.author),
+            header=layout.header,
+            after_title=layout.after_title,
+            body=cleaned.byline,
+            paragraphs=tuple(cleaned.paragraphs),
+            footer=layout.footer,
+            guess=meta.get("author"),
+            cjk=body.cjk,
+        )
+    )
+    published_at, modified_at = published_date(
+        DateEvidence(
+            selector=_selector_text(tree, profile.selectors.date),
+            header=layout.header,
+            structured=structured_date(tree),
+            above_title=layout.above_title,
+            footer=layout.footer,
+            body_edges=tuple(paragraphs[:6] + paragraphs[-3:]),
+            guess=meta.get("date"),
+            page_lines=layout.lines if body.cjk else (),
+            guess_first=not body.cjk,
+        ),
+        tz=profile.tz,
+        now=fetched_at,
+    )
+
+    script = detect_script(text) or detect_script(title)
+    removed.update({k: v for k, v in cleaned.removed.items() if v})
+    if pinyin_count:
+        removed["pinyin"] = pinyin_count
+    if removed:
+        quality["removed"] = removed
+    if repairs:
+        quality["repaired"] = repairs
+    quality.update(check_text(text).as_flags())
+    if not text:
+        quality["empty_text"] = True
+    quality["method"] = body.method
     return Article(
         url=url,
         canonical_url=canonical_url(tree, url),
         site=profile.name,
         title=title,
         text=text,
-        authors=authors,
-        published_at=_parse_date(getattr(document, "date", None), profile),
-        language=getattr(document, "language", None) or profile.language,
-        tags=list(getattr(document, "tags", None) or []),
-        categories=list(getattr(document, "categories", None) or []),
-        description=getattr(document, "description", None),
+        authors=credits.authors,
+        source=credits.source,
+        editors=credits.editors,
+        published_at=published_at,
+        modified_at=modified_at,
+        language=meta.get("language") or profile.language or ("zh" if script else None),
+        tags=list(meta.get("tags") or []),
+        categories=list(meta.get("categories") or []),
+        description=meta.get("description"),
+        script=script,
+        title_simplified=to_simplified(title),
+        text_simplified=to_simplified(text),
         page_urls=[url],
-        fetched_at=fetched_at or datetime.now(UTC),
+        quality=quality,
+        fingerprints=fingerprints,
+        fetched_at=fetched_at,
         content_hash=content_hash(title, text),
         extractor_version=EXTRACTOR_VERSION,
     )
 
 
-def extract_page(page: Page, profile: SiteProfile) -> Article:
+def extract_page(
+    page: Page,
+    profile: SiteProfile,
+    *,
+    learned: frozenset[str] = frozenset(),
+    options: ExtractOptions = DEFAULT_OPTIONS,
+) -> Article:
     """Decode the fetched bytes, then extract: what the spider and re-extraction call."""
     decoded = decode_html(page.body, page.content_type, profile.encoding)
-    article = extract_article(decoded.text, page.url, profile, fetched_at=page.fetched_at)
+    article = extract_article(
+        decoded.text, page.url, profile, fetched_at=page.fetched_at, learned=learned, options=options
+    )
     article.status = page.status
     article.encoding = decoded.encoding
+    if decoded.source in ("tolerant", "fallback", "detected"):
+        article.quality["encoding_source"] = decoded.source
     if decoded.errors:
-        article.quality["replacement_chars"] = decoded.errors
+        article.quality["undecodable_bytes"] = decoded.errors
+    if decoded.overridden:
+        article.quality["declared_encoding_ignored"] = decoded.overridden
     return article

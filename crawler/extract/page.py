@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from crawler.profiles import SiteProfile
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,3 +21,15 @@ class Page:
     content_type: str | None = None
     status: int = 200
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+def default_profile(url: str) -> SiteProfile:
+    """A profile for a page of a site without one: its host as name, every default (Asia/Shanghai)."""
+    from crawler.profiles import parse_profile
+
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    name = re.sub(r"[^a-z0-9_-]+", "-", host).strip("-_")[:63] or "unknown"
+    scheme = parts.scheme if parts.scheme in ("http", "https") else "http"
+    base = f"{scheme}://{host}/" if host else "http://unknown.invalid/"
+    return parse_profile(f"name: {name}\nbase_url: {base!r}\n", source=f"<default profile for {url}>")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from lxml import html as lxml_html
+if TYPE_CHECKING:
+    from lxml import html as lxml_html
 
 #: Query parameters that never change what article a URL shows.
-TRACKING_PARAMS = re.compile(r"^(utm_\w+|spm|from|share(_\w+)?|fbclid|gclid|mc_\w+|ref|isappinstalled)$", re.I)
+TRACKING_PARAMS = re.compile(
+    r"^(utm_\w+|spm|from|share(_\w+)?|fbclid|gclid|mc_\w+|ref|isappinstalled)$", re.I
+)
 
 
 def normalize_url(url: str) -> str:
@@ -16,9 +20,12 @@ def normalize_url(url: str) -> str:
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
     port = parts.port
-    netloc = host if port is None or (parts.scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                       if not TRACKING_PARAMS.match(k)])
+    netloc = (
+        host if port is None or (parts.scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
+    )
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)]
+    )
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, ""))
 
 

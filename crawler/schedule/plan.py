@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from croniter import croniter
@@ -12,6 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from crawler.profiles import ProfileError, available_profiles, load_profile
 from crawler.profiles.model import Schedule
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class ScheduleError(ValueError):

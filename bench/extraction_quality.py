@@ -1,0 +1,274 @@
+"""Extraction quality on the shared evaluation pages: our extractor and plain trafilatura, side by side.
+
+Reads ``../shared/eval/`` (next to the repository), runs on every dev page of every dataset:
+
+- ``trafilatura raw``: ``trafilatura.extract(page_bytes)`` with defaults (the README baseline),
+  metadata from ``bare_extraction(page_bytes, with_metadata=True)``;
+- ``trafilatura decoded``: the same on the text decoded by our ``decode_html``;
+- ``newsarchive``: ``extract_page`` (decode + extraction + cleaning), default profile per host;
+
+and prints per dataset: text P/R/F1 (``score.py``: token metric for aeb/cwced, snippet metric
+for trafilatura-eval), date accuracy (``--match date``), author accuracy (``score.py`` exact,
+and "names": the same set of names, gold split on spaces/、/commas, because the gold joins
+several authors with spaces on some pages and 、 on others), and leaks: pages whose text
+still holds a disclaimer/copyright/editor line that the gold does not have.
+
+cwced's gold credits the editor when a page names no author (编辑：李楠 -> author 李楠), so the
+author prediction of a system is its authors, else its editors (trafilatura has no editors).
+
+    python bench/extraction_quality.py                  # all datasets, ~2 minutes
+    python bench/extraction_quality.py -d cwced --per-item --groups
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import importlib.util
+import io
+import json
+import re
+import sys
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import trafilatura
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from crawler.extract import Page, decode_html, extract_page  # noqa: E402
+from crawler.extract.page import default_profile  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+EVAL = SHARED / "eval"
+DATASETS = ("aeb", "cwced", "trafilatura-eval", "gne-pages")
+SYSTEMS = ("trafilatura raw", "trafilatura decoded", "newsarchive")
+
+#: Phrases whose presence in the output (and absence from the gold) counts as a leak. Kept here,
+#: independent of the extractor's own rules, so the bench checks rather than repeats them.
+LEAK_RE = re.compile(
+    r"免责声明|凡本网注明|版权所有|版权声明|转载请注明|未经授权|不得转载|禁止转载|不代表本网|ICP备|"
+    r"违法和不良信息举报|责任编辑|(?<![\w])编辑\s*[:：]|Copyright|©"
+)
+_NAME_SPLIT_RE = re.compile(r"[\s、,，;；/]+|\band\b")
+
+
+def load_score() -> Any:
+    """score.py from the shared folder, imported (not copied)."""
+    spec = importlib.util.spec_from_file_location("eval_score", EVAL / "score.py")
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot load {EVAL / 'score.py'}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def gold(dataset: str) -> dict[str, dict[str, Any]]:
+    path = EVAL / dataset / ("items.json" if dataset == "gne-pages" else "ground-truth.json")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def page_url(dataset: str, item_id: str, record: dict[str, Any]) -> str:
+    url = record.get("url") or record.get("url_hint")
+    return url if url and url.startswith("http") else f"http://{dataset}.example/{item_id}.html"
+
+
+def run_trafilatura(data: bytes | str) -> dict[str, Any]:
+    text = trafilatura.extract(data) or ""
+    try:
+        meta = trafilatura.bare_extraction(data, with_metadata=True)
+    except (ValueError, TypeError):
+        meta = None
+    return {
+        "text": text,
+        "author": getattr(meta, "author", None) or "",
+        "date": getattr(meta, "date", None) or "",
+    }
+
+
+def run_ours(data: bytes, url: str) -> dict[str, Any]:
+    article = extract_page(Page(url=url, body=data), default_profile(url))
+    people = article.authors or article.editors
+    return {
+        "text": article.text,
+        "author": " ".join(people),
+        "authors": people,
+        "date": article.published_at.isoformat() if article.published_at else "",
+        "quality": article.quality,
+    }
+
+
+def predict(dataset: str, ids: list[str], records: dict[str, dict[str, Any]]) -> dict[str, dict[str, dict]]:
+    preds: dict[str, dict[str, dict]] = {s: {} for s in SYSTEMS}
+    for item_id in ids:
+        with gzip.open(EVAL / dataset / "html" / f"{item_id}.html.gz", "rb") as handle:
+            data = handle.read()
+        preds["trafilatura raw"][item_id] = run_trafilatura(data)
+        preds["trafilatura decoded"][item_id] = run_trafilatura(decode_html(data).text)
+        preds["newsarchive"][item_id] = run_ours(data, page_url(dataset, item_id, records.get(item_id, {})))
+    return preds
+
+
+def score_with(score: Any, dataset: str, preds: dict[str, dict], *extra: str) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "preds.jsonl"
+        path.write_text(
+            "".join(
+                json.dumps({"id": i, **p}, ensure_ascii=False, default=str) + "\n" for i, p in preds.items()
+            ),
+            encoding="utf-8",
+        )
+        args = [
+            str(EVAL / dataset / "ground-truth.json"),
+            str(path),
+            "--ids",
+            str(EVAL / dataset / "dev.txt"),
+            *extra,
+        ]
+        with contextlib.redirect_stdout(io.StringIO()):
+            return score.main(args)
+
+
+def names(value: str | list[str] | None) -> set[str]:
+    if isinstance(value, list):
+        value = " ".join(value)
+    value = unicodedata.normalize("NFKC", value or "").lower()
+    if value.strip() == "unknown":
+        return set()
+    return {n for n in _NAME_SPLIT_RE.split(value) if n}
+
+
+def leaks(dataset: str, preds: dict[str, dict], records: dict[str, dict[str, Any]]) -> list[str]:
+    leaked = []
+    for item_id, pred in preds.items():
+        gold_text = records.get(item_id, {}).get("articleBody", "")
+        found = {m.group(0) for m in LEAK_RE.finditer(pred["text"] or "")}
+        if any(phrase not in gold_text for phrase in found):
+            leaked.append(item_id)
+    return leaked
+
+
+def evaluate(dataset: str, score: Any, per_item: bool, groups: bool) -> dict[str, dict[str, Any]]:
+    records = gold(dataset)
+    ids = (EVAL / dataset / "dev.txt").read_text(encoding="utf-8").split()
+    started = time.perf_counter()
+    preds = predict(dataset, ids, records)
+    elapsed = time.perf_counter() - started
+    results: dict[str, dict[str, Any]] = {}
+    for system, system_preds in preds.items():
+        row: dict[str, Any] = {"leaks": len(leaks(dataset, system_preds, records))}
+        if dataset != "gne-pages":
+            text = score_with(score, dataset, system_preds)
+            if text["mode"] == "snippets":
+                row.update(P=text["precision"], R=text["recall"], F1=text["f1"])
+            else:
+                row.update(
+                    P=text["macro"]["precision"],
+                    R=text["macro"]["recall"],
+                    F1=text["macro"]["f1"],
+                    microF1=text["micro"]["f1"],
+                )
+                row["_per_item"] = text["per_item"]
+        has_meta = dataset in ("cwced", "trafilatura-eval")
+        if has_meta:
+            row["date"] = score_with(score, dataset, system_preds, "--field", "date", "--match", "date")[
+                "accuracy"
+            ]
+            row["_date_items"] = score_with(
+                score, dataset, system_preds, "--field", "date", "--match", "date"
+            )["per_item"]
+            exact = score_with(score, dataset, system_preds, "--field", "author", "--match", "exact")
+            row["author exact"] = exact["accuracy"]
+            scored = [i for i in ids if records[i].get("author") is not None]
+            hits = [i for i in scored if names(records[i]["author"]) == names(system_preds[i]["author"])]
+            row["author names"] = len(hits) / len(scored) if scored else 0.0
+            row["_author_misses"] = [
+                (i, records[i]["author"], system_preds[i]["author"]) for i in scored if i not in hits
+            ]
+        row["_leaked"] = leaks(dataset, system_preds, records)
+        results[system] = row
+    print_table(dataset, len(ids), elapsed, results)
+    if per_item:
+        print_items(dataset, preds, results, records)
+    if groups and "_per_item" in results["newsarchive"]:
+        print_groups(dataset, results)
+    return results
+
+
+def print_table(dataset: str, n: int, elapsed: float, results: dict[str, dict[str, Any]]) -> None:
+    keys = [k for k in results["newsarchive"] if not k.startswith("_")]
+    print(f"\n{dataset} ({n} dev pages, {elapsed:.0f}s)")
+    print(f"  {'':14}" + "".join(f"{s:>22}" for s in SYSTEMS))
+    for key in keys:
+        cells = []
+        for system in SYSTEMS:
+            value = results[system].get(key)
+            cells.append(f"{value:>22.3f}" if isinstance(value, float) else f"{value!s:>22}")
+        print(f"  {key:14}" + "".join(cells))
+
+
+def print_items(dataset: str, preds: dict, results: dict, records: dict) -> None:
+    ours = results["newsarchive"]
+    for item in sorted(ours.get("_per_item", []), key=lambda r: r["f1"])[:12]:
+        print(
+            f"    text {item['id'][:12]} F1={item['f1']:.3f} "
+            f"P={item['precision']:.3f} R={item['recall']:.3f} "
+            f"method={preds['newsarchive'][item['id']]['quality'].get('method')}"
+        )
+    theirs = {i["id"]: i for i in results["trafilatura raw"].get("_date_items", [])}
+    for item in ours.get("_date_items", []):
+        if not item["match"]:
+            note = " (trafilatura right)" if theirs.get(item["id"], {}).get("match") else ""
+            print(f"    date {item['id'][:12]} gold={item['gt']!r} ours={item['pred']!r}{note}")
+    for item_id, want, got in ours.get("_author_misses", []):
+        print(f"    author {item_id[:12]} gold={want!r} ours={got!r}")
+    for item_id in ours["_leaked"]:
+        found = sorted({m.group(0) for m in LEAK_RE.finditer(preds["newsarchive"][item_id]["text"])})
+        print(f"    leak {item_id[:16]} {found}")
+
+
+def print_groups(dataset: str, results: dict) -> None:
+    groups = json.loads((EVAL / dataset / "groups.json").read_text(encoding="utf-8"))
+    by_group: dict[str, list[float]] = {}
+    for item in results["newsarchive"]["_per_item"]:
+        by_group.setdefault(groups.get(item["id"], "?"), []).append(item["f1"])
+    means = [sum(v) / len(v) for v in by_group.values()]
+    print(f"  site-grouped macro F1 (mean of {len(means)} site means): {sum(means) / len(means):.3f}")
+    for group, values in sorted(by_group.items(), key=lambda kv: sum(kv[1]) / len(kv[1]))[:8]:
+        print(f"    {group:28} n={len(values)} F1={sum(values) / len(values):.3f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-d", "--datasets", default=",".join(DATASETS), help="comma-separated subset")
+    parser.add_argument("--per-item", action="store_true", help="print our worst items, misses and leaks")
+    parser.add_argument("--groups", action="store_true", help="print site-grouped F1 (groups.json)")
+    parser.add_argument("--json", help="write all figures to this file")
+    args = parser.parse_args(argv)
+    if not EVAL.is_dir():
+        print(
+            f"no evaluation data at {EVAL} (expected ../shared/eval next to the repository)", file=sys.stderr
+        )
+        return 2
+    import logging
+
+    logging.disable(logging.WARNING)  # trafilatura logs every page it finds little on
+    score = load_score()
+    everything = {}
+    for dataset in args.datasets.split(","):
+        results = evaluate(dataset, score, args.per_item, args.groups)
+        everything[dataset] = {
+            s: {k: v for k, v in r.items() if not k.startswith("_")} for s, r in results.items()
+        }
+    if args.json:
+        Path(args.json).write_text(json.dumps(everything, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""Locate the article body: the profile's selector, else trafilatura (checked by readability on CJK pages).
+
+Before anything reads the tree it is prepared: ruby annotations (``<rt>``/``<rp>``) are
+dropped, and a ``<form>`` that wraps most of the page (ASP.NET WebForms put the whole body
+in one) is unwrapped, since trafilatura discards forms with everything inside them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import trafilatura
+from lxml import etree
+
+from crawler.extract.htmltext import block_text
+from crawler.extract.pinyin import strip_ruby
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+    from crawler.extract.options import ExtractOptions
+    from crawler.profiles import SiteProfile
+
+LOGGER = logging.getLogger(__name__)
+
+#: A form holding at least this share of the page's text is a page wrapper, not a form.
+WRAPPER_FORM_SHARE = 0.5
+#: readability's text replaces trafilatura's when at least this share of it is in trafilatura's ...
+READABILITY_CONTAINED = 0.9
+#: ... and it keeps at least this share of trafilatura's length (else it picked a fragment).
+READABILITY_MIN_LENGTH = 0.1
+
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_LETTER_RE = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]+")
+_TOKEN_RE = re.compile(
+    r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|[^\W\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+"
+)
+
+
+@dataclass(slots=True)
+class Body:
+    """The located body text plus what trafilatura read from the page's metadata."""
+
+    text: str
+    #: "selector", "trafilatura", "readability" or "none".
+    method: str
+    cjk: bool = False
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def unwrap_page_forms(tree: HtmlElement) -> int:
+    """Unwrap forms that hold most of the page's text; returns how many."""
+    total = len(tree.text_content() or "")
+    unwrapped = 0
+    for form in list(tree.iter("form")):
+        if total and len(form.text_content() or "") >= WRAPPER_FORM_SHARE * total:
+            form.drop_tag()
+            unwrapped += 1
+    return unwrapped
+
+
+def prepare_tree(tree: HtmlElement) -> dict[str, int]:
+    """Prepare ``tree`` in place for every reader; returns what was done (for quality counts)."""
+    done = {"ruby": strip_ruby(tree), "page_forms": unwrap_page_forms(tree)}
+    return {k: v for k, v in done.items() if v}
+
+
+def is_cjk(text: str, share: float) -> bool:
+    """True when Han/kana characters are at least ``share`` of the letters and characters."""
+    cjk = len(_CJK_RE.findall(text))
+    words = len(_LETTER_RE.findall(text))
+    return cjk > 0 and cjk >= share * (cjk + words)
+
+
+def tokens(text: str) -> list[str]:
+    """Tokens for comparing texts: one per CJK character, one per other word."""
+    return _TOKEN_RE.findall(text.lower())
+
+
+def containment(part: str, whole: str) -> float:
+    """Share of ``part``'s tokens found in ``whole`` (bag overlap)."""
+    part_tokens, whole_tokens = Counter(tokens(part)), Counter(tokens(whole))
+    total = sum(part_tokens.values())
+    return sum((part_tokens & whole_tokens).values()) / total if total else 0.0
+
+
+def choose_text(trafilatura_text: str, readability_text: str) -> tuple[str, str]:
+    """Pick between the two extractions: (text, method).
+
+    readability wins when trafilatura found nothing, or when readability's text is a large
+    enough part of trafilatura's (then trafilatura's extra is layout tables and link lists).
+    """
+    if not trafilatura_text:
+        return (readability_text, "readability") if readability_text else ("", "none")
+    if not readability_text:
+        return trafilatura_text, "trafilatura"
+    long_enough = len(tokens(readability_text)) >= READABILITY_MIN_LENGTH * len(tokens(trafilatura_text))
+    if long_enough and containment(readability_text, trafilatura_text) >= READABILITY_CONTAINED:
+        return readability_text, "readability"
+    return trafilatura_text, "trafilatura"
+
+
+def readability_text(tree: HtmlElement) -> str:
+    """Text of the block readability (trafilatura's port) takes for the article, '' on failure."""
+    from lxml import html as lxml_html
+    from trafilatura.readability_lxml import Document as ReadabilityDocument
+
+    try:
+        summary = ReadabilityDocument(tree).summary()
+        return block_text(lxml_html.fromstring(summary)) if summary.strip() else ""
+    except (ValueError, TypeError, etree.LxmlError) as exc:  # readability gives up on odd trees
+        LOGGER.debug("readability failed: %s", exc)
+        return ""
+
+
+def _metadata(document: Any) -> dict[str, Any]:
+    if document is None:
+        return {}
+    keys = ("title", "author", "date", "description", "sitename", "categories", "tags", "language")
+    return {k: getattr(document, k, None) for k in keys}
+
+
+def locate_body(tree: HtmlElement, url: str, profile: SiteProfile, options: ExtractOptions) -> Body:
+    """Find the article text in a prepared ``tree`` (never modified)."""
+    cjk = is_cjk(tree.text_content() or "", options.cjk_share)
+    try:
+        document = trafilatura.bare_extraction(tree, options=options.trafilatura_options(url, cjk=cjk))
+    except (ValueError, TypeError, etree.LxmlError) as exc:
+        LOGGER.debug("trafilatura failed on %s: %s", url, exc)
+        document = None
+    metadata = _metadata(document)
+    if profile.selectors.body:
+        nodes = tree.cssselect(profile.selectors.body)
+        text = "\n".join(block_text(node) for node in nodes)
+        if text:
+            return Body(text, "selector", cjk, metadata)
+    text = (getattr(document, "text", None) or "").strip()
+    if cjk and options.cjk_readability:
+        chosen, method = choose_text(text, readability_text(_copy(tree)))
+        return Body(chosen, method, cjk, metadata)
+    return Body(text, "trafilatura" if text else "none", cjk, metadata)
+
+
+def _copy(tree: HtmlElement) -> HtmlElement:
+    from copy import deepcopy
+
+    return deepcopy(tree)

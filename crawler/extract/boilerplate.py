@@ -1,0 +1,134 @@
+"""Remove the boilerplate that trafilatura leaves in the text, paragraph by paragraph.
+
+Three layers, applied in this order to every paragraph (line) of the extracted text:
+
+1. learned: paragraphs whose fingerprint the site's ``BoilerplateLearner`` has learned;
+2. the site's own ``boilerplate_patterns`` from its profile;
+3. generic rules for Chinese and English (``patterns.py``): copyright and disclaimer notices
+   (a 版权与免责声明 heading takes its numbered clauses with it), share/print/close widgets,
+   原标题 lines, pagination bars, and credit lines (责任编辑, 来源, 记者), which are parsed
+   into metadata rather than thrown away.
+
+Rules match a simplified copy of each line, so traditional pages need no rules of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from crawler.extract.byline import BRACKET_RE, Byline, bracket_credits, is_byline_line, parse_byline
+from crawler.extract.learned import fingerprint
+from crawler.extract.patterns import (
+    CLAUSE_RE,
+    CLAUSE_WORDS_RE,
+    DISCLAIMER_HEADING_RE,
+    DISCLAIMER_RE,
+    ORIGINAL_TITLE_RE,
+    WIDGET_RE,
+)
+from crawler.extract.script import to_simplified
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+#: A paragraph this short holding a disclaimer phrase is a notice, wherever the phrase is.
+MAX_NOTICE_CHARS = 160
+#: In a longer paragraph the phrase must open it (within this many characters) to remove it.
+NOTICE_LEAD_CHARS = 40
+#: A widget phrase removes its paragraph only when the paragraph is this short.
+MAX_WIDGET_CHARS = 40
+#: Pagination bars: page numbers and navigation words only.
+PAGINATION_RE = re.compile(
+    r"^(?:[\s|·]*(?:上一页|下一页|首页|尾页|末页|共\s*\d+\s*页|第\s*\d+\s*页|\d{1,3}|[<>«»]+)[\s|·]*)+$"
+)
+
+LEARNED = "learned"
+SITE = "site"
+DISCLAIMER = "disclaimer"
+WIDGET = "widget"
+ORIGINAL_TITLE = "original_title"
+BYLINE = "byline"
+PAGINATION = "pagination"
+
+
+@dataclass(slots=True)
+class CleanedText:
+    """Paragraphs kept, what was removed (kind -> count), and the credits parsed on the way."""
+
+    paragraphs: list[str]
+    removed: Counter[str] = field(default_factory=Counter)
+    byline: Byline = field(default_factory=Byline)
+
+    @property
+    def text(self) -> str:
+        """The kept paragraphs, one per line."""
+        return "\n".join(self.paragraphs)
+
+
+def is_disclaimer(line: str) -> bool:
+    """A copyright/disclaimer/reprint notice (not a paragraph that merely mentions copyright)."""
+    match = DISCLAIMER_RE.search(line)
+    if match is None:
+        return False
+    return len(line) <= MAX_NOTICE_CHARS or match.start() <= NOTICE_LEAD_CHARS
+
+
+def is_widget(line: str) -> bool:
+    """A share/print/close/related-links widget line."""
+    return len(line) <= MAX_WIDGET_CHARS and bool(WIDGET_RE.search(line))
+
+
+def _is_clause(line: str) -> bool:
+    return bool(CLAUSE_RE.match(line)) or bool(CLAUSE_WORDS_RE.search(line) and len(line) <= MAX_NOTICE_CHARS)
+
+
+def _simplified(line: str) -> str:
+    return to_simplified(line) or line
+
+
+def clean_paragraphs(
+    paragraphs: Sequence[str],
+    *,
+    site_patterns: Sequence[re.Pattern[str]] = (),
+    learned: frozenset[str] = frozenset(),
+) -> CleanedText:
+    """Apply the three layers to ``paragraphs``; credit lines are parsed into ``byline``."""
+    result = CleanedText(paragraphs=[])
+    in_disclaimer = False
+    for raw in paragraphs:
+        line = raw.strip()
+        if not line:
+            continue
+        simple = _simplified(line)
+        kind: str | None = None
+        if in_disclaimer and (_is_clause(simple) or is_disclaimer(simple)):
+            kind = DISCLAIMER
+        else:
+            in_disclaimer = False
+            if learned and fingerprint(line) in learned:
+                kind = LEARNED
+            elif any(p.search(line) or p.search(simple) for p in site_patterns):
+                kind = SITE
+            elif DISCLAIMER_HEADING_RE.match(simple):
+                kind, in_disclaimer = DISCLAIMER, True
+            elif is_disclaimer(simple):
+                kind = DISCLAIMER
+            elif ORIGINAL_TITLE_RE.match(simple):
+                kind = ORIGINAL_TITLE
+            elif PAGINATION_RE.match(simple):
+                kind = PAGINATION
+            elif is_byline_line(line):
+                kind = BYLINE
+                result.byline.merge(
+                    bracket_credits(line) if BRACKET_RE.fullmatch(line) else parse_byline(line)
+                )
+            elif is_widget(simple):
+                kind = WIDGET
+        if kind is None:
+            result.paragraphs.append(line)
+        else:
+            result.removed[kind] += 1
+    return result

@@ -1,0 +1,336 @@
+"""Bylines: split credit lines into authors, source outlet and editors.
+
+Handles labelled lines (``本报记者 张三 通讯员 李四``, ``来源：大众日报 作者：王五 责任编辑：赵六``),
+bracketed credits (``（记者 李怀苹）``, ``据新华社拉萨电（记者 格桑边觉）``), photo credits
+(``张三/摄``), blog and forum footers (``ggjjzhzz 发表于 2005-9-15``, ``由海姑娘张贴 @ ...``) and an
+unlabelled name line under the headline (``胡平``) when it starts with a common family name.
+Labels are removed, several names are split, and outlet names (大众日报, 新华社, 德州日报)
+are never taken for people: a value that looks like an outlet goes to ``source`` or nowhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from crawler.extract.dates import find_dates
+from crawler.extract.patterns import (
+    AUTHOR_LABELS,
+    COMPOUND_SURNAMES,
+    DATE_LABELS,
+    EDITOR_LABELS,
+    FILLER_RE,
+    MODIFIED_LABELS,
+    OUTLET_RE,
+    SOURCE_LABELS,
+    SURNAMES,
+    alternation,
+)
+from crawler.extract.script import to_simplified
+
+AUTHOR = "author"
+EDITOR = "editor"
+SOURCE = "source"
+OTHER = "other"
+
+#: Single-character labels that only count when followed by a separator (文：, 文/图).
+_SHORT_LABELS = ("文", "摄")
+_LABELS: dict[str, str] = {}
+for _kind, _group in (
+    (OTHER, DATE_LABELS + MODIFIED_LABELS),
+    (SOURCE, SOURCE_LABELS),
+    (EDITOR, EDITOR_LABELS),
+    (AUTHOR, AUTHOR_LABELS),
+):
+    _LABELS.update(dict.fromkeys(_group, _kind))
+_LONG_LABELS = tuple(label for label in _LABELS if label not in _SHORT_LABELS)
+
+#: A label at a boundary: start of line or after space/punctuation, then a separator or a name.
+LABEL_RE = re.compile(
+    r"(?:^|(?<=[\s\d|｜丨/【】\[\]（）()，,。；;:：·]))"
+    r"(?:(?P<long>" + alternation(_LONG_LABELS, name="byline labels") + r")\s*[:：/／]?"
+    r"|(?P<short>" + alternation(_SHORT_LABELS, name="short byline labels") + r")\s*[:：/／]\s*)"
+)
+#: Bracketed credits: （记者 李怀苹）, (通讯员 王五 李四), （袁源）.
+BRACKET_RE = re.compile(r"[（(]\s*([^（()）]{2,40}?)\s*[)）]")
+#: Photo credits: 张三/摄, 张三 摄, 记者 张三 摄影.
+PHOTO_RE = re.compile(r"(?P<names>[\w·• 、]{2,30}?)\s*[/／]?\s*摄(?:影)?(?:\s|$|[）)。])")
+#: Blog and forum footers naming the poster before a date: "ggjjzhzz 发表于 2005-9-15", "由 X 张贴 @".
+POSTER_RES = (
+    re.compile(
+        r"^(?:posted by|由)\s*(?P<name>[^\s@]{2,20}?)\s*(?:张贴|发表|发布|发帖|提交|上传)?\s*(?:@|于|on|at)",
+        re.I,
+    ),
+    re.compile(r"^(?P<name>[\w.&\-]{2,20})\s*(?:发表于|发布于|posted @|posted at|发表在)", re.I),
+)
+_NAME_SPLIT_HAN_RE = re.compile(r"[\s、，,;；/／|]+")
+_NAME_SPLIT_LATIN_RE = re.compile(r"\s*(?:[,;、，；/|]|\band\b|&)\s*")
+_HAN_RE = re.compile(r"[\u3400-\u9fff]")
+_HAN_NAME_RE = re.compile(r"^[\u3400-\u9fff·•]{2,8}$")
+_LATIN_NAME_RE = re.compile(r"^[A-Za-z][\w.&'\- ]{1,40}$")
+_DIGIT_RE = re.compile(r"\d")
+_EDGE_PUNCT = " \t:：,，;；、.。|｜丨/／()（）[]【】<>《》\"'“”-—_"
+#: An outlet name is at most this long (longer runs are prose that happens to say 社 or 网).
+MAX_OUTLET_CHARS = 12
+#: A line longer than this is prose, not a byline.
+MAX_BYLINE_CHARS = 80
+#: After taking labels, names and dates out, at most this many word characters may remain.
+MAX_BYLINE_LEFTOVER = 6
+
+
+@dataclass(slots=True)
+class Byline:
+    """People and outlet credited by one or more byline lines."""
+
+    authors: list[str] = field(default_factory=list)
+    editors: list[str] = field(default_factory=list)
+    source: str | None = None
+
+    def merge(self, other: Byline) -> Byline:
+        """Add what ``other`` knows and this one does not (order kept, no duplicates)."""
+        self.authors.extend(a for a in other.authors if a not in self.authors)
+        self.editors.extend(e for e in other.editors if e not in self.editors)
+        self.source = self.source or other.source
+        return self
+
+    def __bool__(self) -> bool:
+        return bool(self.authors or self.editors or self.source)
+
+
+def is_outlet(name: str) -> bool:
+    """True for a newspaper, site, agency or institution name (大众日报, 新华社, 央视网)."""
+    simplified = to_simplified(name) or name
+    return bool(OUTLET_RE.search(simplified)) and not _LATIN_NAME_RE.match(name)
+
+
+def starts_with_surname(name: str) -> bool:
+    """True when ``name`` begins with a common Chinese family name."""
+    simplified = to_simplified(name) or name
+    return simplified[:2] in COMPOUND_SURNAMES or simplified[:1] in SURNAMES
+
+
+def is_person_name(name: str, *, labelled: bool = True) -> bool:
+    """A plausible person (or pen/user name when ``labelled``), never an outlet."""
+    if not name or is_outlet(name) or FILLER_RE.match(name) or _DIGIT_RE.search(name):
+        return False
+    if _HAN_RE.search(name):
+        if not _HAN_NAME_RE.match(name):
+            return False
+        if labelled:
+            return len(name) <= 6 or "·" in name or "•" in name
+        longest = 4 if (to_simplified(name) or name)[:2] in COMPOUND_SURNAMES else 3
+        return 2 <= len(name) <= longest and starts_with_surname(name)
+    return labelled and bool(_LATIN_NAME_RE.match(name))
+
+
+def split_names(value: str, *, labelled: bool = True) -> list[str]:
+    """Names in a credit value: 'А 李四、王五' -> ['李四', '王五']; fillers (报道, 摄) dropped."""
+    value = value.strip(_EDGE_PUNCT)
+    splitter = _NAME_SPLIT_HAN_RE if _HAN_RE.search(value) else _NAME_SPLIT_LATIN_RE
+    names: list[str] = []
+    for raw in splitter.split(value):
+        name = raw.strip(_EDGE_PUNCT)
+        name = re.sub(r"(?:报道|摄影?|供图|采写|整理)$", "", name) if _HAN_RE.search(name) else name
+        if name and is_person_name(name, labelled=labelled) and name not in names:
+            names.append(name)
+    return names
+
+
+def _outlet_value(value: str) -> str | None:
+    value = re.split(r"\s{2,}|[|｜丨]", value.strip(_EDGE_PUNCT))[0].strip(_EDGE_PUNCT)
+    if not value or len(value) > 40 or _DIGIT_RE.fullmatch(value):
+        return None
+    return value
+
+
+def _label_matches(line: str) -> list[re.Match[str]]:
+    """Labels of ``line``, matched on its simplified copy (記者 is 记者) at the same offsets."""
+    simplified = to_simplified(line) or line
+    return list(LABEL_RE.finditer(simplified if len(simplified) == len(line) else line))
+
+
+def parse_byline(line: str) -> Byline:
+    """Authors, editors and source named by the labels of one line."""
+    byline = Byline()
+    matches = _label_matches(line)
+    for index, match in enumerate(matches):
+        label = match.group("long") or match.group("short")
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(line)
+        value = line[match.end() : end]
+        dates = find_dates(value)
+        if dates:
+            value = value[: dates[0].start]
+        kind = _LABELS.get(label, AUTHOR)
+        # "记者张三" has no separator: only a surname tells the name from the prose after it.
+        label_end = match.end("long") if match.group("long") else match.end("short")
+        glued = (
+            match.end() == label_end and match.end() < len(line) and bool(_HAN_RE.match(line[match.end()]))
+        )
+        if kind == AUTHOR:
+            names = split_names(value, labelled=not glued)
+            if label in ("摄", "摄影"):
+                names = names[:3]
+            byline.authors.extend(n for n in names if n not in byline.authors)
+        elif kind == EDITOR:
+            byline.editors.extend(n for n in split_names(value) if n not in byline.editors)
+        elif kind == SOURCE and byline.source is None:
+            outlet = _outlet_value(value)
+            if outlet and not is_outlet(outlet) and (names := split_names(outlet, labelled=False)):
+                # "来源: 尹娟": a person named where an outlet belongs is the author.
+                byline.authors.extend(n for n in names if n not in byline.authors)
+            else:
+                byline.source = outlet
+    for photo in PHOTO_RE.finditer(line):
+        names = split_names(_without_labels(photo.group("names")))
+        byline.authors.extend(n for n in names if n not in byline.authors)
+    return byline
+
+
+def _without_labels(line: str) -> str:
+    for match in reversed(_label_matches(line)):
+        line = line[: match.start()] + " " + line[match.end() :]
+    return line
+
+
+def _leftover(line: str, byline: Byline) -> int:
+    rest = _without_labels(line)
+    for date in reversed(find_dates(rest)):
+        rest = rest[: date.start] + rest[date.end :]
+    for name in [*byline.authors, *byline.editors, *([byline.source] if byline.source else [])]:
+        rest = rest.replace(name, " ")
+    rest = " ".join(token for token in rest.split() if len(token) > MAX_OUTLET_CHARS or not is_outlet(token))
+    rest = re.sub(r"(?:本报讯|本报|本台|本网|报道|讯|摄影?|电)", " ", rest)
+    return len(re.findall(r"[^\W\d_]", rest))
+
+
+def is_byline_line(line: str) -> bool:
+    """True when ``line`` is a credit line and nothing else (safe to remove from the text)."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > MAX_BYLINE_CHARS:
+        return False
+    inner = stripped[1:-1] if BRACKET_RE.fullmatch(stripped) else stripped
+    byline = parse_byline(inner)
+    if not byline and BRACKET_RE.fullmatch(stripped):
+        byline = Byline(authors=split_names(inner, labelled=False))
+    if not byline and not _label_matches(inner):
+        return False
+    return _leftover(inner, byline) <= MAX_BYLINE_LEFTOVER
+
+
+def bracket_credits(text: str) -> Byline:
+    """Credits inside brackets anywhere in ``text``: （记者 格桑边觉）, （袁源） at a paragraph end."""
+    byline = Byline()
+    for match in BRACKET_RE.finditer(text):
+        inner = match.group(1)
+        labels = _label_matches(inner)
+        if labels and labels[0].start() == 0:
+            byline.merge(parse_byline(inner))
+        elif match.end() >= len(text.rstrip()) - 1 and (names := split_names(inner, labelled=False)):
+            byline.merge(Byline(authors=names))
+    return byline
+
+
+def poster_name(line: str) -> str | None:
+    """The poster of a blog/forum footer line ("ggjjzhzz 发表于 2005-9-15 11:46:00"), if any."""
+    if not find_dates(line):
+        return None
+    for regex in POSTER_RES:
+        match = regex.search(line.strip())
+        if match and is_person_name(match.group("name")):
+            return match.group("name")
+    return None
+
+
+def name_line(line: str) -> list[str]:
+    """Authors of an unlabelled name line under a headline ("胡平", "赵延东、风笑天").
+
+    The first name must start with a common family name; every part must be a short Han name.
+    """
+    stripped = line.strip().strip(_EDGE_PUNCT)
+    if not stripped or len(stripped) > 20 or _label_matches(stripped):
+        return []
+    parts = [p for p in _NAME_SPLIT_HAN_RE.split(stripped) if p]
+    if not parts or not is_person_name(parts[0], labelled=False):
+        return []
+    names = [parts[0], *split_names(" ".join(parts[1:]))]
+    short = all(2 <= len(n) <= 4 and _HAN_NAME_RE.match(n) for n in names)
+    return names if short and len(names) == len(parts) else []
+
+
+@dataclass(frozen=True, slots=True)
+class CreditEvidence:
+    """Where credits may be found around an article (each optional)."""
+
+    #: Text of the profile's author selector.
+    selector: str = ""
+    #: Lines between the headline and the body.
+    header: tuple[str, ...] = ()
+    #: The two lines right after the headline.
+    after_title: tuple[str, ...] = ()
+    #: Credits parsed from the credit lines removed from the body.
+    body: Byline = field(default_factory=Byline)
+    #: The body paragraphs kept (bracketed credits, photo captions).
+    paragraphs: tuple[str, ...] = ()
+    #: Lines right after the body.
+    footer: tuple[str, ...] = ()
+    #: trafilatura's author guess (from <meta name="author"> and friends).
+    guess: str | None = None
+    #: A Chinese page: its <meta name="author"> names the CMS or the site more often than a
+    #: person, so only a Han-script name is taken from the guess.
+    cjk: bool = False
+
+
+def _lines_byline(lines: tuple[str, ...]) -> Byline:
+    byline = Byline()
+    for line in lines:
+        if len(line) <= MAX_BYLINE_CHARS * 2:
+            byline.merge(parse_byline(line))
+    return byline
+
+
+def collect_credits(evidence: CreditEvidence) -> Byline:
+    """Authors, editors and source of an article, from the most to the least reliable evidence.
+
+    Authors come from the first source that names any: the profile selector, the labelled
+    header lines, the body's credit lines, labelled footer lines, bracketed credits at the
+    start or end of the body, an unlabelled name line under the headline, a blog/forum poster,
+    photo credits in captions, trafilatura's guess. Editors are collected from all of them;
+    the source is the first outlet named.
+    """
+    header = _lines_byline(evidence.header)
+    footer = _lines_byline(evidence.footer)
+    edges = evidence.paragraphs[:1] + evidence.paragraphs[-2:]
+    brackets = Byline()
+    for paragraph in dict.fromkeys(edges):
+        brackets.merge(bracket_credits(paragraph))
+    posters = [p for line in (*evidence.header, *evidence.footer) if (p := poster_name(line))]
+    # a name line under the headline, or at the top of the body when the headline opens it
+    top = tuple(p for p in evidence.paragraphs[:3] if len(p) <= 20)
+    named = next((names for line in (*evidence.after_title, *top) if (names := name_line(line))), [])
+    photos = Byline()
+    for paragraph in evidence.paragraphs:
+        if len(paragraph) <= MAX_BYLINE_CHARS and PHOTO_RE.search(paragraph):
+            photos.merge(parse_byline(paragraph))
+    guess = [n for n in re.split(r"\s*[;；,，、]\s*|\s+and\s+", evidence.guess or "") if is_person_name(n)]
+    if evidence.cjk:
+        guess = [n for n in guess if _HAN_RE.search(n)]
+    selector = parse_byline(evidence.selector) if evidence.selector else Byline()
+    if evidence.selector and not selector.authors:
+        selector.authors = split_names(evidence.selector)
+    ordered = (
+        selector,
+        header,
+        evidence.body,
+        footer,
+        brackets,
+        Byline(authors=named),
+        Byline(authors=posters[:1]),
+        photos,
+        Byline(authors=guess),
+    )
+    result = Byline()
+    result.authors = next((list(b.authors) for b in ordered if b.authors), [])
+    for byline in ordered:
+        result.editors.extend(e for e in byline.editors if e not in result.editors)
+        result.source = result.source or byline.source
+    return result

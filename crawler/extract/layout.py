@@ -1,0 +1,117 @@
+"""Where the article sits in the page: the headline line, the lines before the body, the lines after it.
+
+The article's own date line and byline are printed between the headline and the body
+(``2022-02-13 07:00 来源：央广网 作者：李楠``) or right after it (``责任编辑：苏亮``), while
+sidebars, archives and footers print other dates and names. Reading the whole page as lines
+and locating the extracted body in it tells the two apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: Lines read between the headline and the body.
+HEADER_LINES = 12
+#: Lines read before the body when the headline is not found.
+HEADER_LINES_WITHOUT_TITLE = 6
+#: Lines read above the headline.
+ABOVE_TITLE_LINES = 3
+#: Lines read after the body.
+FOOTER_LINES = 8
+#: How far into the body the headline is looked for when it is not before the body.
+TITLE_IN_BODY_LINES = 8
+#: Characters of a paragraph used to find it among the page lines.
+PROBE_CHARS = 12
+
+_SPACE_RE = re.compile(r"\s+")
+
+
+def _squash(text: str) -> str:
+    return _SPACE_RE.sub("", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The page as lines, with the headline and the body located (indexes into ``lines``)."""
+
+    lines: tuple[str, ...]
+    title_index: int | None = None
+    body_start: int | None = None
+    body_end: int | None = None
+
+    @property
+    def header(self) -> tuple[str, ...]:
+        """Lines between the headline and the body (or just before the body)."""
+        if self.body_start is None:
+            start = (self.title_index + 1) if self.title_index is not None else 0
+            return self.lines[start : start + HEADER_LINES]
+        if self.title_index is not None and self.title_index < self.body_start:
+            start = max(self.title_index + 1, self.body_start - HEADER_LINES)
+            return self.lines[start : self.body_start]
+        if self.title_index is not None:  # headline inside the extracted body
+            return self.lines[self.title_index + 1 : self.title_index + 1 + HEADER_LINES_WITHOUT_TITLE]
+        return self.lines[max(0, self.body_start - HEADER_LINES_WITHOUT_TITLE) : self.body_start]
+
+    @property
+    def after_title(self) -> tuple[str, ...]:
+        """The two lines right after the headline (an unlabelled author line lives here)."""
+        if self.title_index is None:
+            return ()
+        return self.lines[self.title_index + 1 : self.title_index + 3]
+
+    @property
+    def above_title(self) -> tuple[str, ...]:
+        """The lines just above the headline."""
+        if self.title_index is None:
+            return ()
+        return self.lines[max(0, self.title_index - ABOVE_TITLE_LINES) : self.title_index]
+
+    @property
+    def footer(self) -> tuple[str, ...]:
+        """Lines right after the body."""
+        if self.body_end is None:
+            return ()
+        return self.lines[self.body_end + 1 : self.body_end + 1 + FOOTER_LINES]
+
+
+def _find(lines: list[str], probe: str, start: int = 0) -> int | None:
+    for index in range(start, len(lines)):
+        if probe and probe in lines[index]:
+            return index
+    return None
+
+
+def _probe(paragraph: str) -> str:
+    return _squash(paragraph)[:PROBE_CHARS]
+
+
+def locate(page_text: str, title: str | None, paragraphs: list[str]) -> Layout:
+    """Locate ``title`` and the body ``paragraphs`` among the lines of ``page_text``."""
+    lines = [line for line in page_text.splitlines() if line.strip()]
+    squashed = [_squash(line) for line in lines]
+    body_start = body_end = None
+    long_paragraphs = [p for p in paragraphs if len(_squash(p)) >= PROBE_CHARS] or paragraphs
+    if long_paragraphs:
+        body_start = _find(squashed, _probe(long_paragraphs[0]))
+        if body_start is not None:
+            # the first body line may be shorter than the probe: step back over paragraphs before it
+            for paragraph in paragraphs[: paragraphs.index(long_paragraphs[0])][::-1]:
+                if body_start > 0 and _squash(paragraph) and _squash(paragraph) in squashed[body_start - 1]:
+                    body_start -= 1
+            last = _find(squashed, _probe(long_paragraphs[-1]), body_start)
+            body_end = last if last is not None else body_start
+    title_index = None
+    if title:
+        wanted = _squash(title)
+
+        def is_title(index: int) -> bool:
+            line = squashed[index]
+            return bool(line) and (line == wanted or (len(line) >= 4 and (wanted in line or line in wanted)))
+
+        limit = body_start if body_start is not None else len(lines)
+        before = [i for i in range(limit - 1, -1, -1) if is_title(i)]
+        # the extracted body may start with the headline block itself
+        inside = [i for i in range(limit, min(len(lines), limit + TITLE_IN_BODY_LINES)) if is_title(i)]
+        title_index = before[0] if before else (inside[-1] if inside else None)
+    return Layout(tuple(lines), title_index, body_start, body_end)

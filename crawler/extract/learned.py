@@ -1,0 +1,120 @@
+"""Boilerplate learned per site: a paragraph that recurs across many articles of one site is not news.
+
+Generic rules cannot know that every article of one portal ends with "欢迎关注XX发布微信公众号"
+or starts with its slogan. Counting does: fingerprint every paragraph, count in how many of a
+site's articles each fingerprint occurs, and call it boilerplate once it is in enough of them.
+
+This module is pure: it counts and decides. Keeping the counts between crawls (the database)
+is the caller's job, through ``BoilerplateLearner.to_dict()`` / ``from_dict()``; extraction
+takes the learned set as ``extract_article(..., learned=...)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from crawler.extract.script import to_simplified
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+#: Learn nothing before this many articles of the site have been counted.
+MIN_ARTICLES = 20
+#: A paragraph is boilerplate when it occurs in at least this share of the site's articles ...
+MIN_SHARE = 0.2
+#: ... and in at least this many of them.
+MIN_COUNT = 5
+#: Paragraphs shorter than this (after normalisation) are not fingerprinted: "（完）" is not learned.
+MIN_CHARS = 4
+
+_DIGITS_RE = re.compile(r"\d+")
+_SPACE_RE = re.compile(r"\s+")
+
+
+def normalize_paragraph(paragraph: str) -> str:
+    """What makes two paragraphs "the same": NFKC, simplified, no spaces, numbers as 0."""
+    text = unicodedata.normalize("NFKC", paragraph)
+    text = to_simplified(text) or text
+    return _DIGITS_RE.sub("0", _SPACE_RE.sub("", text)).lower()
+
+
+def fingerprint(paragraph: str) -> str | None:
+    """Stable 16-hex-digit fingerprint of a paragraph, None when it is too short to count."""
+    normalized = normalize_paragraph(paragraph)
+    if len(normalized) < MIN_CHARS:
+        return None
+    return hashlib.blake2b(normalized.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def paragraph_fingerprints(text: str) -> list[str]:
+    """Fingerprints of the paragraphs (lines) of ``text``, in order, without duplicates."""
+    seen: list[str] = []
+    for line in text.splitlines():
+        value = fingerprint(line)
+        if value is not None and value not in seen:
+            seen.append(value)
+    return seen
+
+
+def remove_learned(paragraphs: list[str], learned: frozenset[str]) -> tuple[list[str], int]:
+    """``paragraphs`` without those whose fingerprint is in ``learned``; also how many went."""
+    if not learned:
+        return paragraphs, 0
+    kept = [p for p in paragraphs if fingerprint(p) not in learned]
+    return kept, len(paragraphs) - len(kept)
+
+
+@dataclass(slots=True)
+class BoilerplateLearner:
+    r"""Counts paragraph fingerprints over the articles of ONE site and says which recur.
+
+    >>> learner = BoilerplateLearner(min_articles=2, min_count=2, min_share=0.5)
+    >>> learner.add("新闻一\\n欢迎关注本网微信公众号")
+    >>> learner.add("新闻二\\n欢迎关注本网微信公众号")
+    >>> learner.learned() == {fingerprint("欢迎关注本网微信公众号")}
+    True
+    """
+
+    min_articles: int = MIN_ARTICLES
+    min_share: float = MIN_SHARE
+    min_count: int = MIN_COUNT
+    #: Articles counted so far.
+    articles: int = 0
+    #: fingerprint -> number of articles it occurred in.
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        if self.min_articles < 1 or self.min_count < 1 or not 0 < self.min_share <= 1:
+            raise ValueError("min_articles and min_count must be >= 1 and 0 < min_share <= 1")
+
+    def add(self, text: str) -> None:
+        """Count one article by its text (one paragraph per line)."""
+        self.add_fingerprints(paragraph_fingerprints(text))
+
+    def add_fingerprints(self, fingerprints: Iterable[str]) -> None:
+        """Count one article by its fingerprints (``Article.fingerprints``); duplicates count once."""
+        self.articles += 1
+        self.counts.update(set(fingerprints))
+
+    def learned(self) -> frozenset[str]:
+        """Fingerprints of the site's boilerplate paragraphs under the current thresholds."""
+        if self.articles < self.min_articles:
+            return frozenset()
+        floor = max(self.min_count, self.min_share * self.articles)
+        return frozenset(fp for fp, count in self.counts.items() if count >= floor)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for storage: {"articles": n, "counts": {fingerprint: n}} (thresholds are options)."""
+        return {"articles": self.articles, "counts": dict(self.counts)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], **thresholds: Any) -> BoilerplateLearner:
+        """Rebuild a learner from ``to_dict()`` output; thresholds as keyword arguments."""
+        return cls(
+            articles=int(data.get("articles", 0)), counts=Counter(data.get("counts", {})), **thresholds
+        )

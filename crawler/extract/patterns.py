@@ -1,0 +1,418 @@
+"""Cleaning rules as data: phrases and label words, kept apart from the code that applies them.
+
+Adding a disclaimer phrase, a byline label or an outlet suffix touches this file only.
+Every group is checked at import: an empty group (which would silently match nothing, or
+everything once joined into a regular expression) raises ``ValueError``.
+Phrases are written in simplified script; matching runs on a simplified copy of each line,
+so traditional pages (版權所有, 免責聲明) are covered by the same entries.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def alternation(*groups: tuple[str, ...], name: str) -> str:
+    """``(?:a|b|...)`` of the escaped phrases, longest first; refuses an empty group."""
+    phrases = [p for group in groups for p in group]
+    if not phrases or any(not p.strip() for p in phrases):
+        raise ValueError(f"pattern group {name!r} is empty or holds an empty phrase")
+    return "(?:" + "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True)) + ")"
+
+
+# --- Boilerplate: a paragraph holding one of these is not article text ----------------------
+
+#: Copyright, reprint and disclaimer notices (Chinese and English).
+DISCLAIMER_PHRASES = (
+    "版权所有",
+    "版权声明",
+    "版权与免责声明",
+    "免责声明",
+    "凡本网注明",
+    "凡本站注明",
+    "凡注明来源",
+    "未经授权不得转载",
+    "未经授权，不得转载",
+    "未经本网授权",
+    "未经本站授权",
+    "未经许可不得转载",
+    "未经允许不得转载",
+    "未经书面授权",
+    "禁止转载",
+    "不得转载",
+    "转载请注明",
+    "转载请联系",
+    "如需转载",
+    "不代表本网观点",
+    "不代表本站观点",
+    "不代表本网立场",
+    "不代表本站立场",
+    "并不代表本网赞同",
+    "仅代表作者本人观点",
+    "仅代表作者个人观点",
+    "本网转载",
+    "请与本网联系",
+    "请与本站联系",
+    "违法和不良信息举报",
+    "不良信息举报",
+    "互联网新闻信息服务许可证",
+    "网络文化经营许可证",
+    "ICP备",
+    "ICP证",
+    "公网安备",
+    "All rights reserved",
+    "All Rights Reserved",
+    "Copyright ©",
+    "Copyright©",
+    "Copyright (c)",
+    "版权归原作者所有",
+    "侵权请联系",
+    "如有侵权",
+)
+
+#: A copyright sign and a year ("© 2019 Science X Network", "(c) 1996-2022 ...").
+COPYRIGHT_YEAR = r"|(?:©|\(c\)|Copyright)\s*(?:19|20)\d{2}"
+
+#: Share, print, close-window and correction widgets.
+WIDGET_PHRASES = (
+    "分享到",
+    "分享至",
+    "打印本页",
+    "打印此页",
+    "打印本文",
+    "关闭窗口",
+    "关闭本页",
+    "【纠错】",
+    "【打印】",
+    "【关闭】",
+    "【收藏】",
+    "[打印]",
+    "[关闭]",
+    "返回顶部",
+    "返回首页",
+    "扫一扫分享",
+    "扫一扫在手机打开",
+    "在手机上阅读",
+    "字号：",
+    "【字体：",
+    "【字号",
+    "点击排行",
+    "相关阅读",
+    "相关新闻",
+    "延伸阅读",
+    "推荐阅读",
+    "上一篇",
+    "下一篇",
+    "上一页",
+    "下一页",
+)
+
+#: Lines naming the original headline of a reprinted article (原标题：...).
+ORIGINAL_TITLE_PREFIXES = ("原标题", "原题")
+
+#: A heading that opens a multi-paragraph disclaimer block (版权与免责声明: ①... ②...).
+DISCLAIMER_HEADINGS = ("版权与免责声明", "版权和免责声明", "免责声明", "版权声明", "郑重声明", "特别声明")
+
+#: Markers that open one clause of a numbered disclaimer block.
+CLAUSE_MARKERS = r"(?:[①-⑩]|[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]|\d{1,2}\s)"
+
+#: Words that keep a clause inside a disclaimer block (the clause talks about the site/rights).
+CLAUSE_WORDS = (
+    "本网",
+    "本站",
+    "转载",
+    "版权",
+    "著作权",
+    "作品",
+    "授权",
+    "法律责任",
+    "来源",
+    "联系",
+    "观点",
+    "真实性",
+)
+
+# --- Bylines ---------------------------------------------------------------------------------
+
+#: Labels introducing the people who wrote the article (the order of the names is kept).
+AUTHOR_LABELS = (
+    "作者",
+    "记者",
+    "本报记者",
+    "本台记者",
+    "本网记者",
+    "本刊记者",
+    "新华社记者",
+    "特约记者",
+    "见习记者",
+    "实习记者",
+    "首席记者",
+    "融媒体记者",
+    "全媒体记者",
+    "通讯员",
+    "本报通讯员",
+    "特约通讯员",
+    "实习生",
+    "本报实习生",
+    "撰稿",
+    "撰稿人",
+    "撰文",
+    "执笔",
+    "文/图",
+    "图/文",
+    "文／图",
+    "图／文",
+    "文图",
+    "文",
+    "摄影",
+    "摄",
+    "发布者",
+    "发布人",
+    "发表人",
+    "发帖人",
+    "楼主",
+    "Author",
+    "By",
+)
+
+#: Labels introducing the people who edited or checked it.
+EDITOR_LABELS = (
+    "责任编辑",
+    "责编",
+    "编辑",
+    "编审",
+    "审核",
+    "审校",
+    "审稿",
+    "校对",
+    "初审",
+    "复审",
+    "终审",
+    "值班编辑",
+    "值班主任",
+    "监制",
+    "Editor",
+)
+
+#: Labels introducing the outlet the article comes from.
+SOURCE_LABELS = (
+    "来源",
+    "稿源",
+    "文章来源",
+    "新闻来源",
+    "信息来源",
+    "消息来源",
+    "出处",
+    "转自",
+    "转载自",
+    "Source",
+)
+
+#: Labels introducing the publication time (the article's own date line).
+DATE_LABELS = (
+    "发布时间",
+    "发布日期",
+    "发表时间",
+    "发表日期",
+    "发表于",
+    "发布于",
+    "发稿时间",
+    "刊发时间",
+    "出版日期",
+    "时间",
+    "日期",
+    "Published",
+    "Posted",
+    "Date",
+)
+
+#: Labels introducing the last modification time.
+MODIFIED_LABELS = ("更新时间", "更新日期", "修改时间", "最后更新", "Updated", "Last modified")
+
+#: Label words that sit inside a byline without naming anyone (dropped from name lists).
+BYLINE_FILLERS = (
+    "本报讯",
+    "本报",
+    "本台",
+    "本网",
+    "本刊",
+    "报道",
+    "综合报道",
+    "采写",
+    "整理",
+    "发自",
+    "摄影报道",
+    "供图",
+    "图片",
+    "图",
+    "文",
+    "摄",
+)
+
+#: Endings and words that make a name an outlet (newspaper, site, agency), never a person.
+OUTLET_MARKERS = (
+    "日报",
+    "晚报",
+    "早报",
+    "晨报",
+    "商报",
+    "时报",
+    "周报",
+    "导报",
+    "法制报",
+    "报社",
+    "报业",
+    "报",
+    "新闻网",
+    "新闻",
+    "网站",
+    "网",
+    "在线",
+    "新华社",
+    "通讯社",
+    "社",
+    "电视台",
+    "广播",
+    "电台",
+    "台",
+    "频道",
+    "杂志",
+    "周刊",
+    "月刊",
+    "期刊",
+    "刊",
+    "中心",
+    "融媒",
+    "客户端",
+    "公众号",
+    "微信",
+    "微博",
+    "App",
+    "APP",
+    "政府",
+    "办公室",
+    "委员会",
+    "局",
+    "厅",
+    "部",
+    "院",
+    "署",
+    "集团",
+    "公司",
+    "协会",
+    "学会",
+    "本站",
+    "原创",
+    "转载",
+    "互联网",
+    "网络",
+    "网友",
+    "未知",
+    "佚名",
+    "匿名",
+    "admin",
+    "Admin",
+    "央视",
+    "新浪",
+    "搜狐",
+    "网易",
+    "腾讯",
+    "凤凰",
+    "澎湃",
+    "人民",
+    "新华",
+    "中新",
+)
+
+#: Common Chinese family names (single and compound), simplified (names are checked on their
+#: simplified copy). An unlabelled short line such as "胡平" next to the title is taken for
+#: an author only when it starts with one of these.
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+    "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季"
+    "裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦"
+    "戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻"
+    "苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阎"
+)
+COMPOUND_SURNAMES = (
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "慕容",
+    "令狐",
+    "司徒",
+    "夏侯",
+    "长孙",
+    "宇文",
+)
+
+# --- Pinyin ----------------------------------------------------------------------------------
+
+#: Vowels carrying a tone mark: a parenthesised word without one is never taken for pinyin.
+TONE_MARKED_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+
+#: One pinyin syllable written without its tone mark (initial + final).
+PINYIN_SYLLABLE = (
+    r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?"
+    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|üan|ai|ei|ao|ou|an|en|er|ia|ie|iu|in"
+    r"|ua|uo|ui|un|ve|üe|vn|ün|ue|a|o|e|i|u|v|ü)"
+)
+
+# --- Dates -----------------------------------------------------------------------------------
+
+#: Words around a date that make it a copyright year or a range, never a publication date.
+DATE_NOISE_WORDS = ("Copyright", "copyright", "COPYRIGHT", "版权所有", "©", "ICP", "备案")
+
+#: Relative times as printed by portals, resolved against the fetch time.
+RELATIVE_DATE_WORDS = {"刚刚": 0, "今天": 0, "昨天": 1, "前天": 2}
+
+# --- Pagination ------------------------------------------------------------------------------
+
+#: Link texts that point to the next page of the same article.
+NEXT_PAGE_TEXTS = ("下一页", "下页", "后一页", "Next", "next", "»", ">>", "›")
+
+#: Query parameters that carry a page number.
+PAGE_PARAMS = ("page", "p", "pg", "pn", "pageno", "pagenum", "page_no", "curpage")
+
+
+# --- Compiled forms (built once, checked at import) ------------------------------------------
+
+DISCLAIMER_RE = re.compile(
+    alternation(DISCLAIMER_PHRASES, name="DISCLAIMER_PHRASES") + COPYRIGHT_YEAR, re.IGNORECASE
+)
+WIDGET_RE = re.compile(alternation(WIDGET_PHRASES, name="WIDGET_PHRASES"))
+DISCLAIMER_HEADING_RE = re.compile(
+    r"^\W{0,3}[\w·]{0,20}?"
+    + alternation(DISCLAIMER_HEADINGS, name="DISCLAIMER_HEADINGS")
+    + r"\s*[:：]?\W{0,3}$"
+)
+CLAUSE_RE = re.compile(r"^\s*" + CLAUSE_MARKERS)
+CLAUSE_WORDS_RE = re.compile(alternation(CLAUSE_WORDS, name="CLAUSE_WORDS"))
+ORIGINAL_TITLE_RE = re.compile(
+    r"^\W{0,2}" + alternation(ORIGINAL_TITLE_PREFIXES, name="ORIGINAL_TITLE_PREFIXES") + r"\s*[:：]"
+)
+OUTLET_RE = re.compile(alternation(OUTLET_MARKERS, name="OUTLET_MARKERS"))
+FILLER_RE = re.compile("^" + alternation(BYLINE_FILLERS, name="BYLINE_FILLERS") + "$")
+DATE_NOISE_RE = re.compile(alternation(DATE_NOISE_WORDS, name="DATE_NOISE_WORDS"))
+PINYIN_SYLLABLE_RE = re.compile(f"^{PINYIN_SYLLABLE}$")
+
+for _name, _group in (
+    ("AUTHOR_LABELS", AUTHOR_LABELS),
+    ("EDITOR_LABELS", EDITOR_LABELS),
+    ("SOURCE_LABELS", SOURCE_LABELS),
+    ("DATE_LABELS", DATE_LABELS),
+    ("MODIFIED_LABELS", MODIFIED_LABELS),
+    ("NEXT_PAGE_TEXTS", NEXT_PAGE_TEXTS),
+    ("PAGE_PARAMS", PAGE_PARAMS),
+    ("SURNAMES", tuple(SURNAMES)),
+    ("COMPOUND_SURNAMES", COMPOUND_SURNAMES),
+    ("RELATIVE_DATE_WORDS", tuple(RELATIVE_DATE_WORDS)),
+    ("TONE_MARKED_VOWELS", tuple(TONE_MARKED_VOWELS)),
+):
+    alternation(_group, name=_name)

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from crawler.extract import Page, extract_article, extract_page
+from crawler.extract.learned import fingerprint
+from crawler.extract.options import ExtractOptions
+from tests.seed_pages import SEED_BYLINE, SEED_DISCLAIMER, SEED_PARAGRAPHS, news_page
+
+URL = "http://www.dezhoudaily.com/news/2020/0225/12345.html"
+FETCHED = datetime(2020, 2, 26, 12, 0, tzinfo=UTC)
+RUBY_TITLE = (
+    "下沉一線!東營798名<ruby>機<rp>(</rp><rt>jī</rt><rp>)</rp></ruby><ruby>關<rt>guān</rt></ruby>干部基層上崗"
+)
+
+
+def ruby(text: str) -> str:
+    """The seed's inline annotations rewritten as <ruby> markup."""
+    import re
+
+    return re.sub(
+        r"(\w)\(([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+)\)", r"<ruby>\1<rp>(</rp><rt>\2</rt><rp>)</rp></ruby>", text
+    )
+
+
+CASES = {
+    "utf8-inline-pinyin": dict(paragraphs=SEED_PARAGRAPHS, inside=(SEED_BYLINE, *SEED_DISCLAIMER)),
+    "gbk-bytes": dict(
+        paragraphs=SEED_PARAGRAPHS, inside=(SEED_BYLINE,), outside=SEED_DISCLAIMER, meta_charset="gbk"
+    ),
+    "ruby-markup": dict(
+        paragraphs=tuple(ruby(p) for p in SEED_PARAGRAPHS), inside=(SEED_BYLINE,), title=RUBY_TITLE
+    ),
+    "disclaimer-inside-body": dict(paragraphs=SEED_PARAGRAPHS, inside=(SEED_BYLINE, *SEED_DISCLAIMER)),
+    "disclaimer-outside-body": dict(
+        paragraphs=SEED_PARAGRAPHS, inside=(SEED_BYLINE,), outside=SEED_DISCLAIMER
+    ),
+}
+
+
+def extract_case(name: str, profile):
+    spec = dict(CASES[name])
+    charset = spec.get("meta_charset", "utf-8")
+    html = news_page(**spec)
+    body = html.encode("gbk") if charset == "gbk" else html.encode("utf-8")
+    return extract_page(Page(url=URL, body=body, fetched_at=FETCHED), profile)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize(
+    "unwanted",
+    ["免責", "版權", "凡本網", "(jī)", "(guān)", "jī", "記者 李懷蘋", "來源：德州新聞網", "2020-02-25"],
+)
+def test_seed_page_text_is_the_article_only(case, unwanted, profile):
+    assert unwanted not in extract_case(case, profile).text
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_seed_page_keeps_the_article(case, profile):
+    article = extract_case(case, profile)
+    assert "連夜抽調456名機關干部" in article.text
+    assert "社區(村)落實" in article.text  # real parentheses stay
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_seed_page_metadata(case, profile):
+    article = extract_case(case, profile)
+    assert article.authors == ["李懷蘋"]
+    assert article.source == "德州新聞網"
+    assert article.published_at == datetime(2020, 2, 25, 8, 30, tzinfo=profile.tz)
+    assert article.script == "traditional"
+    assert "东营" in article.text_simplified
+    assert "(" not in (article.title or "")
+
+
+def test_gbk_page_records_its_encoding(profile):
+    assert extract_case("gbk-bytes", profile).encoding == "gb18030"
+
+
+def test_ruby_removal_is_counted(profile):
+    assert extract_case("ruby-markup", profile).quality["removed"]["ruby"] > 0
+
+
+def test_learned_paragraph_is_removed(profile):
+    slogan = "德州新闻网，德州人自己的网站，全天候报道德州新闻，欢迎关注"
+    html = news_page(SEED_PARAGRAPHS, inside=(slogan,))
+    article = extract_article(
+        html, URL, profile, fetched_at=FETCHED, learned=frozenset({fingerprint(slogan)})
+    )
+    assert slogan not in article.text
+    assert fingerprint(slogan) in article.fingerprints
+    assert article.quality["removed"]["learned"] == 1
+
+
+def test_relative_date_line_uses_the_fetch_time(profile):
+    html = news_page(SEED_PARAGRAPHS, date_line="3小时前 来源：德州新聞網")
+    article = extract_article(html, URL, profile, fetched_at=FETCHED)
+    assert article.published_at == datetime(2020, 2, 26, 17, 0, tzinfo=profile.tz)
+
+
+def test_copyright_year_in_footer_is_not_the_date(profile):
+    html = news_page(
+        SEED_PARAGRAPHS, date_line="來源：德州新聞網", outside=("Copyright © 2003-2019 德州新聞網 版權所有",)
+    )
+    assert extract_article(html, URL, profile, fetched_at=FETCHED).published_at is None
+
+
+def test_profile_selectors_win(profile):
+    from crawler.profiles import parse_profile
+
+    custom = parse_profile(
+        "name: dezhou\nbase_url: http://www.dezhoudaily.com/\n"
+        "selectors:\n  body: '#content'\n  author: '.info'\n"
+    )
+    html = news_page(SEED_PARAGRAPHS, date_line="作者：王五")
+    article = extract_article(html, URL, custom, fetched_at=FETCHED)
+    assert article.authors == ["王五"]
+    assert article.quality["method"] == "selector"
+
+
+@pytest.mark.parametrize(
+    ("body", "flag"),
+    [
+        pytest.param(b"", "empty_page", id="empty"),
+        pytest.param(b"   \n ", "empty_page", id="whitespace"),
+        pytest.param(bytes(range(256)) * 64, "not_text", id="binary"),
+        pytest.param(b"<html><body><div><p></div></span>", "empty_text", id="malformed-no-text"),
+        pytest.param(b"<<<>>><p<div>>>", "empty_text", id="garbage-markup"),
+    ],
+)
+def test_bad_input_gives_an_empty_flagged_article(body, flag, profile):
+    article = extract_page(Page(url=URL, body=body, fetched_at=FETCHED), profile)
+    assert article.text == ""
+    assert article.quality[flag] is True
+    assert article.quality["empty_text"] is True
+
+
+def test_malformed_html_still_gives_its_text(profile):
+    html = news_page(SEED_PARAGRAPHS).replace("</p>", "").replace("</div>", "", 2) + "<p><b>未闭合"
+    assert "連夜抽調456名機關干部" in extract_article(html, URL, profile).text
+
+
+def test_huge_page_is_cut_and_flagged(profile):
+    html = news_page(SEED_PARAGRAPHS) + "<p>" + "填充" * 40_000 + "</p>"
+    article = extract_article(html, URL, profile, options=ExtractOptions(max_html_chars=20_000))
+    assert article.quality["truncated_html"] is True
+    assert "連夜抽調456名機關干部" in article.text
+
+
+def test_options_are_validated():
+    with pytest.raises(ValueError, match="max_html_chars"):
+        ExtractOptions(max_html_chars=10)

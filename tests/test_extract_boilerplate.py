@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from crawler.extract.boilerplate import clean_paragraphs
+from crawler.extract.learned import fingerprint
+from crawler.extract.pinyin import strip_inline_pinyin
+from tests.seed_pages import SEED_BYLINE, SEED_DISCLAIMER, SEED_PARAGRAPHS
+
+BODY = ["东营市于2月23日印发通知，连夜抽调456名机关干部参与指导帮助一线疫情防控工作，全力服务企业复工达产。"]
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("版权所有 © 2003-2022 德州新闻网", "disclaimer"),
+        ("凡本网注明“来源：德州新闻网”的所有作品，未经授权不得转载。", "disclaimer"),
+        ("本文为CSDN原创文章，未经允许不得转载", "disclaimer"),
+        ("鲁ICP备09012345号 违法和不良信息举报电话：0534-1234567", "disclaimer"),
+        ("Copyright © 2018 Example Ltd. All rights reserved.", "disclaimer"),
+        ("© 2019 Science X Network", "disclaimer"),
+        ("分享到：微信 微博 QQ空间", "widget"),
+        ("【打印本页】 【关闭窗口】", "widget"),
+        ("【纠错】", "widget"),
+        ("原标题：东营798名机关干部下沉一线", "original_title"),
+        ("责任编辑：王小明", "byline"),
+        ("来源：大众日报", "byline"),
+        ("上一页 1 2 3 下一页", "pagination"),
+    ],
+)
+def test_generic_rules_remove_the_line(line, kind):
+    result = clean_paragraphs([*BODY, line])
+    assert result.paragraphs == BODY
+    assert result.removed == {kind: 1}
+
+
+def without_pinyin(lines):
+    """Cleaning runs after inline pinyin is removed (as in extract_article)."""
+    return [strip_inline_pinyin(line)[0] for line in lines]
+
+
+def test_disclaimer_block_takes_its_clauses():
+    result = clean_paragraphs(without_pinyin([*SEED_PARAGRAPHS, SEED_BYLINE, *SEED_DISCLAIMER]))
+    assert result.paragraphs == without_pinyin(SEED_PARAGRAPHS)
+    assert result.removed == {"disclaimer": 3, "byline": 1}
+    assert result.byline.authors == ["李懷蘋"]
+
+
+def test_paragraph_after_the_block_is_kept():
+    result = clean_paragraphs(
+        [
+            *without_pinyin(SEED_DISCLAIMER),
+            "此次抽调的116名市直机关干部将聚焦经济拉动主要力量和疫情防控薄弱环节，逐家开展对接服务。",
+        ]
+    )
+    assert len(result.paragraphs) == 1
+
+
+def test_long_paragraph_mentioning_copyright_is_kept():
+    paragraph = (
+        "市版权局工作人员介绍，近年来全市查处侵权盗版案件37起，涉及图书、音像制品和网络文学作品，"
+        "其中网络侵权案件占比逐年上升，执法难度也随之加大，需要平台企业共同参与治理。"
+        "今年以来，市里还组织开展了剑网专项行动，对辖区内的重点网站和应用程序进行了全面巡查。"
+        "他说，依法保护作品版权所有人的权利是营商环境的重要部分，今后还将继续加大执法力度，保护创作者的合法权益。"
+    )
+    assert len(paragraph) > 160
+    assert clean_paragraphs([paragraph]).paragraphs == [paragraph]
+
+
+def test_editor_credit_is_parsed_into_metadata():
+    result = clean_paragraphs([*BODY, "来源：德州日报 作者：李四 责任编辑：王五"])
+    assert (result.byline.authors, result.byline.editors, result.byline.source) == (
+        ["李四"],
+        ["王五"],
+        "德州日报",
+    )
+
+
+def test_site_pattern_layer():
+    result = clean_paragraphs(
+        [*BODY, "欢迎关注德州发布微信公众号"], site_patterns=[re.compile("^欢迎关注.*公众号$")]
+    )
+    assert result.removed == {"site": 1}
+
+
+def test_learned_layer():
+    slogan = "德州新闻网，德州人自己的网站，全天候报道德州新闻"
+    result = clean_paragraphs([*BODY, slogan], learned=frozenset({fingerprint(slogan)}))
+    assert (result.paragraphs, result.removed) == (BODY, {"learned": 1})
+
+
+def test_traditional_lines_match_simplified_rules():
+    assert clean_paragraphs([*BODY, "責任編輯：王小明"]).byline.editors == ["王小明"]

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from crawler.extract.dates import DateEvidence, find_dates, is_dateline, parse_date, published_date
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+#: Fixed fetch time: 2024-03-01 20:00 in Shanghai.
+FETCHED = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def at(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2022年2月13日 07:00", at(2022, 2, 13, 7, 0)),
+        ("发布时间：2022-02-13 07:00:00", at(2022, 2, 13, 7, 0)),
+        ("2022/02/13", at(2022, 2, 13)),
+        ("2022.02.13", at(2022, 2, 13)),
+        ("２０２２年２月１３日", at(2022, 2, 13)),
+        ("9/17/2004 5:54:13 AM", at(2004, 9, 17, 5, 54, 13)),
+        ("7/5/2005 9:23:57 PM", at(2005, 7, 5, 21, 23, 57)),
+        ("2005-03-21T11:21:30+00:00", datetime(2005, 3, 21, 11, 21, 30, tzinfo=UTC)),
+        ("2023年13月1日", None),
+    ],
+)
+def test_absolute_forms(text, expected):
+    assert parse_date(text, tz=SHANGHAI) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("刚刚", at(2024, 3, 1, 20, 0)),
+        ("5分钟前", at(2024, 3, 1, 19, 55)),
+        ("3小时前", at(2024, 3, 1, 17, 0)),
+        ("2天前", at(2024, 2, 28, 20, 0)),
+        ("昨天 08:00", at(2024, 2, 29, 8, 0)),
+        ("前天 23:15", at(2024, 2, 28, 23, 15)),
+    ],
+)
+def test_relative_forms_against_the_fetch_time(text, expected):
+    assert parse_date(text, tz=SHANGHAI, now=FETCHED) == expected
+
+
+def test_relative_forms_need_a_fetch_time():
+    assert parse_date("3小时前", tz=SHANGHAI) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Copyright © 2003-2022 德州新闻网 版权所有",
+        "$$ jikun/2005-3-30 ~ 2005-3-31/B $$",
+        "版权所有 2020年1月1日",
+    ],
+)
+def test_copyright_lines_and_ranges_give_no_date(text):
+    assert find_dates(text) == []
+
+
+def test_profile_timezone_is_applied():
+    assert parse_date("2022-02-13 07:00", tz=ZoneInfo("Asia/Taipei")).utcoffset().total_seconds() == 8 * 3600
+    assert parse_date("2022-02-13 07:00", tz=ZoneInfo("Europe/Berlin")).tzinfo == ZoneInfo("Europe/Berlin")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("2022年02月13日", True),
+        ("2003-7-24 钱江晚报", True),
+        ("发布时间：2022-02-13 07:00", True),
+        ("[2005-08-02] 为什么总要面对呢", False),
+        ("自2022年2月10日起施行新规定", False),
+    ],
+)
+def test_is_dateline(line, expected):
+    assert is_dateline(line) is expected
+
+
+@pytest.mark.parametrize(
+    ("evidence", "expected"),
+    [
+        pytest.param(
+            DateEvidence(
+                header=("2022-02-11 09:52 来源：巴彦淖尔日报",),
+                structured="2021-01-01",
+                footer=("Copyright 2022",),
+            ),
+            at(2022, 2, 11, 9, 52),
+            id="date-line-beats-meta",
+        ),
+        pytest.param(
+            DateEvidence(header=("2020-01-01 今日天气", "发布时间：2022-02-11 09:52")),
+            at(2022, 2, 11, 9, 52),
+            id="label-beats-first-date",
+        ),
+        pytest.param(
+            DateEvidence(header=("更新时间：2022-03-01 10:00", "发布时间：2022-02-11 09:52")),
+            at(2022, 2, 11, 9, 52),
+            id="modified-is-not-published",
+        ),
+        pytest.param(
+            DateEvidence(footer=("加入博采", "Trackback", "[2005-08-21] 无题", "[2005-08-02] 无序")),
+            None,
+            id="related-links-are-not-dates",
+        ),
+        pytest.param(
+            DateEvidence(footer=("发表于 2004年12月27日 12:40 - (阅读:3727)",)),
+            at(2004, 12, 27, 12, 40),
+            id="blog-footer",
+        ),
+        pytest.param(
+            DateEvidence(guess="1998-01-01", page_lines=("《北京之春》1998年3月号",)),
+            None,
+            id="guess-not-printed-is-dropped",
+        ),
+        pytest.param(DateEvidence(header=("2030-01-01",)), None, id="future-is-dropped"),
+        pytest.param(
+            DateEvidence(structured="2021-05-05", guess="2021-05-06", guess_first=True),
+            at(2021, 5, 6),
+            id="western-page-trusts-htmldate",
+        ),
+    ],
+)
+def test_published_date_prefers_the_articles_own_date_line(evidence, expected):
+    assert published_date(evidence, tz=SHANGHAI, now=FETCHED)[0] == expected
+
+
+def test_modified_date_is_kept():
+    published, modified = published_date(
+        DateEvidence(header=("发布时间：2022-02-11 09:52 更新时间：2022-02-12 10:00",)),
+        tz=SHANGHAI,
+        now=FETCHED,
+    )
+    assert (published, modified) == (at(2022, 2, 11, 9, 52), at(2022, 2, 12, 10, 0))

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from crawler.extract.pagination import find_page_links, merge_pages
+from crawler.items import Article
+
+
+def bar(*hrefs: tuple[str, str]) -> str:
+    links = "".join(f'<a href="{href}">{text}</a> ' for text, href in hrefs)
+    related = '<a href="/news/2020/other_2.html">另一篇新闻</a><a href="/news/2020/12345_9.html">热点</a>'
+    content = "<div class='content'><p>正文</p></div>"
+    return f"<html><body>{content}<div class='page'>{links}</div>{related}</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("url", "html", "expected"),
+    [
+        pytest.param(
+            "http://x.cn/news/2020/12345.html",
+            bar(
+                ("1", "12345.html"), ("2", "12345_2.html"), ("3", "12345_3.html"), ("下一页", "12345_2.html")
+            ),
+            [
+                "http://x.cn/news/2020/12345.html",
+                "http://x.cn/news/2020/12345_2.html",
+                "http://x.cn/news/2020/12345_3.html",
+            ],
+            id="underscore-n",
+        ),
+        pytest.param(
+            "http://x.cn/news/2020/12345_2.html",
+            bar(("上一页", "12345.html"), ("1", "12345.html"), ("3", "12345_3.html")),
+            [
+                "http://x.cn/news/2020/12345.html",
+                "http://x.cn/news/2020/12345_2.html",
+                "http://x.cn/news/2020/12345_3.html",
+            ],
+            id="from-the-middle-page",
+        ),
+        pytest.param(
+            "http://gov.cn/zwgk/index.htm",
+            bar(("2", "index_1.htm"), ("3", "index_2.htm"), ("下一页", "index_1.htm")),
+            [
+                "http://gov.cn/zwgk/index.htm",
+                "http://gov.cn/zwgk/index_1.htm",
+                "http://gov.cn/zwgk/index_2.htm",
+            ],
+            id="index-1-is-page-two",
+        ),
+        pytest.param(
+            "http://x.cn/show.php?id=7",
+            bar(
+                ("2", "show.php?id=7&page=2"),
+                ("3", "show.php?id=7&page=3"),
+                ("下一页", "show.php?id=7&page=2"),
+            ),
+            [
+                "http://x.cn/show.php?id=7",
+                "http://x.cn/show.php?id=7&page=2",
+                "http://x.cn/show.php?id=7&page=3",
+            ],
+            id="query-page",
+        ),
+        pytest.param(
+            "http://x.cn/news/2020/12345.html",
+            bar(("1", "12345.html"), ("2", "12345_2.html"), ("5", "12345_5.html")),
+            [
+                "http://x.cn/news/2020/12345.html",
+                *[f"http://x.cn/news/2020/12345_{n}.html" for n in range(2, 6)],
+            ],
+            id="gap-in-the-bar-is-filled",
+        ),
+        pytest.param(
+            "http://x.cn/news/2020/12345.html", bar(), ["http://x.cn/news/2020/12345.html"], id="single-page"
+        ),
+    ],
+)
+def test_find_page_links(url, html, expected):
+    assert find_page_links(html, url) == expected
+
+
+def page(n: int, text: str) -> Article:
+    return Article(
+        url=f"http://x.cn/a_{n}.html",
+        canonical_url="http://x.cn/a.html",
+        site="x",
+        title="标题",
+        text=text,
+        authors=["张三"] if n == 1 else ["张三", "李四"],
+        fingerprints=[f"fp{n}"],
+        published_at=datetime(2020, 2, 25, tzinfo=UTC) if n == 1 else None,
+    )
+
+
+def test_three_page_article_is_merged_in_order():
+    merged = merge_pages(
+        [page(1, "第一页正文\n责任编辑说明"), page(2, "第二页正文\n责任编辑说明"), page(3, "第三页正文")]
+    )
+    assert merged.text == "第一页正文\n责任编辑说明\n第二页正文\n第三页正文"
+    assert merged.page_urls == ["http://x.cn/a_1.html", "http://x.cn/a_2.html", "http://x.cn/a_3.html"]
+    assert merged.authors == ["张三", "李四"]
+    assert merged.missing_pages == []
+    assert merged.quality["pages"] == 3
+    assert merged.published_at == datetime(2020, 2, 25, tzinfo=UTC)
+    assert merged.fingerprints == ["fp1", "fp2", "fp3"]
+
+
+def test_missing_middle_page_is_reported():
+    merged = merge_pages([page(1, "第一页正文"), page(3, "第三页正文")], missing=["http://x.cn/a_2.html"])
+    assert merged.missing_pages == ["http://x.cn/a_2.html"]
+    assert merged.quality["incomplete"] is True
+    assert merged.quality["pages"] == 3
+
+
+def test_merge_needs_a_page():
+    with pytest.raises(ValueError, match="at least one"):
+        merge_pages([])
