@@ -6,12 +6,18 @@ handles it through itemadapter like any other item.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import datetime  # noqa: TC003 (dataclass field types stay importable at run time)
 from typing import Any
 
 #: Bumped when the stored document layout changes; written into every document.
 SCHEMA_VERSION = 1
+
+
+def content_hash(title: str | None, text: str) -> str:
+    """Hash of what a reader sees; a change here is a new version of the article."""
+    return hashlib.sha256(f"{title or ''}\n{text}".encode()).hexdigest()
 
 
 @dataclass(slots=True)

@@ -85,6 +85,11 @@ HEALTH_MIN_SAMPLE = 5
 
 # Extraction
 EXTRACT_MIN_TEXT_CHARS = 20
+# Paragraphs learned per site as boilerplate: after LEARN_MIN_ARTICLES articles, a paragraph in
+# at least LEARN_MIN_SHARE of them (and LEARN_MIN_COUNT) is removed from new extractions.
+LEARN_MIN_ARTICLES = 20
+LEARN_MIN_SHARE = 0.2
+LEARN_MIN_COUNT = 5
 
 # Profiles: extra folder(s) searched before the bundled ones.
 PROFILES_DIR = None

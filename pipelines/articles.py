@@ -6,10 +6,13 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
+from pymongo.errors import PyMongoError
+
 from crawler.items import Article, PageVisit
 from crawler.signals import archive_index_loaded
 from crawler.store import ArticleStore, DatabaseUnavailable, open_from_settings, redact_uri, resolve_uri
-from crawler.store.articles import UNCHANGED, UNKNOWN
+from crawler.store.articles import NEW, UNCHANGED, UNKNOWN
+from crawler.store.boilerplate import load_learner, save_learner
 from crawler.store.spill import write_spill
 from crawler.workdir import var_dir
 
@@ -17,9 +20,21 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from pymongo import MongoClient
+    from pymongo.database import Database
     from scrapy.crawler import Crawler
 
+    from crawler.extract.learned import BoilerplateLearner
+
 logger = logging.getLogger(__name__)
+
+
+def learner_thresholds(settings: Any) -> dict[str, Any]:
+    """LEARN_* settings as BoilerplateLearner thresholds."""
+    return {
+        "min_articles": settings.getint("LEARN_MIN_ARTICLES", 20),
+        "min_share": settings.getfloat("LEARN_MIN_SHARE", 0.2),
+        "min_count": settings.getint("LEARN_MIN_COUNT", 5),
+    }
 
 
 class ArticlesPipeline:
@@ -39,7 +54,9 @@ class ArticlesPipeline:
         self.update_batch = settings.getint("STORE_UPDATE_BATCH", 50)
         self.max_batch_bytes = settings.getint("STORE_MAX_BATCH_BYTES", 8 * 1024 * 1024)
         self.client: MongoClient[dict[str, Any]] | None = None
+        self.db: Database[dict[str, Any]] | None = None
         self.store: ArticleStore | None = None
+        self.learner: BoilerplateLearner | None = None
         self.spill_files: list[Path] = []
 
     @classmethod
@@ -61,7 +78,11 @@ class ArticlesPipeline:
         self.store.ensure_indexes()
         known = self.store.load_known(site)
         self.stats.set_value("store/known_at_start", known)
-        self.crawler.signals.send_catch_log(archive_index_loaded, index=self.store.index)
+        self.db = db
+        self.learner = load_learner(db, site, **learner_thresholds(settings))
+        self.crawler.signals.send_catch_log(
+            archive_index_loaded, index=self.store.index, boilerplate=self.learner
+        )
         logger.info(
             "storing into %s, database %r: %d articles of %s already archived",
             redact_uri(resolve_uri(settings.get("MONGO_URI"))),
@@ -76,6 +97,8 @@ class ArticlesPipeline:
             return item
         if isinstance(item, Article):
             outcome = self.store.add(item, datetime.now(UTC))
+            if outcome == NEW and self.learner is not None:
+                self.learner.add_fingerprints(item.fingerprints)  # each article counted once, ever
             if item.published_at is None and outcome != UNCHANGED:
                 self.stats.inc_value("extract/missing_date")
         elif isinstance(item, PageVisit):
@@ -90,9 +113,14 @@ class ArticlesPipeline:
         return item
 
     def close_spider(self) -> None:
-        """Write what is left; spill it to disk if the database is gone."""
+        """Write what is left; spill it to disk if the database is gone; keep what was learned."""
         if self.store is not None:
             self._flush(final=True)
+        if self.learner is not None and self.db is not None and not self.stats.get_value("store/unavailable"):
+            try:
+                save_learner(self.db, self.crawler.spider.profile.name, self.learner)
+            except PyMongoError as exc:
+                logger.error("could not save the learned boilerplate: %s", exc)
         if self.client is not None:
             self.client.close()
 

@@ -8,6 +8,7 @@ bytes, to the extraction package; nothing here parses article content.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -21,6 +22,8 @@ from crawler.discovery.revisit import is_due
 from crawler.discovery.urls import is_pagination
 from crawler.extract import Page, extract_page
 from crawler.extract.gone import is_gone_notice
+from crawler.extract.pagination import merge_pages
+from crawler.extract.urls import normalize_url
 from crawler.items import PageVisit
 from crawler.middlewares.incremental import conditional
 from crawler.profiles import load_profile
@@ -33,6 +36,7 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
+    from crawler.extract.learned import BoilerplateLearner
     from crawler.items import Article
     from crawler.profiles import SiteProfile
     from crawler.store.index import ArchiveIndex
@@ -57,6 +61,7 @@ class NewsSpider(scrapy.Spider):
         self.profile = profile
         self.allowed_domains = profile.domains
         self.archive_index: ArchiveIndex | None = None
+        self.boilerplate: BoilerplateLearner | None = None
         # Domains are checked by classify_url (LinkExtractor.allow_domains mishandles hosts with ports).
         self.link_extractor = LinkExtractor(unique=True, canonicalize=False)
 
@@ -77,9 +82,10 @@ class NewsSpider(scrapy.Spider):
         crawler.signals.connect(spider.index_loaded, signal=archive_index_loaded)
         return spider
 
-    def index_loaded(self, index: ArchiveIndex) -> None:
+    def index_loaded(self, index: ArchiveIndex, boilerplate: BoilerplateLearner | None = None) -> None:
         """What the archive holds for this site (sent by the storage pipeline before any fetch)."""
         self.archive_index = index
+        self.boilerplate = boilerplate
 
     # Discovery -----------------------------------------------------------------------------
 
@@ -196,13 +202,28 @@ class NewsSpider(scrapy.Spider):
                 requested, response, "gone", f"redirected to the home page {response.url}", fetched_at
             )
             return
+        article = self.extract(response, fetched_at)
+        if article is None:
+            return
+        if is_gone_notice(article.title, article.text, getattr(response, "text", "")):
+            yield self.visit(requested, response, "gone", "the page says the article was deleted", fetched_at)
+            return
+        pages = article.page_urls
+        if len(pages) > 1 and normalize_url(pages[0]) != normalize_url(response.url):
+            self.crawler.stats.inc_value("extract/later_page")
+            yield self.article_request(pages[0])  # an article is fetched from its first page
+            return
+        yield from self.next_page(_Pages(collected=[article], remaining=pages[1:]))
+
+    def extract(self, response: Response, fetched_at: datetime) -> Article | None:
+        """The article on one fetched page (None for responses that are not HTML)."""
         content_type = _content_type(response)
         if content_type and not content_type.lower().startswith(HTML_TYPES):
             self.crawler.stats.inc_value("extract/not_html")
             logger.warning(
                 "skipped %s: not an HTML page (Content-Type %s)", response.url, content_type.decode()
             )
-            return
+            return None
         page = Page(
             url=response.url,
             body=response.body,
@@ -210,15 +231,60 @@ class NewsSpider(scrapy.Spider):
             status=response.status,
             fetched_at=fetched_at,
         )
-        article = extract_page(page, self.profile)
-        if is_gone_notice(article.title, article.text, getattr(response, "text", "")):
-            yield self.visit(requested, response, "gone", "the page says the article was deleted", fetched_at)
-            return
+        learned = self.boilerplate.learned() if self.boilerplate is not None else frozenset()
+        article = extract_page(page, self.profile, learned=learned)
         article.etag = _header(response, b"ETag")
         article.last_modified = _header(response, b"Last-Modified")
         if record := response.meta.get("warc_record"):
             article.warc = [record]
-        yield article
+        return article
+
+    # Multi-page articles ---------------------------------------------------------------------
+
+    def next_page(self, pages: _Pages) -> Iterator[Article | scrapy.Request]:
+        """Fetch the next page of a multi-page article, or yield the merged article after the last."""
+        if not pages.remaining:
+            if pages.missing:
+                logger.warning(
+                    "article %s stored without %d of its %d pages: %s",
+                    pages.collected[0].url,
+                    len(pages.missing),
+                    len(pages.collected) + len(pages.missing),
+                    ", ".join(pages.missing),
+                )
+                self.crawler.stats.inc_value("extract/missing_pages", len(pages.missing))
+            yield (
+                pages.collected[0]
+                if len(pages.collected) == 1 and not pages.missing
+                else merge_pages(pages.collected, pages.missing)
+            )
+            return
+        url, pages.remaining = pages.remaining[0], pages.remaining[1:]
+        yield scrapy.Request(
+            url,
+            self.parse_article_page,
+            errback=self.article_page_failed,
+            priority=ARTICLE_PRIORITY + 1,
+            meta={"kind": "article_page", "pages": pages},
+            dont_filter=True,
+        )
+
+    def parse_article_page(self, response: Response) -> Iterator[Article | scrapy.Request]:
+        """Page 2, 3, ... of an article: collected in order; a page without text counts as missing."""
+        pages: _Pages = response.meta["pages"]
+        page = self.extract(response, datetime.now(UTC))
+        if page is None or not page.text:
+            pages.missing.append(response.url)
+        else:
+            pages.collected.append(page)
+        yield from self.next_page(pages)
+
+    def article_page_failed(self, failure: Failure) -> Iterator[Article | scrapy.Request]:
+        """A page that cannot be fetched is reported as missing; the others are still merged."""
+        self.fetch_failed(failure)
+        pages: _Pages = failure.request.meta["pages"]
+        pages.missing.append(failure.request.url)
+        yield from self.next_page(pages)
 
     def visit(self, url: str, response: Response, kind: str, reason: str, fetched_at: datetime) -> PageVisit:
         """A PageVisit item for an article page that brought no new content."""
@@ -251,6 +317,15 @@ class NewsSpider(scrapy.Spider):
         name = failure.type.__name__ if failure.type else "Error"
         self.crawler.stats.inc_value(f"fetch/failed/{name}")
         logger.warning("could not fetch %s: %s: %s", url, name, failure.getErrorMessage())
+
+
+@dataclass
+class _Pages:
+    """A multi-page article being fetched: pages so far, pages to go, pages that failed."""
+
+    collected: list[Article]
+    remaining: list[str]
+    missing: list[str] = field(default_factory=list)
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -110,6 +110,20 @@ def test_gbk_section_is_decoded(crawled: dict[str, Any]) -> None:
         assert "\ufffd" not in doc["text"]
 
 
+@pytest.mark.parametrize("article", ARTICLES, ids=lambda a: str(a.id))
+def test_article_and_metadata_as_published(crawled: dict[str, Any], article: Any) -> None:
+    """Text without chrome, byline, disclaimer or pinyin; people, outlet and time in their fields."""
+    doc = crawled["articles"][article.url(crawled["url"])]
+    assert doc["text"] == article.text
+    assert doc["title"] == article.title
+    assert sorted(doc["authors"]) == sorted(article.authors)
+    assert doc["editors"] == list(article.editors)
+    assert doc["source"] == article.source
+    assert doc["published_at"] == article.published
+    assert doc["page_urls"] == list(article.page_urls(crawled["url"]))
+    assert doc["script"] == article.script
+
+
 def test_text_has_no_site_chrome(crawled: dict[str, Any]) -> None:
     for url, doc in crawled["articles"].items():
         leaked = [marker for marker in CHROME if marker in doc["text"]]

@@ -10,8 +10,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.demo.content import ARTICLES
 from crawler.demo.server import serve
-from crawler.extract import Page, extract_page
 from crawler.profiles import load_profile
+from crawler.reextract import rebuild
 from crawler.store import connect
 from crawler.warc import read_capture
 from tests.conftest import FAST_CRAWL, run_cli
@@ -79,20 +79,19 @@ def test_unchanged_pages_become_revisit_records_on_recrawl(archived: dict[str, A
     assert {a.url(archived["url"]) for a in ARTICLES} <= revisits
 
 
-def test_articles_point_to_their_record_and_reextract_equal(archived: dict[str, Any]) -> None:
+def test_articles_point_to_their_records_and_reextract_equal(archived: dict[str, Any]) -> None:
     profile = load_profile("demo")
     docs = list(archived["db"].articles.find())
     assert len(docs) == len(ARTICLES)
     for doc in docs:
-        [location] = doc["warc"]
-        assert location["type"] == "response" and location["file"].startswith("demo/")
-        capture = read_capture(archived["root"], location)
-        assert capture.url == doc["url"]
-        again = extract_page(
-            Page(capture.url, capture.body, capture.content_type, capture.status, capture.date), profile
-        )
+        assert len(doc["warc"]) == len(doc["page_urls"])  # one record per page, in page order
+        for location, page_url in zip(doc["warc"], doc["page_urls"], strict=True):
+            assert location["type"] == "response" and location["file"].startswith("demo/")
+            assert read_capture(archived["root"], location).url == page_url
+        again = rebuild(doc, archived["root"], profile)
         assert again.text == doc["text"]
         assert again.content_hash == doc["content_hash"]
+    assert max(len(doc["warc"]) for doc in docs) == 3  # the three-page article
 
 
 def test_reextract_command_changes_nothing_when_the_extractor_is_the_same(archived: dict[str, Any]) -> None:

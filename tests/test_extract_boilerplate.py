@@ -93,3 +93,32 @@ def test_learned_layer():
 
 def test_traditional_lines_match_simplified_rules():
     assert clean_paragraphs([*BODY, "責任編輯：王小明"]).byline.editors == ["王小明"]
+
+
+def test_learned_layer_never_takes_most_of_an_article():
+    # A templated report: its paragraphs differ only in their figures, so they all look learned.
+    report = [f"今日{n}时气温{n + 3}度，东北风{n}级。" for n in range(1, 5)]
+    learned = frozenset(fingerprint(p) for p in report)
+    cleaned = clean_paragraphs(report, learned=learned)
+    assert cleaned.paragraphs == report
+    assert cleaned.removed["learned_ignored"] == 4
+
+
+@pytest.mark.parametrize(
+    ("lead", "authors"),
+    [
+        ("本报讯（记者 赵敏 通讯员 孙浩）", ["赵敏", "孙浩"]),
+        ("新华社济南11月22日电（记者 陈刚）", ["陈刚"]),
+        ("本网讯（通讯员 吕倩）", ["吕倩"]),
+        (SEED_BYLINE, ["李懷蘋"]),
+    ],
+)
+def test_opening_credits_leave_the_lead_and_fill_the_byline(lead, authors):
+    cleaned = clean_paragraphs([lead + SEED_PARAGRAPHS[0], SEED_PARAGRAPHS[1]])
+    assert cleaned.paragraphs == [SEED_PARAGRAPHS[0], SEED_PARAGRAPHS[1]]
+    assert cleaned.byline.authors == authors
+
+
+def test_brackets_that_are_not_credits_stay():
+    line = "东营市（上）召开会议，部署冬季供暖工作。"
+    assert clean_paragraphs([line]).paragraphs == [line]

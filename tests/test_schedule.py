@@ -160,7 +160,8 @@ def test_scheduler_runs_two_sites_on_short_intervals(
         assert len(mine) == 2
         assert all(r["status"] == "finished" for r in mine)
         assert mine[0]["finished_at"] <= mine[1]["started_at"], "two runs of one site overlapped"
-    assert sum(r["articles_new"] for r in runs if r["site"] == "demo") == 16
+    # Both profiles point at the same pages: whichever stored an article first has it, once.
+    assert sum(r["articles_new"] for r in runs) == 16
     assert "scheduler: started demo" in result.stderr and "scheduler: stopped" in result.stderr
 
 

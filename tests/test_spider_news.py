@@ -146,3 +146,39 @@ def test_feed_entries_are_articles_even_without_patterns(spider: NewsSpider) -> 
     )
     urls = [r.url for r in spider.parse_feed(feed)]
     assert urls == [f"{BASE}news/local/2026-11/27/content_1001.htm", f"{BASE}other/page.html"]
+
+
+def _page(n: int) -> str:
+    links = " ".join(f'<a href="content_1010_{k}.htm">{k}</a>' for k in (2, 3))
+    body = f"第{n}页的正文，内容关于鲁北市冬季供暖工作，记者走访了多个社区和供热站。" * 4
+    return (
+        f"<html><head><title>多页文章</title></head><body><h1>多页文章</h1><div class='content'><p>{body}</p></div>"
+        f"<div class='pages'><a href='content_1010.htm'>1</a> {links} <a href='content_1010_2.htm'>下一页</a></div>"
+        "</body></html>"
+    )
+
+
+def test_a_missing_middle_page_is_reported_not_skipped(spider: NewsSpider) -> None:
+    from scrapy.exceptions import IgnoreRequest
+    from twisted.python.failure import Failure
+
+    first = f"{BASE}news/local/2026-11/20/content_1010.htm"
+    [page2] = list(spider.parse_article(html(first, _page(1))))
+    assert isinstance(page2, Request) and page2.url.endswith("content_1010_2.htm")
+    failure = Failure(IgnoreRequest("connection reset"))
+    failure.request = page2  # type: ignore[attr-defined]
+    [page3] = list(spider.article_page_failed(failure))
+    assert page3.url.endswith("content_1010_3.htm")
+    response = html(page3.url, _page(3), **page3.meta)
+    [article] = list(spider.parse_article_page(response))
+    assert isinstance(article, Article)
+    assert article.missing_pages == [page2.url]
+    assert article.quality["incomplete"] is True and article.quality["pages"] == 3
+    assert "第1页的正文" in article.text and "第3页的正文" in article.text and "第2页" not in article.text
+    assert spider.crawler.stats.get_value("extract/missing_pages") == 1
+
+
+def test_a_later_page_leads_to_the_first(spider: NewsSpider) -> None:
+    later = f"{BASE}news/local/2026-11/20/content_1010_3.htm"
+    [request] = list(spider.parse_article(html(later, _page(3))))
+    assert isinstance(request, Request) and request.url.endswith("content_1010.htm")

@@ -4,8 +4,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from crawler.extract.article import content_hash
-from crawler.items import Article
+from crawler.items import Article, content_hash
 from crawler.store import ArticleStore
 from crawler.store.articles import CHANGED, NEW, UNCHANGED
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 from datetime import UTC, datetime
-from pathlib import Path  # noqa: TC003 (Typer reads the annotation at run time)
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer

@@ -13,7 +13,6 @@ with empty (or cut) text and a ``quality`` flag saying why.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from datetime import UTC, datetime
@@ -33,12 +32,13 @@ from crawler.extract.htmltext import block_text, element_text
 from crawler.extract.layout import locate
 from crawler.extract.learned import paragraph_fingerprints
 from crawler.extract.options import DEFAULT_OPTIONS, ExtractOptions
+from crawler.extract.pagination import find_page_links
 from crawler.extract.pinyin import strip_inline_pinyin
 from crawler.extract.quality import check_text, repair_text
 from crawler.extract.script import detect_script, to_simplified
 from crawler.extract.title import extract_title
 from crawler.extract.urls import canonical_url
-from crawler.items import Article
+from crawler.items import Article, content_hash
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -55,11 +55,6 @@ EXTRACTOR_VERSION = f"newsarchive/{__version__} trafilatura/{trafilatura.__versi
 MAX_CONTROL_SHARE = 0.05
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SPACE_RE = re.compile(r"\s+")
-
-
-def content_hash(title: str | None, text: str) -> str:
-    """Hash of what a reader sees; a change here is a new version of the article."""
-    return hashlib.sha256(f"{title or ''}\n{text}".encode()).hexdigest()
 
 
 #: trafilatura's own parser settings; its load_html() is not used because it rejects pages
@@ -211,7 +206,7 @@ def extract_article(
         script=script,
         title_simplified=to_simplified(title),
         text_simplified=to_simplified(text),
-        page_urls=[url],
+        page_urls=find_page_links(tree, url),
         quality=quality,
         fingerprints=fingerprints,
         fetched_at=fetched_at,

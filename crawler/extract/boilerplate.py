@@ -19,7 +19,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from crawler.extract.byline import BRACKET_RE, Byline, bracket_credits, is_byline_line, parse_byline
+from crawler.extract.byline import (
+    BRACKET_RE,
+    Byline,
+    bracket_credits,
+    is_byline_line,
+    parse_byline,
+    strip_lead_credits,
+)
 from crawler.extract.learned import fingerprint
 from crawler.extract.patterns import (
     CLAUSE_RE,
@@ -40,6 +47,10 @@ MAX_NOTICE_CHARS = 160
 NOTICE_LEAD_CHARS = 40
 #: A widget phrase removes its paragraph only when the paragraph is this short.
 MAX_WIDGET_CHARS = 40
+#: Learned boilerplate is not applied to an article when it would remove more than this share of it.
+MAX_LEARNED_SHARE = 0.5
+#: Opening credits (本报讯（记者 张三）) are looked for in this many first kept paragraphs.
+LEAD_PARAGRAPHS = 2
 #: Pagination bars: page numbers and navigation words only.
 PAGINATION_RE = re.compile(
     r"^(?:[\s|·]*(?:上一页|下一页|首页|尾页|末页|共\s*\d+\s*页|第\s*\d+\s*页|\d{1,3}|[<>«»]+)[\s|·]*)+$"
@@ -95,8 +106,18 @@ def clean_paragraphs(
     site_patterns: Sequence[re.Pattern[str]] = (),
     learned: frozenset[str] = frozenset(),
 ) -> CleanedText:
-    """Apply the three layers to ``paragraphs``; credit lines are parsed into ``byline``."""
+    """Apply the three layers to ``paragraphs``; credit lines are parsed into ``byline``.
+
+    Learned paragraphs are a minority of any real article; when they would be most of this
+    one (templated reports whose paragraphs differ only in their figures), the learned layer
+    is not applied to it and ``removed["learned_ignored"]`` says so.
+    """
     result = CleanedText(paragraphs=[])
+    if learned:
+        hits = sum(1 for p in paragraphs if p.strip() and fingerprint(p.strip()) in learned)
+        if hits and hits > MAX_LEARNED_SHARE * sum(1 for p in paragraphs if p.strip()):
+            result.removed["learned_ignored"] = hits
+            learned = frozenset()
     in_disclaimer = False
     for raw in paragraphs:
         line = raw.strip()
@@ -127,6 +148,13 @@ def clean_paragraphs(
                 )
             elif is_widget(simple):
                 kind = WIDGET
+        if kind is None and len(result.paragraphs) < LEAD_PARAGRAPHS:
+            line, credits = strip_lead_credits(line)
+            if credits:
+                result.byline.merge(credits)
+                result.removed[BYLINE] += 1
+                if not line:
+                    continue
         if kind is None:
             result.paragraphs.append(line)
         else:

@@ -20,6 +20,7 @@ from crawler.extract.patterns import (
     DATE_LABELS,
     EDITOR_LABELS,
     FILLER_RE,
+    LEAD_CREDIT_RE,
     MODIFIED_LABELS,
     OUTLET_RE,
     SOURCE_LABELS,
@@ -137,7 +138,8 @@ def split_names(value: str, *, labelled: bool = True) -> list[str]:
 
 
 def _outlet_value(value: str) -> str | None:
-    value = re.split(r"\s{2,}|[|｜丨]", value.strip(_EDGE_PUNCT))[0].strip(_EDGE_PUNCT)
+    # The outlet ends where the info line's next widget starts: 来源：X  【字体：大 中 小】
+    value = re.split(r"\s{2,}|[|｜丨【\[]", value.strip(_EDGE_PUNCT))[0].strip(_EDGE_PUNCT)
     if not value or len(value) > 40 or _DIGIT_RE.fullmatch(value):
         return None
     return value
@@ -215,6 +217,20 @@ def is_byline_line(line: str) -> bool:
     if not byline and not _label_matches(inner):
         return False
     return _leftover(inner, byline) <= MAX_BYLINE_LEFTOVER
+
+
+def strip_lead_credits(paragraph: str) -> tuple[str, Byline]:
+    """A lead paragraph without its opening credits (本报讯（记者 张三 通讯员 李四）), and the credits.
+
+    Only brackets that hold labelled credits are taken; ``（2026年）`` or ``（上）`` stay.
+    """
+    match = LEAD_CREDIT_RE.match(paragraph)
+    if match is None:
+        return paragraph, Byline()
+    credits = parse_byline(match.group("credits"))
+    if not credits.authors and not credits.editors:
+        return paragraph, Byline()
+    return paragraph[match.end() :], credits
 
 
 def bracket_credits(text: str) -> Byline:

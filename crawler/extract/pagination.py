@@ -20,10 +20,10 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml import html as lxml_html
 
-from crawler.extract.article import content_hash
 from crawler.extract.patterns import NEXT_PAGE_TEXTS, PAGE_PARAMS, alternation
 from crawler.extract.script import detect_script, to_simplified
 from crawler.extract.urls import normalize_url
+from crawler.items import content_hash
 
 if TYPE_CHECKING:
     from crawler.items import Article
@@ -174,6 +174,7 @@ def merge_pages(pages: list[Article], missing: list[str] | tuple[str, ...] = ())
         published_at=next((p.published_at for p in pages if p.published_at), None),
         page_urls=[p.url for p in pages],
         missing_pages=list(missing),
+        warc=[record for p in pages for record in p.warc],
         quality=quality,
         fingerprints=fingerprints,
         content_hash=content_hash(first.title, text),

@@ -229,6 +229,9 @@ DATE_LABELS = (
 #: Labels introducing the last modification time.
 MODIFIED_LABELS = ("更新时间", "更新日期", "修改时间", "最后更新", "Updated", "Last modified")
 
+#: News-service markers that open a lead paragraph before its credits: 本报讯（记者 张三）.
+LEAD_MARKERS = ("本报讯", "本台讯", "本网讯", "本刊讯", "本站讯", "本报消息", "本台消息", "本网消息")
+
 #: Label words that sit inside a byline without naming anyone (dropped from name lists).
 BYLINE_FILLERS = (
     "本报讯",
@@ -401,6 +404,12 @@ OUTLET_RE = re.compile(alternation(OUTLET_MARKERS, name="OUTLET_MARKERS"))
 FILLER_RE = re.compile("^" + alternation(BYLINE_FILLERS, name="BYLINE_FILLERS") + "$")
 DATE_NOISE_RE = re.compile(alternation(DATE_NOISE_WORDS, name="DATE_NOISE_WORDS"))
 PINYIN_SYLLABLE_RE = re.compile(f"^{PINYIN_SYLLABLE}$")
+#: The opening of a lead paragraph that only credits it: a news-service marker or an agency
+#: dateline (新华社济南11月22日电), then the credits in brackets; the text follows.
+LEAD_CREDIT_RE = re.compile(
+    r"^\s*(?:" + alternation(LEAD_MARKERS, name="LEAD_MARKERS") + r"|[^\s，。；：:（(]{2,24}?电)?\s*"
+    r"[（(](?P<credits>[^（()）]{2,60})[)）]\s*[：:，,]?\s*"
+)
 
 for _name, _group in (
     ("AUTHOR_LABELS", AUTHOR_LABELS),

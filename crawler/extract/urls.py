@@ -16,10 +16,16 @@ TRACKING_PARAMS = re.compile(
 
 
 def normalize_url(url: str) -> str:
-    """Lowercase scheme and host, drop fragment, default port and tracking parameters."""
-    parts = urlsplit(url.strip())
+    """Lowercase scheme and host, drop fragment, default port and tracking parameters.
+
+    Never raises: a URL that does not parse (a bad port, a stray bracket) comes back stripped.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return url.strip()
     host = (parts.hostname or "").lower()
-    port = parts.port
     netloc = (
         host if port is None or (parts.scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
     )

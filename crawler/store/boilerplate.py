@@ -1,0 +1,47 @@
+"""Learned boilerplate, kept between crawls: one document per site in `boilerplate`.
+
+The counting itself is crawler.extract.learned.BoilerplateLearner (pure); this module only
+loads and saves its counts, pruned so that a site's document stays small however many
+articles it has.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from crawler.extract.learned import BoilerplateLearner
+
+if TYPE_CHECKING:
+    from pymongo.database import Database
+
+COLLECTION = "boilerplate"
+#: Most fingerprints kept per site (the most frequent); real boilerplate is always among them.
+MAX_FINGERPRINTS = 20_000
+#: Once a site has this many articles counted, paragraphs seen only once are forgotten.
+FORGET_SINGLETONS_AFTER = 200
+
+
+def load_learner(db: Database[dict[str, Any]], site: str, **thresholds: Any) -> BoilerplateLearner:
+    """The site's learner as last saved (a fresh one for a new site)."""
+    doc = db[COLLECTION].find_one({"_id": site}) or {}
+    return BoilerplateLearner.from_dict(doc, **thresholds)
+
+
+def save_learner(db: Database[dict[str, Any]], site: str, learner: BoilerplateLearner) -> None:
+    """Store the counts (pruned) and, for people reading the database, the learned set's size."""
+    counts = learner.counts
+    if learner.articles >= FORGET_SINGLETONS_AFTER:
+        counts = type(counts)({fp: n for fp, n in counts.items() if n > 1})
+    kept = dict(counts.most_common(MAX_FINGERPRINTS))
+    db[COLLECTION].replace_one(
+        {"_id": site},
+        {
+            "_id": site,
+            "articles": learner.articles,
+            "counts": kept,
+            "learned": sorted(learner.learned()),
+            "updated_at": datetime.now(UTC),
+        },
+        upsert=True,
+    )

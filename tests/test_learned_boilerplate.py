@@ -1,0 +1,126 @@
+"""Paragraphs learned per site: counted while crawling, kept in the database, removed from later texts."""
+
+from __future__ import annotations
+
+import os
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING
+
+import pytest
+
+from crawler.extract.learned import fingerprint
+from crawler.store import connect
+from tests.conftest import FAST_CRAWL, run_cli
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+pytestmark = pytest.mark.integration
+
+PROMO = "欢迎关注鲁北发布微信公众号，获取更多本地资讯和便民服务信息"
+ARTICLES = 8
+
+
+TOPICS = ("供暖", "道路", "学校", "医院", "公园", "菜市场", "图书馆", "养老院")
+PLACES = ("东沙区", "临河县", "安澜县", "清平县", "北岭县", "滨河街道", "幸福里社区", "青沙河")
+
+
+def _article(n: int) -> str:
+    topic, place = TOPICS[n - 1], PLACES[n - 1]
+    body = "".join(
+        f"<p>{place}的{topic}改造工程{part}，居民{feeling}。</p>"
+        for part, feeling in (
+            ("本周开工", "纷纷点赞"),
+            ("预计明年春天完工", "期待已久"),
+            ("由市财政全额出资", "表示放心"),
+        )
+    )
+    return (
+        f"<html><head><meta charset='utf-8'><title>民生工程第{n}项</title></head><body><h1>民生工程第{n}项</h1>"
+        f"<div class='info'>2026-11-{10 + n:02d} 08:00 来源：鲁北日报</div>"
+        f"<div class='content'>{body}<p>{PROMO}</p></div></body></html>"
+    )
+
+
+class _Site(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        if self.path == "/index.htm":
+            page = "".join(f'<a href="/a/{1000 + n}.htm">第{n}篇</a>' for n in range(1, ARTICLES + 1))
+        elif self.path.startswith("/a/"):
+            page = _article(int(self.path[3:7]) - 1000)
+        else:
+            self.send_error(404)
+            return
+        data = f"<html><body>{page}</body></html>".encode() if self.path == "/index.htm" else page.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    (profiles / "learn.yaml").write_text(
+        f"name: learn\nbase_url: {url}\nstart_urls: [/index.htm]\nsitemaps_from_robots: false\n"
+        "article_patterns: ['^/a/\\d+\\.htm$']\n",
+        encoding="utf-8",
+    )
+    try:
+        yield url, profiles
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_recurring_paragraph_is_learned_kept_and_removed(
+    site: tuple[str, Path], mongo_uri: str, database_name: str, tmp_path: Path
+) -> None:
+    _, profiles = site
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGO_", "NEWSARCHIVE_"))}
+    env.update(
+        MONGO_URI=mongo_uri,
+        MONGO_DATABASE=database_name,
+        NEWSARCHIVE_VAR=str(tmp_path / "var"),
+        NEWSARCHIVE_PROFILES=str(profiles),
+    )
+    learn = [
+        "-s",
+        "LEARN_MIN_ARTICLES=3",
+        "-s",
+        "LEARN_MIN_COUNT=3",
+        "-s",
+        "LEARN_MIN_SHARE=0.3",
+        "-s",
+        "CONCURRENT_REQUESTS=1",
+    ]
+    client = connect(mongo_uri)
+    db = client[database_name]
+    try:
+        first = run_cli(["crawl", "learn", *FAST_CRAWL, *learn], env)
+        assert first.returncode == 0, first.stderr[-3000:]
+        memory = db.boilerplate.find_one({"_id": "learn"})
+        assert memory["articles"] == ARTICLES, first.stderr[-4000:]
+        assert fingerprint(PROMO) in memory["learned"]
+        texts = [d["text"] for d in db.articles.find()]
+        assert len(texts) == ARTICLES
+        assert 0 < sum(PROMO in t for t in texts) < ARTICLES  # learned part-way through the crawl
+
+        again = run_cli(["crawl", "learn", "--full", *FAST_CRAWL, *learn], env)
+        assert again.returncode == 0, again.stderr[-3000:]
+        assert not [d["_id"] for d in db.articles.find() if PROMO in d["text"]]
+        assert db.boilerplate.find_one({"_id": "learn"})["articles"] == ARTICLES  # each article counted once
+        assert db.article_versions.count_documents({}) == sum(PROMO in t for t in texts)  # the old texts kept
+    finally:
+        client.drop_database(database_name)
+        client.close()
