@@ -57,12 +57,19 @@ def mongo_db(mongo_uri: str, database_name: str) -> Iterator[Database[dict[str, 
         client.close()
 
 
+def cli_environment(uri: str, database: str, var: Path | str, profiles: Path | None = None) -> dict[str, str]:
+    """Environment for `newsarchive` in a subprocess: this database, var/ in a temp folder, extra profiles."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGO_", "NEWSARCHIVE_"))}
+    env.update(MONGO_URI=uri, MONGO_DATABASE=database, NEWSARCHIVE_VAR=str(var))
+    if profiles is not None:
+        env["NEWSARCHIVE_PROFILES"] = str(profiles)
+    return env
+
+
 @pytest.fixture
 def cli_env(mongo_uri: str, database_name: str, tmp_path: Path) -> dict[str, str]:
-    """Environment for running `newsarchive` against the test database, with var/ in a temp folder."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGO_", "NEWSARCHIVE_"))}
-    env.update(MONGO_URI=mongo_uri, MONGO_DATABASE=database_name, NEWSARCHIVE_VAR=str(tmp_path / "var"))
-    return env
+    """cli_environment for this test's own database."""
+    return cli_environment(mongo_uri, database_name, tmp_path / "var")
 
 
 def run_cli(args: list[str], env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess[str]:

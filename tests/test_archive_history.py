@@ -11,7 +11,7 @@ from crawler.demo.content import ARTICLES_BY_ID
 from crawler.demo.server import serve
 from crawler.profiles.loader import BUNDLED_DIR
 from crawler.store import connect
-from tests.conftest import FAST_CRAWL, run_cli
+from tests.conftest import FAST_CRAWL, cli_environment, run_cli
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -25,18 +25,11 @@ EDITED, GONE_404, GONE_410, GONE_HOME, GONE_NOTICE = 1003, 1004, 1009, 1005, 100
 @pytest.fixture(scope="module")
 def history(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """Crawl, change the site (an edit, four kinds of deletion), crawl again with every article due."""
-    import os
 
     tmp = tmp_path_factory.mktemp("history")
     profiles = _due_profile(tmp)
     name = "t_archive_history"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGO_", "NEWSARCHIVE_"))}
-    env.update(
-        MONGO_URI=mongo_uri,
-        MONGO_DATABASE=name,
-        NEWSARCHIVE_VAR=str(tmp / "var"),
-        NEWSARCHIVE_PROFILES=str(profiles),
-    )
+    env = cli_environment(mongo_uri, name, tmp / "var", profiles)
     server, url = serve(port=0, admin=True)
     try:
         first = run_cli(["crawl", "demo", "--base-url", url, *FAST_CRAWL], env)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from crawler.demo.content import ARTICLES
 from crawler.demo.server import serve
 from crawler.store import connect
 from crawler.warc import iter_captures
-from tests.conftest import FAST_CRAWL, ROOT, run_cli, wait_for
+from tests.conftest import FAST_CRAWL, ROOT, cli_environment, run_cli, wait_for
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -23,8 +22,7 @@ pytestmark = pytest.mark.integration
 
 
 def test_sigkill_mid_crawl_then_resume(mongo_uri: str, database_name: str, tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGO_", "NEWSARCHIVE_"))}
-    env.update(MONGO_URI=mongo_uri, MONGO_DATABASE=database_name, NEWSARCHIVE_VAR=str(tmp_path / "var"))
+    env = cli_environment(mongo_uri, database_name, tmp_path / "var")
     server, url = serve(port=0)
     client = connect(mongo_uri)
     db = client[database_name]

@@ -12,7 +12,7 @@ from crawler.demo.content import ARTICLES
 from crawler.demo.server import serve
 from crawler.localdb import free_port
 from crawler.store import connect
-from tests.conftest import FAST_CRAWL, ROOT, run_cli
+from tests.conftest import FAST_CRAWL, ROOT, cli_environment, run_cli
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -41,7 +41,7 @@ def crawled(
     """The demo site crawled twice into a database of its own."""
     server, url = demo_site
     name = f"t_crawl_demo_{free_port()}"
-    env = _env(mongo_uri, name, str(tmp_path_factory.mktemp("var")))
+    env = cli_environment(mongo_uri, name, str(tmp_path_factory.mktemp("var")))
     server.hits.reset()
     first = run_cli(["crawl", "demo", "--base-url", url, *FAST_CRAWL], env)
     hits_first = server.hits.counts()
@@ -66,14 +66,6 @@ def crawled(
     finally:
         client.drop_database(name)
         client.close()
-
-
-def _env(uri: str, database: str, var: str) -> dict[str, str]:
-    import os
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGO_", "NEWSARCHIVE_"))}
-    env.update(MONGO_URI=uri, MONGO_DATABASE=database, NEWSARCHIVE_VAR=var)
-    return env
 
 
 def test_crawl_exits_cleanly(crawled: dict[str, Any]) -> None:
@@ -181,7 +173,7 @@ def test_discovery_used_feed_sitemaps_and_lists(crawled: dict[str, Any]) -> None
 
 def test_unreachable_database_fails_before_fetching(demo_site: tuple[DemoServer, str], tmp_path: Any) -> None:
     server, url = demo_site
-    env = _env(f"mongodb://alice:s3cret@127.0.0.1:{free_port()}/", "x", str(tmp_path))
+    env = cli_environment(f"mongodb://alice:s3cret@127.0.0.1:{free_port()}/", "x", str(tmp_path))
     server.hits.reset()
     result = run_cli(["crawl", "demo", "--base-url", url, *FAST_CRAWL], env, timeout=120)
     assert result.returncode != 0
@@ -194,7 +186,7 @@ def test_scrapy_crawl_from_the_project_root(
     demo_site: tuple[DemoServer, str], mongo_uri: str, database_name: str, tmp_path: Any
 ) -> None:
     _, url = demo_site
-    env = _env(mongo_uri, database_name, str(tmp_path))
+    env = cli_environment(mongo_uri, database_name, str(tmp_path))
     listed = subprocess.run(
         [sys.executable, "-m", "scrapy", "list"], cwd=ROOT, env=env, capture_output=True, text=True
     )

@@ -9,7 +9,7 @@ import pytest
 from crawler.demo.edge import ENCODING_PAGES, MALFORMED_TITLE
 from crawler.demo.server import serve
 from crawler.store import connect
-from tests.conftest import FAST_CRAWL, run_cli
+from tests.conftest import FAST_CRAWL, cli_environment, run_cli
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -19,12 +19,10 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def edge_crawl(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    import os
 
     server, url = serve(port=0)
     name = "t_crawl_edge"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGO_", "NEWSARCHIVE_"))}
-    env.update(MONGO_URI=mongo_uri, MONGO_DATABASE=name, NEWSARCHIVE_VAR=str(tmp_path_factory.mktemp("var")))
+    env = cli_environment(mongo_uri, name, tmp_path_factory.mktemp("var"))
     try:
         result = run_cli(
             [

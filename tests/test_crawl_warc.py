@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -14,7 +13,7 @@ from crawler.profiles import load_profile
 from crawler.reextract import rebuild
 from crawler.store import connect
 from crawler.warc import read_capture
-from tests.conftest import FAST_CRAWL, run_cli
+from tests.conftest import FAST_CRAWL, cli_environment, run_cli
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -27,8 +26,7 @@ pytestmark = pytest.mark.integration
 def archived(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     var = tmp_path_factory.mktemp("warc-var")
     name = "t_crawl_warc"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGO_", "NEWSARCHIVE_"))}
-    env.update(MONGO_URI=mongo_uri, MONGO_DATABASE=name, NEWSARCHIVE_VAR=str(var))
+    env = cli_environment(mongo_uri, name, var)
     server, url = serve(port=0)
     client = connect(mongo_uri)
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
@@ -11,7 +10,7 @@ import pytest
 
 from crawler.extract.learned import fingerprint
 from crawler.store import connect
-from tests.conftest import FAST_CRAWL, run_cli
+from tests.conftest import FAST_CRAWL, cli_environment, run_cli
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -87,13 +86,7 @@ def test_a_recurring_paragraph_is_learned_kept_and_removed(
     site: tuple[str, Path], mongo_uri: str, database_name: str, tmp_path: Path
 ) -> None:
     _, profiles = site
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGO_", "NEWSARCHIVE_"))}
-    env.update(
-        MONGO_URI=mongo_uri,
-        MONGO_DATABASE=database_name,
-        NEWSARCHIVE_VAR=str(tmp_path / "var"),
-        NEWSARCHIVE_PROFILES=str(profiles),
-    )
+    env = cli_environment(mongo_uri, database_name, tmp_path / "var", profiles)
     learn = [
         "-s",
         "LEARN_MIN_ARTICLES=3",

@@ -18,7 +18,7 @@ from crawler.profiles.model import Schedule
 from crawler.schedule import ScheduleError, SiteSchedule, from_file
 from crawler.store import connect
 from crawler.store.locks import SiteBusy, SiteLock
-from tests.conftest import FAST_CRAWL, ROOT, run_cli, wait_for
+from tests.conftest import FAST_CRAWL, ROOT, cli_environment, run_cli, wait_for
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -97,14 +97,7 @@ def site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 
 def _env(mongo_uri: str, database: str, tmp_path: Path, profiles: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGO_", "NEWSARCHIVE_"))}
-    env.update(
-        MONGO_URI=mongo_uri,
-        MONGO_DATABASE=database,
-        NEWSARCHIVE_VAR=str(tmp_path / "var"),
-        NEWSARCHIVE_PROFILES=str(profiles),
-    )
-    return env
+    return cli_environment(mongo_uri, database, tmp_path / "var", profiles)
 
 
 @pytest.mark.integration
