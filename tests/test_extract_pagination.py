@@ -118,3 +118,11 @@ def test_missing_middle_page_is_reported():
 def test_merge_needs_a_page():
     with pytest.raises(ValueError, match="at least one"):
         merge_pages([])
+
+
+def test_links_that_do_not_parse_are_ignored():
+    page = (
+        '<html><body><p>正文</p><a href="http://[ccpa-preferences]/x">2</a>'
+        '<a href="http://a.de: Der Traum/y">3</a><link rel="canonical" href="http://[bad/"></body></html>'
+    )
+    assert find_page_links(page, "http://news.example.cn/p/1.htm") == ["http://news.example.cn/p/1.htm"]

@@ -16,13 +16,13 @@ from __future__ import annotations
 import dataclasses
 import re
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from lxml import html as lxml_html
 
 from crawler.extract.patterns import NEXT_PAGE_TEXTS, PAGE_PARAMS, alternation
 from crawler.extract.script import detect_script, to_simplified
-from crawler.extract.urls import normalize_url
+from crawler.extract.urls import join_url, normalize_url
 from crawler.items import content_hash
 
 if TYPE_CHECKING:
@@ -110,7 +110,10 @@ def find_page_links(html: str | lxml_html.HtmlElement, url: str) -> list[str]:
         if not href or href.startswith(("javascript:", "#", "mailto:")):
             continue
         text = anchor.text_content()
-        link = normalize_url(urljoin(url, href))
+        joined = join_url(url, href)
+        if joined is None:
+            continue
+        link = normalize_url(joined)
         number = _numbered(link, url)
         if number is None or not PAGE_TEXT_RE.match(text):
             continue

@@ -35,14 +35,25 @@ def normalize_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, ""))
 
 
+def join_url(base: str, href: str) -> str | None:
+    """``href`` resolved against ``base``; None for links that do not parse (``http://[x]/``, bad ports)."""
+    try:
+        joined = urljoin(base, href.strip())
+        parts = urlsplit(joined)
+        _ = parts.port
+    except ValueError:
+        return None
+    return joined
+
+
 def canonical_url(tree: lxml_html.HtmlElement | None, url: str) -> str:
     """The page's declared canonical URL when it stays on the same host, else the normalized URL."""
     if tree is not None:
         for href in tree.xpath('//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href'):
-            candidate = urljoin(url, href.strip())
-            if urlsplit(candidate).hostname == urlsplit(url).hostname and urlsplit(candidate).scheme in (
-                "http",
-                "https",
-            ):
+            candidate = join_url(url, href)
+            if candidate is None:
+                continue
+            parts = urlsplit(candidate)
+            if parts.hostname == urlsplit(url).hostname and parts.scheme in ("http", "https"):
                 return normalize_url(candidate)
     return normalize_url(url)
