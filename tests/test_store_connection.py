@@ -55,3 +55,43 @@ def test_real_server_answers(mongo_uri: str) -> None:
         assert client.admin.command("ping")["ok"] == 1
     finally:
         client.close()
+
+
+def test_credentials_never_reach_the_log_even_from_scrapy(tmp_path) -> None:
+    """`scrapy crawl -s MONGO_URI=...` makes Scrapy print its overridden settings: still no password."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGO_", "NEWSARCHIVE_"))}
+    env["NEWSARCHIVE_VAR"] = str(tmp_path)
+    uri = f"mongodb://alice:s3cret@127.0.0.1:{free_port()}/"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "news",
+            "-a",
+            "site=demo",
+            "-s",
+            f"MONGO_URI={uri}",
+            "-s",
+            "MONGO_CONNECT_TIMEOUT_MS=500",
+            "-s",
+            "LOG_LEVEL=DEBUG",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "Overridden settings" in result.stderr and "mongodb://***:***@127.0.0.1" in result.stderr
+    assert "s3cret" not in result.stderr + result.stdout
+    assert "alice" not in result.stderr + result.stdout

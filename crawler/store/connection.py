@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -13,6 +12,7 @@ from pymongo import MongoClient
 from pymongo.errors import ConfigurationError, InvalidURI, OperationFailure, PyMongoError
 
 from crawler import __version__
+from crawler.logredact import redact
 
 if TYPE_CHECKING:
     from pymongo.database import Database
@@ -32,12 +32,9 @@ class DatabaseUnavailable(RuntimeError):
     """The archive database cannot be reached or used; the message says what to do."""
 
 
-_USERINFO_RE = re.compile(r"(?<=://)([^@/]+)@")
-
-
 def redact_uri(uri: str) -> str:
     """The URI with any user name and password replaced, safe for logs and error messages."""
-    return _USERINFO_RE.sub("***:***@", uri)
+    return redact(uri)
 
 
 def resolve_uri(configured: str | None = None) -> str:
