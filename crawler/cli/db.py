@@ -22,25 +22,30 @@ def _server(port: int | None) -> LocalServer:
     return server
 
 
+def start_local_database(port: int | None = None) -> LocalServer:
+    """Start the project's FerretDB unless it runs already (progress on stderr; exits on failure)."""
+    server = _server(port)
+    if server.running():
+        err.print(f"the local database is already running at {server.uri} (pid {server.pid()})")
+        return server
+    err.print("starting the local database (the first start builds FerretDB with Go: about a minute) ...")
+    try:
+        server.start()
+    except LocalDBError as exc:
+        fail(str(exc))
+    err.print(
+        f"local database running at {server.uri} (pid {server.pid()}), data in {server.data_dir}, "
+        f"log {server.log_file}; stop it with `newsarchive db stop`"
+    )
+    return server
+
+
 @db_app.command("start")
 def start(
     port: int = typer.Option(None, help="Port on 127.0.0.1 (default 27117, or the last one used)."),
 ) -> None:
     """Build FerretDB if needed (needs Go; about a minute the first time), then start it."""
-    server = _server(port)
-    if server.running():
-        out.print(server.uri)
-        err.print(f"the local database is already running (pid {server.pid()}, data in {server.data_dir})")
-        return
-    err.print("starting the local database (the first start builds FerretDB: about a minute) ...")
-    try:
-        uri = server.start()
-    except LocalDBError as exc:
-        fail(str(exc))
-    out.print(uri)
-    err.print(
-        f"local database running (pid {server.pid()}), data in {server.data_dir}, log {server.log_file}"
-    )
+    out.print(start_local_database(port).uri)
 
 
 @db_app.command("stop")

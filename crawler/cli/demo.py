@@ -16,7 +16,7 @@ from rich.table import Table
 
 from crawler.cli import app
 from crawler.cli.console import err, fail, out
-from crawler.localdb import LocalDBError, LocalServer
+from crawler.cli.db import start_local_database
 from crawler.store import DatabaseUnavailable, open_database, redact_uri
 
 
@@ -24,18 +24,7 @@ def _start_database() -> None:
     if os.environ.get("MONGO_URI"):
         err.print(f"using MONGO_URI: {redact_uri(os.environ['MONGO_URI'])}")
         return
-    server = LocalServer.default()
-    if server.running():
-        err.print(f"local database already running at {server.uri}")
-        return
-    err.print("starting the local database (the first run builds FerretDB with Go: about a minute) ...")
-    try:
-        server.start()
-    except LocalDBError as exc:
-        fail(str(exc))
-    err.print(
-        f"local database running at {server.uri} (data in {server.data_dir}; stop: newsarchive db stop)"
-    )
+    start_local_database()
 
 
 def _articles_table(db: Any) -> Table:

@@ -2,31 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 from lxml import html as lxml_html
 
-#: Phrases of deletion / not-found notices on Chinese and English news sites.
-GONE_PHRASES = (
-    "该文章已删除",
-    "文章已删除",
-    "文章已被删除",
-    "该信息已删除",
-    "信息已被删除",
-    "页面不存在",
-    "文章不存在",
-    "您访问的页面不存在",
-    "您访问的文章不存在",
-    "页面已删除",
-    "该页面已被删除",
-    "内容已下线",
-    "稿件已撤回",
-    "page not found",
-    "article has been removed",
-    "this article is no longer available",
-)
-GONE_RE = re.compile("|".join(re.escape(p) for p in GONE_PHRASES), re.IGNORECASE)
+from crawler.extract.patterns import GONE_RE
+
 #: A notice is short; a long article that merely mentions "页面不存在" is still an article.
 MAX_NOTICE_CHARS = 300
 

@@ -229,6 +229,26 @@ DATE_LABELS = (
 #: Labels introducing the last modification time.
 MODIFIED_LABELS = ("更新时间", "更新日期", "修改时间", "最后更新", "Updated", "Last modified")
 
+#: Phrases of deletion / not-found notices served in place of an article (often with status 200).
+GONE_PHRASES = (
+    "该文章已删除",
+    "文章已删除",
+    "文章已被删除",
+    "该信息已删除",
+    "信息已被删除",
+    "页面不存在",
+    "文章不存在",
+    "您访问的页面不存在",
+    "您访问的文章不存在",
+    "页面已删除",
+    "该页面已被删除",
+    "内容已下线",
+    "稿件已撤回",
+    "page not found",
+    "article has been removed",
+    "this article is no longer available",
+)
+
 #: News-service markers that open a lead paragraph before its credits: 本报讯（记者 张三）.
 LEAD_MARKERS = ("本报讯", "本台讯", "本网讯", "本刊讯", "本站讯", "本报消息", "本台消息", "本网消息")
 
@@ -404,6 +424,7 @@ OUTLET_RE = re.compile(alternation(OUTLET_MARKERS, name="OUTLET_MARKERS"))
 FILLER_RE = re.compile("^" + alternation(BYLINE_FILLERS, name="BYLINE_FILLERS") + "$")
 DATE_NOISE_RE = re.compile(alternation(DATE_NOISE_WORDS, name="DATE_NOISE_WORDS"))
 PINYIN_SYLLABLE_RE = re.compile(f"^{PINYIN_SYLLABLE}$")
+GONE_RE = re.compile(alternation(GONE_PHRASES, name="GONE_PHRASES"), re.IGNORECASE)
 #: The opening of a lead paragraph that only credits it: a news-service marker or an agency
 #: dateline (新华社济南11月22日电), then the credits in brackets; the text follows.
 LEAD_CREDIT_RE = re.compile(
