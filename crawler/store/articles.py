@@ -43,6 +43,9 @@ INDEXES = [
     IndexModel([("source", ASCENDING)], name="source"),
     IndexModel([("site", ASCENDING), ("section", ASCENDING)], name="site_section"),
     IndexModel([("site", ASCENDING), ("last_seen", ASCENDING)], name="site_last_seen"),
+    # search (crawler/search/): words of title and text, newest first within a word; section alone
+    IndexModel([("terms", ASCENDING), ("published_at", DESCENDING)], name="terms_published"),
+    IndexModel([("section", ASCENDING)], name="section"),
 ]
 
 #: How a stored article compares with the one just extracted.
