@@ -9,31 +9,22 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from crawler.archive import Archive
-from crawler.cli import app
+from crawler.cli import app, filters
 from crawler.cli.console import err, fail, out
 from crawler.export.records import record
 from crawler.search.capabilities import ensure_text_index
-from crawler.search.query import DEFAULT_TZ, QueryError, zone
+from crawler.search.query import zone
 from crawler.search.reindex import reindex as reindex_articles
 from crawler.search.reindex import stale_filter
 from crawler.search.snippets import Snippet, highlight, make_snippet
-from crawler.store import DatabaseUnavailable
 from crawler.store.articles import INDEXES, ensure_indexes
 
 if TYPE_CHECKING:
+    from crawler.archive import Archive
     from crawler.search.query import SearchQuery
 
 #: Left out of --json lines besides the search fields: copies of title and text.
 _JSON_HIDDEN = {"title_simplified", "text_simplified", "terms_version"}
-
-
-def open_archive() -> Archive:
-    """The archive of MONGO_URI / the local database, or a clean error."""
-    try:
-        return Archive.open()
-    except DatabaseUnavailable as exc:
-        fail(str(exc))
 
 
 def _marked(snippet: Snippet, style: str = "bold yellow") -> Text:
@@ -89,40 +80,37 @@ def _no_hits(archive: Archive, query: SearchQuery, page: int) -> None:
 
 @app.command("search")
 def search(
-    words: list[str] = typer.Argument(None, help='Terms (all must match) and "quoted phrases".'),
-    phrase: list[str] = typer.Option([], "--phrase", "-p", help="An exact phrase (repeatable)."),
-    site: list[str] = typer.Option([], help="Only these sites (repeatable)."),
-    since: str = typer.Option(None, help="Published on or after (YYYY-MM-DD or ISO time; zone: --tz)."),
-    until: str = typer.Option(None, help="Published before the end of this day (or before this time)."),
-    author: list[str] = typer.Option([], help="Written by (repeatable: any of them)."),
-    source: list[str] = typer.Option([], help="Outlet named by 来源 (repeatable)."),
-    section: list[str] = typer.Option([], help="Section (repeatable)."),
+    words: list[str] = filters.WORDS,
+    phrase: list[str] = filters.PHRASE,
+    site: list[str] = filters.SITE,
+    since: str = filters.SINCE,
+    until: str = filters.UNTIL,
+    author: list[str] = filters.AUTHOR,
+    source: list[str] = filters.SOURCE,
+    section: list[str] = filters.SECTION,
     sort: str = typer.Option("date", help="date (newest first) or relevance."),
     limit: int = typer.Option(20, min=1, max=1000, help="Results per page."),
     page: int = typer.Option(1, min=1, help="Page of results (1 = the first --limit hits)."),
     count: bool = typer.Option(False, "--count", help="Also count all hits (one more query)."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line instead of a table."),
-    tz: str = typer.Option(DEFAULT_TZ, help="Time zone for dates without one and for the table."),
+    tz: str = filters.TZ,
 ) -> None:
     """Search the archive: script-insensitive (東營 finds 东营), every term must match."""
-    text = " ".join(words or []) + "".join(f' "{p}"' for p in phrase)
     if sort not in ("date", "relevance"):
         fail(f"--sort must be date or relevance, not {sort!r}", code=2)
-    archive = open_archive()
-    try:
-        query = archive.query(
-            text, site=site, since=since, until=until, author=author, source=source, section=section, tz=tz
-        )
-        if not query.terms and not query.phrases and query.ignored:
-            err.print(f"ignoring {' '.join(query.ignored)} (stopwords or punctuation)")
-        skip = (page - 1) * limit
-        # One more than a page tells whether there is a next page without counting every hit.
-        results = archive.search(query, sort=sort, limit=limit + 1, skip=skip)  # type: ignore[arg-type]
-        more = len(results) > limit
-        results = results[:limit]
-        total = archive.count(query) if count else None
-    except QueryError as exc:
-        fail(str(exc), code=2)
+    archive = filters.open_archive()
+    query = filters.build_query(
+        archive, words, phrase, site=site, since=since, until=until, author=author, source=source,
+        section=section, tz=tz,
+    )
+    if not query.terms and not query.phrases and query.ignored:
+        err.print(f"ignoring {' '.join(query.ignored)} (stopwords or punctuation)")
+    skip = (page - 1) * limit
+    # One more than a page tells whether there is a next page without counting every hit.
+    results = archive.search(query, sort=sort, limit=limit + 1, skip=skip)  # type: ignore[arg-type]
+    more = len(results) > limit
+    results = results[:limit]
+    total = archive.count(query) if count else None
     if not results:
         _no_hits(archive, query, page)
         archive.close()
@@ -133,6 +121,8 @@ def search(
             line = record({k: v for k, v in doc.items() if k not in _JSON_HIDDEN})
             line.update(snippet=snippet.text, highlights=snippet.highlights)
             out.print(json.dumps(line, ensure_ascii=False), markup=False, highlight=False, soft_wrap=True)
+        if total is not None:
+            err.print(f"{total} hits")
     else:
         relevance = sort == "relevance"
         table = Table("#", f"published ({tz})", "site", "article", *(["score"] if relevance else []))
@@ -143,8 +133,6 @@ def search(
         if total is not None:
             shown += f" of {total}"
         out.print(shown + (f"; more: --page {page + 1}" if more else ""))
-    if total is not None and as_json:
-        err.print(f"{total} hits")
     archive.close()
 
 
@@ -157,7 +145,7 @@ def reindex(
         if done % 5000 == 0:
             err.print(f"{done} articles reindexed ...")
 
-    archive = open_archive()
+    archive = filters.open_archive()
     try:
         ensure_indexes(archive.articles, INDEXES)
         updated = reindex_articles(archive.articles, everything=everything, progress=progress)
