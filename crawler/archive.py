@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 Sort = Literal["date", "relevance"]
 #: Left out of search results: the search index fields, large and of no use to a reader.
 HIDDEN_FIELDS = {"terms": 0, "title_terms": 0}
+#: What date paging and Python ranking read before fetching the page's articles.
+SORT_KEYS = {"_id": 1, "published_at": 1}
+RANKING_FIELDS = {"_id": 1, "published_at": 1, "title_simplified": 1, "text_simplified": 1}
 #: Newest first; _id breaks ties so that pages never overlap or skip.
 DATE_ORDER = [("published_at", DESCENDING), ("_id", 1)]
 MAX_LIMIT = 10_000
@@ -150,8 +153,11 @@ class Archive:
             raise QueryError(f"limit must be 1..{MAX_LIMIT} and skip 0 or more")
         if sort == "relevance" and query.needles:
             return self._by_relevance(query, limit, skip)
-        cursor = self.articles.find(query.filter(), HIDDEN_FIELDS).sort(DATE_ORDER).skip(skip).limit(limit)
-        return list(cursor)
+        # Sort and page on small projected documents, then fetch the page by _id: on FerretDB
+        # (every filter a full scan) this is markedly faster than sorting whole articles, and on
+        # MongoDB it is a covered walk of the index plus `limit` _id lookups.
+        page = self.articles.find(query.filter(), SORT_KEYS).sort(DATE_ORDER).skip(skip).limit(limit)
+        return self._fetch([doc["_id"] for doc in page])
 
     def count(self, query: str | SearchQuery = "", **filters: Any) -> int:
         """How many articles a search matches (a full scan on FerretDB)."""
@@ -170,8 +176,15 @@ class Archive:
             projection = {**HIDDEN_FIELDS, "score": {"$meta": "textScore"}}
             order = [("score", {"$meta": "textScore"}), *DATE_ORDER]
             return list(self.articles.find(filter_, projection).sort(order).skip(skip).limit(limit))
-        with self.articles.find(query.filter(), HIDDEN_FIELDS, batch_size=200) as cursor:
-            return top_by_score(cursor, query.needles, skip + limit)[skip:]
+        with self.articles.find(query.filter(), RANKING_FIELDS, batch_size=200) as cursor:
+            best = top_by_score(cursor, query.needles, skip + limit)[skip:]
+        scores = {doc["_id"]: doc["score"] for doc in best}
+        return [{**doc, "score": scores[doc["_id"]]} for doc in self._fetch(list(scores))]
+
+    def _fetch(self, ids: list[Any]) -> list[dict[str, Any]]:
+        """Whole articles in the order of ids (one indexed lookup each; $in is a scan on FerretDB)."""
+        found = (self.articles.find_one({"_id": key}, HIDDEN_FIELDS) for key in ids)
+        return [doc for doc in found if doc is not None]
 
     def _can_rank_on_server(self) -> bool:
         if not self.capabilities.text_search:
