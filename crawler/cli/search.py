@@ -67,8 +67,6 @@ def _no_hits(archive: Archive, query: SearchQuery, page: int) -> None:
         err.print(f"no results on page {page}: the search has fewer hits (try --page 1)")
         return
     err.print(f"no articles match ({_describe(query)}).")
-    if query.ignored and not query.terms and not query.phrases:
-        err.print(f"{' '.join(query.ignored)}: only stopwords or punctuation, nothing to search for")
     hints = [(what, n) for what, n in archive.loosen(query) if n]
     if hints:
         err.print("to loosen it, drop " + "; or ".join(f"{what} ({n} hits)" for what, n in hints))
@@ -103,7 +101,7 @@ def search(
         archive, words, phrase, site=site, since=since, until=until, author=author, source=source,
         section=section, tz=tz,
     )
-    if not query.terms and not query.phrases and query.ignored:
+    if query.ignored:
         err.print(f"ignoring {' '.join(query.ignored)} (stopwords or punctuation)")
     skip = (page - 1) * limit
     # One more than a page tells whether there is a next page without counting every hit.

@@ -207,6 +207,11 @@ def parse_query(
             raise QueryError(f"phrase too long ({len(phrase)} characters; at most {MAX_PHRASE_CHARS})")
     words = [w for w in re.split(r"\s+", unquoted) if w]
     ignored = tuple(w for w in words if not query_terms(w))
+    if words and not terms and not phrases:
+        raise QueryError(
+            f"nothing to search for in {' '.join(ignored)!r}: only stopwords or punctuation "
+            '(put text in "double quotes" to find it exactly)'
+        )
     since_at = parse_when(since, tz) if since is not None and since != "" else None
     until_at = parse_when(until, tz, end=True) if until is not None and until != "" else None
     if since_at and until_at and since_at >= until_at:
