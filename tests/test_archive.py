@@ -106,10 +106,11 @@ def test_relevance_orders_by_matches_and_keeps_the_same_hits(archive: Archive) -
     ['{"$where": "sleep(1000) || true"}', "$ne", ".*", "[", "$regex", '{"$gt": ""}'],
 )
 def test_injection_attempts_find_only_literal_matches(archive: Archive, text: str) -> None:
-    try:
+    if text in (".*", "["):  # nothing but punctuation: refused, not "match everything"
+        with pytest.raises(QueryError, match="nothing to search for"):
+            archive.search(text)
+    else:
         assert archive.search(text, limit=50) == []
-    except QueryError as exc:  # nothing but punctuation: refused, not "match everything"
-        assert "nothing to search for" in str(exc)
     assert keys(archive.search(f'"{text}"', limit=50)) == (["odd1"] if text in (".*", "[") else [])  # odd1 holds both literally
     assert archive.search("", site=text, limit=50) == []
     assert archive.search("", author=text, limit=50) == [] or text == ODD_AUTHOR
