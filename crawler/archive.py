@@ -89,7 +89,7 @@ class Archive:
         """The article stored under url, canonicalised as the crawler does (tracking params, port...)."""
         if not isinstance(url, str):
             raise TypeError(f"url must be a string, got {type(url).__name__}")
-        return self.articles.find_one({"_id": {"$eq": normalize_url(url)}})
+        return self.articles.find_one({"_id": normalize_url(url)})  # a str: never an operator
 
     def iter_articles(
         self,
@@ -165,9 +165,12 @@ class Archive:
             query = self.query(query, **filters)
         return self.articles.count_documents(query.filter())
 
-    def loosen(self, query: SearchQuery) -> list[tuple[str, int]]:
-        """For a search without hits: how many hits dropping each one condition would give."""
-        return [(what, self.count(looser)) for what, looser in query.loosened()]
+    def loosen(self, query: SearchQuery, *, cap: int = 100) -> list[tuple[str, int]]:
+        """For a search without hits: how many hits (up to cap) dropping each one condition gives."""
+        return [
+            (what, self.articles.count_documents(looser.filter(), limit=cap))
+            for what, looser in query.loosened()
+        ]
 
     def _by_relevance(self, query: SearchQuery, limit: int, skip: int) -> list[dict[str, Any]]:
         search = text_search_string(query.terms)

@@ -67,9 +67,11 @@ def _no_hits(archive: Archive, query: SearchQuery, page: int) -> None:
         err.print(f"no results on page {page}: the search has fewer hits (try --page 1)")
         return
     err.print(f"no articles match ({_describe(query)}).")
-    hints = [(what, n) for what, n in archive.loosen(query) if n]
+    cap = 100
+    hints = [(what, n) for what, n in archive.loosen(query, cap=cap) if n]
     if hints:
-        err.print("to loosen it, drop " + "; or ".join(f"{what} ({n} hits)" for what, n in hints))
+        counts = [f"{what} ({n}{'+' if n >= cap else ''} hits)" for what, n in hints]
+        err.print("to loosen it, drop " + "; or ".join(counts))
     elif query.loosened():
         err.print("dropping any single condition still finds nothing: try other or fewer terms")
     if query.terms and archive.articles.count_documents(stale_filter(), limit=1):
