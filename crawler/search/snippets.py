@@ -76,18 +76,27 @@ def make_snippet(doc: dict[str, Any], needles: Iterable[str], width: int = 120) 
 
 
 def _best_window(spans: list[tuple[int, int]], text: str, width: int) -> int:
-    """Start of the window holding the most distinct matched words (earliest on ties)."""
+    """Start of the window holding the most distinct matched words (earliest on ties).
+
+    The window starts at the beginning of the sentence of its first match when that sentence
+    starts within the window or shortly before it.
+    """
     if not spans:
         return 0
-    best_start, best_count = 0, -1
+    best_start, best_first, best_count = 0, 0, -1
     for s, _ in spans[:200]:
         start = max(0, s - width // 4)
         found = {text[a:b].lower() for a, b in spans[:400] if a >= start and b <= start + width}
         if len(found) > best_count:
-            best_start, best_count = start, len(found)
-    # Start at a sentence boundary when one is close before the window.
-    if best_start > 0:
-        cut = max(text.rfind(mark, max(0, best_start - 20), best_start + 1) for mark in "。！？；\n.!?")
-        if cut >= 0:
-            best_start = cut + 1
+            best_start, best_first, best_count = start, s, len(found)
+    if best_start == 0:
+        return 0
+    ends = "。！？；\n.!?"
+    cut = max(text.rfind(mark, best_start, best_first) for mark in ends)
+    if cut < 0:
+        cut = max(text.rfind(mark, max(0, best_start - 20), best_start) for mark in ends)
+    if cut >= 0:
+        best_start = cut + 1
+        while best_start < best_first and text[best_start] in "”’」』）) \n":
+            best_start += 1
     return best_start
