@@ -50,6 +50,9 @@ INDEXES = [
     IndexModel([("site", ASCENDING), ("section", ASCENDING)], name="site_section"),
     IndexModel([("site", ASCENDING), ("last_seen", ASCENDING)], name="site_last_seen"),
     IndexModel([("state", ASCENDING)], name="state"),
+    # search (crawler/search/): words of title and text, newest first within a word; section alone
+    IndexModel([("terms", ASCENDING), ("published_at", DESCENDING)], name="terms_published"),
+    IndexModel([("section", ASCENDING)], name="section"),
 ]
 VERSION_INDEXES = [
     IndexModel([("article_id", ASCENDING), ("version", ASCENDING)], name="article_version"),

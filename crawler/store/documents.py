@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from crawler.items import SCHEMA_VERSION
+from crawler.search.fields import search_fields
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -67,6 +68,7 @@ def article_document(article: Article, seen_at: datetime) -> dict[str, Any]:
     doc["state"] = "live"
     doc["history"] = []
     doc["events"] = []
+    doc.update(search_fields(doc))  # terms and t2s copies for search (crawler/search/)
     return doc
 
 

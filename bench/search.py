@@ -1,0 +1,580 @@
+"""Search, export and stats at archive scale: fills a database with generated articles and measures.
+
+    python bench/search.py --articles 100000            # own FerretDB in a temp folder
+    MONGO_URI=mongodb://host:27017/ python bench/search.py  # ... and that MongoDB as well
+
+Articles are generated from a vocabulary of real words (Chinese, some in traditional script,
+some English), 300-3000 characters, several sites, two years of dates, and stored exactly as
+the crawler stores them (article_document(): the same search terms), with insert_many in
+batches. Prints search latency p50/p95 per typical query next to a plain find() of the same
+filter, export throughput and peak memory for jsonl and parquet next to a plain cursor scan,
+and the time of `stats`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from multiprocessing import Pool
+from pathlib import Path
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from crawler.archive import Archive
+from crawler.export import default_fields, export_articles
+from crawler.extract.article import content_hash
+from crawler.items import Article
+from crawler.localdb import LocalServer, free_port
+from crawler.search.query import parse_query
+from crawler.stats import archive_stats
+from crawler.store import ArticleStore, connect
+from crawler.store.documents import article_document
+
+SITES = {
+    "dongying": ("东营", ["本地新闻", "社会民生", "县区动态", "经济"]),
+    "dezhou": ("德州", ["德州新闻", "民生", "教育", "财经"]),
+    "dzwww": ("济南", ["山东新闻", "国内", "国际", "体育"]),
+    "binzhou": ("滨州", ["滨州要闻", "县区", "文化"]),
+    "liaocheng": ("聊城", ["聊城新闻", "社会", "农业"]),
+    "weifang": ("潍坊", ["潍坊新闻", "产业", "科技", "旅游"]),
+}
+PLACES = [
+    "东营",
+    "德州",
+    "济南",
+    "滨州",
+    "聊城",
+    "潍坊",
+    "黄河三角洲",
+    "广饶县",
+    "利津县",
+    "垦利区",
+    "河口区",
+    "乐陵市",
+    "禹城市",
+    "临邑县",
+    "齐河县",
+    "高新区",
+    "开发区",
+    "青岛",
+    "北京",
+    "上海",
+]
+NOUNS = [
+    "经济",
+    "发展",
+    "项目",
+    "工程",
+    "建设",
+    "企业",
+    "农业",
+    "农民",
+    "小麦",
+    "玉米",
+    "棉花",
+    "水利",
+    "农田",
+    "道路",
+    "交通",
+    "公交",
+    "地铁",
+    "学校",
+    "教育",
+    "学生",
+    "老师",
+    "医院",
+    "医疗",
+    "医保",
+    "养老",
+    "社区",
+    "居民",
+    "群众",
+    "政府",
+    "会议",
+    "政策",
+    "改革",
+    "创新",
+    "科技",
+    "产业",
+    "园区",
+    "投资",
+    "资金",
+    "市场",
+    "消费",
+    "旅游",
+    "文化",
+    "体育",
+    "比赛",
+    "志愿者",
+    "环境",
+    "生态",
+    "湿地",
+    "黄河",
+    "石油",
+    "化工",
+    "新能源",
+    "光伏",
+    "风电",
+    "电网",
+    "天然气",
+    "供暖",
+    "住房",
+    "物业",
+    "停车场",
+    "公园",
+    "绿化",
+    "安全",
+    "消防",
+    "应急",
+    "防汛",
+    "抗旱",
+    "疫情",
+    "防控",
+    "就业",
+    "招聘",
+    "工资",
+    "收入",
+    "税收",
+    "财政",
+    "银行",
+    "贷款",
+    "保险",
+    "数据",
+    "平台",
+    "服务",
+    "窗口",
+    "审批",
+    "营商环境",
+    "招商引资",
+    "乡村振兴",
+    "合作社",
+    "蔬菜",
+    "大棚",
+    "渔业",
+    "港口",
+    "物流",
+    "电商",
+    "直播",
+    "快递",
+    "食品",
+    "药品",
+    "价格",
+    "超市",
+    "冬季",
+    "春节",
+    "中秋",
+    "国庆",
+    "长跑节",
+    "博览会",
+    "论坛",
+    "展览",
+    "图书馆",
+    "博物馆",
+    "剧院",
+    "演出",
+]
+VERBS = [
+    "召开",
+    "部署",
+    "推进",
+    "完成",
+    "启动",
+    "实施",
+    "加快",
+    "提升",
+    "改造",
+    "建成",
+    "开通",
+    "举办",
+    "参加",
+    "发布",
+    "公布",
+    "介绍",
+    "表示",
+    "强调",
+    "要求",
+    "检查",
+    "调研",
+    "走访",
+    "签约",
+    "落地",
+    "投产",
+    "开工",
+    "竣工",
+    "增长",
+    "下降",
+    "突破",
+    "获得",
+    "评选",
+    "培训",
+    "宣传",
+    "服务",
+    "保障",
+    "解决",
+    "缓解",
+    "优化",
+]
+ADJECTIVES = [
+    "重点",
+    "重要",
+    "全面",
+    "稳定",
+    "持续",
+    "明显",
+    "积极",
+    "有效",
+    "新",
+    "大型",
+    "高质量",
+    "绿色",
+    "智慧",
+    "安全",
+    "便捷",
+    "优质",
+    "基层",
+    "年度",
+    "首届",
+    "第三届",
+]
+TIMES = ["今天", "昨天", "近日", "日前", "今年以来", "上半年", "11月", "今冬明春", "下一步", "目前", "去年"]
+UNITS = ["个", "项", "家", "名", "万元", "亿元", "公里", "平方米", "吨", "亩", "%"]
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+)
+GIVEN = "晓明娜伟芳敏静丽强磊军洋勇艳杰涛超明霞平刚桂英华红玉兰建国志文海燕飞鹏宇浩然子轩欣怡"
+SOURCES = ["东营日报", "德州日报", "大众日报", "滨州日报", "新华社", "人民网", "齐鲁晚报", "潍坊日报", None]
+EN_WORDS = [
+    "the",
+    "city",
+    "government",
+    "announced",
+    "new",
+    "project",
+    "investment",
+    "river",
+    "delta",
+    "oil",
+    "industry",
+    "port",
+    "farmers",
+    "wheat",
+    "harvest",
+    "school",
+    "hospital",
+    "traffic",
+    "road",
+    "festival",
+    "marathon",
+    "wetland",
+    "tourism",
+    "energy",
+    "solar",
+    "wind",
+    "policy",
+    "reform",
+    "market",
+    "export",
+    "growth",
+    "percent",
+    "million",
+    "yuan",
+    "officials",
+    "said",
+    "residents",
+    "community",
+    "Shandong",
+    "Dongying",
+    "Dezhou",
+    "Yellow",
+    "River",
+    "Jinan",
+    "technology",
+    "innovation",
+    "data",
+    "platform",
+]
+END = datetime(2026, 11, 28, tzinfo=UTC)
+TWO_YEARS = timedelta(days=730)
+
+
+def _sentence(rng: random.Random) -> str:
+    parts = [
+        rng.choice(TIMES),
+        "，" if rng.random() < 0.5 else "",
+        rng.choice(PLACES),
+        rng.choice(VERBS),
+        rng.choice(ADJECTIVES),
+        rng.choice(NOUNS),
+        rng.choice(NOUNS),
+    ]
+    if rng.random() < 0.5:
+        parts += ["，", rng.choice(VERBS), str(rng.randint(2, 9999)), rng.choice(UNITS), rng.choice(NOUNS)]
+    if rng.random() < 0.4:
+        parts += ["，", rng.choice(NOUNS), rng.choice(VERBS), rng.choice(ADJECTIVES), rng.choice(NOUNS)]
+    return "".join(parts) + rng.choice("。。。！；")
+
+
+def _english(rng: random.Random, chars: int) -> str:
+    words: list[str] = []
+    while sum(len(w) + 1 for w in words) < chars:
+        sentence = [rng.choice(EN_WORDS) for _ in range(rng.randint(6, 16))]
+        words.extend([sentence[0].capitalize(), *sentence[1:-1], sentence[-1] + "."])
+    return " ".join(words)
+
+
+#: Words that only some articles use (about 2% each), for selective queries.
+RARE = ["马拉松", "长跑节", "无人机", "非遗", "冰雪", "研学", "候鸟", "海参", "冬枣", "黑陶"]
+
+
+def _chinese(rng: random.Random, chars: int) -> str:
+    paragraphs: list[str] = []
+    total = 0
+    rare = [word for word in RARE if rng.random() < 0.02]
+    while total < chars:
+        paragraph = "".join(_sentence(rng) for _ in range(rng.randint(2, 6)))
+        if rare:
+            paragraph += f"{rng.choice(PLACES)}{rng.choice(VERBS)}{rare.pop()}{rng.choice(NOUNS)}。"
+        paragraphs.append(paragraph)
+        total += len(paragraph)
+    return "\n".join(paragraphs)
+
+
+def make_article(n: int, seed: int) -> dict:
+    """Article number n as stored (deterministic for a seed)."""
+    rng = random.Random(seed * 1_000_003 + n)
+    site = rng.choice(list(SITES))
+    place, sections = SITES[site]
+    chars = int(300 * 10 ** rng.uniform(0, 1))  # 300-3000, more short ones than long ones
+    english = rng.random() < 0.1
+    if english:
+        title = " ".join(rng.choice(EN_WORDS) for _ in range(rng.randint(4, 9))).capitalize()
+        text = _english(rng, chars)
+    else:
+        title = place + rng.choice(VERBS) + rng.choice(ADJECTIVES) + rng.choice(NOUNS) + rng.choice(NOUNS)
+        text = _chinese(rng, chars)
+    script = "simplified"
+    if not english and rng.random() < 0.08:
+        from opencc import OpenCC
+
+        converter = OpenCC("s2t")
+        title, text, script = converter.convert(title), converter.convert(text), "traditional"
+    authors = [
+        "".join([rng.choice(SURNAMES), *rng.sample(GIVEN, rng.randint(1, 2))])
+        for _ in range(rng.choice([0, 1, 1, 2]))
+    ]
+    published = None if rng.random() < 0.03 else END - TWO_YEARS * rng.random()
+    url = f"https://www.{site}.example/{published or END:%Y%m}/t{published or END:%Y%m%d}_{n}.html"
+    article = Article(
+        url=url,
+        canonical_url=url,
+        site=site,
+        title=title,
+        text=text,
+        authors=authors,
+        source=rng.choice(SOURCES),
+        published_at=published,
+        language="en" if english else "zh",
+        section=rng.choice(sections),
+        script=None if english else script,
+        page_urls=[url],
+        fetched_at=END,
+        status=200,
+        encoding="utf-8",
+        content_hash=content_hash(title, text),
+        extractor_version="bench",
+    )
+    return article_document(article, END)
+
+
+def _make_chunk(args: tuple[int, int, int]) -> list[dict]:
+    start, stop, seed = args
+    return [make_article(n, seed) for n in range(start, stop)]
+
+
+def fill(db, count: int, seed: int, batch: int, workers: int) -> dict[str, float]:
+    store = ArticleStore(db)
+    store.ensure_indexes()
+    chunks = [(i, min(i + batch, count), seed) for i in range(0, count, batch)]
+    make_time = insert_time = 0.0
+    t0 = time.perf_counter()
+    with Pool(workers) as pool:
+        last = time.perf_counter()
+        for docs in pool.imap(_make_chunk, chunks):
+            now = time.perf_counter()
+            make_time += now - last
+            db.articles.insert_many(docs, ordered=False)
+            last = time.perf_counter()
+            insert_time += last - now
+    return {"total_s": time.perf_counter() - t0, "insert_s": insert_time, "generate_wait_s": make_time}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def timed(fn, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return times
+
+
+@contextmanager
+def peak_rss(pids: list[int]):
+    """Sample the resident memory of pids every 20 ms; yields a dict filled with start/peak per pid."""
+    procs = {pid: psutil.Process(pid) for pid in pids}
+    result = {pid: {"start": p.memory_info().rss, "peak": p.memory_info().rss} for pid, p in procs.items()}
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(0.02):
+            for pid, p in procs.items():
+                result[pid]["peak"] = max(result[pid]["peak"], p.memory_info().rss)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield result
+    finally:
+        stop.set()
+        thread.join()
+
+
+QUERIES = [
+    ("one term (东营)", dict(query="东营")),
+    ("one rare term (马拉松)", dict(query="马拉松")),
+    ("two terms (黄河 湿地)", dict(query="黄河 湿地")),
+    ('phrase ("乡村振兴")', dict(query='"乡村振兴"')),
+    ("site + 3 months", dict(site="dezhou", since="2026-06-01", until="2026-08-31")),
+    ("author (王晓明)", dict(author="王晓明")),
+    ("term, relevance sort", dict(query="新能源 光伏", sort="relevance")),
+]
+
+
+def bench_server(label: str, uri: str, args: argparse.Namespace, server_pid: int | None) -> None:
+    name = f"bench_search_{args.articles}"
+    client = connect(uri, operation_timeout_ms=3_600_000)
+    db = client[name]
+    print(f"\n## {label}: {args.articles} articles (database {name})")
+    if db.articles.estimated_document_count() != args.articles or not args.reuse:
+        client.drop_database(name)
+        figures = fill(db, args.articles, args.seed, args.batch, args.workers)
+        rate = args.articles / figures["insert_s"]
+        print(
+            f"fill: {figures['total_s']:.0f} s in all; insert_many(ordered=False) batches of {args.batch}: "
+            f"{figures['insert_s']:.1f} s = {rate:,.0f} docs/s (generation and segmentation: the rest)"
+        )
+    stats = db.command("collStats", "articles")
+    print(
+        f"collection: {stats.get('count')} documents, {stats.get('size', 0) / 1e6:,.0f} MB, "
+        f"avg {stats.get('avgObjSize', 0) / 1e3:.1f} kB"
+    )
+    archive = Archive(db)
+    print(f"server: {archive.capabilities.server}; $text: {archive.capabilities.text_search}")
+    t = time.perf_counter()
+    scanned = sum(1 for _ in db.articles.find({}, {"_id": 1}, batch_size=5000))
+    scan_s = time.perf_counter() - t
+    print(f"full scan of the collection (find({{}}, {{_id: 1}})): {scan_s:,.1f} s for {scanned} documents")
+    print(
+        f"\nsearch: Archive.search(limit=20), {args.repeat} runs; baseline: the same filter in plain "
+        f"pymongo, find(filter).sort(published_at -1).limit(20), {args.baseline_repeat} run(s)"
+    )
+    print("\n| query | hits | search p50 | p95 | baseline p50 | ratio |\n|---|---|---|---|---|---|")
+    for title, spec in QUERIES:
+        spec = dict(spec)
+        sort = spec.pop("sort", "date")
+        query = parse_query(spec.pop("query", ""), **spec)
+        hits = archive.count(query) if args.counts else "-"
+        ours = timed(lambda q=query, s=sort: archive.search(q, sort=s, limit=20), args.repeat)
+        plain = timed(
+            lambda q=query: list(db.articles.find(q.filter()).sort("published_at", -1).limit(20)),
+            args.baseline_repeat,
+        )
+        p50, p95, base = percentile(ours, 0.5), percentile(ours, 0.95), percentile(plain, 0.5)
+        print(
+            f"| {title} | {hits} | {p50:,.1f} s | {p95:,.1f} s | {base:,.1f} s | {p50 / base:.2f} |",
+            flush=True,
+        )
+
+    pids = [os.getpid()] + ([server_pid] if server_pid else [])
+    everything = parse_query("")
+    with tempfile.TemporaryDirectory() as folder:
+        with peak_rss(pids) as memory:
+            t = time.perf_counter()
+            cursor = db.articles.find({}, dict.fromkeys(default_fields(), 1), batch_size=500)
+            exported = sum(1 for _ in cursor)
+            scan_s = time.perf_counter() - t
+        print(
+            "\n| export | docs | docs/s | client peak RSS (growth) | server peak RSS |\n|---|---|---|---|---|"
+        )
+        _memory_row("plain cursor scan (baseline)", exported, scan_s, memory, pids)
+        for fmt, subset in (("jsonl", None), ("parquet", None), ("jsonl", "dezhou")):
+            query = parse_query("", site=subset) if subset else everything
+            out = Path(folder) / f"export.{fmt}"
+            with peak_rss(pids) as memory:
+                t = time.perf_counter()
+                count = export_articles(archive, query, fmt, out, default_fields())
+                seconds = time.perf_counter() - t
+            label_ = (
+                f"{fmt}" + (f" (site {subset})" if subset else "") + f", {out.stat().st_size / 1e6:,.0f} MB"
+            )
+            _memory_row(label_, count, seconds, memory, pids)
+    t = time.perf_counter()
+    archive_stats(db.articles, days=30, end=END.date())
+    print(f"\nstats (30 days, every site): {time.perf_counter() - t:.1f} s")
+    if not args.keep:
+        client.drop_database(name)
+    client.close()
+
+
+def _memory_row(label: str, count: int, seconds: float, memory: dict, pids: list[int]) -> None:
+    me = memory[pids[0]]
+    server = f"{memory[pids[1]]['peak'] / 1e6:,.0f} MB" if len(pids) > 1 else "-"
+    print(
+        f"| {label} | {count} | {count / seconds:,.0f} | {me['peak'] / 1e6:,.0f} MB "
+        f"(+{(me['peak'] - me['start']) / 1e6:,.0f} MB) | {server} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--batch", type=int, default=1000, help="insert_many batch size")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each query")
+    parser.add_argument("--baseline-repeat", type=int, default=3, help="runs of each baseline query")
+    parser.add_argument("--workers", type=int, default=2, help="processes generating articles")
+    parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--counts", action="store_true", help="count the hits of each query (one more scan)")
+    parser.add_argument("--keep", action="store_true", help="keep the database (and reuse it with --reuse)")
+    parser.add_argument("--reuse", action="store_true", help="reuse a kept database of the same size")
+    parser.add_argument("--folder", type=Path, help="FerretDB folder (default: a temporary one)")
+    args = parser.parse_args()
+    print(
+        f"bench/search.py: {args.articles} articles, {args.repeat} runs per query, "
+        f"{psutil.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        server = LocalServer(args.folder or Path(tmp), free_port())
+        server.start()
+        try:
+            bench_server("FerretDB (local, SQLite)", server.uri, args, server.pid())
+        finally:
+            server.stop()
+    if uri := os.environ.get("MONGO_URI"):
+        bench_server("MONGO_URI", uri, args, None)
+
+
+if __name__ == "__main__":
+    main()

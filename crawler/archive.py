@@ -1,0 +1,197 @@
+"""The archive from Python: open it by URI, search it, fetch an article, stream articles.
+
+For notebooks and scripts::
+
+    from crawler.archive import Archive
+
+    with Archive.open() as archive:                     # MONGO_URI, else the local database
+        for doc in archive.search("东营 水利", site="dongying", since="2026-01-01"):
+            print(doc["published_at"], doc["title"])
+
+Results are plain dicts as stored (dates are timezone-aware UTC datetimes) without the
+search-only fields `terms` and `title_terms`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal, Self
+
+from pymongo import DESCENDING
+
+from crawler.extract.urls import normalize_url
+from crawler.search.capabilities import Capabilities, detect, ensure_text_index
+from crawler.search.query import DEFAULT_TZ, QueryError, SearchQuery, parse_query
+from crawler.search.ranking import text_search_string, top_by_score
+from crawler.store.articles import COLLECTION
+from crawler.store.connection import open_database
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from datetime import date, datetime
+    from types import TracebackType
+
+    from pymongo import MongoClient
+    from pymongo.collection import Collection
+    from pymongo.database import Database
+
+Sort = Literal["date", "relevance"]
+#: Left out of search results: the search index fields, large and of no use to a reader.
+HIDDEN_FIELDS = {"terms": 0, "title_terms": 0}
+#: What date paging and Python ranking read before fetching the page's articles.
+SORT_KEYS = {"_id": 1, "published_at": 1}
+RANKING_FIELDS = {"_id": 1, "published_at": 1, "title_simplified": 1, "text_simplified": 1}
+#: Newest first; _id breaks ties so that pages never overlap or skip.
+DATE_ORDER = [("published_at", DESCENDING), ("_id", 1)]
+MAX_LIMIT = 10_000
+
+
+class Archive:
+    """One archive database; a context manager that closes the client it opened."""
+
+    def __init__(self, db: Database[dict[str, Any]], *, client: MongoClient[dict[str, Any]] | None = None):
+        """Wrap an open database; `client` is closed by close() (pass it only if the Archive owns it)."""
+        self.db = db
+        self.articles: Collection[dict[str, Any]] = db[COLLECTION]
+        self._client = client
+        self._capabilities: Capabilities | None = None
+        self._text_index: bool | None = None
+
+    @classmethod
+    def open(cls, uri: str | None = None, database: str | None = None, **options: Any) -> Self:
+        """Connect (MONGO_URI / MONGO_DATABASE, else the local database); DatabaseUnavailable if not."""
+        client, db = open_database(uri, database, **options)
+        return cls(db, client=client)
+
+    def close(self) -> None:
+        """Close the client if this Archive opened it."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """What the server offers (asked once per Archive)."""
+        if self._capabilities is None:
+            self._capabilities = detect(self.articles)
+        return self._capabilities
+
+    # Reading --------------------------------------------------------------------------------
+
+    def get(self, url: str) -> dict[str, Any] | None:
+        """The article stored under url, canonicalised as the crawler does (tracking params, port...)."""
+        if not isinstance(url, str):
+            raise TypeError(f"url must be a string, got {type(url).__name__}")
+        return self.articles.find_one({"_id": normalize_url(url)})  # a str: never an operator
+
+    def iter_articles(
+        self,
+        filter: dict[str, Any] | None = None,  # the pymongo name
+        projection: dict[str, Any] | list[str] | None = None,
+        *,
+        batch_size: int = 500,
+    ) -> Iterator[dict[str, Any]]:
+        """Stream articles matching a raw Mongo filter (your own code's, not end users' input)."""
+        with self.articles.find(filter or {}, projection, batch_size=batch_size) as cursor:
+            yield from cursor
+
+    # Searching ------------------------------------------------------------------------------
+
+    def query(
+        self,
+        query: str = "",
+        *,
+        site: str | list[str] | None = None,
+        since: str | date | datetime | None = None,
+        until: str | date | datetime | None = None,
+        author: str | list[str] | None = None,
+        source: str | list[str] | None = None,
+        section: str | list[str] | None = None,
+        tz: str = DEFAULT_TZ,
+    ) -> SearchQuery:
+        """Parse a search (see crawler.search.query.parse_query); QueryError when unusable."""
+        return parse_query(
+            query, site=site, since=since, until=until, author=author, source=source, section=section, tz=tz
+        )
+
+    def search(
+        self,
+        query: str | SearchQuery = "",
+        *,
+        site: str | list[str] | None = None,
+        since: str | date | datetime | None = None,
+        until: str | date | datetime | None = None,
+        author: str | list[str] | None = None,
+        source: str | list[str] | None = None,
+        section: str | list[str] | None = None,
+        sort: Sort = "date",
+        limit: int = 20,
+        skip: int = 0,
+        tz: str = DEFAULT_TZ,
+    ) -> list[dict[str, Any]]:
+        """Articles holding every term and "quoted phrase" of query and passing every filter.
+
+        Terms and phrases are script-insensitive (東營 finds 东营). Dates without a time zone are
+        read in tz; `until` as a date includes that whole day. sort="date" is newest first;
+        sort="relevance" adds a `score` (MongoDB: textScore; elsewhere computed here).
+        """
+        if not isinstance(query, SearchQuery):
+            query = self.query(
+                query, site=site, since=since, until=until, author=author, source=source, section=section,
+                tz=tz,
+            )
+        if sort not in ("date", "relevance"):
+            raise QueryError(f"sort must be 'date' or 'relevance', not {sort!r}")
+        if not 1 <= limit <= MAX_LIMIT or skip < 0:
+            raise QueryError(f"limit must be 1..{MAX_LIMIT} and skip 0 or more")
+        if sort == "relevance" and query.needles:
+            return self._by_relevance(query, limit, skip)
+        # Sort and page on small projected documents, then fetch the page by _id: on FerretDB
+        # (every filter a full scan) this is markedly faster than sorting whole articles, and on
+        # MongoDB it is a covered walk of the index plus `limit` _id lookups.
+        page = self.articles.find(query.filter(), SORT_KEYS).sort(DATE_ORDER).skip(skip).limit(limit)
+        return self._fetch([doc["_id"] for doc in page])
+
+    def count(self, query: str | SearchQuery = "", **filters: Any) -> int:
+        """How many articles a search matches (a full scan on FerretDB)."""
+        if not isinstance(query, SearchQuery):
+            query = self.query(query, **filters)
+        return self.articles.count_documents(query.filter())
+
+    def loosen(self, query: SearchQuery, *, cap: int = 100) -> list[tuple[str, int]]:
+        """For a search without hits: how many hits (up to cap) dropping each one condition gives."""
+        return [
+            (what, self.articles.count_documents(looser.filter(), limit=cap))
+            for what, looser in query.loosened()
+        ]
+
+    def _by_relevance(self, query: SearchQuery, limit: int, skip: int) -> list[dict[str, Any]]:
+        search = text_search_string(query.terms)
+        if search is not None and self._can_rank_on_server():
+            filter_ = {**query.filter(), "$text": {"$search": search}}
+            projection = {**HIDDEN_FIELDS, "score": {"$meta": "textScore"}}
+            order = [("score", {"$meta": "textScore"}), *DATE_ORDER]
+            return list(self.articles.find(filter_, projection).sort(order).skip(skip).limit(limit))
+        with self.articles.find(query.filter(), RANKING_FIELDS, batch_size=200) as cursor:
+            best = top_by_score(cursor, query.needles, skip + limit)[skip:]
+        scores = {doc["_id"]: doc["score"] for doc in best}
+        return [{**doc, "score": scores[doc["_id"]]} for doc in self._fetch(list(scores))]
+
+    def _fetch(self, ids: list[Any]) -> list[dict[str, Any]]:
+        """Whole articles in the order of ids (one indexed lookup each; $in is a scan on FerretDB)."""
+        found = (self.articles.find_one({"_id": key}, HIDDEN_FIELDS) for key in ids)
+        return [doc for doc in found if doc is not None]
+
+    def _can_rank_on_server(self) -> bool:
+        if not self.capabilities.text_search:
+            return False
+        if self._text_index is None:
+            self._text_index = ensure_text_index(self.articles)
+        return self._text_index

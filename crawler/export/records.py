@@ -1,0 +1,44 @@
+"""Stored documents as JSON-ready records: the one conversion every export format builds on.
+
+Dates become ISO 8601 strings in UTC (`2026-11-27T01:30:15Z`); everything else in an article
+is already a string, number, boolean, null, list of strings or small object.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from bson import ObjectId
+
+
+def iso(value: datetime) -> str:
+    """UTC ISO 8601 with a Z, millisecond precision as stored in BSON."""
+    moment = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def plain(value: Any) -> Any:
+    """The value with datetimes (at any depth) as ISO strings and ObjectIds as hex."""
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, ObjectId):
+        return str(value)
+    return value
+
+
+def record(doc: dict[str, Any], fields: list[str] | None = None) -> dict[str, Any]:
+    """The JSON record of a document: the given fields in that order (missing ones as null)."""
+    if fields is None:
+        return plain(doc)
+    return {name: plain(doc.get(name)) for name in fields}
+
+
+def json_line(doc: dict[str, Any], fields: list[str] | None = None) -> str:
+    """One JSON Lines line (no newline), UTF-8 text kept readable."""
+    return json.dumps(record(doc, fields), ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,21 @@
+"""Search over the archive: segmented terms, safe query filters, ranking, snippets.
+
+`terms` turns text into the stored search terms (and queries into the same terms), `query`
+builds Mongo filters from user input, `capabilities` finds out whether the server has `$text`,
+`ranking` orders results by relevance, `snippets` cuts highlighted excerpts, `fields` is what
+every stored article carries for search, `reindex` backfills it.
+"""
+
+from crawler.search.fields import TERMS_VERSION, search_fields
+from crawler.search.query import SearchQuery, parse_query
+from crawler.search.terms import document_terms, query_terms, to_simplified
+
+__all__ = [
+    "TERMS_VERSION",
+    "SearchQuery",
+    "document_terms",
+    "parse_query",
+    "query_terms",
+    "search_fields",
+    "to_simplified",
+]

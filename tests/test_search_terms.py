@@ -1,0 +1,48 @@
+"""Segmentation: what becomes a search term, for stored articles and for queries alike."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.search.fields import TERMS_VERSION, search_fields
+from crawler.search.terms import document_terms, query_terms, to_simplified
+
+
+def test_chinese_is_segmented_into_words_with_sub_words_on_documents() -> None:
+    terms = document_terms("东营市召开农田水利建设会议")
+    assert {"东营市", "东营", "农田水利", "农田", "水利", "召开", "会议", "建设"} <= set(terms)
+
+
+def test_queries_use_whole_words_that_documents_contain() -> None:
+    assert query_terms("东营市农田水利") == ["东营市", "农田水利"]
+    assert set(query_terms("东营市农田水利")) <= set(document_terms("东营市召开农田水利建设会议"))
+
+
+@pytest.mark.parametrize(("traditional", "simplified"), [("東營", "东营"), ("濕地 候鳥", "湿地 候鸟")])
+def test_script_does_not_matter(traditional: str, simplified: str) -> None:
+    assert query_terms(traditional) == query_terms(simplified)
+    assert document_terms(traditional) == document_terms(simplified)
+    assert to_simplified(traditional) == simplified
+
+
+def test_latin_lowercased_fullwidth_normalised_punctuation_and_stopwords_dropped() -> None:
+    terms = document_terms("Ｗetland ＷＥＴＬＡＮＤ wetland, the 的 G20！！ —— 。")
+    assert terms == ["wetland", "g20"]
+
+
+def test_terms_are_unique_and_title_terms_come_first() -> None:
+    terms = document_terms("候鸟", "湿地 候鸟 湿地 候鸟")
+    assert terms == ["候鸟", "湿地"]
+
+
+def test_query_of_only_stopwords_has_no_terms() -> None:
+    assert query_terms("的 了 the") == []
+
+
+def test_search_fields_fill_simplified_copies_and_keep_given_ones() -> None:
+    fields = search_fields({"title": "東營", "text": "濕地", "title_simplified": None})
+    assert fields["title_simplified"] == "东营" and fields["text_simplified"] == "湿地"
+    assert fields["title_terms"] == ["东营"] and fields["terms"] == ["东营", "湿地"]
+    assert fields["terms_version"] == TERMS_VERSION
+    kept = search_fields({"title": "x", "text": "y", "title_simplified": "given", "text_simplified": "copy"})
+    assert kept["title_simplified"] == "given" and kept["terms"] == ["given", "copy"]
