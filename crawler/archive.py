@@ -144,7 +144,13 @@ class Archive:
         """
         if not isinstance(query, SearchQuery):
             query = self.query(
-                query, site=site, since=since, until=until, author=author, source=source, section=section,
+                query,
+                site=site,
+                since=since,
+                until=until,
+                author=author,
+                source=source,
+                section=section,
                 tz=tz,
             )
         if sort not in ("date", "relevance"):

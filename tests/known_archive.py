@@ -28,30 +28,75 @@ def _at(day: int, hour: int = 9) -> datetime:
 
 def _article(key: str, site: str, title: str, text: str, **fields: Any) -> Article:
     url = f"http://{site}.test/{key}.htm"
-    return Article(url=url, canonical_url=url, site=site, title=title, text=text,
-                   content_hash=content_hash(title, text), fetched_at=SEEN, status=200, **fields)
+    return Article(
+        url=url,
+        canonical_url=url,
+        site=site,
+        title=title,
+        text=text,
+        content_hash=content_hash(title, text),
+        fetched_at=SEEN,
+        status=200,
+        **fields,
+    )
 
 
 ARTICLES = [
-    _article("dy1", "dongying", "东营市启动冬春农田水利建设",
-             "11月19日，东营市召开会议，部署今冬明春农田水利基本建设。全市计划清淤沟渠860公里，"
-             "新建桥涵320座。东营各县区要抢抓农闲时机推进工程。" * 3,
-             authors=["王晓明"], source="东营日报", section="本地", published_at=_at(20)),
-    _article("dy2", "dongying", "東營濕地迎來候鳥高峰",
-             "黃河三角洲國家級自然保護區內，東營濕地迎來候鳥遷徙高峰。保護區工作人員介紹，"
-             "今年觀測到的鳥類數量明顯增加。" * 3,
-             authors=["李娜"], source="东营日报", section="生态", published_at=_at(21), script="traditional"),
-    _article("demo1", "demo", "我市今冬明春农田水利基本建设全面启动",
-             "鲁北市今冬明春农田水利基本建设现场推进会在临河县召开。水利局介绍，今冬明春全市计划完成"
-             "水利建设投资18.6亿元。" * 3,
-             authors=["赵敏", "孙浩"], source="鲁北日报", section="local", published_at=_at(25)),
-    _article("demo2", "demo", "Yellow River delta wetland welcomes migratory birds",
-             "Officials in Dongying said the Yellow River delta wetland recorded more migratory birds "
-             "this winter. The WETLAND reserve covers 1,530 square kilometres. " * 3,
-             authors=["John Smith"], source="Xinhua", section="english", published_at=_at(22)),
-    _article("odd1", "odd", "价格上涨 (3.5%) [注] a+b=c",
-             "本周蔬菜价格上涨 (3.5%) [注]，公式 a+b=c 成立，单价 $100.5 元。正则 .* 不应匹配一切。" * 3,
-             authors=[ODD_AUTHOR], source="$where", section="经济", published_at=_at(23)),
+    _article(
+        "dy1",
+        "dongying",
+        "东营市启动冬春农田水利建设",
+        "11月19日，东营市召开会议，部署今冬明春农田水利基本建设。全市计划清淤沟渠860公里，"
+        "新建桥涵320座。东营各县区要抢抓农闲时机推进工程。" * 3,
+        authors=["王晓明"],
+        source="东营日报",
+        section="本地",
+        published_at=_at(20),
+    ),
+    _article(
+        "dy2",
+        "dongying",
+        "東營濕地迎來候鳥高峰",
+        "黃河三角洲國家級自然保護區內，東營濕地迎來候鳥遷徙高峰。保護區工作人員介紹，"
+        "今年觀測到的鳥類數量明顯增加。" * 3,
+        authors=["李娜"],
+        source="东营日报",
+        section="生态",
+        published_at=_at(21),
+        script="traditional",
+    ),
+    _article(
+        "demo1",
+        "demo",
+        "我市今冬明春农田水利基本建设全面启动",
+        "鲁北市今冬明春农田水利基本建设现场推进会在临河县召开。水利局介绍，今冬明春全市计划完成"
+        "水利建设投资18.6亿元。" * 3,
+        authors=["赵敏", "孙浩"],
+        source="鲁北日报",
+        section="local",
+        published_at=_at(25),
+    ),
+    _article(
+        "demo2",
+        "demo",
+        "Yellow River delta wetland welcomes migratory birds",
+        "Officials in Dongying said the Yellow River delta wetland recorded more migratory birds "
+        "this winter. The WETLAND reserve covers 1,530 square kilometres. " * 3,
+        authors=["John Smith"],
+        source="Xinhua",
+        section="english",
+        published_at=_at(22),
+    ),
+    _article(
+        "odd1",
+        "odd",
+        "价格上涨 (3.5%) [注] a+b=c",
+        "本周蔬菜价格上涨 (3.5%) [注]，公式 a+b=c 成立，单价 $100.5 元。正则 .* 不应匹配一切。" * 3,
+        authors=[ODD_AUTHOR],
+        source="$where",
+        section="经济",
+        published_at=_at(23),
+    ),
     _article("bare1", "odd", "简讯", "简讯。", section="经济"),
     _article("blank1", "odd", "空白", "   ", section="经济", published_at=_at(26)),
 ]

@@ -97,8 +97,10 @@ def test_relevance_orders_by_matches_and_keeps_the_same_hits(archive: Archive) -
     assert all(doc["score"] > 0 for doc in by_relevance)
     assert [d["score"] for d in by_relevance] == sorted((d["score"] for d in by_relevance), reverse=True)
     assert keys(archive.search("东营 湿地", sort="relevance")) == ["dy2"]
-    assert keys(archive.search("东营", sort="relevance", limit=1, skip=1)) == keys(
-        archive.search("东营", sort="relevance"))[1:2]
+    assert (
+        keys(archive.search("东营", sort="relevance", limit=1, skip=1))
+        == keys(archive.search("东营", sort="relevance"))[1:2]
+    )
 
 
 @pytest.mark.parametrize(
@@ -111,7 +113,9 @@ def test_injection_attempts_find_only_literal_matches(archive: Archive, text: st
             archive.search(text)
     else:
         assert archive.search(text, limit=50) == []
-    assert keys(archive.search(f'"{text}"', limit=50)) == (["odd1"] if text in (".*", "[") else [])  # odd1 holds both literally
+    assert keys(archive.search(f'"{text}"', limit=50)) == (
+        ["odd1"] if text in (".*", "[") else []
+    )  # odd1 holds both literally
     assert archive.search("", site=text, limit=50) == []
     assert archive.search("", author=text, limit=50) == [] or text == ODD_AUTHOR
 
@@ -164,7 +168,13 @@ def test_loosen_counts_each_relaxation(archive: Archive) -> None:
 
 def test_reindex_backfills_articles_stored_without_search_fields(mongo_db: Database[dict[str, Any]]) -> None:
     store_known(mongo_db)
-    stripped = {"terms": "", "title_terms": "", "terms_version": "", "title_simplified": "", "text_simplified": ""}
+    stripped = {
+        "terms": "",
+        "title_terms": "",
+        "terms_version": "",
+        "title_simplified": "",
+        "text_simplified": "",
+    }
     mongo_db.articles.update_many({}, {"$unset": stripped})
     archive = Archive(mongo_db)
     assert archive.search("東營") == []

@@ -13,6 +13,7 @@ from tests.known_archive import known_database
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
     from pymongo.database import Database
 
@@ -21,9 +22,12 @@ pytestmark = pytest.mark.integration
 DOC = ROOT / "docs" / "search.md"
 
 
-def cookbook_blocks() -> list[str]:
+README = ROOT / "README.md"
+
+
+def cookbook_blocks(path: Path = DOC) -> list[str]:
     """The ```python blocks of the cookbook section; the connecting line is left out (db is given)."""
-    cookbook = DOC.read_text(encoding="utf-8").split("## Cookbook", 1)[1].split("\n## ", 1)[0]
+    cookbook = path.read_text(encoding="utf-8").split("# Cookbook", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```python\n(.*?)```", cookbook, re.S)
     return ["\n".join(line for line in block.splitlines() if "MongoClient(" not in line) for block in blocks]
 
@@ -33,7 +37,9 @@ def known_db(mongo_uri: str) -> Iterator[Database[dict[str, Any]]]:
     yield from known_database(mongo_uri, "docs")
 
 
-def test_cookbook_snippets_run_and_find_the_known_articles(known_db: Database[dict[str, Any]], mongo_uri: str) -> None:
+def test_cookbook_snippets_run_and_find_the_known_articles(
+    known_db: Database[dict[str, Any]], mongo_uri: str
+) -> None:
     on_mongodb = "ferretdbVersion" not in connect(mongo_uri).server_info()
     blocks = cookbook_blocks()
     assert len(blocks) >= 11
@@ -49,7 +55,25 @@ def test_cookbook_snippets_run_and_find_the_known_articles(known_db: Database[di
     assert namespace["words"] == ["东营", "水利"] and len(namespace["hits"]) == 1
     assert [doc["title"] for doc in namespace["titled"]] == ["东营市启动冬春农田水利建设"]
     assert len(namespace["found"]) == 2
-    assert {row["_id"]: row["articles"] for row in namespace["per_site"]} == {"odd": 3, "dongying": 2, "demo": 2}
+    assert {row["_id"]: row["articles"] for row in namespace["per_site"]} == {
+        "odd": 3,
+        "dongying": 2,
+        "demo": 2,
+    }
     assert namespace["per_day"][("dongying", "2026-11-20")] == 1
     assert namespace["top_words"][0] == {"_id": "东营", "articles": 2}
     assert (namespace["undated"], namespace["anonymous"]) == (1, 2)
+    assert namespace["last_runs"] == [] and namespace["gone"] == [] and namespace["versions"] == []
+
+
+def test_readme_cookbook_snippets_run_too(known_db: Database[dict[str, Any]], mongo_uri: str) -> None:
+    on_mongodb = "ferretdbVersion" not in connect(mongo_uri).server_info()
+    namespace: dict[str, Any] = {"db": known_db}
+    blocks = [b for b in cookbook_blocks(README) if on_mongodb or "# needs MongoDB" not in b]
+    assert len(blocks) >= 6
+    for block in blocks:
+        exec(compile(block, str(README), "exec"), namespace)  # our own documentation
+    assert [doc["title"] for doc in namespace["by_author"]] == ["东营市启动冬春农田水利建设"]
+    assert [doc["title"] for doc in namespace["titled"]] == ["东营市启动冬春农田水利建设"]
+    assert len(namespace["hits"]) == 1
+    assert namespace["per_day"][("dongying", "2026-11-20")] == 1

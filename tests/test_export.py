@@ -107,7 +107,9 @@ def test_filters_and_field_choice_apply(known_db: Database[dict[str, Any]], tmp_
     assert "东营" in row["terms"]
 
 
-def test_jsonl_and_csv_carry_the_schema_in_a_sidecar(known_db: Database[dict[str, Any]], tmp_path: Path) -> None:
+def test_jsonl_and_csv_carry_the_schema_in_a_sidecar(
+    known_db: Database[dict[str, Any]], tmp_path: Path
+) -> None:
     out = tmp_path / "x.csv"
     fields = ["_id", "authors", "quality", "unknown_field"]
     export_articles(Archive(known_db), Archive(known_db).query("", site="odd"), "csv", out, fields)

@@ -55,8 +55,15 @@ def test_regex_literal_matches_exactly_the_text(text: str) -> None:
 )
 def test_user_text_never_becomes_an_operator(text: str) -> None:
     query = parse_query(text, site=text, author=text, source=text, section=text)
-    assert keys(query.filter()) <= OUR_OPERATORS | {"terms", "site", "authors", "source", "section",
-                                                     "title_simplified", "text_simplified"}
+    assert keys(query.filter()) <= OUR_OPERATORS | {
+        "terms",
+        "site",
+        "authors",
+        "source",
+        "section",
+        "title_simplified",
+        "text_simplified",
+    }
     assert query.filter()["authors"] == {"$eq": text}
 
 

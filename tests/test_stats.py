@@ -37,12 +37,20 @@ def test_figures_per_site(known_db: Database[dict[str, Any]]) -> None:
     assert (dongying.articles, demo.articles, odd.articles) == (2, 2, 3)
     assert dongying.first == datetime(2026, 11, 20, 1, tzinfo=UTC)
     assert dongying.last == datetime(2026, 11, 21, 1, tzinfo=UTC)
-    assert (odd.first, odd.last) == (datetime(2026, 11, 23, 1, tzinfo=UTC), datetime(2026, 11, 26, 1, tzinfo=UTC))
+    assert (odd.first, odd.last) == (
+        datetime(2026, 11, 23, 1, tzinfo=UTC),
+        datetime(2026, 11, 26, 1, tzinfo=UTC),
+    )
     assert dongying.per_day == [1, 1, 0, 0, 0, 0, 0]
     assert demo.per_day == [0, 0, 1, 0, 0, 1, 0]
     assert odd.per_day == [0, 0, 0, 1, 0, 0, 1]
     assert (odd.missing_date, odd.missing_author, odd.empty_text, odd.short_text) == (1, 2, 1, 1)
-    assert (dongying.missing_date, dongying.missing_author, dongying.empty_text, dongying.short_text) == (0, 0, 0, 1)
+    assert (dongying.missing_date, dongying.missing_author, dongying.empty_text, dongying.short_text) == (
+        0,
+        0,
+        0,
+        1,
+    )
     assert demo.short_text == 1
     assert odd.share(odd.missing_author) == pytest.approx(2 / 3)
 
@@ -79,8 +87,11 @@ def test_stats_command_table_json_and_plot(cli_env: dict[str, str], mongo_uri: s
     result = run_cli([*args, "--json", "--plot", str(plot)], cli_env)
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
-    assert [s["per_day"] for s in figures["sites"]] == [[0, 0, 1, 0, 0, 1, 0], [1, 1, 0, 0, 0, 0, 0],
-                                                      [0, 0, 0, 1, 0, 0, 1]]
+    assert [s["per_day"] for s in figures["sites"]] == [
+        [0, 0, 1, 0, 0, 1, 0],
+        [1, 1, 0, 0, 0, 0, 0],
+        [0, 0, 0, 1, 0, 0, 1],
+    ]
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and plot.stat().st_size > 10_000
     table = run_cli([*args], {**cli_env, "COLUMNS": "200"})
     assert table.returncode == 0, table.stderr

@@ -45,8 +45,16 @@ def export(
         fail(f"cannot write {out_path}: folder {out_path.parent} does not exist", code=2)
     archive = filters.open_archive()
     query = filters.build_query(
-        archive, words, phrase, site=site, since=since, until=until, author=author, source=source,
-        section=section, tz=tz,
+        archive,
+        words,
+        phrase,
+        site=site,
+        since=since,
+        until=until,
+        author=author,
+        source=source,
+        section=section,
+        tz=tz,
     )
     try:
         if err.is_terminal:

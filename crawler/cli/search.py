@@ -51,8 +51,12 @@ def _row(doc: dict[str, Any], query: SearchQuery, tz: Any, number: int, relevanc
 def _describe(query: SearchQuery) -> str:
     parts = [f"terms {' '.join(query.terms)}"] if query.terms else []
     parts += [f'"{p}"' for p in query.phrases]
-    for name, values in (("site", query.sites), ("author", query.authors), ("source", query.sources),
-                         ("section", query.sections)):
+    for name, values in (
+        ("site", query.sites),
+        ("author", query.authors),
+        ("source", query.sources),
+        ("section", query.sections),
+    ):
         if values:
             parts.append(f"{name} {', '.join(values)}")
     if query.since:
@@ -100,8 +104,16 @@ def search(
         fail(f"--sort must be date or relevance, not {sort!r}", code=2)
     archive = filters.open_archive()
     query = filters.build_query(
-        archive, words, phrase, site=site, since=since, until=until, author=author, source=source,
-        section=section, tz=tz,
+        archive,
+        words,
+        phrase,
+        site=site,
+        since=since,
+        until=until,
+        author=author,
+        source=source,
+        section=section,
+        tz=tz,
     )
     if query.ignored:
         err.print(f"ignoring {' '.join(query.ignored)} (stopwords or punctuation)")
@@ -141,6 +153,7 @@ def reindex(
     everything: bool = typer.Option(False, "--all", help="Recompute every article, not only stale ones."),
 ) -> None:
     """Write the search fields (terms, simplified copies) of articles stored without them."""
+
     def progress(done: int) -> None:
         if done % 5000 == 0:
             err.print(f"{done} articles reindexed ...")

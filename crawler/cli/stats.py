@@ -49,8 +49,9 @@ def stats(
         fail(f"--end: not a date: {end!r} (use YYYY-MM-DD)", code=2)
     archive = filters.open_archive()
     try:
-        figures = archive_stats(archive.articles, days=days, end=last_day, tz=tz, sites=site or None,
-                                short_chars=short)
+        figures = archive_stats(
+            archive.articles, days=days, end=last_day, tz=tz, sites=site or None, short_chars=short
+        )
     finally:
         archive.close()
     if plot is not None:
@@ -66,8 +67,17 @@ def stats(
     local = zone(tz)
     window = f"{figures.days[0]:%m-%d}…{figures.days[-1]:%m-%d}"
     table = Table(
-        "site", "articles", "first", "last", f"last {days} d", "per day", f"daily {window}",
-        "no date", "no author", "empty text", f"text < {short}",
+        "site",
+        "articles",
+        "first",
+        "last",
+        f"last {days} d",
+        "per day",
+        f"daily {window}",
+        "no date",
+        "no author",
+        "empty text",
+        f"text < {short}",
         title=f"archive by site (dates in {tz})",
     )
     for s in figures.sites:

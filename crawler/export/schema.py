@@ -58,8 +58,9 @@ def export_schema(fields: list[str], info: dict[str, Any]) -> dict[str, Any]:
     """The schema of one export: only its fields (unknown ones as any JSON), plus what was exported."""
     schema = article_schema()
     properties = schema["properties"]
-    schema["properties"] = {name: properties.get(name, {"description": "not a documented field"})
-                            for name in fields}
+    schema["properties"] = {
+        name: properties.get(name, {"description": "not a documented field"}) for name in fields
+    }
     schema["required"] = [name for name in schema["required"] if name in fields]
     schema["x-export"] = info
     return schema

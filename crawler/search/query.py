@@ -167,8 +167,12 @@ class SearchQuery:
         if len(self.terms) > 1:
             for term in self.terms:
                 options.append((f"the term {term}", replace(self, terms=_without(self.terms, term))))
-        for name, attr in (("--site", "sites"), ("--author", "authors"), ("--source", "sources"),
-                           ("--section", "sections")):
+        for name, attr in (
+            ("--site", "sites"),
+            ("--author", "authors"),
+            ("--source", "sources"),
+            ("--section", "sections"),
+        ):
             if getattr(self, attr):
                 options.append((f"{name} {', '.join(getattr(self, attr))}", replace(self, **{attr: ()})))
         if self.since:

@@ -48,9 +48,7 @@ def score(doc: dict[str, Any], needles: Iterable[str]) -> float:
     return round(total, 4)
 
 
-def top_by_score(
-    docs: Iterable[dict[str, Any]], needles: tuple[str, ...], keep: int
-) -> list[dict[str, Any]]:
+def top_by_score(docs: Iterable[dict[str, Any]], needles: tuple[str, ...], keep: int) -> list[dict[str, Any]]:
     """The `keep` best documents, best first (ties: newer first, then by _id), each with `score`."""
     heap: list[tuple[float, float, tuple[int, ...], int, dict[str, Any]]] = []
     for order, doc in enumerate(docs):

@@ -21,8 +21,13 @@ def plot_per_day(stats: ArchiveStats, path: Path) -> None:
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     for site in stats.sites:
-        axes.plot(stats.days, site.per_day, marker="o" if len(stats.days) <= 31 else None, markersize=3,
-                  label=f"{site.site} ({site.in_window})")
+        axes.plot(
+            stats.days,
+            site.per_day,
+            marker="o" if len(stats.days) <= 31 else None,
+            markersize=3,
+            label=f"{site.site} ({site.in_window})",
+        )
     locator = AutoDateLocator()
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
