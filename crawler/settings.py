@@ -58,6 +58,8 @@ MONGO_TIMEOUT_MS = 120_000
 STORE_INSERT_BATCH = 100
 STORE_UPDATE_BATCH = 50
 STORE_MAX_BATCH_BYTES = 8 * 1024 * 1024
+#: Seconds an article may wait in the write buffer (slow, polite crawls still write steadily).
+STORE_MAX_DELAY = 30.0
 
 # Raw pages: every response with its request, in rotating gzip WARC files (WARC_DIR/<site>/).
 WARC_ENABLED = True

@@ -53,6 +53,7 @@ class ArticlesPipeline:
         self.insert_batch = settings.getint("STORE_INSERT_BATCH", 100)
         self.update_batch = settings.getint("STORE_UPDATE_BATCH", 50)
         self.max_batch_bytes = settings.getint("STORE_MAX_BATCH_BYTES", 8 * 1024 * 1024)
+        self.max_delay = settings.getfloat("STORE_MAX_DELAY", 30.0)
         self.client: MongoClient[dict[str, Any]] | None = None
         self.db: Database[dict[str, Any]] | None = None
         self.store: ArticleStore | None = None
@@ -74,6 +75,7 @@ class ArticlesPipeline:
             insert_batch=self.insert_batch,
             update_batch=self.update_batch,
             max_batch_bytes=self.max_batch_bytes,
+            max_delay=self.max_delay,
         )
         self.store.ensure_indexes()
         known = self.store.load_known(site)

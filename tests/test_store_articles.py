@@ -115,3 +115,15 @@ def test_load_known_is_per_site(mongo_db: Database[dict[str, Any]]) -> None:
     store_all(mongo_db, [article(1), article(2, site="other")])
     store = ArticleStore(mongo_db)
     assert store.load_known("demo") == 1
+
+
+def test_a_slow_crawl_still_flushes_after_max_delay(mongo_db: Database[dict[str, Any]]) -> None:
+    store = ArticleStore(mongo_db, insert_batch=100, max_delay=0.0)
+    assert not store.should_flush()  # nothing buffered
+    store.add(article(1), T0)
+    assert store.should_flush()  # one article, but it may not wait
+    store.flush()
+    assert mongo_db.articles.count_documents({}) == 1
+    patient = ArticleStore(mongo_db, insert_batch=100, max_delay=3600)
+    patient.add(article(2), T0)
+    assert not patient.should_flush()

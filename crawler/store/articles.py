@@ -14,6 +14,7 @@ the article updated, so a crash between the two steps repeats harmlessly.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -114,12 +115,16 @@ class ArticleStore:
         insert_batch: int = 100,
         update_batch: int = MAX_UPDATE_BATCH,
         max_batch_bytes: int = 8 * 1024 * 1024,
+        max_delay: float = 30.0,
     ) -> None:
         self.collection = db[COLLECTION]
         self.versions = db[VERSIONS]
         self.insert_batch = max(1, insert_batch)
         self.update_batch = max(1, min(update_batch, MAX_UPDATE_BATCH))
         self.max_batch_bytes = max_batch_bytes
+        #: Seconds an article may wait in the buffer: slow, polite crawls still write steadily.
+        self.max_delay = max_delay
+        self._oldest: float | None = None
         self.index = ArchiveIndex()
         self._inserts: list[dict[str, Any]] = []
         self._updates: list[_Update] = []
@@ -198,11 +203,17 @@ class ArticleStore:
         return outcome
 
     def should_flush(self) -> bool:
-        """True when a batch is full by count or by size."""
+        """True when a batch is full by count or by size, or its oldest entry waited max_delay."""
+        if not self.pending:
+            self._oldest = None
+            return False
+        if self._oldest is None:
+            self._oldest = time.monotonic()
         return (
             len(self._inserts) >= self.insert_batch
             or len(self._updates) >= self.update_batch
             or self._pending_bytes >= self.max_batch_bytes
+            or time.monotonic() - self._oldest >= self.max_delay
         )
 
     # Writing -------------------------------------------------------------------------------
@@ -225,6 +236,7 @@ class ArticleStore:
                 f"{self.pending} articles not yet written are kept (see drain())"
             ) from exc
         self._pending_bytes = 0
+        self._oldest = None
         self.totals.add(counts)
         return counts
 
