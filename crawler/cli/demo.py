@@ -98,8 +98,8 @@ def demo(
     if not result.ok:
         fail(f"the demo crawl did not complete ({result.finish_reason})")
     out.print(
-        "\n[bold]Next[/]: ./run search 供暖 · ./run search 长跑 (finds the article published in traditional "
-        "script) · ./run export -f jsonl -o demo.jsonl --site demo · ./run stats --days 30 · ./run demo again "
-        "(an incremental crawl: lists and feeds only, nothing stored twice)",
+        "\n[bold]Next[/]: ./run search 供暖 · ./run search 长跑 (finds the article published in "
+        "traditional script) · ./run export -f jsonl -o demo.jsonl --site demo · ./run stats --days 30 · "
+        "./run demo again (an incremental crawl: lists and feeds only, nothing stored twice)",
         markup=True,
     )
