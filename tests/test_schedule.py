@@ -150,7 +150,7 @@ def test_scheduler_runs_two_sites_on_short_intervals(
         client.close()
     for name in ("demo", "demo2"):
         mine = [r for r in runs if r["site"] == name]
-        assert len(mine) == 2
+        assert len(mine) == 2, result.stderr[-4000:]
         assert all(r["status"] == "finished" for r in mine)
         assert mine[0]["finished_at"] <= mine[1]["started_at"], "two runs of one site overlapped"
     # Both profiles point at the same pages: whichever stored an article first has it, once.
