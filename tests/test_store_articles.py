@@ -127,3 +127,39 @@ def test_a_slow_crawl_still_flushes_after_max_delay(mongo_db: Database[dict[str,
     patient = ArticleStore(mongo_db, insert_batch=100, max_delay=3600)
     patient.add(article(2), T0)
     assert not patient.should_flush()
+
+
+def test_crawls_starting_together_on_a_new_database_both_get_their_indexes(
+    mongo_uri: str, database_name: str
+) -> None:
+    """FerretDB drops a connection when two clients create indexes on a new collection at once."""
+    import threading
+
+    from crawler.store import CrawlRuns, connect
+
+    barrier = threading.Barrier(3)
+    errors: list[BaseException] = []
+
+    def start_a_crawl() -> None:
+        client = connect(mongo_uri)
+        try:
+            barrier.wait()
+            ArticleStore(client[database_name]).ensure_indexes()
+            CrawlRuns(client[database_name]).ensure_indexes()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=start_a_crawl) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    client = connect(mongo_uri)
+    try:
+        assert errors == []
+        assert "canonical_url_unique" in {ix["name"] for ix in client[database_name].articles.list_indexes()}
+    finally:
+        client.drop_database(database_name)
+        client.close()

@@ -14,13 +14,21 @@ the article updated, so a crash between the two steps repeats harmlessly.
 from __future__ import annotations
 
 import logging
+import random
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import bson
 from pymongo import ASCENDING, DESCENDING, IndexModel, UpdateOne
-from pymongo.errors import BulkWriteError, ConnectionFailure, ExecutionTimeout, WTimeoutError
+from pymongo.errors import (
+    AutoReconnect,
+    BulkWriteError,
+    ConnectionFailure,
+    ExecutionTimeout,
+    OperationFailure,
+    WTimeoutError,
+)
 
 from crawler.store.connection import DatabaseUnavailable
 from crawler.store.documents import FETCH_FIELDS, article_document, version_document
@@ -65,12 +73,26 @@ NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 NOT_MODIFIED, GONE, UNKNOWN = "not_modified", "gone", "unknown"
 
 
-def ensure_indexes(collection: Collection[dict[str, Any]], indexes: list[IndexModel]) -> None:
-    """Create every named index (idempotent), on old collections as well as new ones."""
-    existing = {ix["name"] for ix in collection.list_indexes()}
-    missing = [ix for ix in indexes if ix.document["name"] not in existing]
-    if missing:
-        collection.create_indexes(missing)
+def ensure_indexes(
+    collection: Collection[dict[str, Any]], indexes: list[IndexModel], attempts: int = 6
+) -> None:
+    """Create every named index (idempotent), on old collections as well as new ones.
+
+    Two crawls starting at once on a new database both create indexes; FerretDB 1.24 then
+    drops one connection (a recovered panic, "slice bounds out of range"). The other client's
+    indexes arrive a moment later, so look again and retry instead of failing the crawl.
+    """
+    for attempt in range(attempts):
+        try:
+            existing = {ix["name"] for ix in collection.list_indexes()}
+            missing = [ix for ix in indexes if ix.document["name"] not in existing]
+            if missing:
+                collection.create_indexes(missing)
+            return
+        except (AutoReconnect, OperationFailure):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1 * (attempt + 1) + random.random() / 10)  # back off, out of step with the other
 
 
 @dataclass
