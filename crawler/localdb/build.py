@@ -42,13 +42,15 @@ def binary_path() -> Path:
     return tools_dir() / "ferretdb" / f"ferretdb-{VERSION}-{_patch_digest()}"
 
 
+#: Where Go usually lives when it is not on PATH (the official tarball, Debian's package).
+GO_LOCATIONS = ("/usr/local/go/bin/go", "/usr/lib/go/bin/go")
+
+
 def _go() -> str:
-    go = shutil.which("go") or next(
-        (p for p in ("/usr/local/go/bin/go", "/usr/lib/go/bin/go") if Path(p).exists()), None
-    )
+    go = shutil.which("go") or next((p for p in GO_LOCATIONS if Path(p).exists()), None)
     if go is None:
         raise LocalDBError(
-            "Go is not installed, so the local FerretDB cannot be built. Either install Go 1.21+ "
+            "Go is not installed, so the local FerretDB cannot be built. Either install Go 1.22+ "
             "(https://go.dev/dl/, or `apt-get install golang`) and run again, or point MONGO_URI at a "
             "MongoDB server (e.g. MONGO_URI=mongodb://127.0.0.1:27017)."
         )
