@@ -21,7 +21,6 @@ from crawler.discovery import LinkKind, classify_url, parse_feed, parse_sitemap,
 from crawler.discovery.revisit import is_due
 from crawler.discovery.urls import is_pagination
 from crawler.extract import Page, extract_page
-from crawler.extract.gone import is_gone_notice
 from crawler.extract.pagination import merge_pages
 from crawler.extract.urls import normalize_url
 from crawler.items import PageVisit
@@ -205,7 +204,7 @@ class NewsSpider(scrapy.Spider):
         article = self.extract(response, fetched_at)
         if article is None:
             return
-        if is_gone_notice(article.title, article.text, getattr(response, "text", "")):
+        if article.quality.get("gone_notice"):
             yield self.visit(requested, response, "gone", "the page says the article was deleted", fetched_at)
             return
         pages = article.page_urls

@@ -24,10 +24,15 @@ logger = logging.getLogger(__name__)
 RUN_STATUS = {"finished": "finished", "site_busy": "skipped", "database_unavailable": "failed"}
 
 
+def crawl_errors(stats: dict[str, Any]) -> int:
+    """Failed fetches, spider exceptions and write errors: what a run and its progress call errors."""
+    fetch_failures = sum(v for k, v in stats.items() if k.startswith(("fetch/failed/", "fetch/http_error/")))
+    return fetch_failures + stats.get("spider_exceptions/count", 0) + stats.get("store/write_errors", 0)
+
+
 def run_figures(stats: dict[str, Any]) -> dict[str, Any]:
     """The figures a run document keeps, from Scrapy's stats (our keys are namespaced store/, fetch/)."""
-    fetch_failures = sum(v for k, v in stats.items() if k.startswith(("fetch/failed/", "fetch/http_error/")))
-    errors = fetch_failures + stats.get("spider_exceptions/count", 0) + stats.get("store/write_errors", 0)
+    errors = crawl_errors(stats)
     return {
         "pages_fetched": stats.get("response_received_count", 0),
         "articles_new": stats.get("store/inserted", 0),

@@ -11,6 +11,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from crawler.extensions.crawl_runs import crawl_errors
+
 if TYPE_CHECKING:
     from rich.live import Live
     from scrapy import Spider
@@ -23,7 +25,6 @@ def progress_figures(stats: dict[str, Any], elapsed: float) -> dict[str, Any]:
     """The figures shown, from the crawl's stats."""
     pages = stats.get("response_received_count", 0)
     stored = stats.get("store/seen_new", 0) + stats.get("store/seen_changed", 0)
-    errors = sum(v for k, v in stats.items() if k.startswith(("fetch/failed/", "fetch/http_error/")))
     minutes = max(elapsed / 60, 1 / 60)
     return {
         "pages": pages,
@@ -33,7 +34,7 @@ def progress_figures(stats: dict[str, Any], elapsed: float) -> dict[str, Any]:
         "gone": stats.get("store/seen_gone", 0),
         "dropped": stats.get("item_dropped_count", 0),
         "skipped": stats.get("incremental/skipped_known", 0),
-        "errors": errors + stats.get("store/write_errors", 0),
+        "errors": crawl_errors(stats),
         "pages_per_min": pages / minutes,
         "articles_per_min": stored / minutes,
     }

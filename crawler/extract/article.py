@@ -28,6 +28,7 @@ from crawler.extract.boilerplate import clean_paragraphs
 from crawler.extract.byline import CreditEvidence, collect_credits
 from crawler.extract.dates import DateEvidence, published_date, structured_date
 from crawler.extract.encoding import decode_html
+from crawler.extract.gone import is_gone_notice
 from crawler.extract.htmltext import block_text, element_text
 from crawler.extract.layout import locate
 from crawler.extract.learned import paragraph_fingerprints
@@ -188,6 +189,8 @@ def extract_article(
     if not text:
         quality["empty_text"] = True
     quality["method"] = body.method
+    if is_gone_notice(title, text, page_text):
+        quality["gone_notice"] = True
     return Article(
         url=url,
         canonical_url=canonical_url(tree, url),

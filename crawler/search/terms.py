@@ -23,11 +23,12 @@ import unicodedata
 from functools import cache
 from typing import TYPE_CHECKING
 
+from crawler.extract.script import to_simplified
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     import jieba
-    import opencc
 
 #: Function words that say nothing about what an article is about (simplified forms).
 STOPWORDS = frozenset(
@@ -45,13 +46,6 @@ _WORDLIKE = re.compile(r"\w")
 
 
 @cache
-def _converter() -> opencc.OpenCC:
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-@cache
 def _tokenizer() -> jieba.Tokenizer:
     import jieba
 
@@ -61,14 +55,9 @@ def _tokenizer() -> jieba.Tokenizer:
     return tokenizer
 
 
-def to_simplified(text: str) -> str:
-    """OpenCC t2s copy of text (simplified text comes back unchanged)."""
-    return _converter().convert(text) if text else text
-
-
 def normalize(text: str) -> str:
     """The form terms are cut from: NFKC, simplified script, lowercase, no NUL."""
-    return to_simplified(unicodedata.normalize("NFKC", text)).lower().replace("\x00", "")
+    return (to_simplified(unicodedata.normalize("NFKC", text)) or "").lower().replace("\x00", "")
 
 
 def _keep(token: str) -> str | None:
