@@ -34,6 +34,7 @@ used when nginx cannot be had or ``serve(root, backend="python")`` asks for it.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import html
 import os
@@ -372,10 +373,8 @@ def main() -> None:
         profile = layout.write_profile(server.base_url)
         print(f"{len(layout.articles)} articles, {len(layout.list_pages)} list pages at {server.base_url}")
         print(f"profile: {profile}  (newsarchive crawl {profile})")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             signal.pause()
-        except KeyboardInterrupt:
-            pass
 
 
 if __name__ == "__main__":
