@@ -93,3 +93,25 @@ class PageVisit:
     def to_dict(self) -> dict[str, Any]:
         """Return a plain dict."""
         return asdict(self)
+
+
+@dataclass(slots=True)
+class ExtractionFailure:
+    """A fetched article page whose extraction did not complete (over its time budget, a worker crash).
+
+    Kept in ``extraction_failures`` with the page's WARC record, so that
+    `newsarchive reextract --failed` retries it later without refetching.
+    """
+
+    url: str
+    site: str
+    #: "timeout", "worker_died", "error" or "stopped" (the crawl was stopping).
+    reason: str
+    message: str
+    status: int
+    fetched_at: datetime
+    warc: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a plain dict."""
+        return asdict(self)
