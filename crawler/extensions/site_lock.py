@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any, Self
 from pymongo.errors import PyMongoError
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, NotConfigured
-from twisted.internet import task
 
 from crawler.store import open_from_settings
+from crawler.store.heartbeat import Heartbeat
 from crawler.store.locks import SiteBusy, SiteLock
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class SiteLockExtension:
         self.ttl_s = ttl_s
         self.client: MongoClient[dict[str, Any]] | None = None
         self.lock: SiteLock | None = None
-        self.heartbeat: task.LoopingCall | None = None
+        self.heartbeat: Heartbeat | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -53,8 +53,10 @@ class SiteLockExtension:
         except SiteBusy as exc:
             logger.error("%s", exc)
             raise CloseSpider("site_busy") from exc
-        self.heartbeat = task.LoopingCall(self._beat)
-        self.heartbeat.start(max(5, self.ttl_s // 10), now=False)
+        # Its own thread: the reactor thread also writes batches to the database and must never
+        # make the lease wait (nor must the lease wait for a page).
+        self.heartbeat = Heartbeat(self._beat, max(5, self.ttl_s // 10), name=f"lease-{site}")
+        self.heartbeat.start()
 
     def _beat(self) -> None:
         try:
@@ -65,7 +67,7 @@ class SiteLockExtension:
 
     def spider_closed(self, spider: Spider) -> None:
         """Give the lease back."""
-        if self.heartbeat is not None and self.heartbeat.running:
+        if self.heartbeat is not None:
             self.heartbeat.stop()
         try:
             if self.lock is not None:
