@@ -47,7 +47,6 @@ def adversarial_inputs(size: int = SIZE) -> dict[str, str]:
     for name, unit in runs.items():
         text = (unit * (size // len(unit) + 1))[:size]
         out[name] = text + "\x00!"
-        out[name + "_bare"] = text
     return out
 
 
