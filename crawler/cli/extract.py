@@ -46,15 +46,21 @@ def file_page(path: Path, url: str | None = None, site: str | None = None) -> tu
     return Page(url=page_url, body=read_page_bytes(path), fetched_at=fetched_at), profile
 
 
+def _record(path: Path, article: Article) -> dict[str, Any]:
+    fields = article.to_dict()
+    fields.pop("search", None)  # the stored document's search terms: not part of what was extracted
+    return {"path": str(path), **fields}
+
+
 def extract_file(
     path: Path, url: str | None = None, site: str | None = None, pool: ExtractionPool | None = None
 ) -> dict[str, Any]:
     """Extract one saved page within the budget: ``{"path": ..., **article fields}``."""
     page, profile = file_page(path, url, site)
     if pool is not None:
-        return {"path": str(path), **pool.extract(page, profile).to_dict()}
+        return _record(path, pool.extract(page, profile))
     with ExtractionPool(PoolConfig(workers=1)) as own:
-        return {"path": str(path), **own.extract(page, profile).to_dict()}
+        return _record(path, own.extract(page, profile))
 
 
 @app.command("extract")
@@ -94,7 +100,7 @@ def extract_command(
             try:
                 if isinstance(job, str):
                     raise ExtractionFailed("unreadable", job)
-                record = {"path": str(path), **job.result().to_dict()}
+                record = _record(path, job.result())
             except ExtractionFailed as exc:
                 error = {"path": str(path), "error": str(exc), "reason": exc.reason}
                 typer.echo(json.dumps(error, ensure_ascii=False))

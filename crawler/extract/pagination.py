@@ -183,4 +183,5 @@ def merge_pages(pages: list[Article], missing: list[str] | tuple[str, ...] = ())
         quality=quality,
         fingerprints=fingerprints,
         content_hash=content_hash(first.title, text),
+        search={},  # the first page's search fields do not cover the merged text
     )

@@ -63,7 +63,7 @@ def run(conn: Connection, function_path: str) -> None:
         if new_learned is not None:
             learned = new_learned
         try:
-            reply: tuple[str, Any] = (OK, function(page, profile, learned=learned))
+            reply: tuple[str, Any] = (OK, with_search_fields(function(page, profile, learned=learned)))
         except Exception as exc:  # any bug in extraction is this page's failure, not the worker's
             reply = (ERROR, f"{type(exc).__name__}: {exc}")
         try:
@@ -72,12 +72,29 @@ def run(conn: Connection, function_path: str) -> None:
             return
 
 
+def with_search_fields(article: Any) -> Any:
+    """Compute the article's search fields here, in parallel, rather than on the crawl's thread."""
+    from crawler.items import Article
+    from crawler.search.fields import search_fields
+
+    if isinstance(article, Article) and article.text:
+        article.search = search_fields(
+            {
+                "title": article.title,
+                "text": article.text,
+                "title_simplified": article.title_simplified,
+                "text_simplified": article.text_simplified,
+            }
+        )
+    return article
+
+
 def warm_up() -> None:
     """Run the real extraction once on a tiny page (lazy imports, dictionaries, caches)."""
     from crawler.extract import Page, default_profile, extract_page
 
     url = "http://warm-up.invalid/a.html"
-    extract_page(Page(url=url, body=WARM_UP_HTML), default_profile(url))
+    with_search_fields(extract_page(Page(url=url, body=WARM_UP_HTML), default_profile(url)))
 
 
 def main(argv: list[str]) -> None:
