@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -152,6 +153,9 @@ def test_a_page_that_never_finishes_does_not_stall_the_crawl_and_is_retried_late
         assert run["status"] == "finished"
         assert run["extraction_failed"] == 1
         assert any("failed extraction" in w for w in run["health"]["warnings"])
+
+        shown = run_cli(["stats", "--json"], env)
+        assert json.loads(shown.stdout)["extraction_failures"] == {"traps": 1}, shown.stderr
 
         # The production extraction (no traps) gets the page from the WARC: nothing refetched.
         fetched = _Site.hits["/hang/1.htm"]
