@@ -224,4 +224,6 @@ class Archive:
 
     def crawled_sites(self) -> list[str]:
         """Names of the sites that have crawl runs (a small collection: no scan of the articles)."""
-        return sorted(s for s in self.db[RUNS].distinct("site") if isinstance(s, str) and s)
+        # $group, not distinct: FerretDB 1.24 refuses distinct with maxTimeMS (which timeoutMS adds).
+        rows = self.db[RUNS].aggregate([{"$group": {"_id": "$site"}}])
+        return sorted(row["_id"] for row in rows if isinstance(row["_id"], str) and row["_id"])

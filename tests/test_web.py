@@ -326,6 +326,15 @@ def test_an_archived_script_title_is_shown_as_text(browser: Browser) -> None:
             assert XSS_MARK not in html
 
 
+def test_head_and_unknown_paths(browser: Browser) -> None:
+    status, headers, body = request(browser.url("/"), method="HEAD")
+    assert status == 200 and body == b"" and headers["content-type"].startswith("text/html")
+    status, html = browser.page("/nowhere")
+    assert status == 404 and "Nothing here: /nowhere" in html
+    status, html = browser.page("/article", url="http://not.archived.example/a.htm")
+    assert status == 404 and "No stored article has the address http://not.archived.example/a.htm" in html
+
+
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
 def test_no_write_methods(browser: Browser, method: str) -> None:
     for path in ("/", "/search", "/article", "/static/style.css"):

@@ -12,7 +12,7 @@ from crawler.search.query import QueryError, zone
 @app.command("web")
 def web(
     host: str = typer.Option("127.0.0.1", help="Address to listen on (loopback: only this machine)."),
-    port: int = typer.Option(8080, min=0, max=65535, help="TCP port."),
+    port: int = typer.Option(8080, min=1, max=65535, help="TCP port."),
     warc_dir: str = typer.Option(None, help="Folder of the WARC files (default: WARC_DIR, var/warc)."),
     tz: str = filters.TZ,
 ) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from crawler.search.query import DEFAULT_TZ, zone
@@ -19,8 +19,6 @@ def when(value: Any, tz: str = DEFAULT_TZ, seconds: bool = False) -> str:
     """A stored time in the reader's zone ("-" when absent); other values as text."""
     if isinstance(value, datetime):
         if value.tzinfo is None:  # pymongo without tz_aware: stored times are UTC
-            from datetime import UTC
-
             value = value.replace(tzinfo=UTC)
         return value.astimezone(zone(tz)).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
     if isinstance(value, date):

@@ -30,14 +30,20 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: Scripts are off, nothing loads, forms do not submit, and the page cannot frame or be framed
-#: by anything but the browser itself. Inline styles stay: they cannot fetch anything here.
+#: Scripts are off, nothing loads, forms do not submit, and nothing may frame the page.
+#: Inline styles stay: they cannot fetch anything here.
 REPLAY_POLICY = (
     "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-    "form-action 'none'; base-uri 'none'; frame-ancestors 'self'"
+    "form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 #: Python codec names that browsers know under another label.
-BROWSER_LABELS = {"big5hkscs": "big5-hkscs", "utf-16-le": "utf-16le", "utf-16-be": "utf-16be"}
+BROWSER_LABELS = {
+    "big5hkscs": "big5-hkscs",
+    "utf-16-le": "utf-16le",
+    "utf-16-be": "utf-16be",
+    "euc_jp": "euc-jp",
+    "euc_kr": "euc-kr",
+}
 #: Elements whose link attributes navigate (rewritten to /go); all other links load resources.
 NAVIGATION = {("a", "href"), ("area", "href")}
 LINK_SCHEMES = ("http", "https")
