@@ -213,9 +213,10 @@ class Archive:
         would be a full scan of the versions on FerretDB.
         """
         versions = self.db[VERSIONS]
-        numbers = {entry.get("version") for entry in article.get("history") or []}
-        numbers.update(range(1, int(article.get("version") or 1)))
-        found = (versions.find_one({"_id": f"{article['_id']}@v{n}"}) for n in sorted(numbers) if n)
+        numbers = set(range(1, int(article.get("version") or 1)))
+        numbers.update(e.get("version") for e in article.get("history") or [] if isinstance(e, dict))
+        wanted = sorted(n for n in numbers if isinstance(n, int) and n >= 1)
+        found = (versions.find_one({"_id": f"{article['_id']}@v{n}"}) for n in wanted)
         return [doc for doc in found if doc is not None]
 
     def runs(self, site: str | None = None, limit: int = 10) -> list[dict[str, Any]]:

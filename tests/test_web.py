@@ -199,6 +199,8 @@ def test_search_filters_order_and_paging(browser: Browser) -> None:
     assert titles(per=5) == everything[:5]
     assert titles(per=5, page=2) == everything[5:10]
     assert titles(site="no-such-site") == []
+    status, html = browser.page("/search")
+    assert [o.get("value") for o in lxml.html.fromstring(html).cssselect("datalist#sites option")] == ["demo"]
     assert titles(since="2099-01-01") == []
     status, html = browser.page("/search", since="not a date")
     assert status == 400 and "not a date" in html
