@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 import lxml.html
 import pytest
@@ -14,6 +19,10 @@ from crawler.web import format as fmt
 from crawler.web.chart import per_day_chart
 from crawler.web.diff import MAX_INLINE_CHARS, field_changes, inline, text_diff
 from crawler.web.replay import Replay, ReplayError, locate, rewrite
+from crawler.web.server import is_loopback
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 HOSTILE = """<html><head><meta charset="gb2312"><base href="http://evil.example/">
 <meta http-equiv="refresh" content="0;url=http://evil.example/">
@@ -121,3 +130,28 @@ def test_values_show_as_text() -> None:
     assert fmt.when(None) == "-"
     assert fmt.value_text({"score": 0.9, "from": "meta"}) == '{"from": "meta", "score": 0.9}'
     assert fmt.value_text("x" * 3000).endswith("(1000 more characters)")
+
+
+def test_a_taken_port_is_a_clear_error(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "NEWSARCHIVE_VAR": str(tmp_path)}
+        result = subprocess.run(
+            [sys.executable, "-m", "crawler.cli", "web", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"), [("127.0.0.1", True), ("localhost", True), ("::1", True), ("0.0.0.0", False)]
+)
+def test_loopback_hosts(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback

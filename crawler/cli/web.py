@@ -21,7 +21,7 @@ def web(
 
     from crawler.crawl import project_settings
     from crawler.middlewares.warc import warc_root
-    from crawler.web.server import ServeError, is_loopback, serve
+    from crawler.web.server import ServeError, check_port, is_loopback, serve
 
     try:
         zone(tz)
@@ -34,6 +34,10 @@ def web(
             "whole archive (the browser has no login)",
             markup=True,
         )
+    try:
+        check_port(host, port)  # before connecting: a taken port is the commoner mistake
+    except ServeError as exc:
+        fail(str(exc))
     archive = filters.open_archive()
     try:
         err.print(f"archive browser on http://{host}:{port}/ (raw pages from {root}); Ctrl-C stops it")
