@@ -228,7 +228,9 @@ def test_versions_and_a_readable_diff_after_an_edit(browser: Browser) -> None:
     assert status == 200
     root = lxml.html.fromstring(html)
     assert len(root.cssselect("section.versions tbody tr")) == 2
-    status, html = browser.page("/diff", url=doc["_id"], a=1, b=2)
+    [latest] = root.cssselect("a.diff-latest")
+    status, html = browser.page(latest.get("href").split("?")[0], url=doc["_id"], a=1, b=2)
+    assert latest.get("href") == f"/diff?url={quote(doc['_id'], safe='/')}&a=1&b=2"
     assert status == 200
     root = lxml.html.fromstring(html)
     added = [el.text_content() for el in root.cssselect(".diff ins")]
