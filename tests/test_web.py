@@ -15,6 +15,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
@@ -25,11 +26,15 @@ import yaml
 from crawler.demo.content import ARTICLES, ARTICLES_BY_ID, correction_paragraph
 from crawler.demo.server import serve
 from crawler.demo.state import SiteState
+from crawler.extract.article import content_hash
 from crawler.extract.encoding import decode_html
+from crawler.extract.urls import normalize_url
+from crawler.items import Article
 from crawler.localdb import free_port
 from crawler.profiles.loader import BUNDLED_DIR
-from crawler.store import connect
+from crawler.store import ArticleStore, connect
 from crawler.warc.reader import read_capture
+from crawler.warc.writer import Exchange, WarcFileWriter
 from tests.conftest import FAST_CRAWL, ROOT, cli_environment, run_cli, wait_for
 
 if TYPE_CHECKING:
@@ -52,6 +57,9 @@ class Browser:
     warc_dir: Path
     state: SiteState
     tmp: Path
+    site: Any
+    site_url: str
+    hostile: str
 
     def url(self, path: str, **params: Any) -> str:
         return self.base + path + (("?" + urlencode(params, doseq=True)) if params else "")
@@ -111,6 +119,7 @@ def browser(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         state.delete(DELETED, "404")
         second = run_cli(["crawl", "demo", "--base-url", site_url, *FAST_CRAWL], env)
         assert second.returncode == 0, second.stderr[-3000:]
+        hostile = _archive_hostile_page(client[name], tmp / "var" / "warc", site_url)
         port = free_port()
         log = (tmp / "web.log").open("wb")
         web = subprocess.Popen(
@@ -130,7 +139,7 @@ def browser(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
                 return False
 
         wait_for(answers, 60, "newsarchive web to answer")
-        yield Browser(base, client[name], tmp / "var" / "warc", state, tmp)
+        yield Browser(base, client[name], tmp / "var" / "warc", state, tmp, site, site_url, hostile)
     finally:
         if web is not None:
             web.terminate()
@@ -142,6 +151,50 @@ def browser(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         site.stop()
         client.drop_database(name)
         client.close()
+
+
+HOSTILE_PAGE = """<html><head><meta charset="utf-8"><script src="{site}/probe/script.js"></script>
+<link rel="stylesheet" href="{site}/probe/style.css"><base href="{site}/probe/base/">
+<meta http-equiv="refresh" content="1;url={site}/probe/refresh">
+<style>body {{ background: url({site}/probe/background.png) }}</style><title>恶意页面</title></head>
+<body onload="document.body.setAttribute('data-ran', 'onload')"><h1>恶意页面测试</h1>
+<img src="{site}/probe/image.png" srcset="{site}/probe/image2x.png 2x"><iframe src="{site}/probe/frame.htm"></iframe>
+<object data="{site}/probe/object.swf"></object><video poster="{site}/probe/poster.png"></video>
+<script>document.body.setAttribute('data-ran', 'inline'); new Image().src = '{site}/probe/script-beacon.png';</script>
+<p>正文：这是一篇用于检验回放沙箱的存档页面，页面中的脚本、图片和样式都不应运行或加载。</p>
+<a href="{site}/probe/link.htm">一个链接</a></body></html>"""
+
+
+def _archive_hostile_page(db: Any, warc_dir: Path, site_url: str) -> str:
+    """Archive a page full of scripts and loads aimed at the demo site, as the crawler would store it."""
+    url = f"{site_url.rstrip('/')}/probe/hostile.htm"
+    body = HOSTILE_PAGE.format(site=site_url.rstrip("/")).encode("utf-8")
+    now = datetime.now(UTC)
+    writer = WarcFileWriter(warc_dir / "demo", "newsarchive-demo")
+    exchange = Exchange(
+        url, "GET", [("Host", "probe")], b"", 200, "OK", [("Content-Type", "text/html")], body, now
+    )
+    location = writer.write(exchange)
+    writer.close()
+    location["file"] = f"demo/{location['file']}"
+    title, text = "恶意页面测试", "正文：这是一篇用于检验回放沙箱的存档页面。"
+    article = Article(
+        url=url,
+        canonical_url=normalize_url(url),
+        site="demo",
+        title=title,
+        text=text,
+        content_hash=content_hash(title, text),
+        fetched_at=now,
+        status=200,
+        encoding="utf-8",
+        warc=[location],
+    )
+    store = ArticleStore(db)
+    store.load_known("demo")
+    store.add(article, now)
+    store.flush()
+    return article.canonical_url
 
 
 def links(html: str) -> list[str]:
@@ -434,3 +487,30 @@ def test_chromium_renders_the_pages(browser: Browser, page: str) -> None:
         assert "<mark>青沙河</mark>" in dom
     if page == "article":
         assert XSS_MARK not in dom
+
+
+def test_chromium_replays_a_hostile_page_without_running_or_loading_anything(browser: Browser) -> None:
+    def probes() -> dict[str, int]:
+        return {p: n for p, n in browser.site.hits.counts().items() if p.startswith("/probe/")}
+
+    status, _, body = browser.get("/replay", url=browser.hostile)
+    assert status == 200
+    assert not [link for link in links(body.decode("utf-8")) if browser.site_url in link]
+    folder = browser.tmp / "chromium" / "hostile"
+    folder.mkdir(parents=True)
+    for path in ("/replay", "/replay/original"):
+        url = browser.url(path, url=browser.hostile)
+        name = path.strip("/").replace("/", "-")
+        # virtual time lets timers, refreshes and late loads happen before the DOM is dumped
+        dom = chromium(["--virtual-time-budget=3000", "--dump-dom", url], folder / f"profile-{name}")
+        assert "恶意页面测试" in dom
+        chromium(
+            ["--window-size=1000,700", f"--screenshot={folder / name}.png", url], folder / f"shot-{name}"
+        )
+        if path == "/replay":
+            root = lxml.html.fromstring(dom)
+            assert root.body.get("data-ran") is None  # neither the inline script nor onload ran
+            assert [a.get("href") for a in root.cssselect("a") if a.text == "一个链接"] == [
+                "/go?url=" + quote(browser.site_url.rstrip("/") + "/probe/link.htm", safe="")
+            ]
+    assert probes() == {}  # not one request reached the site: no script, image, style, frame or refresh
