@@ -161,7 +161,7 @@ def test_a_page_that_never_finishes_does_not_stall_the_crawl_and_is_retried_late
         fetched = _Site.hits["/hang/1.htm"]
         retry = run_cli(["reextract", "--failed", "--site", "traps"], env)
         assert retry.returncode == 0, retry.stdout + retry.stderr
-        assert "1 after a failed extraction" in retry.stdout
+        assert "1 of them had failed extraction during a crawl and are now stored" in retry.stdout
         assert db.extraction_failures.count_documents({}) == 0
         assert db.articles.count_documents({}) == ARTICLES + 1
         assert db.articles.find_one({"url": failure["url"]})["text"]

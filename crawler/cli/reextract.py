@@ -43,10 +43,11 @@ def reextract_command(
         client.close()
     verb = "would change" if dry_run else "changed (new versions)"
     out.print(
-        f"{counts.seen} articles: {counts.changed} {verb} ({counts.recovered} after a failed extraction), "
-        f"{counts.unchanged} unchanged, "
+        f"{counts.seen} articles: {counts.changed} {verb}, {counts.unchanged} unchanged, "
         f"{counts.without_warc} without archived pages, {counts.failed} failed"
     )
+    if counts.recovered:
+        out.print(f"{counts.recovered} of them had failed extraction during a crawl and are now stored")
     for problem in counts.problems[:20]:
         err.print(f"  {problem}")
     if counts.failed:
