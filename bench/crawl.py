@@ -185,6 +185,13 @@ def product(base: str, site_dir: Path, uri: str, db: str, args, var: Path, count
         run.extra["extraction_failed"] = (last or {}).get("extraction_failed", 0)
         stats = (last or {}).get("stats", {})
         run.extra["http_404"] = stats.get("downloader_response_status_count_404", 0)
+        for key in (
+            "extract_workers",
+            "extract_worker_starts",
+            "extract_worker_recycled",
+            "extract_worker_killed",
+        ):
+            run.extra[key] = stats.get(key, 0)
     finally:
         client.close()
     return run

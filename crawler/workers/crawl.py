@@ -60,7 +60,16 @@ class CrawlExtraction:
         self, page: Page, profile: SiteProfile, learned: frozenset[str] = frozenset()
     ) -> Article:
         """The page's article, extracted in a worker within the budget; raises ExtractionFailed."""
-        return await asyncio.wrap_future(self.pool.submit(page, profile, learned))
+        try:
+            return await asyncio.wrap_future(self.pool.submit(page, profile, learned))
+        finally:
+            self._record_stats()
+
+    def _record_stats(self) -> None:
+        stats = self.pool.stats
+        self.crawler.stats.set_value("extract/worker_starts", stats.started)
+        self.crawler.stats.set_value("extract/worker_recycled", stats.recycled)
+        self.crawler.stats.set_value("extract/worker_killed", stats.killed)
 
     def spider_opened(self) -> None:
         """Start the workers while the first pages are being fetched."""
@@ -100,9 +109,6 @@ class CrawlExtraction:
         reactor.callLater(self.stop_grace_s, self.pool.kill_busy)  # type: ignore[attr-defined]
 
     def spider_closed(self) -> None:
-        """Stop the workers; the pool's counters go into the crawl's stats."""
+        """Stop the workers (the pool's counters are in the crawl's stats after every page)."""
         self.pool.close(wait=self.stop_grace_s)
-        stats = self.pool.stats
-        self.crawler.stats.set_value("extract/worker_starts", stats.started)
-        self.crawler.stats.set_value("extract/worker_recycled", stats.recycled)
-        self.crawler.stats.set_value("extract/worker_killed", stats.killed)
+        self._record_stats()
