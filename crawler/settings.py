@@ -94,8 +94,8 @@ EXTRACT_MIN_TEXT_CHARS = 20
 # SIGTERM/SIGINT pages still in extraction get EXTRACT_STOP_GRACE seconds.
 EXTRACT_WORKERS = 0
 EXTRACT_BUDGET = 20.0
-EXTRACT_WORKER_MAX_PAGES = 1000
-EXTRACT_WORKER_MAX_RSS_MB = 300
+EXTRACT_WORKER_MAX_PAGES = 2000
+EXTRACT_WORKER_MAX_RSS_MB = 500
 EXTRACT_STOP_GRACE = 2.0
 EXTRACT_FUNCTION = "crawler.extract.article.extract_page"
 # Paragraphs learned per site as boilerplate: after LEARN_MIN_ARTICLES articles, a paragraph in

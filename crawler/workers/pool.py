@@ -71,8 +71,8 @@ class PoolConfig:
 
     workers: int = 0
     budget_s: float = 20.0
-    max_pages: int = 1000
-    max_rss_mb: int = 300
+    max_pages: int = 2000
+    max_rss_mb: int = 500
     function: str = DEFAULT_FUNCTION
     #: How long a new worker may take to import and warm up (not counted in any page's budget).
     start_timeout_s: float = 120.0
@@ -88,8 +88,8 @@ class PoolConfig:
         return cls(
             workers=settings.getint("EXTRACT_WORKERS", 0) if workers is None else workers,
             budget_s=settings.getfloat("EXTRACT_BUDGET", 20.0),
-            max_pages=settings.getint("EXTRACT_WORKER_MAX_PAGES", 1000),
-            max_rss_mb=settings.getint("EXTRACT_WORKER_MAX_RSS_MB", 300),
+            max_pages=settings.getint("EXTRACT_WORKER_MAX_PAGES", 2000),
+            max_rss_mb=settings.getint("EXTRACT_WORKER_MAX_RSS_MB", 500),
             function=settings.get("EXTRACT_FUNCTION") or DEFAULT_FUNCTION,
         )
 
