@@ -31,10 +31,17 @@ DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 RETRY_TIMES = 2
 
+# Outbound policy (crawler/outbound/): every resolved address is checked when connecting, and only
+# http(s) is fetched (a hostile page's file://, ftp://, s3:// or data: link goes nowhere).
+TWISTED_DNS_RESOLVER = "crawler.outbound.resolver.PolicyResolver"
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.incremental.IncrementalMiddleware": 550,
 }
 DOWNLOADER_MIDDLEWARES = {
+    # first of all (before robots.txt at 100): nothing outside the profile's outbound policy is sent
+    "crawler.outbound.middleware.OutboundPolicyMiddleware": 50,
     # before RedirectMiddleware (600): loops by name, article redirects past the duplicate filter
     "crawler.middlewares.redirects.ArchiveRedirectMiddleware": 650,
     # next to the downloader: archive what the server sent, before decompression and redirects

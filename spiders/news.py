@@ -25,6 +25,8 @@ from crawler.extract.pagination import merge_pages
 from crawler.extract.urls import normalize_url
 from crawler.items import PageVisit
 from crawler.middlewares.incremental import conditional
+from crawler.outbound.middleware import OutboundRefused
+from crawler.outbound.resolver import AddressRefused
 from crawler.profiles import load_profile
 from crawler.signals import archive_index_loaded
 
@@ -305,6 +307,8 @@ class NewsSpider(scrapy.Spider):
         """Say which URL failed and why; the crawl goes on."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
+        if failure.check(OutboundRefused, AddressRefused):
+            return  # counted in outbound/refused and logged once per host by the policy
         if failure.check(HttpError):
             status = failure.value.response.status
             if url.endswith("/robots.txt"):
