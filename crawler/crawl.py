@@ -35,12 +35,18 @@ class CrawlResult:
 
     @property
     def ok(self) -> bool:
-        """True when the crawl ran to its end and every article reached the database."""
+        """True when the crawl ran to its end and every article and visit reached the database."""
         return (
             not self.bootstrap_failed
             and self.finish_reason in ("finished", "closespider_itemcount", "closespider_pagecount")
-            and not self.stats.get("store/spilled")
+            and not self.write_errors
         )
+
+    @property
+    def write_errors(self) -> int:
+        """Articles and visits not stored: spilled (database away) or refused, and other write errors."""
+        n = self.stats.get
+        return n("store/spilled", 0) + n("store/write_errors", 0)
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Any:

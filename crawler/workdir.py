@@ -24,3 +24,8 @@ def tools_dir() -> Path:
 def var_dir() -> Path:
     """Project-local data: the local database, WARC files, logs; never committed."""
     return Path(os.environ.get("NEWSARCHIVE_VAR") or project_root() / "var")
+
+
+def unsaved_dir() -> Path:
+    """Spill files: what could not be stored (var/unsaved; refused documents in its rejected/)."""
+    return var_dir() / "unsaved"

@@ -11,10 +11,17 @@ from pymongo.errors import PyMongoError
 from crawler.items import Article, PageVisit
 from crawler.signals import archive_index_loaded
 from crawler.store import ArticleStore, DatabaseUnavailable, open_from_settings, redact_uri, resolve_uri
-from crawler.store.articles import NEW, UNCHANGED, UNKNOWN
+from crawler.store.articles import NEW, REJECTED, UNCHANGED, UNKNOWN
 from crawler.store.boilerplate import load_learner, save_learner
-from crawler.store.spill import write_spill
-from crawler.workdir import var_dir
+from crawler.store.spill import (
+    SpillFileError,
+    load_spill,
+    pending_records,
+    rejected_records,
+    spill_files,
+    write_spill,
+)
+from crawler.workdir import unsaved_dir
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -81,6 +88,7 @@ class ArticlesPipeline:
         known = self.store.load_known(site)
         self.stats.set_value("store/known_at_start", known)
         self.db = db
+        self.import_spills(site)
         self.learner = load_learner(db, site, **learner_thresholds(settings))
         self.crawler.signals.send_catch_log(
             archive_index_loaded, index=self.store.index, boilerplate=self.learner
@@ -92,6 +100,26 @@ class ArticlesPipeline:
             known,
             site,
         )
+
+    def import_spills(self, site: str) -> None:
+        """Store what earlier crawls of the site could not (their spill files), before fetching anything."""
+        assert self.store is not None
+        for path in spill_files(unsaved_dir(), site):
+            try:
+                records = load_spill(self.store, path)
+            except SpillFileError as exc:
+                logger.error("%s; the file is kept", exc)
+                self.stats.inc_value("store/write_errors")
+                continue
+            except DatabaseUnavailable as exc:
+                self.stats.inc_value("store/unavailable")
+                self.store.drain()  # still complete in the file, which is kept
+                raise DatabaseUnavailable(f"{exc}; {path} is kept for the next run") from exc
+            self._spill_rejected()
+            path.unlink()
+            self.stats.inc_value("store/spill_imported", records)
+            logger.info("stored %d records left by an earlier crawl in %s (file removed)", records, path)
+        self._count(self.store.totals)
 
     def process_item(self, item: Any) -> Any:
         """Buffer the article; write a batch when one is full."""
@@ -109,7 +137,8 @@ class ArticlesPipeline:
                 logger.info("%s answered %s (%s) but was never archived", item.url, item.status, item.reason)
         else:
             return item
-        self.stats.inc_value(f"store/seen_{outcome}")
+        if outcome != REJECTED:
+            self.stats.inc_value(f"store/seen_{outcome}")
         if self.store.should_flush():
             self._flush()
         return item
@@ -123,6 +152,7 @@ class ArticlesPipeline:
                 save_learner(self.db, self.crawler.spider.profile.name, self.learner)
             except PyMongoError as exc:
                 logger.error("could not save the learned boilerplate: %s", exc)
+                self.stats.inc_value("store/write_errors")
         if self.client is not None:
             self.client.close()
 
@@ -139,11 +169,34 @@ class ArticlesPipeline:
             if not final:
                 self._close_soon()
             return
+        self._count(counts)
+        self._spill_rejected()
+
+    def _count(self, counts: Any) -> None:
         for name in ("inserted", "updated", "unchanged", "gone"):
             if value := getattr(counts, name):
                 self.stats.inc_value(f"store/{name}", value)
         if counts.errors:
             self.stats.inc_value("store/write_errors", counts.errors)
+
+    def _spill_rejected(self) -> None:
+        """Documents and visits the database refused go to var/unsaved/rejected/, with their reasons."""
+        assert self.store is not None
+        rejected = self.store.take_rejected()
+        if not rejected:
+            return
+        path = write_spill(
+            rejected_records(rejected), unsaved_dir() / "rejected", self.crawler.spider.profile.name
+        )
+        self.spill_files.append(path)
+        self.stats.inc_value("store/rejected", len(rejected))
+        logger.error(
+            "%d articles or visits were refused by the database and saved with the reason to %s; "
+            "fix the cause, then `newsarchive import %s`",
+            len(rejected),
+            path,
+            path,
+        )
 
     def _close_soon(self) -> None:
         from scrapy.utils.defer import deferred_from_coro
@@ -153,16 +206,17 @@ class ArticlesPipeline:
 
     def _spill(self) -> None:
         assert self.store is not None
-        docs = self.store.drain()
-        if not docs:
+        pending = self.store.drain()
+        self._spill_rejected()
+        if not pending:
             return
-        path = write_spill(docs, var_dir() / "unsaved", self.crawler.spider.profile.name)
+        path = write_spill(pending_records(pending), unsaved_dir(), self.crawler.spider.profile.name)
         self.spill_files.append(path)
-        self.stats.inc_value("store/spilled", len(docs))
+        self.stats.inc_value("store/spilled", len(pending))
         logger.error(
-            "the database is unavailable: %d articles saved to %s; load them with `newsarchive import %s` "
-            "once it is back",
-            len(docs),
+            "the database is unavailable: %d articles and visits saved to %s; the next crawl of the site "
+            "stores them, or `newsarchive import %s` once the database is back",
+            len(pending),
             path,
             path,
         )

@@ -83,8 +83,8 @@ def test_database_going_away_loses_nothing(tmp_path: Path, monkeypatch: pytest.M
         first = run_cli(["import", str(spill)], env)
         again = run_cli(["import", str(spill)], env)
         assert first.returncode == 0, first.stderr
-        assert "total: 3 new, 0 updated, 0 unchanged, 0 errors" in first.stdout
-        assert "total: 0 new, 0 updated, 3 unchanged, 0 errors" in again.stdout
+        assert "total: 3 new, 0 updated, 0 unchanged, 0 gone, 0 errors" in first.stdout
+        assert "total: 0 new, 0 updated, 3 unchanged, 0 gone, 0 errors" in again.stdout
         client = connect(uri)
         assert client.archive.articles.count_documents({}) == 8
         client.close()

@@ -74,6 +74,11 @@ def crawl(
         err.print(f"{profile.name} is being crawled by another process; nothing was fetched")
         raise typer.Exit(EXIT_SITE_BUSY)
     if not result.ok:
+        if result.write_errors:
+            err.print(
+                f"{result.write_errors} articles or visits were not stored (saved under var/unsaved/; "
+                "see the log above)"
+            )
         err.print(f"the crawl did not complete ({result.finish_reason}); see the log above")
         raise typer.Exit(1)
     warnings = run_warnings(str(result.stats.get("run/id", "")))

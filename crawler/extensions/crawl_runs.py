@@ -21,7 +21,13 @@ logger = logging.getLogger(__name__)
 
 
 #: Run status by Scrapy finish reason (anything else, e.g. shutdown or an item limit: "stopped").
-RUN_STATUS = {"finished": "finished", "site_busy": "skipped", "database_unavailable": "failed"}
+RUN_STATUS = {
+    "finished": "finished",
+    "site_busy": "skipped",
+    "database_unavailable": "failed",
+    "lease_unavailable": "failed",
+    "lease_lost": "failed",
+}
 
 
 def crawl_errors(stats: dict[str, Any]) -> int:
@@ -91,6 +97,8 @@ class CrawlRunRecorder:
         stats = self.crawler.stats.get_stats()
         status = RUN_STATUS.get(reason, "stopped")
         figures = run_figures(stats)
+        if status == "finished" and (stats.get("store/write_errors") or stats.get("store/spilled")):
+            status = "failed"  # ran to its end, but not everything reached the database
         try:
             if status == "finished":
                 previous = [r for r in self.runs.latest(self.site, limit=20) if r["_id"] != self.run_id]
