@@ -30,6 +30,11 @@ DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 RETRY_TIMES = 2
+# Budgets of one crawl (a run that reaches one stops cleanly; raise them with --set NAME=VALUE).
+CLOSESPIDER_PAGECOUNT = 100_000  # pages fetched per run
+CLOSESPIDER_TIMEOUT = 6 * 3600  # seconds per run
+SITEMAP_MAX_ENTRIES = 50_000  # entries read from one sitemap file (the protocol's own limit)
+SITEMAP_MAX_DEPTH = 3  # sitemap indexes nested in sitemap indexes
 
 # Outbound policy (crawler/outbound/): every resolved address is checked when connecting, and only
 # http(s) is fetched (a hostile page's file://, ftp://, s3:// or data: link goes nowhere).

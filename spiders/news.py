@@ -17,6 +17,7 @@ import scrapy
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler import settings as defaults
 from crawler.discovery import LinkKind, classify_url, parse_feed, parse_sitemap, sitemap_urls_from_robots
 from crawler.discovery.revisit import is_due
 from crawler.discovery.urls import is_pagination
@@ -96,7 +97,7 @@ class NewsSpider(scrapy.Spider):
         for url in profile.feeds:
             yield scrapy.Request(profile.absolute(url), self.parse_feed, errback=self.fetch_failed)
         for url in profile.sitemaps:
-            yield scrapy.Request(profile.absolute(url), self.parse_sitemap, errback=self.fetch_failed)
+            yield self.sitemap_request(profile.absolute(url))
         if profile.sitemaps_from_robots:
             yield scrapy.Request(
                 profile.absolute("/robots.txt"), self.parse_robots, errback=self.fetch_failed
@@ -125,26 +126,51 @@ class NewsSpider(scrapy.Spider):
         for entry in entries:
             yield from self.follow(response.urljoin(entry.url), depth=0, trusted=True)
 
-    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        """Sitemap indexes lead to sitemaps; URL sets to articles and list pages."""
-        sitemap = parse_sitemap(response.body)
+    def parse_sitemap(self, response: Response, depth: int = 0) -> Iterator[scrapy.Request]:
+        """Sitemap indexes lead to sitemaps (SITEMAP_MAX_DEPTH deep); URL sets to articles and list pages.
+
+        At most SITEMAP_MAX_ENTRIES entries of one file are read: a hostile or broken sitemap
+        cannot queue millions of requests.
+        """
+        settings = self.crawler.settings
+        max_entries = settings.getint("SITEMAP_MAX_ENTRIES", defaults.SITEMAP_MAX_ENTRIES)
+        sitemap = parse_sitemap(response.body, max_entries=max_entries)
         if sitemap is None:
             logger.warning("%s is not a readable XML sitemap", response.url)
+            return
+        if sitemap.truncated:
+            self.crawler.stats.inc_value("discovery/sitemap_truncated")
+            logger.warning(
+                "sitemap %s has more than %d entries (SITEMAP_MAX_ENTRIES); the rest is ignored",
+                response.url,
+                len(sitemap.entries),
+            )
+        if sitemap.is_index and depth >= settings.getint("SITEMAP_MAX_DEPTH", defaults.SITEMAP_MAX_DEPTH):
+            self.crawler.stats.inc_value("discovery/sitemap_too_deep")
+            logger.warning(
+                "sitemap index %s is nested %d deep (SITEMAP_MAX_DEPTH); its sitemaps are not read",
+                response.url,
+                depth,
+            )
             return
         for entry in sitemap.entries:
             url = response.urljoin(entry.loc)
             if sitemap.is_index:
-                yield scrapy.Request(url, self.parse_sitemap, errback=self.fetch_failed)
+                yield self.sitemap_request(url, depth + 1)
             else:
                 self.crawler.stats.inc_value("discovery/sitemap_urls")
                 yield from self.follow(url, depth=0, trusted=bool(entry.published))
+
+    def sitemap_request(self, url: str, depth: int = 0) -> scrapy.Request:
+        """A sitemap request; depth counts the sitemap indexes above it."""
+        return scrapy.Request(url, self.parse_sitemap, cb_kwargs={"depth": depth}, errback=self.fetch_failed)
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         """Sitemaps announced in robots.txt that the profile does not already list."""
         listed = {self.profile.absolute(u) for u in self.profile.sitemaps}
         for url in sitemap_urls_from_robots(response.body, base_url=response.url):
             if url not in listed:
-                yield scrapy.Request(url, self.parse_sitemap, errback=self.fetch_failed)
+                yield self.sitemap_request(url)
 
     def parse_list(self, response: Response, depth: int = 0) -> Iterator[scrapy.Request]:
         """A section or home page: follow article links, and list pages up to max_list_pages deep."""
