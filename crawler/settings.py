@@ -4,17 +4,17 @@ Per-site politeness comes from the site profile (the spider applies it); anythin
 overridden with `-s NAME=VALUE` or `newsarchive crawl --set NAME=VALUE`.
 """
 
-from crawler import __version__
+from crawler.identity import user_agent
 
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
 # Identify ourselves and be polite: archival crawls run for years against small sites.
-USER_AGENT = (
-    f"newsarchive/{__version__} (archival crawler for regional news; "
-    "+https://github.com/newsarchive/newsarchive)"
-)
+# The User-Agent names the project and version, plus the contact the user gives (CRAWL_CONTACT,
+# a profile's `contact`, or $NEWSARCHIVE_CONTACT); an explicit USER_AGENT replaces it all.
+CRAWL_CONTACT = None
+USER_AGENT = user_agent()
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4

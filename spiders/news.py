@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.linkextractors import LinkExtractor
+from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import settings as defaults
@@ -24,6 +25,7 @@ from crawler.discovery.urls import is_pagination
 from crawler.extract import Page, extract_page
 from crawler.extract.pagination import merge_pages
 from crawler.extract.urls import normalize_url
+from crawler.identity import configured_contact, user_agent
 from crawler.items import PageVisit
 from crawler.middlewares.incremental import conditional
 from crawler.outbound.middleware import OutboundRefused
@@ -382,3 +384,6 @@ def apply_politeness(crawler: Crawler, profile: SiteProfile) -> None:
         settings.set("AUTOTHROTTLE_MAX_DELAY", polite.autothrottle_max_delay, priority="spider")
     if not polite.obey_robots:
         settings.set("ROBOTSTXT_OBEY", False, priority="spider")
+    if settings.getpriority("USER_AGENT") <= SETTINGS_PRIORITIES["project"]:  # not set by the user
+        contact = configured_contact(profile.contact, settings.get("CRAWL_CONTACT"))
+        settings.set("USER_AGENT", user_agent(contact), priority="spider")

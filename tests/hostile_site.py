@@ -58,6 +58,7 @@ class Hostile(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         srv: Any = self.server
         srv.hits.append(self.path)
+        srv.agents.add(self.headers.get("User-Agent"))
         a, b = srv.port, srv.internal_port
         inside = f"http://{LOOPBACK}:{b}"
         own = f"http://{LOOPBACK}:{a}"
@@ -183,6 +184,7 @@ class HostileSites:
         self.site = _Server((LOOPBACK, 0), Hostile)
         site: Any = self.site
         site.hits = []
+        site.agents = set()
         site.port = self.site.server_address[1]
         site.internal_port = self.internal.server_address[1]
         site.release = threading.Event()

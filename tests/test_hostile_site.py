@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from crawler import __version__
 from crawler.store import connect
 from tests.conftest import FAST_CRAWL, cli_environment, run_cli
 from tests.hostile_site import ARTICLE, OPERATOR_TEXT, OPERATOR_TITLE, HostileSites
@@ -26,6 +27,7 @@ list_patterns: ['/news/index(_\\d+)?\\.htm$']
 politeness: {{download_delay: 0}}
 {extra}
 """
+CONTACT = "archive-team@example.org"
 LIMITS = ["-s", "DOWNLOAD_TIMEOUT=3", "-s", "DOWNLOAD_MAXSIZE=2000000", "-s", "RETRY_TIMES=0"]
 
 
@@ -34,6 +36,7 @@ def _crawl(mongo_uri: str, tmp: Path, name: str, base_url: str, extra: str) -> d
     profiles.mkdir()
     (profiles / "hostile.yaml").write_text(PROFILE.format(base_url=base_url, extra=extra), encoding="utf-8")
     env = cli_environment(mongo_uri, name, tmp / "var", profiles)
+    env["NEWSARCHIVE_CONTACT"] = CONTACT
     result = run_cli(["crawl", "hostile", *FAST_CRAWL, *LIMITS], env)
     client = connect(mongo_uri)
     try:
@@ -65,6 +68,7 @@ def hostile(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     crawl.update(
         internal_hits=list(sites.internal.hits),  # type: ignore[attr-defined]
         site_hits=list(sites.site.hits),  # type: ignore[attr-defined]
+        agents=set(sites.site.agents),  # type: ignore[attr-defined]
         url=sites.url.rstrip("/"),
         internal_port=sites.internal_port,
     )
@@ -142,3 +146,9 @@ def test_a_host_name_resolving_to_loopback_is_refused_at_connection_time(
     assert crawl["run"]["stats"]["outbound_refused_address"] >= 1
     assert "localhost resolves to 127.0.0.1" in crawl["log"]
     assert crawl["docs"] == {}
+
+
+def test_the_crawler_names_itself_and_the_users_contact(hostile: dict[str, Any]) -> None:
+    assert hostile["agents"] == {
+        f"newsarchive/{__version__} (archival crawler for regional news; contact: {CONTACT})"
+    }

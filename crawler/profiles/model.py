@@ -153,6 +153,8 @@ class SiteProfile(_Strict):
     schedule: Schedule | None = None
     #: Ports besides 80, 443 and the base URL's own that the crawl may request.
     allowed_ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(default_factory=list)
+    #: Who to contact about this crawl (e-mail or URL), added to the User-Agent.
+    contact: str | None = None
     #: Let host names resolve to loopback / private / link-local addresses (demo, tests, intranets).
     allow_private_addresses: bool = False
     #: False for profiles written from a site's public URL conventions but not crawled live.
@@ -166,6 +168,13 @@ class SiteProfile(_Strict):
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"must be an absolute http(s) URL, got {value!r}")
         return value if parts.path else value + "/"
+
+    @field_validator("contact")
+    @classmethod
+    def _contact(cls, value: str | None) -> str | None:
+        from crawler.identity import check_contact
+
+        return None if value is None else check_contact(value)
 
     @field_validator("allowed_domains")
     @classmethod
