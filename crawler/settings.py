@@ -41,24 +41,21 @@ SITEMAP_MAX_DEPTH = 3  # sitemap indexes nested in sitemap indexes
 TWISTED_DNS_RESOLVER = "crawler.outbound.resolver.PolicyResolver"
 DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
 
-SPIDER_MIDDLEWARES = {
-    "crawler.middlewares.incremental.IncrementalMiddleware": 550,
-}
+# One archive session per crawl (crawler/session/): the MongoDB client, the site's lease, the run
+# record, the archive index and the learned boilerplate. It installs the components that use it:
+# the articles pipeline (500), the incremental spider middleware (550), the WARC middleware (950).
+ADDONS = {"crawler.session.ArchiveSession": 0}
+
 DOWNLOADER_MIDDLEWARES = {
     # first of all (before robots.txt at 100): nothing outside the profile's outbound policy is sent
     "crawler.outbound.middleware.OutboundPolicyMiddleware": 50,
     # before RedirectMiddleware (600): loops by name, article redirects past the duplicate filter
     "crawler.middlewares.redirects.ArchiveRedirectMiddleware": 650,
-    # next to the downloader: archive what the server sent, before decompression and redirects
-    "crawler.middlewares.warc.WarcMiddleware": 950,
 }
 ITEM_PIPELINES = {
     "pipelines.validate.ValidateArticlePipeline": 100,
-    "pipelines.articles.ArticlesPipeline": 500,
 }
 EXTENSIONS = {
-    "crawler.extensions.site_lock.SiteLockExtension": 400,
-    "crawler.extensions.crawl_runs.CrawlRunRecorder": 500,
     "crawler.extensions.progress.ProgressExtension": 600,
 }
 
@@ -80,6 +77,9 @@ WARC_MAX_BYTES = 1024 * 1024 * 1024
 
 # Incremental crawls: archived articles are refetched only when due (profile `revisit`).
 INCREMENTAL_ENABLED = True
+
+# Every crawl is recorded in crawl_runs (pages, articles, errors, health).
+CRAWL_RUNS_ENABLED = True
 
 # One crawl per site at a time (a lease in crawl_locks, refreshed every CRAWL_LOCK_TTL / 10 s).
 CRAWL_LOCK_ENABLED = True

@@ -18,7 +18,6 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler import settings as defaults
 from crawler.discovery import LinkKind, classify_url, parse_feed, parse_sitemap, sitemap_urls_from_robots
 from crawler.discovery.revisit import is_due
 from crawler.discovery.urls import is_pagination
@@ -31,7 +30,8 @@ from crawler.middlewares.incremental import conditional
 from crawler.outbound.middleware import OutboundRefused
 from crawler.outbound.resolver import AddressRefused
 from crawler.profiles import load_profile
-from crawler.signals import archive_index_loaded
+from crawler.projectdefaults import project_bool, project_int
+from crawler.session import ArchiveSession
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -40,10 +40,9 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
-    from crawler.extract.learned import BoilerplateLearner
     from crawler.items import Article
     from crawler.profiles import SiteProfile
-    from crawler.store.index import ArchiveIndex
+    from crawler.session import ArchiveView
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +63,6 @@ class NewsSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.profile = profile
         self.allowed_domains = profile.domains
-        self.archive_index: ArchiveIndex | None = None
-        self.boilerplate: BoilerplateLearner | None = None
         # Domains are checked by classify_url (LinkExtractor.allow_domains mishandles hosts with ports).
         self.link_extractor = LinkExtractor(unique=True, canonicalize=False)
 
@@ -83,13 +80,16 @@ class NewsSpider(scrapy.Spider):
             kwargs["profile"] = profile.with_base_url(base_url) if base_url else profile
         spider = super().from_crawler(crawler, *args, **kwargs)
         apply_politeness(crawler, spider.profile)
-        crawler.signals.connect(spider.index_loaded, signal=archive_index_loaded)
         return spider
 
-    def index_loaded(self, index: ArchiveIndex, boilerplate: BoilerplateLearner | None = None) -> None:
-        """What the archive holds for this site (sent by the storage pipeline before any fetch)."""
-        self.archive_index = index
-        self.boilerplate = boilerplate
+    @property
+    def archive(self) -> ArchiveView | None:
+        """What the archive holds (index, learned boilerplate): the crawl's archive session, if installed.
+
+        Looked up when used: Scrapy creates the spider before it loads the add-ons.
+        """
+        crawler = getattr(self, "crawler", None)
+        return ArchiveSession.of(crawler) if crawler is not None else None
 
     # Discovery -----------------------------------------------------------------------------
 
@@ -111,10 +111,11 @@ class NewsSpider(scrapy.Spider):
 
     def revisits(self) -> Iterator[scrapy.Request]:
         """Archived articles due for a revisit, linked or not: how edits and deletions are noticed."""
-        if self.archive_index is None or not self.crawler.settings.getbool("INCREMENTAL_ENABLED", True):
+        index = self.archive.index if self.archive is not None else None
+        if index is None or not project_bool(self.crawler.settings, "INCREMENTAL_ENABLED"):
             return
         now = datetime.now(UTC)
-        for known in self.archive_index:
+        for known in index:
             if is_due(known, self.profile.revisit, now):
                 self.crawler.stats.inc_value("incremental/revisits_scheduled")
                 yield conditional(self.article_request(known.url), known)
@@ -135,8 +136,7 @@ class NewsSpider(scrapy.Spider):
         cannot queue millions of requests.
         """
         settings = self.crawler.settings
-        max_entries = settings.getint("SITEMAP_MAX_ENTRIES", defaults.SITEMAP_MAX_ENTRIES)
-        sitemap = parse_sitemap(response.body, max_entries=max_entries)
+        sitemap = parse_sitemap(response.body, max_entries=project_int(settings, "SITEMAP_MAX_ENTRIES"))
         if sitemap is None:
             logger.warning("%s is not a readable XML sitemap", response.url)
             return
@@ -147,7 +147,7 @@ class NewsSpider(scrapy.Spider):
                 response.url,
                 len(sitemap.entries),
             )
-        if sitemap.is_index and depth >= settings.getint("SITEMAP_MAX_DEPTH", defaults.SITEMAP_MAX_DEPTH):
+        if sitemap.is_index and depth >= project_int(settings, "SITEMAP_MAX_DEPTH"):
             self.crawler.stats.inc_value("discovery/sitemap_too_deep")
             logger.warning(
                 "sitemap index %s is nested %d deep (SITEMAP_MAX_DEPTH); its sitemaps are not read",
@@ -260,7 +260,8 @@ class NewsSpider(scrapy.Spider):
             status=response.status,
             fetched_at=fetched_at,
         )
-        learned = self.boilerplate.learned() if self.boilerplate is not None else frozenset()
+        learner = self.archive.learner if self.archive is not None else None
+        learned = learner.learned() if learner is not None else frozenset()
         article = extract_page(page, self.profile, learned=learned)
         article.etag = _header(response, b"ETag")
         article.last_modified = _header(response, b"Last-Modified")

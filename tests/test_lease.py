@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from scrapy import Spider
 from scrapy.exceptions import CloseSpider
-from scrapy.utils.test import get_crawler
 
-from crawler.extensions.site_lock import SiteLockExtension
-from crawler.localdb import free_port
+from crawler.session.lease import LeaseKeeper
+from crawler.store import connect
 from crawler.store.locks import SiteLock
+from tests.archive_session import SessionCrawl
 
 if TYPE_CHECKING:
     from pymongo.database import Database
@@ -33,33 +32,41 @@ def test_refresh_says_when_the_lease_was_taken_over(mongo_db: Database[dict[str,
     assert mongo_db.crawl_locks.find_one({"_id": "demo"})["host"] == "elsewhere"
 
 
-def test_no_database_no_lease_no_crawl() -> None:
-    uri = f"mongodb://127.0.0.1:{free_port()}/"
-    crawler = get_crawler(
-        Spider, {"MONGO_URI": uri, "MONGO_CONNECT_TIMEOUT_MS": 300, "MONGO_TIMEOUT_MS": 500}
-    )
-    crawler.stats.open_spider()
-    extension = SiteLockExtension.from_crawler(crawler)
+def test_a_database_error_means_no_lease_and_no_crawl(mongo_uri: str, database_name: str) -> None:
+    client = connect(mongo_uri)
+    keeper = LeaseKeeper(client[database_name], "demo", 900, stop=lambda reason: None)
+    client.close()  # every operation now fails
     with pytest.raises(CloseSpider) as closed:
-        extension.spider_opened(Spider(name="demo"))
+        keeper.acquire(None)
     assert closed.value.reason == "lease_unavailable"
-    assert extension.heartbeat is None
+    assert keeper.heartbeat is None
+
+
+def test_a_busy_site_is_not_crawled(mongo_uri: str, mongo_db: Database[dict[str, Any]]) -> None:
+    SiteLock(mongo_db, "demo").acquire()
+    crawl = SessionCrawl(mongo_uri, mongo_db.name)
+    with pytest.raises(CloseSpider) as closed:
+        crawl.open()
+    assert closed.value.reason == "site_busy"
+    assert crawl.session.store is None  # nothing read, nothing will be written
+    crawl.close("site_busy")
+    assert mongo_db.crawl_runs.find_one()["status"] == "skipped"
 
 
 def test_a_heartbeat_that_finds_the_lease_gone_stops_the_crawl(
     mongo_uri: str, mongo_db: Database[dict[str, Any]]
 ) -> None:
-    crawler = get_crawler(Spider, {"MONGO_URI": mongo_uri, "MONGO_DATABASE": mongo_db.name})
-    crawler.stats.open_spider()
-    extension = SiteLockExtension.from_crawler(crawler)
-    spider = Spider(name="demo")
-    extension.spider_opened(spider)
+    crawl = SessionCrawl(mongo_uri, mongo_db.name).open()
+    lease = crawl.session.lease
+    assert lease is not None
     try:
-        extension._beat()
-        assert crawler.stats.get_value("lease/lost") is None
+        lease.beat()
+        assert crawl.stats.get_value("session/lease_lost") is None
         _take_over(mongo_db, "demo")
-        extension._beat()
-        assert crawler.stats.get_value("lease/lost") == 1
-        assert not extension.heartbeat.running
+        lease.beat()
+        assert crawl.stats.get_value("session/lease_lost") == 1
+        assert not lease.heartbeat.running
     finally:
-        extension.spider_closed(spider)
+        crawl.close("lease_lost")
+    assert mongo_db.crawl_runs.find_one()["status"] == "failed"
+    assert mongo_db.crawl_locks.find_one({"_id": "demo"})["host"] == "elsewhere"  # theirs, kept

@@ -6,15 +6,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from scrapy.utils.misc import build_from_crawler
 
 from crawler.crawl import CrawlResult
 from crawler.items import PageVisit, content_hash
 from crawler.store import ArticleStore, connect
-from crawler.store.documents import TEXT_LIMITS
+from crawler.store.documents import TEXT_LIMITS, article_document
 from crawler.store.spill import read_spill
-from pipelines.articles import ArticlesPipeline
-from tests.test_pipelines_articles import crawler_for
+from tests.archive_session import SessionCrawl
 from tests.test_store_articles import T0, article
 
 if TYPE_CHECKING:
@@ -39,7 +37,7 @@ def test_an_oversized_document_is_rejected_with_its_reason_and_the_batch_is_writ
     store = _store(mongo_db)
     big = article(2)
     store.add(article(1), T0)
-    store.add_document({**_doc(store, big), "quality": {"raw": HUGE}})
+    store.add_document({**_doc(big), "quality": {"raw": HUGE}})
     store.add(article(3), T0)
     counts = store.flush()
     assert (counts.inserted, counts.errors) == (2, 1)
@@ -56,7 +54,7 @@ def test_documents_the_server_refuses_are_found_one_by_one(mongo_db: Database[di
     store = _store(mongo_db)
     store.add(article(1), T0)
     store.add(article(2), T0)
-    store.add_document({**_doc(store, article(3)), "quality": {"grid": [[1, 2]]}})
+    store.add_document({**_doc(article(3)), "quality": {"grid": [[1, 2]]}})
     counts = store.flush()
     if counts.errors == 0:
         pytest.skip("this server stores nested arrays (MongoDB): nothing to refuse")
@@ -64,7 +62,7 @@ def test_documents_the_server_refuses_are_found_one_by_one(mongo_db: Database[di
     assert "nested arrays" in store.take_rejected()[0].reason
     # a batch of updates with one refused: the others are still written
     store.add(article(1, text="第1篇改过的正文。" * 5), T0)
-    store.add_document({**_doc(store, article(2, text="第2篇改过的正文。" * 5)), "quality": {"grid": [[1]]}})
+    store.add_document({**_doc(article(2, text="第2篇改过的正文。" * 5)), "quality": {"grid": [[1]]}})
     counts = store.flush()
     assert (counts.updated, counts.errors) == (1, 1)
     [rejected] = store.take_rejected()
@@ -86,9 +84,7 @@ def test_over_long_text_is_capped_and_flagged(mongo_db: Database[dict[str, Any]]
     assert "text" in doc["quality"]["truncated"]
 
 
-def _doc(store: ArticleStore, item: Any) -> dict[str, Any]:
-    from crawler.store.documents import article_document
-
+def _doc(item: Any) -> dict[str, Any]:
     return article_document(item, T0)
 
 
@@ -96,17 +92,18 @@ def test_refused_articles_and_visits_are_spilled_and_make_the_run_not_ok(
     mongo_uri: str, database_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NEWSARCHIVE_VAR", str(tmp_path / "var"))
-    crawler = crawler_for(mongo_uri, database_name)
-    pipeline = build_from_crawler(ArticlesPipeline, crawler)
-    pipeline.open_spider()
+    crawl = SessionCrawl(mongo_uri, database_name).open()
+    pipeline = crawl.pipeline
     try:
         pipeline.process_item(article(1))
         pipeline.process_item(replace(article(2), text="很长" * 200_000, content_hash="h"))  # cut to size
         pipeline.process_item(replace(article(3), quality={"raw": HUGE}))  # too large even so
-        pipeline.close_spider()
+        crawl.close()
+        run = connect(mongo_uri)[database_name].crawl_runs.find_one()
     finally:
         _drop(mongo_uri, database_name)
-    stats = crawler.stats.get_stats()
+    assert run["status"] == "failed"  # ran to its end, but one article was not stored
+    stats = crawl.stats.get_stats()
     assert stats["store/inserted"] == 2  # 1, and 2 cut to size
     assert stats["store/write_errors"] == 1
     assert stats["store/rejected"] == 1
@@ -127,22 +124,20 @@ def test_the_next_run_stores_what_the_database_missed_visits_included(
     from crawler.workdir import unsaved_dir
 
     monkeypatch.setenv("NEWSARCHIVE_VAR", str(tmp_path / "var"))
-    first = build_from_crawler(ArticlesPipeline, crawler_for(mongo_uri, database_name))
-    first.open_spider()
-    first.process_item(article(1))
-    first.close_spider()
+    first = SessionCrawl(mongo_uri, database_name).open()
+    first.pipeline.process_item(article(1))
+    first.close()
     # what a crawl left when the database went away: a new article and a visit (gone) of the stored one
     gone = PageVisit(
         url="http://a.cn/p/1.htm", site="demo", kind="gone", status=404, fetched_at=T0, reason="x"
     )
-    path = write_spill(pending_records([_doc(first.store, article(2)), gone]), unsaved_dir(), "demo")
-    other_site = write_spill(pending_records([_doc(first.store, article(3))]), unsaved_dir(), "demo-other")
+    path = write_spill(pending_records([_doc(article(2)), gone]), unsaved_dir(), "demo")
+    other_site = write_spill(pending_records([_doc(article(3))]), unsaved_dir(), "demo-other")
 
-    crawler = crawler_for(mongo_uri, database_name)
-    second = build_from_crawler(ArticlesPipeline, crawler)
-    second.open_spider()
+    second = SessionCrawl(mongo_uri, database_name).open()
+    crawler = second.crawler
     try:
-        second.close_spider()
+        second.close()
         client = connect(mongo_uri)
         db = client[database_name]
         assert not path.exists()

@@ -32,6 +32,7 @@ from pymongo.errors import (
     WTimeoutError,
 )
 
+from crawler import settings as project
 from crawler.store.connection import DatabaseUnavailable
 from crawler.store.documents import FETCH_FIELDS, MAX_DOCUMENT_BYTES, article_document, version_document
 from crawler.store.index import PROJECTION, ArchiveIndex
@@ -156,10 +157,10 @@ class ArticleStore:
         self,
         db: Database[dict[str, Any]],
         *,
-        insert_batch: int = 100,
-        update_batch: int = MAX_UPDATE_BATCH,
-        max_batch_bytes: int = 8 * 1024 * 1024,
-        max_delay: float = 30.0,
+        insert_batch: int = project.STORE_INSERT_BATCH,
+        update_batch: int = project.STORE_UPDATE_BATCH,
+        max_batch_bytes: int = project.STORE_MAX_BATCH_BYTES,
+        max_delay: float = project.STORE_MAX_DELAY,
     ) -> None:
         self.collection = db[COLLECTION]
         self.versions = db[VERSIONS]

@@ -3,7 +3,7 @@
 The lease (`crawl_locks`, `_id` = site) names its holder (host, pid) and is refreshed by a
 heartbeat; a lease whose holder died (same host, pid gone) or stopped beating is taken over.
 
-The API, small on purpose (the crawl's lease extension and the scheduler use it):
+The API, small on purpose (the archive session's LeaseKeeper, crawler/session/lease.py, uses it):
 
 * ``acquire(run_id)`` takes the lease or raises SiteBusy (database errors propagate: no lease,
   no crawl);
