@@ -35,6 +35,11 @@ class Article:
     editors: list[str] = field(default_factory=list)
     published_at: datetime | None = None
     modified_at: datetime | None = None
+    #: Where published_at was read: selector, date-line-label, date-line, json-ld, microdata,
+    #: meta, time-element, above-title, body-edge, footer, htmldate, url, last-modified.
+    date_source: str | None = None
+    #: How far published_at is trusted, 0..1 (its source's weight plus agreement of others).
+    date_confidence: float | None = None
     language: str | None = None
     section: str | None = None
     tags: list[str] = field(default_factory=list)

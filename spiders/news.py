@@ -229,6 +229,7 @@ class NewsSpider(scrapy.Spider):
             content_type=content_type.decode("latin-1") or None,
             status=response.status,
             fetched_at=fetched_at,
+            last_modified=_header(response, b"Last-Modified"),
         )
         learned = self.boilerplate.learned() if self.boilerplate is not None else frozenset()
         article = extract_page(page, self.profile, learned=learned)

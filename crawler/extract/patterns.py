@@ -395,6 +395,38 @@ DATE_NOISE_WORDS = ("Copyright", "copyright", "COPYRIGHT", "版权所有", "©",
 #: Relative times as printed by portals, resolved against the fetch time.
 RELATIVE_DATE_WORDS = {"刚刚": 0, "今天": 0, "昨天": 1, "前天": 2}
 
+#: Headings that open a block of comments or related links after the article: dates and names
+#: after them belong to other texts (a heading is a short line made of one of these).
+SECTION_HEADINGS = (
+    "评论",
+    "网友评论",
+    "发表评论",
+    "我要评论",
+    "最新评论",
+    "热门评论",
+    "读者评论",
+    "相关评论",
+    "留言",
+    "网友留言",
+    "回复",
+    "相关文章",
+    "相关新闻",
+    "相关阅读",
+    "相关链接",
+    "延伸阅读",
+    "推荐阅读",
+    "热点新闻",
+    "热门文章",
+    "最新文章",
+    "Comments",
+    "Leave a comment",
+    "Leave a Reply",
+    "Related",
+    "Related articles",
+    "Related posts",
+    "Read more",
+)
+
 # --- Pagination ------------------------------------------------------------------------------
 
 #: Link texts that point to the next page of the same article.
@@ -423,6 +455,10 @@ ORIGINAL_TITLE_RE = re.compile(
 OUTLET_RE = re.compile(alternation(OUTLET_MARKERS, name="OUTLET_MARKERS"))
 FILLER_RE = re.compile("^" + alternation(BYLINE_FILLERS, name="BYLINE_FILLERS") + "$")
 DATE_NOISE_RE = re.compile(alternation(DATE_NOISE_WORDS, name="DATE_NOISE_WORDS"))
+SECTION_HEADING_RE = re.compile(
+    r"^[#\W\d]{0,4}" + alternation(SECTION_HEADINGS, name="SECTION_HEADINGS") + r"[\W\d]{0,12}$",
+    re.IGNORECASE,
+)
 PINYIN_SYLLABLE_RE = re.compile(f"^{PINYIN_SYLLABLE}$")
 GONE_RE = re.compile(alternation(GONE_PHRASES, name="GONE_PHRASES"), re.IGNORECASE)
 #: The opening of a lead paragraph that only credits it: a news-service marker or an agency
