@@ -25,7 +25,7 @@ from lxml import html as lxml_html
 from crawler import __version__
 from crawler.extract.body import locate_body, prepare_tree
 from crawler.extract.boilerplate import clean_paragraphs
-from crawler.extract.byline import CreditEvidence, collect_credits
+from crawler.extract.byline import CreditEvidence, collect_credits, declared_credits
 from crawler.extract.dates import DateEvidence, choose_date, markup_date, structured_dates
 from crawler.extract.encoding import decode_html
 from crawler.extract.gone import is_gone_notice
@@ -151,6 +151,7 @@ def extract_article(
 
     page_text, _ = strip_inline_pinyin(block_text(tree))
     layout = locate(page_text, title, cleaned.paragraphs or paragraphs)
+    declared_people, declared_organisations = declared_credits(tree)
     credits = collect_credits(
         CreditEvidence(
             selector=_selector_text(tree, profile.selectors.author),
@@ -160,6 +161,8 @@ def extract_article(
             paragraphs=tuple(cleaned.paragraphs),
             footer=layout.footer,
             guess=meta.get("author"),
+            declared=declared_people,
+            declared_organisations=declared_organisations,
             cjk=body.cjk,
         )
     )

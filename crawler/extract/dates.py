@@ -92,6 +92,8 @@ class DateMatch:
     has_time: bool
     #: PUBLISHED or MODIFIED when a label introduces the date, else None.
     label: str | None = None
+    #: 刚刚, 3小时前, 昨天: counted only on a date line ("会议昨天召开" is prose).
+    relative: bool = False
 
 
 def _normalize(text: str) -> str:
@@ -170,7 +172,7 @@ def find_dates(text: str, *, now: datetime | None = None) -> list[DateMatch]:
         for match in _RELATIVE_RE.finditer(text):
             value = _relative(match, now).replace(tzinfo=None)
             found.append(
-                DateMatch(value, match.start(), match.end(), True, _label_before(text, match.start()))
+                DateMatch(value, match.start(), match.end(), True, _label_before(text, match.start()), True)
             )
     found.sort(key=lambda m: m.start)
     return _drop_ranges(text, found)
@@ -390,7 +392,11 @@ def _from_lines(
                 modified = modified or localize(match.value, tz)
             elif match.label == PUBLISHED:
                 labelled = labelled or localize(match.value, tz)
-            elif first is None and (not labelled_only or (number < datelines and is_dateline(line))):
+            elif (
+                first is None
+                and (not labelled_only or (number < datelines and is_dateline(line)))
+                and (not match.relative or is_dateline(line))
+            ):
                 first = localize(match.value, tz)
         if labelled is not None:
             return labelled, modified, True
@@ -465,7 +471,6 @@ LINE_WEIGHTS = {
     "footer": 0.6,
 }
 GUESS_WEIGHT_WESTERN = 0.92
-GUESS_WEIGHT_CJK = 0.4
 #: htmldate's free-text search when its markup search found nothing: often a sidebar's date.
 GUESS_WEIGHT_FREE_TEXT = 0.4
 URL_WEIGHT = 0.5
@@ -478,6 +483,8 @@ MAX_AGREEING = 2
 #: Sources that never corroborate another one (a server's rebuild time, a guess built from the
 #: page's own metadata).
 _NOT_CORROBORATING = frozenset({"last-modified", "htmldate", "htmldate-guess"})
+#: Sources never taken alone: htmldate's free-text guess only adds to a day another source names.
+_NOT_ALONE = frozenset({"htmldate-guess"})
 
 
 def _guess(evidence: DateEvidence, tz: ZoneInfo, now: datetime) -> datetime | None:
@@ -551,10 +558,10 @@ def date_candidates(
     guess = _guess(evidence, tz, now)
     if guess is not None and (guess.month, guess.day) == (1, 1) and not _has_time(guess):
         guess = None  # htmldate's reading of a bare year ("© 2013", "1998年3月号")
-    if evidence.strict_guess is not None:
+    if evidence.guess_first and evidence.strict_guess is None:
+        add(guess, "htmldate", GUESS_WEIGHT_WESTERN)
+    else:  # a free-text guess: a sidebar's or a comment's date as often as the article's
         add(guess, "htmldate-guess", GUESS_WEIGHT_FREE_TEXT)
-    else:
-        add(guess, "htmldate", GUESS_WEIGHT_WESTERN if evidence.guess_first else GUESS_WEIGHT_CJK)
     in_url = url_date(evidence.url)
     if in_url is not None:
         add(localize(in_url, tz), "url", URL_WEIGHT)
@@ -586,6 +593,9 @@ def choose_date(evidence: DateEvidence, *, tz: ZoneInfo, now: datetime | None = 
     by_day: dict[object, list[DateCandidate]] = {}
     for candidate in candidates:
         by_day.setdefault(candidate.value.astimezone(tz).date(), []).append(candidate)
+    by_day = {d: cs for d, cs in by_day.items() if any(c.source not in _NOT_ALONE for c in cs)}
+    if not by_day:
+        return DateChoice(modified=modified, candidates=tuple(candidates))
 
     def score(day_candidates: list[DateCandidate]) -> float:
         best = max(c.weight for c in day_candidates)

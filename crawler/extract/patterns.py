@@ -170,9 +170,55 @@ AUTHOR_LABELS = (
     "发布人",
     "发表人",
     "发帖人",
+    "发帖者",
+    "发贴人",
+    "发贴者",
+    "发表者",
     "楼主",
+    "博主",
     "Author",
     "By",
+    "Posted by",
+    "posted by",
+    "Written by",
+    "written by",
+)
+
+#: Author labels that name who posted this page (a blog's or forum's post line): on a repost
+#: they name the poster, and the page's own post line outranks credits quoted in the text.
+POSTER_LABELS = (
+    "作者",
+    "发布者",
+    "发布人",
+    "发表人",
+    "发表者",
+    "发帖人",
+    "发帖者",
+    "发贴人",
+    "发贴者",
+    "楼主",
+    "博主",
+    "Posted by",
+    "posted by",
+)
+
+#: Words that open a blog/forum post line ("posted @ 2004-12-27 12:40 李建忠 阅读(3727)"): the
+#: poster's name follows the date.
+POST_LINE_OPENERS = ("posted on", "posted @", "posted at", "post on", "发表于", "发布于", "发表在")
+
+#: Counters and buttons of a post line; never a name (阅读(3727) 评论(63) 编辑 收藏).
+POST_LINE_WIDGETS = (
+    "阅读",
+    "评论",
+    "编辑",
+    "收藏",
+    "引用",
+    "浏览",
+    "点击",
+    "回复",
+    "举报",
+    "Trackback",
+    "Comments",
 )
 
 #: Labels introducing the people who edited or checked it.
@@ -205,6 +251,8 @@ SOURCE_LABELS = (
     "出处",
     "转自",
     "转载自",
+    "发布机构",
+    "发布单位",
     "Source",
 )
 
@@ -472,6 +520,9 @@ for _name, _group in (
     ("AUTHOR_LABELS", AUTHOR_LABELS),
     ("EDITOR_LABELS", EDITOR_LABELS),
     ("SOURCE_LABELS", SOURCE_LABELS),
+    ("POSTER_LABELS", POSTER_LABELS),
+    ("POST_LINE_OPENERS", POST_LINE_OPENERS),
+    ("POST_LINE_WIDGETS", POST_LINE_WIDGETS),
     ("DATE_LABELS", DATE_LABELS),
     ("MODIFIED_LABELS", MODIFIED_LABELS),
     ("NEXT_PAGE_TEXTS", NEXT_PAGE_TEXTS),
