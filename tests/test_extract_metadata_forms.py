@@ -251,3 +251,19 @@ def test_extract_article_takes_the_last_modified_header():
         page(), URL, default_profile(URL), fetched_at=FETCHED, last_modified="Sat, 06 May 2023 08:00:00 GMT"
     )
     assert article.date_source == "last-modified"
+
+
+def test_headline_names_its_author_before_the_colon():
+    html = page(title="茉莉：我是怎样走上写作之路的", info="2023-05-06 21:23<br>茉莉")
+    assert extract(html).authors == ["茉莉"]
+    # a colon in the headline alone names nobody
+    assert extract(page(title="国务院：今年春耕生产形势良好", info="2023-05-06")).authors == []
+
+
+def test_blog_owner_named_by_the_blog_title():
+    html = page(after=("发表于 2023年5月6日 12:40 - (阅读:3727;评论:63)",))
+    html = html.replace('<div class="nav">', '<div class="blog-title"><h2>李建忠</h2></div><div class="nav">')
+    assert extract(html).authors == ["李建忠"]
+    # without a post line, a name at the top of the page is nobody's byline
+    plain = page().replace('<div class="nav">', '<div class="blog-title"><h2>李建忠</h2></div><div class="nav">')
+    assert extract(plain).authors == []

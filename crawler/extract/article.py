@@ -164,6 +164,8 @@ def extract_article(
             declared=declared_people,
             declared_organisations=declared_organisations,
             cjk=body.cjk,
+            title=title,
+            page_top=layout.lines[0] if layout.lines else None,
         )
     )
     dates = choose_date(

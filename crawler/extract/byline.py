@@ -467,6 +467,10 @@ class CreditEvidence:
     #: A Chinese page: its <meta name="author"> names the CMS or the site more often than a
     #: person, so only a Han-script name is taken from the guess.
     cjk: bool = False
+    #: The headline ("胡平：论言论自由" names its author before the colon).
+    title: str | None = None
+    #: The first line of the page: a personal blog shows its owner's name there.
+    page_top: str | None = None
 
 
 def _lines_byline(lines: tuple[str, ...]) -> Byline:
@@ -475,6 +479,33 @@ def _lines_byline(lines: tuple[str, ...]) -> Byline:
         if len(line) <= MAX_BYLINE_CHARS * 2:
             byline.merge(parse_byline(line))
     return byline
+
+
+def _title_author(evidence: CreditEvidence) -> list[str]:
+    """The author a headline names before its colon (茉莉：我是…), when a line says just that name."""
+    title = (evidence.title or "").strip()
+    for colon in ("：", ":"):
+        name, found, rest = title.partition(colon)
+        name = name.strip()
+        if (
+            found
+            and rest.strip()
+            and 2 <= len(name) <= 8
+            and any(line.strip() == name for line in evidence.header)
+        ):
+            return [name] if is_person_name(name) else []
+    return []
+
+
+def _blog_owner(evidence: CreditEvidence, footer: tuple[str, ...]) -> list[str]:
+    """The owner of a blog whose post line names nobody (发表于 2004-12-27 12:40 - (阅读:3727)).
+
+    Taken when the page opens with a personal name: a personal blog's title.
+    """
+    post_line = any(
+        line.strip().lower().startswith(POST_LINE_OPENERS) and find_dates(line) for line in footer
+    )
+    return name_line(evidence.page_top or "") if post_line else []
 
 
 def _guess_names(evidence: CreditEvidence, printed: tuple[str, ...]) -> list[str]:
@@ -517,6 +548,7 @@ def collect_credits(evidence: CreditEvidence) -> Byline:
     # a name line under the headline, or at the top of the body when the headline opens it
     top = tuple(p for p in evidence.paragraphs[:3] if len(p) <= 20)
     named = next((names for line in (*evidence.after_title, *top) if (names := name_line(line))), [])
+    named = named or _title_author(evidence)
     photos = Byline()
     for paragraph in evidence.paragraphs:
         if len(paragraph) <= MAX_BYLINE_CHARS and PHOTO_RE.search(paragraph):
@@ -537,6 +569,7 @@ def collect_credits(evidence: CreditEvidence) -> Byline:
         brackets,
         Byline(authors=named),
         Byline(authors=posters[:1]),
+        Byline(authors=_blog_owner(evidence, footer_lines)),
         photos,
         Byline(authors=guess),
     )

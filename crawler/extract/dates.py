@@ -92,7 +92,7 @@ class DateMatch:
     has_time: bool
     #: PUBLISHED or MODIFIED when a label introduces the date, else None.
     label: str | None = None
-    #: 刚刚, 3小时前, 昨天: counted only on a date line ("会议昨天召开" is prose).
+    #: 刚刚, 3小时前, 昨天: counted only opening a line or on a date line ("会议昨天召开" is prose).
     relative: bool = False
 
 
@@ -395,7 +395,7 @@ def _from_lines(
             elif (
                 first is None
                 and (not labelled_only or (number < datelines and is_dateline(line)))
-                and (not match.relative or is_dateline(line))
+                and (not match.relative or match.start <= 1 or is_dateline(line))
             ):
                 first = localize(match.value, tz)
         if labelled is not None:
