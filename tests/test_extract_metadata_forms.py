@@ -185,10 +185,12 @@ def test_byline_forms(info, after, authors):
     assert extract(page(info=info, after=after)).authors == authors
 
 
-def test_the_post_line_outranks_credits_quoted_in_a_repost():
+def test_reporters_credits_in_a_repost_outrank_the_post_line():
     body = ("本报讯（记者 樊亮）" + BODY[0], *BODY[1:])
     article = extract(page(body=body, after=("作者:zboygirl 阅读(1660) 评论(5) 编辑 发表于:2023-05-06 12:30",)))
-    assert article.authors == ["zboygirl"]
+    assert article.authors == ["樊亮"]
+    article = extract(page(after=("- 作者： 流泉 访问统计： 2023年05月06日, 星期二 13:22",)))
+    assert article.authors == ["流泉"]
 
 
 def test_organisations_go_to_source_and_editors_stay_apart():

@@ -100,15 +100,12 @@ class Byline:
     authors: list[str] = field(default_factory=list)
     editors: list[str] = field(default_factory=list)
     source: str | None = None
-    #: Some author was named by a poster label (作者, 楼主, 博主, 发表者: the page's post line).
-    posted: bool = field(default=False, compare=False)
 
     def merge(self, other: Byline) -> Byline:
         """Add what ``other`` knows and this one does not (order kept, no duplicates)."""
         self.authors.extend(a for a in other.authors if a not in self.authors)
         self.editors.extend(e for e in other.editors if e not in self.editors)
         self.source = self.source or other.source
-        self.posted = self.posted or other.posted
         return self
 
     def __bool__(self) -> bool:
@@ -218,6 +215,11 @@ def split_names(value: str, *, labelled: bool = True, users: bool = False) -> li
     Western names keep their words and order ('Joel Spolsky'); a bracketed part stays with the
     name before it; with ``users`` (after a poster label) forum user names count too.
     """
+    tokens = value.split()
+    for index, token in enumerate(tokens[1:], start=1):
+        if token.endswith((":", "：")):  # "流泉 访问统计：…": another field's label, not a name
+            value = " ".join(tokens[:index])
+            break
     value = value.strip(_EDGE_PUNCT)
     raws = _han_parts(value) if _HAN_RE.search(value) else _NAME_SPLIT_LATIN_RE.split(value)
     names: list[str] = []
@@ -268,7 +270,6 @@ def parse_byline(line: str) -> Byline:
             if label in ("摄", "摄影"):
                 names = names[:3]
             byline.authors.extend(n for n in names if n not in byline.authors)
-            byline.posted = byline.posted or (poster and bool(names))
             outlet = _outlet_value(value)
             short = outlet is not None and len(outlet) <= MAX_OUTLET_CHARS
             if not names and not glued and byline.source is None and short and is_outlet(outlet):
@@ -557,13 +558,9 @@ def collect_credits(evidence: CreditEvidence) -> Byline:
     selector = parse_byline(evidence.selector) if evidence.selector else Byline()
     if evidence.selector and not selector.authors:
         selector.authors = split_names(evidence.selector)
-    # the page's own post line (作者：zboygirl 阅读(1660) under a blog post) names the poster;
-    # reporters' credits quoted in a reposted text come after it
-    posted_footer = footer if footer.posted else Byline()
     ordered = (
         selector,
         header,
-        posted_footer,
         evidence.body,
         footer,
         brackets,
