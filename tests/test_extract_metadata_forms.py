@@ -269,3 +269,8 @@ def test_blog_owner_named_by_the_blog_title():
     # without a post line, a name at the top of the page is nobody's byline
     plain = page().replace('<div class="nav">', '<div class="blog-title"><h2>李建忠</h2></div><div class="nav">')
     assert extract(plain).authors == []
+
+
+def test_blog_owner_named_by_the_blog_title_suffix():
+    assert extract(page(title="春天来了 - 海姑娘的博客")).authors == ["海姑娘"]
+    assert extract(page(title="春天来了 - bjreader的博客", info="作者：王五")).authors == ["王五"]

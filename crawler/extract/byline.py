@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from crawler.extract.dates import before_section, find_dates
 from crawler.extract.patterns import (
     AUTHOR_LABELS,
+    BLOG_OWNER_SUFFIXES,
     COMPOUND_SURNAMES,
     DATE_LABELS,
     EDITOR_LABELS,
@@ -78,6 +79,7 @@ _HAN_SEPARATORS = frozenset(" \t\u3000、，,;；/／|")
 _OPEN, _CLOSE = "(（", ")）"
 #: A user name after a poster label (作者： 放飞&心情, 楼主：6xy): anything but spaces and brackets.
 _USER_NAME_RE = re.compile(r"^[^\s()（）\[\]【】<>:：]{2,24}$")
+_TITLE_PARTS_RE = re.compile(r"[\s\-_|｜–—:：]+")
 _LATIN_TOKEN_RE = re.compile(r"^[A-Za-z][A-Za-z.'\-]{0,30}$")
 _NAME_SPLIT_LATIN_RE = re.compile(r"\s*(?:[,;、，；/|]|\band\b|&)\s*")
 _HAN_RE = re.compile(r"[\u3400-\u9fff]")
@@ -499,10 +501,21 @@ def _title_author(evidence: CreditEvidence) -> list[str]:
 
 
 def _blog_owner(evidence: CreditEvidence, footer: tuple[str, ...]) -> list[str]:
-    """The owner of a blog whose post line names nobody (发表于 2004-12-27 12:40 - (阅读:3727)).
+    """The owner of a personal blog, who wrote what it posts unless the post names someone.
 
-    Taken when the page opens with a personal name: a personal blog's title.
+    "海姑娘的博客" in its title or first line; or a page that opens with a personal name (the
+    blog's title) above a post line naming nobody (发表于 2004-12-27 12:40 - (阅读:3727)).
     """
+    for text in (evidence.page_top or "", evidence.title or ""):
+        simplified = to_simplified(text) or text
+        for suffix in BLOG_OWNER_SUFFIXES:
+            if suffix not in simplified:
+                continue
+            before = simplified.partition(suffix)[0]
+            before = text[: len(before)] if len(simplified) == len(text) else before
+            owner = _TITLE_PARTS_RE.split(before)[-1].strip(_EDGE_PUNCT)
+            if owner and (is_person_name(owner) or is_user_name(owner)):
+                return [owner]
     post_line = any(
         line.strip().lower().startswith(POST_LINE_OPENERS) and find_dates(line) for line in footer
     )

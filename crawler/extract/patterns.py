@@ -221,6 +221,19 @@ POST_LINE_WIDGETS = (
     "Comments",
 )
 
+#: How a personal blog names itself after its owner: "海姑娘的博客", "李建忠的专栏".
+BLOG_OWNER_SUFFIXES = (
+    "的博客",
+    "的BLOG",
+    "的blog",
+    "的Blog",
+    "的专栏",
+    "的个人空间",
+    "的空间",
+    "的日志",
+    "的部落格",
+)
+
 #: Labels introducing the people who edited or checked it.
 EDITOR_LABELS = (
     "责任编辑",
@@ -522,6 +535,7 @@ for _name, _group in (
     ("SOURCE_LABELS", SOURCE_LABELS),
     ("POSTER_LABELS", POSTER_LABELS),
     ("POST_LINE_OPENERS", POST_LINE_OPENERS),
+    ("BLOG_OWNER_SUFFIXES", BLOG_OWNER_SUFFIXES),
     ("POST_LINE_WIDGETS", POST_LINE_WIDGETS),
     ("DATE_LABELS", DATE_LABELS),
     ("MODIFIED_LABELS", MODIFIED_LABELS),
