@@ -16,8 +16,17 @@ still holds a disclaimer/copyright/editor line that the gold does not have.
 cwced's gold credits the editor when a page names no author (编辑：李楠 -> author 李楠), so the
 author prediction of a system is its authors, else its editors (trafilatura has no editors).
 
-    python bench/extraction_quality.py                  # all datasets, ~2 minutes
+Two views of every per-page figure (text F1; for trafilatura-eval the share of its snippets
+right per page; date; author names): **pooled** (mean over pages) and **leave-one-site-out**
+(each site in turn held out and scored on its own pages; the figure is the mean over sites, so
+a site with many dev pages counts once, as one unseen site would). Sites are the dataset's
+``groups.json``, else the page URL's host. For dates, each ``date_source`` is listed with the
+pages it decided and on how many sites it was right or wrong: a rule that helps only on the
+site it was written for shows up as right on one site.
+
+    python bench/extraction_quality.py                  # all datasets, ~3 minutes
     python bench/extraction_quality.py -d cwced --per-item --groups
+    python bench/extraction_quality.py -d aeb,cwced --quick   # without trafilatura decoded
 """
 
 from __future__ import annotations

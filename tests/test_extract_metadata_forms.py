@@ -274,3 +274,17 @@ def test_blog_owner_named_by_the_blog_title():
 def test_blog_owner_named_by_the_blog_title_suffix():
     assert extract(page(title="春天来了 - 海姑娘的博客")).authors == ["海姑娘"]
     assert extract(page(title="春天来了 - bjreader的博客", info="作者：王五")).authors == ["王五"]
+
+
+# --- Text: trafilatura's precision mode on non-CJK pages -------------------------------------
+
+
+def test_precision_text_is_kept_only_when_it_cuts_the_edges():
+    from crawler.extract.body import choose_precise
+
+    article = " ".join(EN_BODY)
+    with_tail = article + " Related: Council approves parking fees. Sign up for our newsletter today."
+    assert choose_precise(with_tail, article)  # the cut is a tail of links and boxes
+    assert not choose_precise(with_tail, EN_BODY[0])  # most of the article gone: keep the default
+    assert not choose_precise(article, article + " Something the default text never had at all.")
+    assert not choose_precise(article, "")
