@@ -110,6 +110,7 @@ def run_ours(data: bytes, url: str) -> dict[str, Any]:
         "authors": people,
         "date": article.published_at.isoformat() if article.published_at else "",
         "date_source": article.date_source,
+        "author_source": article.author_source,
         "quality": article.quality,
     }
 
@@ -181,14 +182,17 @@ def leave_one_site_out(groups: dict[str, str], scores: dict[str, dict[str, float
     return out
 
 
-def date_sources(groups: dict[str, str], row: dict[str, Any], preds: dict[str, dict]) -> dict[str, dict]:
-    """Per date source: pages it decided, right ones, and on how many sites it was right / wrong.
+def rule_sources(
+    groups: dict[str, str], items: list[dict[str, Any]], preds: dict[str, dict], key: str
+) -> dict[str, dict]:
+    """Per source (``date_source``/``author_source``): pages it decided, right ones, and on how
+    many sites it was right / wrong.
 
     A source that is right only on the site it was written for shows as right on one site.
     """
     tally: dict[str, dict[str, Any]] = {}
-    for item in row.get("_date_items", []):
-        source = preds[item["id"]].get("date_source") or "(none)"
+    for item in items:
+        source = preds[item["id"]].get(key) or "(none)"
         entry = tally.setdefault(source, {"pages": 0, "right": 0, "sites_right": set(), "sites_wrong": set()})
         entry["pages"] += 1
         entry["right"] += int(item["match"])
@@ -284,10 +288,13 @@ def evaluate(
     site_of = site_groups(dataset, ids, records)
     for row in results.values():
         row["_loso"] = leave_one_site_out(site_of, page_scores(dataset, row, ids))
-    if "_date_items" in results["newsarchive"]:
-        results["newsarchive"]["_date_sources"] = date_sources(
-            site_of, results["newsarchive"], preds["newsarchive"]
+    ours = results["newsarchive"]
+    if "_date_items" in ours:
+        ours["_date_sources"] = rule_sources(
+            site_of, ours["_date_items"], preds["newsarchive"], "date_source"
         )
+        author_items = [{"id": i, "match": bool(v)} for i, v in ours["_author_hits"].items()]
+        ours["_author_sources"] = rule_sources(site_of, author_items, preds["newsarchive"], "author_source")
     print_table(dataset, len(ids), elapsed, results)
     print_loso(results)
     if per_item:
@@ -310,11 +317,12 @@ def print_loso(results: dict[str, dict[str, Any]]) -> None:
             figure = results[system]["_loso"].get(name)
             cells.append(f"{figure['pooled']:.3f} | {figure['loso']:.3f}" if figure else "")
         print(f"  {name:14}" + "".join(f"{c:>22}" for c in cells))
-    for source, entry in results["newsarchive"].get("_date_sources", {}).items():
-        print(
-            f"    date from {source:16} pages={entry['pages']:3} right={entry['right']:3} "
-            f"sites right={entry['sites_right']:3} wrong={entry['sites_wrong']:3}"
-        )
+    for what in ("date", "author"):
+        for source, entry in results["newsarchive"].get(f"_{what}_sources", {}).items():
+            print(
+                f"    {what} from {source:16} pages={entry['pages']:3} right={entry['right']:3} "
+                f"sites right={entry['sites_right']:3} wrong={entry['sites_wrong']:3}"
+            )
 
 
 def print_table(dataset: str, n: int, elapsed: float, results: dict[str, dict[str, Any]]) -> None:
@@ -389,6 +397,7 @@ def main(argv: list[str] | None = None) -> int:
                 **{k: v for k, v in r.items() if not k.startswith("_")},
                 "leave_one_site_out": r["_loso"],
                 **({"date_sources": r["_date_sources"]} if "_date_sources" in r else {}),
+                **({"author_sources": r["_author_sources"]} if "_author_sources" in r else {}),
             }
             for s, r in results.items()
         }

@@ -210,6 +210,7 @@ def extract_article(
         authors=credits.authors,
         source=credits.source,
         editors=credits.editors,
+        author_source=credits.origin,
         published_at=dates.published,
         modified_at=dates.modified,
         date_source=dates.source,

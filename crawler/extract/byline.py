@@ -102,6 +102,8 @@ class Byline:
     authors: list[str] = field(default_factory=list)
     editors: list[str] = field(default_factory=list)
     source: str | None = None
+    #: Where the authors were found (``AUTHOR_SOURCES``), set by ``collect_credits``.
+    origin: str | None = field(default=None, compare=False)
 
     def merge(self, other: Byline) -> Byline:
         """Add what ``other`` knows and this one does not (order kept, no duplicates)."""
@@ -445,6 +447,21 @@ def declared_credits(tree: HtmlElement) -> tuple[tuple[str, ...], tuple[str, ...
     return tuple(dict.fromkeys(clean)), bodies
 
 
+#: Where ``collect_credits`` looks for authors, in order (the names ``Article.author_source`` takes).
+AUTHOR_SOURCES = (
+    "selector",
+    "header",
+    "body",
+    "footer",
+    "brackets",
+    "name-line",
+    "poster",
+    "blog-owner",
+    "photo",
+    "declared",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class CreditEvidence:
     """Where credits may be found around an article (each optional)."""
@@ -585,7 +602,10 @@ def collect_credits(evidence: CreditEvidence) -> Byline:
     )
     organisations = [o for o in evidence.declared_organisations if is_outlet(o) or not _HAN_RE.search(o)]
     result = Byline(source=None)
-    result.authors = next((list(b.authors) for b in ordered if b.authors), [])
+    for origin, byline in zip(AUTHOR_SOURCES, ordered, strict=True):
+        if byline.authors:
+            result.authors, result.origin = list(byline.authors), origin
+            break
     for byline in ordered:
         result.editors.extend(e for e in byline.editors if e not in result.editors)
         result.source = result.source or byline.source
