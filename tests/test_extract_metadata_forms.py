@@ -288,3 +288,17 @@ def test_precision_text_is_kept_only_when_it_cuts_the_edges():
     assert not choose_precise(with_tail, EN_BODY[0])  # most of the article gone: keep the default
     assert not choose_precise(article, article + " Something the default text never had at all.")
     assert not choose_precise(article, "")
+
+
+@pytest.mark.parametrize(
+    ("html", "source"),
+    [
+        pytest.param(page(info="作者：王小明"), "header", id="header"),
+        pytest.param(page(after=("posted @ 2023-05-06 12:40 李建忠 阅读(3727)",)), "poster", id="poster"),
+        pytest.param(page(title="春天来了 - 海姑娘的博客"), "blog-owner", id="blog-owner"),
+        pytest.param(page(head='<meta name="author" content="王小明">'), "declared", id="declared"),
+        pytest.param(page(), None, id="nobody"),
+    ],
+)
+def test_author_source_says_where_the_authors_were_found(html, source):
+    assert extract(html).author_source == source
