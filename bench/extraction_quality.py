@@ -254,7 +254,7 @@ def evaluate(
     for system, system_preds in preds.items():
         row: dict[str, Any] = {"leaks": len(leaks(dataset, system_preds, records))}
         if dataset != "gne-pages":
-            text = score_with(score, dataset, system_preds)
+            text = score_with(score, dataset, system_preds, *(("--aeb-compat",) if dataset == "aeb" else ()))
             if text["mode"] == "snippets":
                 row.update(P=text["precision"], R=text["recall"], F1=text["f1"])
                 row["_snippets"] = text["per_item"]
@@ -265,6 +265,8 @@ def evaluate(
                     F1=text["macro"]["f1"],
                     microF1=text["micro"]["f1"],
                 )
+                if "aeb_compat" in text:  # article-extraction-benchmark's own metric
+                    row["aeb-compat F1"] = text["aeb_compat"]["f1"]
                 row["_per_item"] = text["per_item"]
         has_meta = dataset in ("cwced", "trafilatura-eval")
         if has_meta:

@@ -302,3 +302,16 @@ def test_precision_text_is_kept_only_when_it_cuts_the_edges():
 )
 def test_author_source_says_where_the_authors_were_found(html, source):
     assert extract(html).author_source == source
+
+
+@pytest.mark.parametrize(
+    ("info", "source"),
+    [
+        pytest.param("来源：示例日报", "示例日报", id="来源"),
+        pytest.param("来源于：东区办事处", "东区办事处", id="来源于"),
+        pytest.param("发布机构：市农业农村局", "市农业农村局", id="发布机构"),
+    ],
+)
+def test_source_labels(info, source):
+    article = extract(page(info=info))
+    assert (article.source, article.authors) == (source, [])
