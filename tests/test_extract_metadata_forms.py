@@ -73,17 +73,24 @@ def day(article) -> str | None:
             id="json-ld-graph",
         ),
         pytest.param(
-            '<meta property="article:published_time" content="2023-05-06T08:00:00+08:00">', "", "meta", id="og"
+            '<meta property="article:published_time" content="2023-05-06T08:00:00+08:00">',
+            "",
+            "meta",
+            id="og",
         ),
         pytest.param('<meta name="PubDate" content="2023-05-06 08:00">', "", "meta", id="PubDate"),
         pytest.param('<meta name="publishdate" content="2023-05-06">', "", "meta", id="publishdate"),
-        pytest.param("", '<time datetime="2023-05-06T08:00:00+08:00">5月6日</time>', "time-element", id="time"),
+        pytest.param(
+            "", '<time datetime="2023-05-06T08:00:00+08:00">5月6日</time>', "time-element", id="time"
+        ),
         pytest.param("", "发布时间：2023-05-06 08:00 来源：示例日报", "date-line-label", id="label-发布时间"),
         pytest.param("", "时间：2023年5月6日 08:00", "date-line-label", id="label-时间"),
         pytest.param("", "日期：2023/05/06", "date-line-label", id="label-日期"),
         pytest.param("", "【时间】2023-05-06 【来源】示例日报", "date-line-label", id="bracketed-时间"),
         pytest.param("", "2023-05-06 08:00 示例日报", "date-line", id="bare-date-line"),
-        pytest.param("", "作者：芊草凡凡 发表于：2023-05-06 08:00:13", "date-line-label", id="forum-post-time"),
+        pytest.param(
+            "", "作者：芊草凡凡 发表于：2023-05-06 08:00:13", "date-line-label", id="forum-post-time"
+        ),
     ],
 )
 def test_date_forms(head, info, source):
@@ -175,10 +182,17 @@ def test_western_page_meta_date():
         pytest.param("楼主：放飞&心情 发表于 2023-05-06 08:00", (), ["放飞&心情"], id="楼主-user-name"),
         pytest.param("博主：ggjjzhzz", (), ["ggjjzhzz"], id="博主"),
         pytest.param("发表者：海姑娘", (), ["海姑娘"], id="发表者"),
-        pytest.param("", ("posted @ 2023-05-06 12:40 李建忠 阅读(3727) 评论(63)",), ["李建忠"], id="post-line"),
+        pytest.param(
+            "", ("posted @ 2023-05-06 12:40 李建忠 阅读(3727) 评论(63)",), ["李建忠"], id="post-line"
+        ),
         pytest.param("作者：Joel Spolsky", (), ["Joel Spolsky"], id="western-name"),
         pytest.param("作者：Joel Spolsky、张三", (), ["Joel Spolsky", "张三"], id="western-and-han"),
-        pytest.param("作者：约翰·史密斯（John Smith） 李四", (), ["约翰·史密斯（John Smith）", "李四"], id="parentheses"),
+        pytest.param(
+            "作者：约翰·史密斯（John Smith） 李四",
+            (),
+            ["约翰·史密斯（John Smith）", "李四"],
+            id="parentheses",
+        ),
     ],
 )
 def test_byline_forms(info, after, authors):
@@ -187,7 +201,9 @@ def test_byline_forms(info, after, authors):
 
 def test_reporters_credits_in_a_repost_outrank_the_post_line():
     body = ("本报讯（记者 樊亮）" + BODY[0], *BODY[1:])
-    article = extract(page(body=body, after=("作者:zboygirl 阅读(1660) 评论(5) 编辑 发表于:2023-05-06 12:30",)))
+    article = extract(
+        page(body=body, after=("作者:zboygirl 阅读(1660) 评论(5) 编辑 发表于:2023-05-06 12:30",))
+    )
     assert article.authors == ["樊亮"]
     article = extract(page(after=("- 作者： 流泉 访问统计： 2023年05月06日, 星期二 13:22",)))
     assert article.authors == ["流泉"]
@@ -211,7 +227,9 @@ def test_editor_lines_are_not_authors(info):
 
 
 def test_comment_authors_are_not_the_article_authors():
-    article = extract(page(after=("网友评论", "张三 发表于 2023-04-02 10:00", "posted @ 2023-04-02 10:00 李四")))
+    article = extract(
+        page(after=("网友评论", "张三 发表于 2023-04-02 10:00", "posted @ 2023-04-02 10:00 李四"))
+    )
     assert article.authors == []
 
 
@@ -267,7 +285,9 @@ def test_blog_owner_named_by_the_blog_title():
     html = html.replace('<div class="nav">', '<div class="blog-title"><h2>李建忠</h2></div><div class="nav">')
     assert extract(html).authors == ["李建忠"]
     # without a post line, a name at the top of the page is nobody's byline
-    plain = page().replace('<div class="nav">', '<div class="blog-title"><h2>李建忠</h2></div><div class="nav">')
+    plain = page().replace(
+        '<div class="nav">', '<div class="blog-title"><h2>李建忠</h2></div><div class="nav">'
+    )
     assert extract(plain).authors == []
 
 
@@ -315,3 +335,10 @@ def test_author_source_says_where_the_authors_were_found(html, source):
 def test_source_labels(info, source):
     article = extract(page(info=info))
     assert (article.source, article.authors) == (source, [])
+
+
+def test_a_menu_item_named_like_a_label_names_nobody():
+    menu = "<ul><li>摄影</li><li>真我</li><li>时间</li><li>2023-05-06</li></ul>"
+    html = page(after=("x",)).replace("<p>x</p>", menu)
+    article = extract(html)
+    assert article.authors == [] and article.date_source != "footer"

@@ -55,11 +55,12 @@ for _kind, _group in (
     _LABELS.update(dict.fromkeys(_group, _kind))
 _LONG_LABELS = tuple(label for label in _LABELS if label not in _SHORT_LABELS)
 
-#: A label at a boundary: start of line or after space/punctuation, then a separator or a name.
+#: A label at a boundary: start of line or after space/punctuation, then a separator (文：, 文/,
+#: 文｜ as WeChat-style pages write it) or a name.
 LABEL_RE = re.compile(
     r"(?:^|(?<=[\s\d|｜丨/【】\[\]（）()，,。；;:：·]))"
-    r"(?:(?P<long>" + alternation(_LONG_LABELS, name="byline labels") + r")\s*[:：/／]?"
-    r"|(?P<short>" + alternation(_SHORT_LABELS, name="short byline labels") + r")\s*[:：/／]\s*)"
+    r"(?:(?P<long>" + alternation(_LONG_LABELS, name="byline labels") + r")\s*[:：/／|｜丨]?"
+    r"|(?P<short>" + alternation(_SHORT_LABELS, name="short byline labels") + r")\s*[:：/／|｜丨]\s*)"
 )
 #: Bracketed credits: （记者 李怀苹）, (通讯员 王五 李四), （袁源）.
 BRACKET_RE = re.compile(r"[（(]\s*([^（()）]{2,40}?)\s*[)）]")
@@ -78,7 +79,7 @@ _NAME_SPLIT_HAN_RE = re.compile(r"[\s、，,;；/／|]+")
 _HAN_SEPARATORS = frozenset(" \t\u3000、，,;；/／|")
 _OPEN, _CLOSE = "(（", ")）"
 #: A user name after a poster label (作者： 放飞&心情, 楼主：6xy): anything but spaces and brackets.
-_USER_NAME_RE = re.compile(r"^[^\s()（）\[\]【】<>:：]{2,24}$")
+_USER_NAME_RE = re.compile(r"^[^\s()（）\[\]【】<>:：=\"'“”]{2,24}$")
 _TITLE_PARTS_RE = re.compile(r"[\s\-_|｜–—:：]+")
 _LATIN_TOKEN_RE = re.compile(r"^[A-Za-z][A-Za-z.'\-]{0,30}$")
 _NAME_SPLIT_LATIN_RE = re.compile(r"\s*(?:[,;、，；/|]|\band\b|&)\s*")
@@ -89,6 +90,8 @@ _DIGIT_RE = re.compile(r"\d")
 _EDGE_PUNCT = " \t:：,，;；、.。|｜丨/／()（）[]【】<>《》\"'“”-—_"
 #: An outlet name is at most this long (longer runs are prose that happens to say 社 or 网).
 MAX_OUTLET_CHARS = 12
+#: A value on the line after its label ("作者：" / "张三") is at most this long.
+MAX_LABELLED_VALUE = 30
 #: A line longer than this is prose, not a byline.
 MAX_BYLINE_CHARS = 80
 #: After taking labels, names and dates out, at most this many word characters may remain.
@@ -493,9 +496,20 @@ class CreditEvidence:
     page_top: str | None = None
 
 
+def _label_alone(line: str) -> bool:
+    """True for a label in a table cell of its own (作者：): the name is on the next line."""
+    stripped = line.strip()
+    if len(stripped) > 12 or not stripped.endswith((":", "：")):  # a menu item "摄影" is no label
+        return False
+    return bool(_label_matches(stripped)) and not _without_labels(stripped).strip(" :：")
+
+
 def _lines_byline(lines: tuple[str, ...]) -> Byline:
     byline = Byline()
-    for line in lines:
+    for index, line in enumerate(lines):
+        following = lines[index + 1].strip() if index + 1 < len(lines) else ""
+        if _label_alone(line) and following and len(following) <= MAX_LABELLED_VALUE:
+            line = f"{line.strip()} {following}"
         if len(line) <= MAX_BYLINE_CHARS * 2:
             byline.merge(parse_byline(line))
     return byline

@@ -367,6 +367,21 @@ def is_dateline(line: str) -> bool:
     return len(re.findall(r"[^\W\d_]", rest)) <= DATELINE_LEFTOVER
 
 
+def label_only(line: str) -> str | None:
+    """PUBLISHED or MODIFIED when ``line`` is a date label and nothing else, else None.
+
+    Table layouts put "发布日期：" in a cell of its own and the date in the next one.
+    """
+    text = _normalize(line).strip()
+    if not text.endswith(":") or len(text) > 20:  # NFKC made ：a colon; "时间" alone is a menu item
+        return None
+    stripped = text.strip(" \t:|｜【】[]")
+    match = _LABEL_RE.fullmatch(stripped)
+    if match is None:
+        return None
+    return MODIFIED if match.group("modified") else PUBLISHED
+
+
 def _from_lines(
     lines: Iterable[str],
     *,
@@ -384,13 +399,18 @@ def _from_lines(
     first: datetime | None = None
     modified: datetime | None = None
     labelled: datetime | None = None
+    pending: str | None = None
     for number, line in enumerate(lines):
+        carried, pending = pending, label_only(line)
+        if pending:
+            continue
         for match in find_dates(line, now=local_now):
             if not _plausible(match.value, tz, now):
                 continue
-            if match.label == MODIFIED:
+            label = match.label or (carried if match.start <= 1 else None)
+            if label == MODIFIED:
                 modified = modified or localize(match.value, tz)
-            elif match.label == PUBLISHED:
+            elif label == PUBLISHED:
                 labelled = labelled or localize(match.value, tz)
             elif (
                 first is None

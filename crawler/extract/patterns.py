@@ -285,6 +285,7 @@ DATE_LABELS = (
     "日期",
     "Published",
     "Posted",
+    "Post By",
     "Date",
 )
 
