@@ -380,6 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="newsarchive and trafilatura raw only (skip trafilatura decoded)"
     )
+    parser.add_argument("--ours-only", action="store_true", help="newsarchive only (while tuning)")
     args = parser.parse_args(argv)
     if not EVAL.is_dir():
         print(
@@ -393,6 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     everything = {}
     for dataset in args.datasets.split(","):
         systems = ("trafilatura raw", "newsarchive") if args.quick else SYSTEMS
+        systems = ("newsarchive",) if args.ours_only else systems
         results = evaluate(dataset, score, args.per_item, args.groups, systems)
         everything[dataset] = {
             s: {

@@ -342,3 +342,27 @@ def test_a_menu_item_named_like_a_label_names_nobody():
     html = page(after=("x",)).replace("<p>x</p>", menu)
     article = extract(html)
     assert article.authors == [] and article.date_source != "footer"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Posted on Monday, August 01, 2005 10:22 PM", datetime(2005, 8, 1, 22, 22, tzinfo=SHANGHAI)),
+        ("1 August 2005", datetime(2005, 8, 1, tzinfo=SHANGHAI)),
+        ("Sept. 3, 2019", datetime(2019, 9, 3, tzinfo=SHANGHAI)),
+        ("二〇二二年二月十一日", datetime(2022, 2, 11, tzinfo=SHANGHAI)),
+        ("二○○五年十二月三十一日", datetime(2005, 12, 31, tzinfo=SHANGHAI)),
+        ("market 12, 2005", None),
+        ("二〇二二年十三月一日", None),
+    ],
+)
+def test_month_names_and_chinese_numerals(text, expected):
+    from crawler.extract.dates import parse_date
+
+    assert parse_date(text, tz=SHANGHAI) == expected
+
+
+def test_official_notice_dated_in_chinese_numerals():
+    body = (*BODY, "市农业农村局", "二〇二三年五月六日")
+    article = extract(page(body=body))
+    assert day(article) == "2023-05-06"

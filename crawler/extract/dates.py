@@ -50,6 +50,15 @@ _TIME = (
 )
 _AMPM = r"(?:\s*(?P<ampm>AM|PM|am|pm|上午|下午))?"
 _YEAR = r"(?P<y>(?:19|20)\d{2})"
+_MONTHS = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b"
+)
+#: A clock time after an English date: ", 10:22 PM", " at 10:22".
+_CLOCK = (
+    r"(?:,?\s{0,3}(?:at\s{1,3})?(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?"
+    r"(?:\s{0,2}(?P<ampm>AM|PM|am|pm))?)?"
+)
 #: Absolute forms, tried in this order at every position.
 ABSOLUTE_RES = (
     re.compile(_YEAR + r"\s*年\s*(?P<m>1[0-2]|0?[1-9])\s*月\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号]?" + _TIME),
@@ -57,7 +66,51 @@ ABSOLUTE_RES = (
         _YEAR + r"(?P<sep>[-/.])(?P<m>1[0-2]|0?[1-9])(?P=sep)(?P<d>3[01]|[12]\d|0?[1-9])(?!\d)" + _TIME
     ),
     re.compile(r"(?<![\d/])(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])/" + _YEAR + _TIME + _AMPM),
+    # English month names: "Aug 1, 2005", "August 1st, 2005 10:22 PM", "1 August 2005"
+    re.compile(
+        r"\b(?P<mon>"
+        + _MONTHS
+        + r")\.?\s{0,3}(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?,?\s{0,3}"
+        + _YEAR
+        + r"(?!\d)"
+        + _CLOCK,
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"(?<!\d)(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\.?\s{0,3}(?P<mon>"
+        + _MONTHS
+        + r")\.?,?\s{0,3}"
+        + _YEAR
+        + r"(?!\d)"
+        + _CLOCK,
+        re.IGNORECASE,
+    ),
+    # Chinese numerals, as official documents date themselves: 二〇二二年二月十一日
+    re.compile(
+        r"(?P<cy>[〇零○一二三四五六七八九]{4})\s{0,2}年\s{0,2}(?P<cm>十[一二]?|[一二三四五六七八九])\s{0,2}月"
+        r"\s{0,2}(?P<cd>三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])\s{0,2}[日号]"
+    ),
 )
+_CN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "○": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_MONTH_NUMBERS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
+    )
+}
 _RELATIVE_RE = re.compile(
     r"(?P<n>\d{1,3})\s*(?P<unit>秒|分钟|小时|天|minutes?|hours?|days?)\s*(?:前|ago)"
     r"|(?P<word>" + alternation(tuple(RELATIVE_DATE_WORDS), name="RELATIVE_DATE_WORDS") + r")"
@@ -100,6 +153,22 @@ def _normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def _chinese_number(text: str) -> int:
+    """十 -> 10, 十一 -> 11, 二十三 -> 23, 七 -> 7."""
+    if "十" not in text:
+        return _CN_DIGITS[text]
+    tens, _, ones = text.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+def _ymd(parts: dict[str, str | None]) -> tuple[int, int, int]:
+    if parts.get("cy"):
+        year = int("".join(str(_CN_DIGITS[c]) for c in parts["cy"] or ""))
+        return year, _chinese_number(parts["cm"] or ""), _chinese_number(parts["cd"] or "")
+    month = _MONTH_NUMBERS[(parts["mon"] or "")[:3].lower()] if parts.get("mon") else int(parts["m"] or 0)
+    return int(parts["y"] or 0), month, int(parts["d"] or 0)
+
+
 def _build(match: re.Match[str]) -> datetime | None:
     parts = match.groupdict()
     hour = int(parts.get("H") or 0)
@@ -109,9 +178,7 @@ def _build(match: re.Match[str]) -> datetime | None:
         hour = 0
     try:
         return datetime(
-            int(parts["y"]),
-            int(parts["m"]),
-            int(parts["d"]),
+            *_ymd(parts),
             hour,
             int(parts.get("M") or 0),
             int(parts.get("S") or 0),
@@ -164,7 +231,7 @@ def find_dates(text: str, *, now: datetime | None = None) -> list[DateMatch]:
                     value,
                     match.start(),
                     match.end(),
-                    bool(match.group("H")),
+                    bool(match.groupdict().get("H")),
                     _label_before(text, match.start()),
                 )
             )
