@@ -348,7 +348,7 @@ def print_items(dataset: str, preds: dict, results: dict, records: dict) -> None
             f"P={item['precision']:.3f} R={item['recall']:.3f} "
             f"method={preds['newsarchive'][item['id']]['quality'].get('method')}"
         )
-    theirs = {i["id"]: i for i in results["trafilatura raw"].get("_date_items", [])}
+    theirs = {i["id"]: i for i in results.get("trafilatura raw", {}).get("_date_items", [])}
     for item in ours.get("_date_items", []):
         if not item["match"]:
             note = " (trafilatura right)" if theirs.get(item["id"], {}).get("match") else ""

@@ -465,6 +465,10 @@ AUTHOR_SOURCES = (
 )
 
 
+#: The sources used on pages that are not Chinese/Japanese.
+WESTERN_AUTHOR_SOURCES = frozenset({"selector", "header", "body", "declared"})
+
+
 @dataclass(frozen=True, slots=True)
 class CreditEvidence:
     """Where credits may be found around an article (each optional)."""
@@ -614,6 +618,14 @@ def collect_credits(evidence: CreditEvidence) -> Byline:
         photos,
         Byline(authors=guess),
     )
+    if not evidence.cjk:
+        # On other pages the footer, poster, bracket, name-line and photo rules named the wrong
+        # people on every European dev site where they decided (bench: author sources per site):
+        # their credits are the header's byline and what the page declares.
+        pairs = zip(AUTHOR_SOURCES, ordered, strict=True)
+        ordered = tuple(
+            b if o in WESTERN_AUTHOR_SOURCES else Byline(editors=b.editors, source=b.source) for o, b in pairs
+        )
     organisations = [o for o in evidence.declared_organisations if is_outlet(o) or not _HAN_RE.search(o)]
     result = Byline(source=None)
     for origin, byline in zip(AUTHOR_SOURCES, ordered, strict=True):
