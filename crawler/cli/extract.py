@@ -28,12 +28,24 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
 
-def read_page_bytes(path: Path) -> bytes:
-    """The page bytes as stored; a ``.gz`` file is read decompressed."""
-    if path.suffix == ".gz":
-        with gzip.open(path, "rb") as handle:
-            return handle.read()
-    return path.read_bytes()
+class PageTooLarge(ValueError):
+    """A saved page larger than the crawler would ever download (DOWNLOAD_MAXSIZE)."""
+
+
+def read_page_bytes(path: Path, max_bytes: int | None = None) -> bytes:
+    """The page bytes as stored; a ``.gz`` file is read decompressed, at most max_bytes of either.
+
+    max_bytes defaults to the crawl's DOWNLOAD_MAXSIZE: a gzip bomb stops there.
+    """
+    if max_bytes is None:
+        from crawler.settings import DOWNLOAD_MAXSIZE as max_bytes
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as handle:
+        body = handle.read(max_bytes + 1)
+    if len(body) > max_bytes:
+        what = "decompressed" if path.suffix == ".gz" else "read"
+        raise PageTooLarge(f"more than {max_bytes} bytes {what} (DOWNLOAD_MAXSIZE); not a page")
+    return body
 
 
 def file_page(path: Path, url: str | None = None, site: str | None = None) -> tuple[Page, SiteProfile]:
@@ -92,8 +104,9 @@ def extract_command(
         for path in files:
             try:
                 page, profile = file_page(path, url, site)
-            except OSError as exc:
-                jobs.append((path, f"cannot read: {exc.strerror}"))
+            except (OSError, EOFError, PageTooLarge) as exc:
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                jobs.append((path, f"cannot read: {reason}"))
                 continue
             jobs.append((path, pool.submit(page, profile)))
         for path, job in jobs:

@@ -1,27 +1,28 @@
-"""Record every crawl in `crawl_runs`: site, start and end, pages fetched, articles new/updated, errors."""
+"""The run record of a crawl in `crawl_runs`: site, start and end, pages, articles, errors, health."""
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any
 
 from pymongo.errors import PyMongoError
-from scrapy import signals
-from scrapy.exceptions import NotConfigured
 
 from crawler.health import Thresholds, check_run
-from crawler.store import CrawlRuns, DatabaseUnavailable, open_from_settings
+from crawler.store import CrawlRuns
 
 if TYPE_CHECKING:
-    from pymongo import MongoClient
-    from scrapy import Spider
-    from scrapy.crawler import Crawler
+    from pymongo.database import Database
 
 logger = logging.getLogger(__name__)
 
-
 #: Run status by Scrapy finish reason (anything else, e.g. shutdown or an item limit: "stopped").
-RUN_STATUS = {"finished": "finished", "site_busy": "skipped", "database_unavailable": "failed"}
+RUN_STATUS = {
+    "finished": "finished",
+    "site_busy": "skipped",
+    "database_unavailable": "failed",
+    "lease_unavailable": "failed",
+    "lease_lost": "failed",
+}
 
 
 def crawl_errors(stats: dict[str, Any]) -> int:
@@ -52,50 +53,40 @@ def run_figures(stats: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class CrawlRunRecorder:
-    """Opens a run document when the spider opens and completes it when the spider closes."""
+def run_status(reason: str, stats: dict[str, Any]) -> str:
+    """The status of a run that ended for reason; a run that lost writes is "failed"."""
+    status = RUN_STATUS.get(reason, "stopped")
+    if status == "finished" and (stats.get("store/write_errors") or stats.get("store/spilled")):
+        return "failed"  # ran to its end, but not everything reached the database
+    return status
 
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        self.client: MongoClient[dict[str, Any]] | None = None
-        self.runs: CrawlRuns | None = None
+
+class RunRecorder:
+    """Opens the run document when the crawl starts and completes it when the crawl ends."""
+
+    def __init__(self, db: Database[dict[str, Any]], thresholds: Thresholds) -> None:
+        self.runs = CrawlRuns(db)
+        self.thresholds = thresholds
         self.run_id: str | None = None
         self.site = ""
-        self.thresholds = Thresholds.from_settings(crawler.settings)
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        """Enabled unless CRAWL_RUNS_ENABLED is false."""
-        if not crawler.settings.getbool("CRAWL_RUNS_ENABLED", True):
-            raise NotConfigured("CRAWL_RUNS_ENABLED is false")
-        recorder = cls(crawler)
-        crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
-        return recorder
-
-    def spider_opened(self, spider: Spider) -> None:
-        """Insert the "running" run document."""
-        profile = getattr(spider, "profile", None)
-        site = self.site = profile.name if profile is not None else spider.name
+    def start(self, site: str, base_url: str | None, spider: str) -> str | None:
+        """Insert the "running" document; its id, or None when it could not be written (logged)."""
+        self.site = site
         try:
-            self.client, db = open_from_settings(self.crawler.settings)
-            self.runs = CrawlRuns(db)
             self.runs.ensure_indexes()
-            self.run_id = self.runs.start(
-                site, base_url=getattr(profile, "base_url", None), spider=spider.name
-            )
-        except (DatabaseUnavailable, PyMongoError) as exc:
+            self.run_id = self.runs.start(site, base_url=base_url, spider=spider)
+        except PyMongoError as exc:
             logger.error("could not record the start of this run: %s", exc)
-            return
-        self.crawler.stats.set_value("run/id", self.run_id)
+            return None
         logger.info("crawl run %s started", self.run_id)
+        return self.run_id
 
-    def spider_closed(self, spider: Spider, reason: str) -> None:
-        """Complete the run with its figures."""
-        if self.runs is None or self.run_id is None:
-            return
-        stats = self.crawler.stats.get_stats()
-        status = RUN_STATUS.get(reason, "stopped")
+    def finish(self, reason: str, stats: dict[str, Any]) -> list[str]:
+        """Complete the run with its figures (and health checks when it finished); the health warnings."""
+        if self.run_id is None:
+            return []
+        status = run_status(reason, stats)
         figures = run_figures(stats)
         try:
             if status == "finished":
@@ -106,6 +97,4 @@ class CrawlRunRecorder:
             self.runs.finish(self.run_id, status, finish_reason=reason, **figures)
         except PyMongoError as exc:
             logger.error("could not record the end of run %s: %s", self.run_id, exc)
-        finally:
-            if self.client is not None:
-                self.client.close()
+        return list(figures.get("health", {}).get("warnings", []))
