@@ -98,6 +98,7 @@ class SiteLayout:
             f"max_list_pages: {pages_per_section}\n"
             "timezone: Asia/Shanghai\n"
             "politeness: {download_delay: 0, obey_robots: false}\n"
+            "allow_private_addresses: true\n"
             "verified: true\n"
         )
 

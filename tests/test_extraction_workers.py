@@ -123,7 +123,7 @@ def site(tmp_path: Path) -> Iterator[Path]:
     (profiles / "traps.yaml").write_text(
         f"name: traps\nbase_url: http://127.0.0.1:{server.server_address[1]}/\nstart_urls: [/index.htm]\n"
         "sitemaps_from_robots: false\narticle_patterns: ['^/(a|hang)/\\d+\\.htm$']\n"
-        "politeness: {obey_robots: false}\n",
+        "politeness: {obey_robots: false}\nallow_private_addresses: true\n",
         encoding="utf-8",
     )
     try:
