@@ -271,7 +271,12 @@ def main() -> None:
             f"{len(layout.list_pages)} list pages, built in {time.monotonic() - began:.0f} s"
         )
         uri, local = database(tmp)
-        server = serve(layout.root)
+        try:
+            server = serve(layout.root)
+        except BaseException:
+            if local is not None:
+                local.stop()
+            raise
         try:
             layout.write_profile(server.base_url)
             stamp = time.strftime("%Y%m%d%H%M%S")
