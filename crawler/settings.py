@@ -50,6 +50,18 @@ EXTENSIONS = {
     "crawler.extensions.progress.ProgressExtension": 600,
 }
 
+# Distributed crawling: with a frontier (redis://HOST:PORT/DB; `crawl --frontier`, or
+# $NEWSARCHIVE_FRONTIER), workers on any machine share one site's queue, seen set and run.
+ADDONS = {"crawler.frontier.FrontierAddon": 0}
+FRONTIER_URL = None
+FRONTIER_KEY_PREFIX = "newsarchive"
+#: A worker that has not beaten for this long is dead: its unfinished requests are requeued.
+FRONTIER_WORKER_TIMEOUT = 30.0
+#: Heartbeat, dead-worker check and wake-up for requests queued by other workers.
+FRONTIER_POLL_INTERVAL = 1.0
+#: How long a worker keeps retrying an unreachable Redis before it stops (frontier_unavailable).
+FRONTIER_REDIS_TIMEOUT = 120.0
+
 # Storage (MONGO_URI / MONGO_DATABASE in the environment win over these).
 MONGO_URI = None  # None: the project's local FerretDB (`newsarchive db start`)
 MONGO_DATABASE = None  # None: the URI's database, else "newsarchive"

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
 from pymongo.errors import PyMongoError
+from scrapy import signals
 
 from crawler.items import Article, PageVisit
-from crawler.signals import archive_index_loaded
+from crawler.signals import archive_flushed, archive_index_loaded
 from crawler.store import ArticleStore, DatabaseUnavailable, open_from_settings, redact_uri, resolve_uri
 from crawler.store.articles import NEW, UNCHANGED, UNKNOWN
 from crawler.store.boilerplate import load_learner, save_learner
@@ -63,7 +64,18 @@ class ArticlesPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         """Build from the crawler's MONGO_* and STORE_* settings."""
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.spider_idle, signal=signals.spider_idle)
+        return pipeline
+
+    def spider_idle(self) -> None:
+        """Nothing is being fetched: write what is buffered (a distributed run waits for it)."""
+        if self.store is None or self.stats.get_value("store/unavailable"):
+            return
+        if self.store.pending:
+            self._flush()
+        else:
+            self.crawler.signals.send_catch_log(archive_flushed)
 
     def open_spider(self) -> None:
         """Connect, create indexes, learn what is stored; raises DatabaseUnavailable before any fetch."""
@@ -144,6 +156,7 @@ class ArticlesPipeline:
                 self.stats.inc_value(f"store/{name}", value)
         if counts.errors:
             self.stats.inc_value("store/write_errors", counts.errors)
+        self.crawler.signals.send_catch_log(archive_flushed)
 
     def _close_soon(self) -> None:
         from scrapy.utils.defer import deferred_from_coro

@@ -1,4 +1,8 @@
-"""Record every crawl in `crawl_runs`: site, start and end, pages fetched, articles new/updated, errors."""
+"""Record every crawl in `crawl_runs`: site, start and end, pages fetched, articles new/updated, errors.
+
+The workers of a distributed run (`crawl --frontier`) join one run document: each adds its
+figures when it leaves, the last one closes the run (finished when the frontier was completed).
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,16 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.health import Thresholds, check_run
-from crawler.store import CrawlRuns, DatabaseUnavailable, open_from_settings
+from crawler.signals import frontier_opened, frontier_rejoined, frontier_worker_lost
+from crawler.store import CrawlRuns, DatabaseUnavailable, open_from_settings, redact_uri
+from crawler.store.runs import SUMMED_FIGURES
 
 if TYPE_CHECKING:
     from pymongo import MongoClient
     from scrapy import Spider
     from scrapy.crawler import Crawler
+
+    from crawler.frontier.scheduler import FrontierSession
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +64,7 @@ class CrawlRunRecorder:
         self.run_id: str | None = None
         self.site = ""
         self.thresholds = Thresholds.from_settings(crawler.settings)
+        self.session: FrontierSession | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -65,7 +74,30 @@ class CrawlRunRecorder:
         recorder = cls(crawler)
         crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(recorder.frontier_opened, signal=frontier_opened)
+        crawler.signals.connect(recorder.worker_lost, signal=frontier_worker_lost)
+        crawler.signals.connect(recorder.rejoined, signal=frontier_rejoined)
         return recorder
+
+    def frontier_opened(self, session: FrontierSession) -> None:
+        """A worker of a distributed run joins the run's document."""
+        self.session = session
+
+    def rejoined(self, session: FrontierSession) -> None:
+        """Back in the run after another worker took this one for dead."""
+        if self.runs is not None and self.run_id is not None:
+            try:
+                self.runs.rejoin(self.run_id, session.worker)
+            except PyMongoError as exc:
+                logger.warning("could not record that this worker is back: %s", exc)
+
+    def worker_lost(self, worker: str, requeued: int) -> None:
+        """Another worker of the run died; this one noticed and requeued its work."""
+        if self.runs is not None and self.run_id is not None:
+            try:
+                self.runs.worker_lost(self.run_id, worker)
+            except PyMongoError as exc:
+                logger.warning("could not record the loss of worker %s: %s", worker, exc)
 
     def spider_opened(self, spider: Spider) -> None:
         """Insert the "running" run document."""
@@ -75,14 +107,30 @@ class CrawlRunRecorder:
             self.client, db = open_from_settings(self.crawler.settings)
             self.runs = CrawlRuns(db)
             self.runs.ensure_indexes()
-            self.run_id = self.runs.start(
-                site, base_url=getattr(profile, "base_url", None), spider=spider.name
-            )
+            if self.session is None:
+                self.run_id = self.runs.start(
+                    site, base_url=getattr(profile, "base_url", None), spider=spider.name
+                )
+            else:
+                self._join(site, getattr(profile, "base_url", None), spider.name)
         except (DatabaseUnavailable, PyMongoError) as exc:
             logger.error("could not record the start of this run: %s", exc)
             return
         self.crawler.stats.set_value("run/id", self.run_id)
         logger.info("crawl run %s started", self.run_id)
+
+    def _join(self, site: str, base_url: str | None, spider: str) -> None:
+        assert self.runs is not None
+        assert self.session is not None
+        session = self.session
+        if session.previous_run_id:
+            self.runs.interrupt(
+                session.previous_run_id, "its workers are gone; a new run resumed its frontier"
+            )
+        self.run_id = session.run_id
+        worker = {"worker": session.worker, "host": session.worker.split(":")[0]}
+        frontier = redact_uri(session.frontier_url)
+        self.runs.join(self.run_id, site, worker, base_url=base_url, spider=spider, frontier=frontier)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Complete the run with its figures."""
@@ -91,6 +139,9 @@ class CrawlRunRecorder:
         stats = self.crawler.stats.get_stats()
         status = RUN_STATUS.get(reason, "stopped")
         figures = run_figures(stats)
+        if self.session is not None:
+            self._leave(reason, status, figures)
+            return
         try:
             if status == "finished":
                 previous = [r for r in self.runs.latest(self.site, limit=20) if r["_id"] != self.run_id]
@@ -98,6 +149,30 @@ class CrawlRunRecorder:
                 for warning in figures["health"]["warnings"]:
                     logger.warning("health of %s: %s", self.site, warning)
             self.runs.finish(self.run_id, status, finish_reason=reason, **figures)
+        except PyMongoError as exc:
+            logger.error("could not record the end of run %s: %s", self.run_id, exc)
+        finally:
+            if self.client is not None:
+                self.client.close()
+
+    def _leave(self, reason: str, status: str, figures: dict[str, Any]) -> None:
+        """A worker of a distributed run leaves; the last one closes the run."""
+        assert self.runs is not None
+        assert self.run_id is not None
+        assert self.session is not None
+        try:
+            run = self.runs.leave(
+                self.run_id, self.session.worker, figures, completed=self.session.completed, status=status
+            )
+            if run is not None:
+                totals = {k: run.get(k, 0) for k in SUMMED_FIGURES}
+                final = "finished" if run.get("frontier_completed") else status
+                if final == "finished":
+                    previous = [r for r in self.runs.latest(self.site, limit=20) if r["_id"] != self.run_id]
+                    totals["health"] = check_run(totals, previous, self.thresholds)
+                    for warning in totals["health"]["warnings"]:
+                        logger.warning("health of %s: %s", self.site, warning)
+                self.runs.finish(self.run_id, final, finish_reason=reason, **totals)
         except PyMongoError as exc:
             logger.error("could not record the end of run %s: %s", self.run_id, exc)
         finally:
