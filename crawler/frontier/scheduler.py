@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Self
@@ -76,6 +77,7 @@ class FrontierScheduler(Scheduler):
         #: serialized request -> the Request object this worker is processing
         self.taken: dict[bytes, Request] = {}
         self.poll: task.LoopingCall | None = None
+        self.beating = threading.Event()
         self.redis_failing_since: float | None = None
 
     @classmethod
@@ -122,8 +124,12 @@ class FrontierScheduler(Scheduler):
         )
         self.stats.set_value("frontier/worker", self.worker)
         self.crawler.signals.send_catch_log(project_signals.frontier_opened, session=self.session)
+        # The heartbeat has its own thread: a reactor busy for a while (a large write, index
+        # creation at start) must not make this worker look dead to the others.
+        self.beating.set()
+        threading.Thread(target=self._beat_while_open, name="frontier-heartbeat", daemon=True).start()
         self.poll = task.LoopingCall(self._tick)
-        self.poll.start(self.poll_s, now=True)
+        self.poll.start(self.poll_s, now=False)
 
     def close(self, reason: str) -> Deferred[None]:
         """Give back what was not finished, wait for the others when the run is complete, leave."""
@@ -132,6 +138,7 @@ class FrontierScheduler(Scheduler):
     async def _close(self, reason: str) -> None:
         if self.poll is not None and self.poll.running:
             self.poll.stop()
+        self.beating.clear()
         session = self.session
         if session is None:
             return
@@ -255,16 +262,32 @@ class FrontierScheduler(Scheduler):
         )
         raise CloseSpider("frontier_gone")
 
+    def _beat_while_open(self) -> None:
+        """The heartbeat thread: beat every poll interval until the worker leaves."""
+        from twisted.internet import reactor
+
+        pause = threading.Event()
+        while self.beating.is_set():
+            try:
+                back = self.frontier.beat(self.worker, self.worker_timeout_ms)
+            except RedisError as exc:
+                logger.warning("frontier: heartbeat failed (%s)", exc)
+                back = False
+            if back and self.beating.is_set():
+                reactor.callFromThread(self._back_from_the_dead)  # type: ignore[attr-defined]
+            pause.wait(self.poll_s)
+
+    def _back_from_the_dead(self) -> None:
+        logger.warning(
+            "frontier %s: this worker missed heartbeats and was taken for dead (its requests were "
+            "requeued and may be fetched twice; raise FRONTIER_WORKER_TIMEOUT); it goes on",
+            self.frontier.site,
+        )
+        self.crawler.signals.send_catch_log(project_signals.frontier_rejoined, session=self.session)
+
     def _tick(self) -> None:
-        """Heartbeat, requeue the work of dead workers, wake the engine for requests others queued."""
+        """Requeue the work of dead workers, wake the engine for requests others queued."""
         try:
-            if self.frontier.beat(self.worker, self.worker_timeout_ms) and self.session is not None:
-                logger.warning(
-                    "frontier %s: this worker missed heartbeats and was taken for dead (its requests were "
-                    "requeued and may be fetched twice; raise FRONTIER_WORKER_TIMEOUT); it goes on",
-                    self.frontier.site,
-                )
-                self.crawler.signals.send_catch_log(project_signals.frontier_rejoined, session=self.session)
             self._recover_dead()
         except RedisError as exc:
             self._redis_failed(exc)
