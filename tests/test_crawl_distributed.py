@@ -131,8 +131,13 @@ def test_sigkill_one_worker_the_other_finishes(
     server = redis.Redis.from_url(frontier)
     victims_work = f"newsarchive:{{demo}}:inflight:*:{victim.pid}:*"
     wait_for(
-        lambda: victim.poll() is not None
-        or (db.articles.count_documents({}) >= 3 and any(server.zcard(k) for k in server.keys(victims_work))),
+        lambda: (
+            victim.poll() is not None
+            or (
+                db.articles.count_documents({}) >= 3
+                and any(server.zcard(k) for k in server.keys(victims_work))
+            )
+        ),
         120,
         "articles stored and the first worker holding requests in flight",
     )
@@ -154,7 +159,9 @@ def test_a_second_run_resumes_a_full_frontier(
     site: str, frontier: str, db: Database, mongo_uri: str, tmp_path: Path
 ) -> None:
     env = cli_environment(mongo_uri, db.name, tmp_path / "var")
-    first = run_cli(["crawl", "demo", "--base-url", site, "--frontier", frontier, "--limit", "3", *WORKER], env)
+    first = run_cli(
+        ["crawl", "demo", "--base-url", site, "--frontier", frontier, "--limit", "3", *WORKER], env
+    )
     assert first.returncode == 0, first.stderr[-3000:]
     stored_first = db.articles.count_documents({})
     assert 3 <= stored_first < len(ARTICLES)

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 import redis
+from scrapy.settings import Settings
 
 from crawler.frontier import Frontier
 from crawler.frontier.addon import FrontierAddon
 from crawler.store.locks import RunLease, SiteBusy, SiteLock
-from scrapy.settings import Settings
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
