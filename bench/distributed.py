@@ -162,6 +162,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench-distributed-") as tmp:
         work = Path(tmp)
+        work.chmod(0o755)  # nginx's workers run as another user and must read the site
         layout = build_site(work / "site", copies=args.copies)
         redis_server = RedisServer(work / "redis")
         redis_server.start()
