@@ -85,12 +85,18 @@ def crawl(
     started = time.perf_counter()
     workers = [start_worker(frontier, env, log) for log in logs]
     killed_after = None
-    if kill_at is not None:
-        while workers[0].poll() is None and db.articles.estimated_document_count() < kill_at:
-            time.sleep(0.2)
-        killed_after = db.articles.count_documents({})
-        workers[0].send_signal(signal.SIGKILL)
-    codes = wait_all(workers, logs)
+    try:
+        if kill_at is not None:
+            while workers[0].poll() is None and db.articles.estimated_document_count() < kill_at:
+                time.sleep(0.2)
+            killed_after = db.articles.count_documents({})
+            workers[0].send_signal(signal.SIGKILL)
+        codes = wait_all(workers, logs)
+    finally:
+        for worker in workers:  # interrupted: leave no worker behind
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
     seconds = time.perf_counter() - started
     ids = [d["_id"] for d in db.articles.find({}, {"_id": 1})]
     run = db.crawl_runs.find_one(sort=[("started_at", -1)]) or {}

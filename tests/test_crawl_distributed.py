@@ -201,3 +201,27 @@ def test_frontier_clear_and_bad_urls(frontier: str, cli_env: dict[str, str]) -> 
     unreachable = run_cli(["crawl", "demo", "--frontier", "redis://127.0.0.1:1/0"], cli_env)
     assert unreachable.returncode == 1
     assert "cannot reach the frontier at redis://127.0.0.1:1/0" in unreachable.stderr
+
+
+def test_schedule_starts_two_workers_per_run(
+    site: str, frontier: str, db: Database, mongo_uri: str, tmp_path: Path
+) -> None:
+    env = cli_environment(mongo_uri, db.name, tmp_path / "var")
+    schedule = tmp_path / "schedule.yaml"
+    schedule.write_text(
+        json.dumps(
+            {"args": ["--base-url", site, *WORKER], "sites": {"demo": {"every_minutes": 60, "workers": 2}}}
+        ),
+        encoding="utf-8",
+    )
+    refused = run_cli(["schedule", "--file", str(schedule), "--max-runs", "1"], env)
+    assert refused.returncode == 2
+    assert "give --frontier" in refused.stderr
+
+    result = run_cli(["schedule", "--file", str(schedule), "--max-runs", "1", "--frontier", frontier], env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(list((tmp_path / "var" / "logs").glob("demo-*-w*.log"))) == 2
+    archived_once(db, site)
+    (run,) = db.crawl_runs.find()
+    assert run["status"] == "finished"
+    assert len(run["workers"]) == 2
