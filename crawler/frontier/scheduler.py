@@ -77,7 +77,8 @@ class FrontierScheduler(Scheduler):
         #: serialized request -> the Request object this worker is processing
         self.taken: dict[bytes, Request] = {}
         self.poll: task.LoopingCall | None = None
-        self.beating = threading.Event()
+        self.stop_beating = threading.Event()
+        self.heartbeat: threading.Thread | None = None
         self.redis_failing_since: float | None = None
 
     @classmethod
@@ -126,8 +127,10 @@ class FrontierScheduler(Scheduler):
         self.crawler.signals.send_catch_log(project_signals.frontier_opened, session=self.session)
         # The heartbeat has its own thread: a reactor busy for a while (a large write, index
         # creation at start) must not make this worker look dead to the others.
-        self.beating.set()
-        threading.Thread(target=self._beat_while_open, name="frontier-heartbeat", daemon=True).start()
+        self.heartbeat = threading.Thread(
+            target=self._beat_while_open, name="frontier-heartbeat", daemon=True
+        )
+        self.heartbeat.start()
         self.poll = task.LoopingCall(self._tick)
         self.poll.start(self.poll_s, now=False)
 
@@ -138,7 +141,9 @@ class FrontierScheduler(Scheduler):
     async def _close(self, reason: str) -> None:
         if self.poll is not None and self.poll.running:
             self.poll.stop()
-        self.beating.clear()
+        self.stop_beating.set()
+        while self.heartbeat is not None and self.heartbeat.is_alive():  # no beat after leaving
+            await asyncio.sleep(0.02)
         session = self.session
         if session is None:
             return
@@ -266,16 +271,15 @@ class FrontierScheduler(Scheduler):
         """The heartbeat thread: beat every poll interval until the worker leaves."""
         from twisted.internet import reactor
 
-        pause = threading.Event()
-        while self.beating.is_set():
+        while not self.stop_beating.is_set():
             try:
                 back = self.frontier.beat(self.worker, self.worker_timeout_ms)
             except RedisError as exc:
                 logger.warning("frontier: heartbeat failed (%s)", exc)
                 back = False
-            if back and self.beating.is_set():
+            if back and not self.stop_beating.is_set():
                 reactor.callFromThread(self._back_from_the_dead)  # type: ignore[attr-defined]
-            pause.wait(self.poll_s)
+            self.stop_beating.wait(self.poll_s)
 
     def _back_from_the_dead(self) -> None:
         logger.warning(
