@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import pickle
+import resource
 import signal
 import subprocess
 import sys
@@ -27,6 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import psutil  # noqa: E402
 import redis  # noqa: E402
 
 from bench.site import PROFILE_NAME, build_site, serve  # noqa: E402
@@ -72,6 +74,23 @@ def wait_all(workers: list[subprocess.Popen[bytes]], logs: list[Path], timeout: 
     return codes
 
 
+#: pids of the servers the crawl talks to (site, Redis, database), for their CPU time
+SERVERS: dict[str, int] = {}
+
+
+def servers_cpu() -> dict[str, float]:
+    """CPU seconds used so far by each server process and its children (nginx's workers)."""
+    used = {}
+    for name, pid in SERVERS.items():
+        try:
+            process = psutil.Process(pid)
+            times = [process.cpu_times(), *(c.cpu_times() for c in process.children(recursive=True))]
+        except psutil.Error:
+            continue
+        used[name] = sum(t.user + t.system for t in times)
+    return used
+
+
 def crawl(
     n: int, *, frontier: str, uri: str, work: Path, profiles: Path, kill_at: int | None = None
 ) -> dict[str, Any]:
@@ -82,6 +101,9 @@ def crawl(
     client = connect(uri)
     db = client[name]
     logs = [work / f"{name}-w{i + 1}.log" for i in range(n)]
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load_before = os.getloadavg()[0]
+    servers_before = servers_cpu()
     started = time.perf_counter()
     workers = [start_worker(frontier, env, log) for log in logs]
     killed_after = None
@@ -98,11 +120,17 @@ def crawl(
                 worker.kill()
                 worker.wait()
     seconds = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers, reaped by wait_all
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    servers = {k: round(v - servers_before.get(k, 0.0), 1) for k, v in servers_cpu().items()}
     ids = [d["_id"] for d in db.articles.find({}, {"_id": 1})]
     run = db.crawl_runs.find_one(sort=[("started_at", -1)]) or {}
     result = {
         "workers": n,
         "seconds": round(seconds, 2),
+        "worker_cpu_seconds": round(cpu, 1),
+        "servers_cpu_seconds": servers,
+        "machine_load": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "articles": len(ids),
         "distinct_articles": len(set(ids)),
         "pages_fetched": run.get("pages_fetched"),
@@ -181,6 +209,9 @@ def main() -> None:
             local_db.start()
             uri = local_db.uri
         site = serve(layout.root)
+        SERVERS.update(site=site.pid, redis=redis_server.process.pid)
+        if local_db is not None and local_db.pid():
+            SERVERS["database"] = int(local_db.pid())
         try:
             layout.write_profile(site.base_url)
             profiles = layout.root.parent
@@ -192,13 +223,16 @@ def main() -> None:
             one = crawl(1, frontier=redis_server.url, uri=uri, work=work, profiles=profiles)
             print(
                 f"1 worker : {one['seconds']:7.1f} s, {one['articles']} articles, "
-                f"{one['pages_fetched']} pages"
+                f"{one['pages_fetched']} pages; CPU s: workers {one['worker_cpu_seconds']}, "
+                f"servers {one['servers_cpu_seconds']}; load average {one['machine_load']}"
             )
             two = crawl(2, frontier=redis_server.url, uri=uri, work=work, profiles=profiles)
             ratio = one["seconds"] / two["seconds"]
             print(
                 f"2 workers: {two['seconds']:7.1f} s, {two['articles']} articles, pages per worker "
-                f"{two['pages_per_worker']}; speed-up 1w/2w = {ratio:.2f}"
+                f"{two['pages_per_worker']}; CPU s: workers {two['worker_cpu_seconds']}, servers "
+                f"{two['servers_cpu_seconds']}; load average {two['machine_load']}; "
+                f"speed-up 1w/2w = {ratio:.2f}"
             )
             half = one["articles"] // 2
             killed = crawl(2, frontier=redis_server.url, uri=uri, work=work, profiles=profiles, kill_at=half)
