@@ -59,6 +59,8 @@ FRONTIER_KEY_PREFIX = "newsarchive"
 FRONTIER_WORKER_TIMEOUT = 30.0
 #: Heartbeat, dead-worker check and wake-up for requests queued by other workers.
 FRONTIER_POLL_INTERVAL = 1.0
+#: Requests a worker holds at once (0: CONCURRENT_REQUESTS_PER_DOMAIN after the profile's politeness).
+FRONTIER_PREFETCH = 0
 #: How long a worker keeps retrying an unreachable Redis before it stops (frontier_unavailable).
 FRONTIER_REDIS_TIMEOUT = 120.0
 

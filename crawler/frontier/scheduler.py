@@ -77,6 +77,7 @@ class FrontierScheduler(Scheduler):
         #: serialized request -> the Request object this worker is processing
         self.taken: dict[bytes, Request] = {}
         self.poll: task.LoopingCall | None = None
+        self.prefetch = 1
         self.stop_beating = threading.Event()
         self.heartbeat: threading.Thread | None = None
         self.redis_failing_since: float | None = None
@@ -97,6 +98,10 @@ class FrontierScheduler(Scheduler):
         """Join the site's frontier (starting or joining its run) and start beating."""
         self.spider = spider
         site = spider.profile.name
+        settings = self.crawler.settings  # the profile's politeness is applied by now
+        self.prefetch = max(
+            1, settings.getint("FRONTIER_PREFETCH") or settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 8)
+        )
         frontier = Frontier(self.server, site, self.prefix)
         self.frontier = frontier
         self.queue = PriorityQueue(self.server, spider, frontier.queue_key)
@@ -186,7 +191,15 @@ class FrontierScheduler(Scheduler):
         return True
 
     def next_request(self) -> Request | None:
-        """Take the best request of the shared queue into this worker's in-flight set."""
+        """Take the best request of the shared queue into this worker's in-flight set.
+
+        At most FRONTIER_PREFETCH requests at a time (default: the per-domain concurrency): the
+        engine would take up to CONCURRENT_REQUESTS and let them wait for the site's politeness
+        slot, hoarding work the other workers could be doing.
+        """
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if slot is not None and len(slot.inprogress) >= self.prefetch:
+            return None
         try:
             found = self.frontier.take(self.worker)
         except RedisError as exc:
