@@ -1,13 +1,7 @@
 """Signals of the project (besides Scrapy's own), each documented here.
 
-Connect with ``crawler.signals.connect(handler, signal=archive_index_loaded)``.
+Connect with ``crawler.signals.connect(handler, signal=archive_flushed)``.
 """
-
-#: Sent by ArticlesPipeline.open_spider once it knows what the archive holds for the site,
-#: before any page is fetched. Arguments: ``index`` (crawler.store.index.ArchiveIndex) and
-#: ``boilerplate`` (crawler.extract.learned.BoilerplateLearner, the site's learned paragraphs).
-#: The spider, the incremental middleware and the WARC writer use them instead of querying per page.
-archive_index_loaded = object()
 
 #: Sent by ArticlesPipeline when every item it received so far is in the database (after each
 #: write, and when the spider goes idle with nothing buffered). No arguments. The frontier
@@ -15,7 +9,7 @@ archive_index_loaded = object()
 archive_flushed = object()
 
 #: Sent by the frontier scheduler (`crawl --frontier`) once this worker joined the site's
-#: distributed run, before the spider opens. Argument: ``session``
+#: distributed run, before the archive session opens. Argument: ``session``
 #: (crawler.frontier.scheduler.FrontierSession: run id, worker id, the Frontier).
 frontier_opened = object()
 

@@ -143,8 +143,8 @@ def test_run_lease_is_shared_by_one_run_and_refused_to_others(mongo_db: Database
         RunLease(mongo_db, "demo", "run-2").acquire()
     with pytest.raises(SiteBusy):
         SiteLock(mongo_db, "demo").acquire()  # a plain crawl, even on this host with another pid
-    resumed = RunLease(mongo_db, "demo", "run-3")
-    resumed.acquire(replaces="run-1")  # the abandoned run whose frontier run-3 resumes
+    resumed = RunLease(mongo_db, "demo", "run-3", replaces="run-1")
+    resumed.acquire()  # the abandoned run whose frontier run-3 resumes
     assert mongo_db.crawl_locks.find_one({"_id": "demo"})["run_id"] == "run-3"
     first.refresh()  # the old run's beat does not take it back
     assert mongo_db.crawl_locks.find_one({"_id": "demo"})["run_id"] == "run-3"

@@ -15,6 +15,7 @@ from crawler.cli import (
     search,
     spill,
     stats,
+    web,
 )
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "search",
     "spill",
     "stats",
+    "web",
 ]

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from crawler.workdir import private_dir, private_file
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -116,12 +118,12 @@ class Scheduler:
 
     def _launch(self, plan: SiteSchedule, now: datetime) -> None:
         """Start the run's process, or its `workers` processes (they share one frontier and run)."""
-        self.log_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.log_dir)
         stem = f"{plan.site}-{now:%Y%m%dT%H%M%SZ}-{self.runs[plan.site] + 1}"
         processes = []
         for n in range(plan.workers):
             log_path = self.log_dir / (f"{stem}.log" if plan.workers == 1 else f"{stem}-w{n + 1}.log")
-            with log_path.open("wb") as log:
+            with private_file(log_path, "wb") as log:  # crawl logs name hosts and URLs: owner-only
                 processes.append(
                     subprocess.Popen(
                         [*self.command, plan.site, *plan.args],

@@ -2,6 +2,15 @@
 
 The lease (`crawl_locks`, `_id` = site) names its holder (host, pid) and is refreshed by a
 heartbeat; a lease whose holder died (same host, pid gone) or stopped beating is taken over.
+
+The API, small on purpose (the archive session's LeaseKeeper, crawler/session/lease.py, uses it):
+
+* ``acquire(run_id)`` takes the lease or raises SiteBusy (database errors propagate: no lease,
+  no crawl);
+* ``refresh()`` beats and returns whether the lease is still ours (False: someone took it
+  over, the crawl must stop);
+* ``release()`` gives it back (only if still ours).
+
 A distributed run holds one shared lease (RunLease) that all its workers join and beat.
 """
 
@@ -78,10 +87,18 @@ class SiteLock:
         beat = holder.get("heartbeat_at")
         return beat is None or now - beat > self.ttl
 
-    def refresh(self) -> None:
-        """Heartbeat: the lease stays ours while we beat."""
-        if self.held:
-            self.collection.update_one(self._mine(), {"$set": {"heartbeat_at": datetime.now(UTC)}})
+    def refresh(self) -> bool:
+        """Heartbeat: True while the lease is ours; False once another crawl has taken it over.
+
+        The update matches our own lease only (site, host, pid), so a lease taken over after a
+        missed heartbeat is never refreshed back: the old holder learns here that it lost it.
+        """
+        if not self.held:
+            return False
+        result = self.collection.update_one(self._mine(), {"$set": {"heartbeat_at": datetime.now(UTC)}})
+        if result.matched_count != 1:
+            self.held = False
+        return self.held
 
     def release(self) -> None:
         """Give the lease back."""
@@ -98,20 +115,24 @@ class RunLease(SiteLock):
     """
 
     def __init__(
-        self, db: Database[dict[str, Any]], site: str, run_id: str, *, ttl: timedelta = timedelta(minutes=15)
+        self,
+        db: Database[dict[str, Any]],
+        site: str,
+        run_id: str,
+        *,
+        replaces: str | None = None,
+        ttl: timedelta = timedelta(minutes=15),
     ) -> None:
         super().__init__(db, site, ttl=ttl)
         self.run_id = run_id
+        #: the abandoned run whose frontier this run resumes: its lease is taken over at once
+        self.replaces = replaces
 
     def _mine(self) -> dict[str, Any]:
         return {"_id": self.site, "run_id": self.run_id}
 
-    def acquire(self, run_id: str | None = None, *, replaces: str | None = None) -> None:
-        """Join the run's lease, take it, or raise SiteBusy.
-
-        It is taken when free, stale, or held by `replaces` (the abandoned run whose frontier
-        this run resumes).
-        """
+    def acquire(self, run_id: str | None = None) -> None:
+        """Join the run's lease, take it (free, stale, or held by `replaces`), or raise SiteBusy."""
         now = datetime.now(UTC)
         lease = {
             "_id": self.site,
@@ -129,7 +150,7 @@ class RunLease(SiteLock):
             if holder.get("run_id") == self.run_id:
                 self.held = True
                 return
-            abandoned = replaces is not None and holder.get("run_id") == replaces
+            abandoned = self.replaces is not None and holder.get("run_id") == self.replaces
             if not abandoned and not self._stale(holder, now):
                 raise SiteBusy(
                     f"another crawl of {self.site} is running (run {holder.get('run_id')}, pid "
