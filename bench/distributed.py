@@ -213,7 +213,9 @@ def main() -> None:
         if local_db is not None and local_db.pid():
             SERVERS["database"] = int(local_db.pid())
         try:
-            layout.write_profile(site.base_url)
+            profile = layout.write_profile(site.base_url)
+            with profile.open("a", encoding="utf-8") as handle:  # the site is on loopback
+                handle.write("allow_private_addresses: true\n")
             profiles = layout.root.parent
             print(
                 f"site: {len(layout.articles)} article pages, {len(layout.list_pages)} list pages "
