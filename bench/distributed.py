@@ -214,8 +214,9 @@ def main() -> None:
             SERVERS["database"] = int(local_db.pid())
         try:
             profile = layout.write_profile(site.base_url)
-            with profile.open("a", encoding="utf-8") as handle:  # the site is on loopback
-                handle.write("allow_private_addresses: true\n")
+            if "allow_private_addresses" not in profile.read_text(encoding="utf-8"):
+                with profile.open("a", encoding="utf-8") as handle:  # the site is on loopback
+                    handle.write("allow_private_addresses: true\n")
             profiles = layout.root.parent
             print(
                 f"site: {len(layout.articles)} article pages, {len(layout.list_pages)} list pages "
