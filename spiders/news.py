@@ -259,6 +259,7 @@ class NewsSpider(scrapy.Spider):
             content_type=content_type.decode("latin-1") or None,
             status=response.status,
             fetched_at=fetched_at,
+            last_modified=_header(response, b"Last-Modified"),
         )
         learner = self.archive.learner if self.archive is not None else None
         learned = learner.learned() if learner is not None else frozenset()
