@@ -199,20 +199,21 @@ def main() -> None:
         work.chmod(0o755)  # nginx's workers run as another user and must read the site
         layout = build_site(work / "site", copies=args.copies)
         redis_server = RedisServer(work / "redis")
-        redis_server.start()
         local_db = None
-        uri = os.environ.get("MONGO_URI")
-        if not uri:
-            from crawler.localdb import LocalServer, free_port
-
-            local_db = LocalServer(work / "ferretdb", free_port())
-            local_db.start()
-            uri = local_db.uri
-        site = serve(layout.root)
-        SERVERS.update(site=site.pid, redis=redis_server.process.pid)
-        if local_db is not None and local_db.pid():
-            SERVERS["database"] = int(local_db.pid())
+        site = None
         try:
+            redis_server.start()
+            uri = os.environ.get("MONGO_URI")
+            if not uri:
+                from crawler.localdb import LocalServer, free_port
+
+                local_db = LocalServer(work / "ferretdb", free_port())
+                local_db.start()
+                uri = local_db.uri
+            site = serve(layout.root)
+            SERVERS.update(site=site.pid, redis=redis_server.process.pid)
+            if local_db is not None and local_db.pid():
+                SERVERS["database"] = int(local_db.pid())
             profile = layout.write_profile(site.base_url)
             if "allow_private_addresses" not in profile.read_text(encoding="utf-8"):
                 with profile.open("a", encoding="utf-8") as handle:  # the site is on loopback
@@ -254,8 +255,9 @@ def main() -> None:
                 f"fingerprints ({memory['bytes_per_url']} bytes per URL; a pickled request is "
                 f"{memory['serialized_request_bytes']} bytes)"
             )
-        finally:
-            site.stop()
+        finally:  # every server this bench started, whatever failed
+            if site is not None:
+                site.stop()
             redis_server.stop()
             if local_db is not None:
                 local_db.stop()
