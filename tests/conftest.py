@@ -115,3 +115,16 @@ def shared_eval() -> Path:
     if not path.is_dir():
         pytest.skip(f"evaluation data not found at {path} (expected ../shared/eval next to the repository)")
     return path
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A redis-server of the session on a free loopback port, temporary folder, no persistence."""
+    from tests.redis_server import RedisServer
+
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
