@@ -10,6 +10,11 @@ For notebooks and scripts::
 
 Results are plain dicts as stored (dates are timezone-aware UTC datetimes) without the
 search-only fields `terms` and `title_terms`.
+
+On the local FerretDB, search, count and paging are answered by the local search index
+(crawler/search/index.py) and only the page's articles are read from the store, by `_id`;
+on MongoDB by the server's own indexes. Without a built index the same queries run on the
+server as full scans (same results, ~100 s at 100,000 articles): `newsarchive reindex` builds it.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from pymongo import DESCENDING
 
 from crawler.extract.urls import normalize_url
 from crawler.search.capabilities import Capabilities, detect, ensure_text_index
+from crawler.search.index import SearchIndex
 from crawler.search.query import DEFAULT_TZ, QueryError, SearchQuery, parse_query
 from crawler.search.ranking import text_search_string, top_by_score
 from crawler.store.articles import COLLECTION
@@ -55,6 +61,10 @@ class Archive:
         self._client = client
         self._capabilities: Capabilities | None = None
         self._text_index: bool | None = None
+        self._local_index: SearchIndex | None = None
+        self._local_index_checked = False
+        #: True when this database should have a local search index but has none (or a partial one).
+        self.index_missing = False
 
     @classmethod
     def open(cls, uri: str | None = None, database: str | None = None, **options: Any) -> Self:
@@ -67,6 +77,9 @@ class Archive:
         if self._client is not None:
             self._client.close()
             self._client = None
+        if self._local_index is not None:
+            self._local_index.close()
+            self._local_index = None
 
     def __enter__(self) -> Self:
         return self
@@ -82,6 +95,26 @@ class Archive:
         if self._capabilities is None:
             self._capabilities = detect(self.articles)
         return self._capabilities
+
+    @property
+    def local_index(self) -> SearchIndex | None:
+        """The local search index when this database has a complete one (FerretDB), else None.
+
+        Opening it first repairs the entries of writers that died between the store write and
+        the index write.
+        """
+        if not self._local_index_checked:
+            self._local_index_checked = True
+            if SearchIndex.wanted(self.db):
+                index = SearchIndex.for_database(self.db)
+                if index is not None and index.complete:
+                    index.repair(self.articles)
+                    self._local_index = index
+                else:
+                    if index is not None:
+                        index.close()
+                    self.index_missing = True
+        return self._local_index
 
     # Reading --------------------------------------------------------------------------------
 
@@ -157,6 +190,9 @@ class Archive:
             raise QueryError(f"sort must be 'date' or 'relevance', not {sort!r}")
         if not 1 <= limit <= MAX_LIMIT or skip < 0:
             raise QueryError(f"limit must be 1..{MAX_LIMIT} and skip 0 or more")
+        index = self.local_index
+        if index is not None:
+            return self._from_index(index, query, sort, limit, skip)
         if sort == "relevance" and query.needles:
             return self._by_relevance(query, limit, skip)
         # Sort and page on small projected documents, then fetch the page by _id: on FerretDB
@@ -169,10 +205,15 @@ class Archive:
         """How many articles a search matches (a full scan on FerretDB)."""
         if not isinstance(query, SearchQuery):
             query = self.query(query, **filters)
+        if self.local_index is not None:
+            return self.local_index.count(query)
         return self.articles.count_documents(query.filter())
 
     def loosen(self, query: SearchQuery, *, cap: int = 100) -> list[tuple[str, int]]:
         """For a search without hits: how many hits (up to cap) dropping each one condition gives."""
+        if self.local_index is not None:
+            index = self.local_index
+            return [(what, index.count(looser, cap=cap)) for what, looser in query.loosened()]
         return [
             (what, self.articles.count_documents(looser.filter(), limit=cap))
             for what, looser in query.loosened()
@@ -188,6 +229,23 @@ class Archive:
         with self.articles.find(query.filter(), RANKING_FIELDS, batch_size=200) as cursor:
             best = top_by_score(cursor, query.needles, skip + limit)[skip:]
         scores = {doc["_id"]: doc["score"] for doc in best}
+        return [{**doc, "score": scores[doc["_id"]]} for doc in self._fetch(list(scores))]
+
+    def _from_index(
+        self, index: SearchIndex, query: SearchQuery, sort: Sort, limit: int, skip: int
+    ) -> list[dict[str, Any]]:
+        """A page found by the local index, its articles read by `_id`."""
+        if sort != "relevance" or not query.needles:
+            return self._fetch(index.search(query, limit=limit, skip=skip))
+        if query.phrases:
+            # Phrase occurrences count in the score: read every hit's simplified text (slower).
+            keys = [key for key, _ in index.ranked(query, limit=None)]
+            found = (self.articles.find_one({"_id": key}, RANKING_FIELDS) for key in keys)
+            best = top_by_score((doc for doc in found if doc is not None), query.needles, skip + limit)[skip:]
+            ranked = [(doc["_id"], doc["score"]) for doc in best]
+        else:
+            ranked = index.ranked(query, limit=limit, skip=skip)
+        scores = dict(ranked)
         return [{**doc, "score": scores[doc["_id"]]} for doc in self._fetch(list(scores))]
 
     def _fetch(self, ids: list[Any]) -> list[dict[str, Any]]:
