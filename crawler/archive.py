@@ -19,6 +19,7 @@ server as full scans (same results, ~100 s at 100,000 articles): `newsarchive re
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Literal, Self
 
 from pymongo import DESCENDING
@@ -49,6 +50,8 @@ RANKING_FIELDS = {"_id": 1, "published_at": 1, "title_simplified": 1, "text_simp
 #: Newest first; _id breaks ties so that pages never overlap or skip.
 DATE_ORDER = [("published_at", DESCENDING), ("_id", 1)]
 MAX_LIMIT = 10_000
+#: Concurrent `_id` lookups when fetching a page of results.
+FETCH_THREADS = 8
 
 
 class Archive:
@@ -63,6 +66,7 @@ class Archive:
         self._text_index: bool | None = None
         self._local_index: SearchIndex | None = None
         self._local_index_checked = False
+        self._pool: ThreadPoolExecutor | None = None
         #: True when this database should have a local search index but has none (or a partial one).
         self.index_missing = False
 
@@ -80,6 +84,9 @@ class Archive:
         if self._local_index is not None:
             self._local_index.close()
             self._local_index = None
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
     def __enter__(self) -> Self:
         return self
@@ -249,8 +256,17 @@ class Archive:
         return [{**doc, "score": scores[doc["_id"]]} for doc in self._fetch(list(scores))]
 
     def _fetch(self, ids: list[Any]) -> list[dict[str, Any]]:
-        """Whole articles in the order of ids (one indexed lookup each; $in is a scan on FerretDB)."""
-        found = (self.articles.find_one({"_id": key}, HIDDEN_FIELDS) for key in ids)
+        """Whole articles in the order of ids: one indexed lookup each ($in is a scan on FerretDB).
+
+        The lookups of a page run on FETCH_THREADS connections at once, so a page costs about
+        the latency of its slowest few lookups rather than the sum of twenty.
+        """
+        if len(ids) <= 1:
+            found = [self.articles.find_one({"_id": key}, HIDDEN_FIELDS) for key in ids]
+        else:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(FETCH_THREADS, thread_name_prefix="archive-fetch")
+            found = list(self._pool.map(lambda key: self.articles.find_one({"_id": key}, HIDDEN_FIELDS), ids))
         return [doc for doc in found if doc is not None]
 
     def _can_rank_on_server(self) -> bool:

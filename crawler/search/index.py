@@ -25,7 +25,9 @@ garbage (contentless FTS5 cannot delete without the old tokens) until `newsarchi
 
 from __future__ import annotations
 
+import heapq
 import logging
+import math
 import os
 import re
 import socket
@@ -201,6 +203,11 @@ class Drift:
     def clean(self) -> bool:
         """True when the index answers exactly as the store would."""
         return not (self.missing or self.extra or self.changed or self.pending)
+
+
+#: Articles whose title holds a term, and the text counts of a term (fts5vocab over the marks).
+TITLE_MARKS = "SELECT doc FROM terms_vocab WHERE term = ?"
+COUNT_MARKS = "SELECT doc, term FROM terms_vocab WHERE term >= ? AND term < ?"
 
 
 class SearchIndex:
@@ -621,31 +628,38 @@ class SearchIndex:
         return [key for (key,) in self._conn.execute(sql, (*params, limit, skip))]
 
     def ranked(self, query: SearchQuery, *, limit: int | None, skip: int = 0) -> list[tuple[str, float]]:
-        """Ids and scores of hits by relevance for the query's terms (ranking.score on the terms).
+        """Ids and scores of hits by relevance for the query's terms: ranking.score, from the marks.
 
-        Ties: newer first, then by id, as ranking.top_by_score. limit=None returns every hit.
+        Per term, in query order: TITLE_WEIGHT if it is in the title, plus log1p(its count in the
+        text), summed and rounded as ranking.score does, so the scores are equal to the last bit.
+        Ties: newer first, then by id (ranking.top_by_score). limit=None returns every hit.
         """
         conds, params = self._where(query)
-        parts: list[str] = []
-        weights: list[Any] = []
+        where = f"WHERE {' AND '.join(conds)}" if conds else ""
+        sql = f"SELECT d.rowid, d.id, d.published FROM docs d {where}"  # noqa: S608
+        hits = {rowid: (key, published) for rowid, key, published in self._conn.execute(sql, params)}
+        marks: list[tuple[set[int], dict[int, int]]] = []
         for term in query.terms:
             code = _hex(term)
-            parts.append("SELECT doc, ? AS s FROM terms_vocab WHERE term = ?")
-            weights.extend([TITLE_WEIGHT, code + "t"])
-            parts.append(
-                "SELECT doc, ln(1 + CAST(substr(term, ?) AS INTEGER)) AS s FROM terms_vocab "
-                "WHERE term >= ? AND term < ?"
-            )
-            weights.extend([len(code) + 2, code + "n", code + "o"])
-        joined = " UNION ALL ".join(parts) if parts else "SELECT NULL AS doc, 0.0 AS s WHERE 0"
-        where = f"WHERE {' AND '.join(conds)}" if conds else ""
-        sql = (
-            f"SELECT d.id, ROUND(COALESCE(SUM(w.s), 0.0), 4) AS score FROM docs d "  # noqa: S608
-            f"LEFT JOIN ({joined}) w ON w.doc = d.rowid {where} GROUP BY d.rowid "
-            f"ORDER BY score DESC, d.published DESC, d.id LIMIT ? OFFSET ?"
-        )
-        rows = self._conn.execute(sql, (*weights, *params, -1 if limit is None else limit, skip))
-        return [(key, float(score)) for key, score in rows]
+            titled = {doc for (doc,) in self._conn.execute(TITLE_MARKS, (code + "t",)) if doc in hits}
+            counts: dict[int, int] = {}
+            cut = len(code) + 1
+            for doc, token in self._conn.execute(COUNT_MARKS, (code + "n", code + "o")):
+                if doc in hits:
+                    counts[doc] = int(token[cut:])
+            marks.append((titled, counts))
+        scored: list[tuple[float, float, str]] = []
+        for rowid, (key, published) in hits.items():
+            total = 0.0
+            for titled, counts in marks:
+                if rowid in titled:
+                    total += TITLE_WEIGHT
+                total += math.log1p(counts.get(rowid, 0))
+            value = round(total, 4)
+            scored.append((-value, -published if published is not None else math.inf, key))
+        keep = None if limit is None else skip + limit
+        best = sorted(scored) if keep is None else heapq.nsmallest(keep, scored)
+        return [(key, -negated) for negated, _, key in best[skip:]]
 
     def count(self, query: SearchQuery, *, cap: int | None = None) -> int:
         """How many articles match (up to cap)."""
