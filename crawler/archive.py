@@ -57,15 +57,24 @@ FETCH_THREADS = 8
 class Archive:
     """One archive database; a context manager that closes the client it opened."""
 
-    def __init__(self, db: Database[dict[str, Any]], *, client: MongoClient[dict[str, Any]] | None = None):
-        """Wrap an open database; `client` is closed by close() (pass it only if the Archive owns it)."""
+    def __init__(
+        self,
+        db: Database[dict[str, Any]],
+        *,
+        client: MongoClient[dict[str, Any]] | None = None,
+        search_index: SearchIndex | None = None,
+    ):
+        """Wrap an open database; `client` is closed by close() (pass it only if the Archive owns it).
+
+        search_index: use this local index (else the database's own one is found when wanted).
+        """
         self.db = db
         self.articles: Collection[dict[str, Any]] = db[COLLECTION]
         self._client = client
         self._capabilities: Capabilities | None = None
         self._text_index: bool | None = None
-        self._local_index: SearchIndex | None = None
-        self._local_index_checked = False
+        self._local_index: SearchIndex | None = search_index
+        self._local_index_checked = search_index is not None
         self._pool: ThreadPoolExecutor | None = None
         #: True when this database should have a local search index but has none (or a partial one).
         self.index_missing = False
