@@ -12,6 +12,7 @@ import random
 import subprocess
 import sys
 import textwrap
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,7 @@ from crawler.extract.article import content_hash
 from crawler.items import Article, PageVisit
 from crawler.search.index import MODE_ENV, SearchIndex
 from crawler.search.ranking import top_by_score
-from crawler.store import ArticleStore
+from crawler.store import ArticleStore, connect
 from tests.conftest import ROOT
 
 if TYPE_CHECKING:
@@ -97,23 +98,29 @@ def local_index(tmp_path: Path) -> Iterator[SearchIndex]:
     index.close()
 
 
-@pytest.fixture
-def indexed(mongo_db: Database[dict[str, Any]], tmp_path: Path) -> Iterator[tuple[Archive, Archive]]:
+@pytest.fixture(scope="module")
+def indexed(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Archive, Archive]]:
     """(archive answering from the local index, the same archive answering by the server alone)."""
-    fill(mongo_db)
-    index = SearchIndex.for_database(mongo_db)
+    client = connect(mongo_uri)
+    db = client[f"t_search_index_{uuid.uuid4().hex[:6]}"]
+    fill(db)
+    index = SearchIndex.for_database(db)
     if index is None:  # MongoDB: no local index by default; build one to compare all the same
-        index = SearchIndex(tmp_path / "index.sqlite")
-        index.rebuild(mongo_db.articles)
+        index = SearchIndex(tmp_path_factory.mktemp("index") / "index.sqlite")
+        index.rebuild(db.articles)
     assert index.complete and len(index) == ARTICLE_COUNT
     os.environ[MODE_ENV] = "off"
     try:
-        scan = Archive(mongo_db)
+        scan = Archive(db)
         assert scan.local_index is None
     finally:
         os.environ.pop(MODE_ENV)
-    yield Archive(mongo_db, search_index=index), scan
-    index.close()
+    try:
+        yield Archive(db, search_index=index), scan
+    finally:
+        index.close()
+        client.drop_database(db.name)
+        client.close()
 
 
 def ids(results: list[dict[str, Any]]) -> list[str]:

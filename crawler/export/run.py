@@ -23,7 +23,7 @@ from crawler.export.schema import export_schema
 from crawler.export.writers import WRITERS
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Generator
     from pathlib import Path
 
     from crawler.archive import Archive
@@ -35,7 +35,7 @@ READ_AHEAD = 4
 _DONE = object()
 
 
-def read_ahead(open_cursor: Callable[[], Any], batch_size: int) -> Iterator[dict[str, Any]]:
+def read_ahead(open_cursor: Callable[[], Any], batch_size: int) -> Generator[dict[str, Any], None, None]:
     """Documents of the cursor open_cursor() returns, fetched by a thread one batch ahead.
 
     The cursor is used only by the reader thread; an error there is raised here. Leaving the
