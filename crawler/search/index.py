@@ -25,17 +25,16 @@ garbage (contentless FTS5 cannot delete without the old tokens) until `newsarchi
 
 from __future__ import annotations
 
-import heapq
 import logging
-import math
 import os
 import re
 import socket
 import sqlite3
+import threading
 import time
 import uuid
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -205,9 +204,10 @@ class Drift:
         return not (self.missing or self.extra or self.changed or self.pending)
 
 
-#: Articles whose title holds a term, and the text counts of a term (fts5vocab over the marks).
-TITLE_MARKS = "SELECT doc FROM terms_vocab WHERE term = ?"
-COUNT_MARKS = "SELECT doc, term FROM terms_vocab WHERE term >= ? AND term < ?"
+#: Adds the title weight to the hits whose title holds a term (its `<hex>t` mark).
+TITLE_SCORE = "UPDATE rank_scores SET s = s + ? WHERE doc IN (SELECT doc FROM terms_vocab WHERE term = ?)"
+#: Above this share of the archive, a date-ordered page walks the date index instead of sorting hits.
+DENSE_SHARE = 0.05
 
 
 class SearchIndex:
@@ -234,6 +234,7 @@ class SearchIndex:
             elif version != str(INDEX_VERSION):
                 self._reset()
         self._host = socket.gethostname()
+        self._ranking = threading.Lock()
 
     # Opening ------------------------------------------------------------------------------
 
@@ -569,19 +570,25 @@ class SearchIndex:
 
     # Reading --------------------------------------------------------------------------------
 
-    def _where(self, query: SearchQuery) -> tuple[list[str], list[Any]]:
-        """SQL conditions on `d` (docs) and their parameters: user text only ever as parameters."""
+    def _where(self, query: SearchQuery, *, walk: bool = False) -> tuple[list[str], list[Any]]:
+        """SQL conditions on `d` (docs) and their parameters: user text only ever as parameters.
+
+        walk=True writes the FTS conditions as membership tests (`+d.rowid`), so that SQLite walks
+        the date index and stops after the page instead of sorting every hit: the better plan
+        when the terms match a large share of the archive.
+        """
         conds: list[str] = []
         params: list[Any] = []
+        rowid = "+d.rowid" if walk else "d.rowid"
         if query.terms:
-            conds.append("d.rowid IN (SELECT rowid FROM terms WHERE terms MATCH ?)")
+            conds.append(f"{rowid} IN (SELECT rowid FROM terms WHERE terms MATCH ?)")  # noqa: S608
             params.append(" AND ".join(_hex(term) for term in query.terms))
         for phrase in query.phrases:
             match = self._phrase_match(phrase)
             if match is None:
                 conds.append("0")
                 continue
-            conds.append("d.rowid IN (SELECT rowid FROM phrases WHERE phrases MATCH ?)")
+            conds.append(f"{rowid} IN (SELECT rowid FROM phrases WHERE phrases MATCH ?)")  # noqa: S608
             params.append(match)
         for column, values in (("site", query.sites), ("source", query.sources), ("section", query.sections)):
             if values:
@@ -622,44 +629,66 @@ class SearchIndex:
 
     def search(self, query: SearchQuery, *, limit: int, skip: int = 0) -> list[str]:
         """Ids of a page of hits, newest first (ties: by id), as the store's date order."""
-        conds, params = self._where(query)
+        conds, params = self._where(query, walk=self._dense(query))
         where = f"WHERE {' AND '.join(conds)}" if conds else ""
         sql = f"SELECT d.id FROM docs d {where} ORDER BY d.published DESC, d.id LIMIT ? OFFSET ?"  # noqa: S608
         return [key for (key,) in self._conn.execute(sql, (*params, limit, skip))]
 
+    def _dense(self, query: SearchQuery) -> bool:
+        """True when the query's words match more than DENSE_SHARE of the archive (cheap: one count)."""
+        if not query.terms:
+            return bool(query.phrases)
+        match = " AND ".join(_hex(term) for term in query.terms)
+        hits = self._conn.execute("SELECT count(*) FROM terms WHERE terms MATCH ?", (match,)).fetchone()[0]
+        return hits > DENSE_SHARE * max(1, self._total())
+
+    def _total(self) -> int:
+        return self._conn.execute("SELECT max(rowid) FROM docs").fetchone()[0] or 0
+
     def ranked(self, query: SearchQuery, *, limit: int | None, skip: int = 0) -> list[tuple[str, float]]:
         """Ids and scores of hits by relevance for the query's terms: ranking.score, from the marks.
 
-        Per term, in query order: TITLE_WEIGHT if it is in the title, plus log1p(its count in the
-        text), summed and rounded as ranking.score does, so the scores are equal to the last bit.
+        Per term, in query order: TITLE_WEIGHT if it is in the title, plus log(1 + its count in
+        the text), summed in that order and rounded to 4 places as ranking.score does. The sums
+        are made in a temporary table keyed by row id, walked by score with the page's limit.
         Ties: newer first, then by id (ranking.top_by_score). limit=None returns every hit.
         """
-        conds, params = self._where(query)
-        where = f"WHERE {' AND '.join(conds)}" if conds else ""
-        sql = f"SELECT d.rowid, d.id, d.published FROM docs d {where}"  # noqa: S608
-        hits = {rowid: (key, published) for rowid, key, published in self._conn.execute(sql, params)}
-        marks: list[tuple[set[int], dict[int, int]]] = []
-        for term in query.terms:
-            code = _hex(term)
-            titled = {doc for (doc,) in self._conn.execute(TITLE_MARKS, (code + "t",)) if doc in hits}
-            counts: dict[int, int] = {}
-            cut = len(code) + 1
-            for doc, token in self._conn.execute(COUNT_MARKS, (code + "n", code + "o")):
-                if doc in hits:
-                    counts[doc] = int(token[cut:])
-            marks.append((titled, counts))
-        scored: list[tuple[float, float, str]] = []
-        for rowid, (key, published) in hits.items():
-            total = 0.0
-            for titled, counts in marks:
-                if rowid in titled:
-                    total += TITLE_WEIGHT
-                total += math.log1p(counts.get(rowid, 0))
-            value = round(total, 4)
-            scored.append((-value, -published if published is not None else math.inf, key))
-        keep = None if limit is None else skip + limit
-        best = sorted(scored) if keep is None else heapq.nsmallest(keep, scored)
-        return [(key, -negated) for negated, _, key in best[skip:]]
+        with self._ranking:  # one temporary table per connection: one ranking at a time
+            return self._ranked(query, limit, skip)
+
+    def _ranked(self, query: SearchQuery, limit: int | None, skip: int) -> list[tuple[str, float]]:
+        conn = self._conn
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS rank_scores(doc INTEGER PRIMARY KEY, s REAL NOT NULL)")
+        conn.execute("DELETE FROM rank_scores")
+        try:
+            if query.terms:
+                match = " AND ".join(_hex(term) for term in query.terms)
+                conn.execute(
+                    "INSERT INTO rank_scores(doc, s) SELECT rowid, 0.0 FROM terms WHERE terms MATCH ?",
+                    (match,),
+                )
+            else:
+                conn.execute("INSERT INTO rank_scores(doc, s) SELECT rowid, 0.0 FROM docs")
+            for term in query.terms:
+                code = _hex(term)
+                conn.execute(TITLE_SCORE, (TITLE_WEIGHT, code + "t"))
+                conn.execute(
+                    "UPDATE rank_scores SET s = s + ln(1 + CAST(substr(c.term, ?) AS INTEGER)) "
+                    "FROM (SELECT doc, term FROM terms_vocab WHERE term >= ? AND term < ?) AS c "
+                    "WHERE rank_scores.doc = c.doc",
+                    (len(code) + 2, code + "n", code + "o"),
+                )
+            # rank_scores holds the hits of the terms: only the other conditions remain.
+            conds, params = self._where(replace(query, terms=()), walk=True)
+            where = f"AND {' AND '.join(conds)}" if conds else ""
+            sql = (
+                "SELECT d.id, round(r.s, 4) AS score FROM rank_scores r JOIN docs d ON d.rowid = r.doc "  # noqa: S608
+                f"WHERE 1 {where} ORDER BY round(r.s, 4) DESC, d.published DESC, d.id LIMIT ? OFFSET ?"
+            )
+            rows = conn.execute(sql, (*params, -1 if limit is None else limit, skip)).fetchall()
+        finally:
+            conn.execute("DELETE FROM rank_scores")
+        return [(key, float(score)) for key, score in rows]
 
     def count(self, query: SearchQuery, *, cap: int | None = None) -> int:
         """How many articles match (up to cap)."""
