@@ -16,8 +16,17 @@ still holds a disclaimer/copyright/editor line that the gold does not have.
 cwced's gold credits the editor when a page names no author (编辑：李楠 -> author 李楠), so the
 author prediction of a system is its authors, else its editors (trafilatura has no editors).
 
-    python bench/extraction_quality.py                  # all datasets, ~2 minutes
+Two views of every per-page figure (text F1; for trafilatura-eval the share of its snippets
+right per page; date; author names): **pooled** (mean over pages) and **leave-one-site-out**
+(each site in turn held out and scored on its own pages; the figure is the mean over sites, so
+a site with many dev pages counts once, as one unseen site would). Sites are the dataset's
+``groups.json``, else the page URL's host. For dates, each ``date_source`` is listed with the
+pages it decided and on how many sites it was right or wrong: a rule that helps only on the
+site it was written for shows up as right on one site.
+
+    python bench/extraction_quality.py                  # all datasets, ~3 minutes
     python bench/extraction_quality.py -d cwced --per-item --groups
+    python bench/extraction_quality.py -d aeb,cwced --quick   # without trafilatura decoded
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ import time
 import unicodedata
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import trafilatura
 
@@ -99,19 +109,98 @@ def run_ours(data: bytes, url: str) -> dict[str, Any]:
         "author": " ".join(people),
         "authors": people,
         "date": article.published_at.isoformat() if article.published_at else "",
+        "date_source": article.date_source,
+        "author_source": article.author_source,
         "quality": article.quality,
     }
 
 
-def predict(dataset: str, ids: list[str], records: dict[str, dict[str, Any]]) -> dict[str, dict[str, dict]]:
-    preds: dict[str, dict[str, dict]] = {s: {} for s in SYSTEMS}
+def predict(
+    dataset: str, ids: list[str], records: dict[str, dict[str, Any]], systems: tuple[str, ...] = SYSTEMS
+) -> dict[str, dict[str, dict]]:
+    preds: dict[str, dict[str, dict]] = {s: {} for s in systems}
     for item_id in ids:
         with gzip.open(EVAL / dataset / "html" / f"{item_id}.html.gz", "rb") as handle:
             data = handle.read()
-        preds["trafilatura raw"][item_id] = run_trafilatura(data)
-        preds["trafilatura decoded"][item_id] = run_trafilatura(decode_html(data).text)
+        if "trafilatura raw" in preds:
+            preds["trafilatura raw"][item_id] = run_trafilatura(data)
+        if "trafilatura decoded" in preds:
+            preds["trafilatura decoded"][item_id] = run_trafilatura(decode_html(data).text)
         preds["newsarchive"][item_id] = run_ours(data, page_url(dataset, item_id, records.get(item_id, {})))
     return preds
+
+
+def site_groups(dataset: str, ids: list[str], records: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """id -> site: groups.json where the dataset has one, else the host of the page's URL."""
+    path = EVAL / dataset / "groups.json"
+    known = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return {
+        i: known.get(i) or urlsplit(page_url(dataset, i, records.get(i, {}))).hostname or "?" for i in ids
+    }
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def page_scores(dataset: str, row: dict[str, Any], ids: list[str]) -> dict[str, dict[str, float]]:
+    """Per page, every figure that is a mean over pages (text F1, date, author names)."""
+    scores: dict[str, dict[str, float]] = {}
+    if "_per_item" in row:
+        scores["F1"] = {i["id"]: i["f1"] for i in row["_per_item"]}
+    elif "_snippets" in row:  # snippet F1 is a corpus figure: per page, the share of snippets right
+        scores["snippets"] = {
+            i["id"]: (i["tp"] + i["tn"]) / max(1, i["tp"] + i["tn"] + i["fp"] + i["fn"])
+            for i in row["_snippets"]
+        }
+    if "_date_items" in row:
+        scores["date"] = {i["id"]: float(i["match"]) for i in row["_date_items"]}
+    if "_author_hits" in row:
+        scores["author names"] = row["_author_hits"]
+    return scores
+
+
+def leave_one_site_out(groups: dict[str, str], scores: dict[str, dict[str, float]]) -> dict[str, dict]:
+    """For each figure: pooled (mean over pages) and leave-one-site-out (mean over held-out sites).
+
+    Leave one site out: every site in turn is the held-out one and is scored on its own pages;
+    the figure is the mean over sites, so a site with many dev pages counts once, as one unseen
+    site would. ``worst`` lists the held-out sites that score lowest.
+    """
+    out: dict[str, dict] = {}
+    for name, per_page in scores.items():
+        by_site: dict[str, list[float]] = {}
+        for item_id, value in per_page.items():
+            by_site.setdefault(groups.get(item_id, "?"), []).append(value)
+        site_means = {site: _mean(values) for site, values in by_site.items()}
+        out[name] = {
+            "pooled": _mean(list(per_page.values())),
+            "loso": _mean(list(site_means.values())),
+            "sites": len(site_means),
+            "worst": sorted(site_means.items(), key=lambda kv: kv[1])[:5],
+        }
+    return out
+
+
+def rule_sources(
+    groups: dict[str, str], items: list[dict[str, Any]], preds: dict[str, dict], key: str
+) -> dict[str, dict]:
+    """Per source (``date_source``/``author_source``): pages it decided, right ones, and on how
+    many sites it was right / wrong.
+
+    A source that is right only on the site it was written for shows as right on one site.
+    """
+    tally: dict[str, dict[str, Any]] = {}
+    for item in items:
+        source = preds[item["id"]].get(key) or "(none)"
+        entry = tally.setdefault(source, {"pages": 0, "right": 0, "sites_right": set(), "sites_wrong": set()})
+        entry["pages"] += 1
+        entry["right"] += int(item["match"])
+        (entry["sites_right"] if item["match"] else entry["sites_wrong"]).add(groups.get(item["id"], "?"))
+    return {
+        k: {**v, "sites_right": len(v["sites_right"]), "sites_wrong": len(v["sites_wrong"])}
+        for k, v in sorted(tally.items(), key=lambda kv: -kv[1]["pages"])
+    }
 
 
 def score_with(score: Any, dataset: str, preds: dict[str, dict], *extra: str) -> dict[str, Any]:
@@ -153,19 +242,22 @@ def leaks(dataset: str, preds: dict[str, dict], records: dict[str, dict[str, Any
     return leaked
 
 
-def evaluate(dataset: str, score: Any, per_item: bool, groups: bool) -> dict[str, dict[str, Any]]:
+def evaluate(
+    dataset: str, score: Any, per_item: bool, groups: bool, systems: tuple[str, ...] = SYSTEMS
+) -> dict[str, dict[str, Any]]:
     records = gold(dataset)
     ids = (EVAL / dataset / "dev.txt").read_text(encoding="utf-8").split()
     started = time.perf_counter()
-    preds = predict(dataset, ids, records)
+    preds = predict(dataset, ids, records, systems)
     elapsed = time.perf_counter() - started
     results: dict[str, dict[str, Any]] = {}
     for system, system_preds in preds.items():
         row: dict[str, Any] = {"leaks": len(leaks(dataset, system_preds, records))}
         if dataset != "gne-pages":
-            text = score_with(score, dataset, system_preds)
+            text = score_with(score, dataset, system_preds, *(("--aeb-compat",) if dataset == "aeb" else ()))
             if text["mode"] == "snippets":
                 row.update(P=text["precision"], R=text["recall"], F1=text["f1"])
+                row["_snippets"] = text["per_item"]
             else:
                 row.update(
                     P=text["macro"]["precision"],
@@ -173,6 +265,8 @@ def evaluate(dataset: str, score: Any, per_item: bool, groups: bool) -> dict[str
                     F1=text["macro"]["f1"],
                     microF1=text["micro"]["f1"],
                 )
+                if "aeb_compat" in text:  # article-extraction-benchmark's own metric
+                    row["aeb-compat F1"] = text["aeb_compat"]["f1"]
                 row["_per_item"] = text["per_item"]
         has_meta = dataset in ("cwced", "trafilatura-eval")
         if has_meta:
@@ -187,12 +281,24 @@ def evaluate(dataset: str, score: Any, per_item: bool, groups: bool) -> dict[str
             scored = [i for i in ids if records[i].get("author") is not None]
             hits = [i for i in scored if names(records[i]["author"]) == names(system_preds[i]["author"])]
             row["author names"] = len(hits) / len(scored) if scored else 0.0
+            row["_author_hits"] = {i: float(i in hits) for i in scored}
             row["_author_misses"] = [
                 (i, records[i]["author"], system_preds[i]["author"]) for i in scored if i not in hits
             ]
         row["_leaked"] = leaks(dataset, system_preds, records)
         results[system] = row
+    site_of = site_groups(dataset, ids, records)
+    for row in results.values():
+        row["_loso"] = leave_one_site_out(site_of, page_scores(dataset, row, ids))
+    ours = results["newsarchive"]
+    if "_date_items" in ours:
+        ours["_date_sources"] = rule_sources(
+            site_of, ours["_date_items"], preds["newsarchive"], "date_source"
+        )
+        author_items = [{"id": i, "match": bool(v)} for i, v in ours["_author_hits"].items()]
+        ours["_author_sources"] = rule_sources(site_of, author_items, preds["newsarchive"], "author_source")
     print_table(dataset, len(ids), elapsed, results)
+    print_loso(results)
     if per_item:
         print_items(dataset, preds, results, records)
     if groups and "_per_item" in results["newsarchive"]:
@@ -200,13 +306,35 @@ def evaluate(dataset: str, score: Any, per_item: bool, groups: bool) -> dict[str
     return results
 
 
+def print_loso(results: dict[str, dict[str, Any]]) -> None:
+    systems = list(results)
+    ours = results["newsarchive"]["_loso"]
+    if not ours:
+        return
+    sites = max(v["sites"] for v in ours.values())
+    print(f"  pooled (mean over pages) | leave-one-site-out (mean over {sites} held-out sites)")
+    for name in ours:
+        cells = []
+        for system in systems:
+            figure = results[system]["_loso"].get(name)
+            cells.append(f"{figure['pooled']:.3f} | {figure['loso']:.3f}" if figure else "")
+        print(f"  {name:14}" + "".join(f"{c:>22}" for c in cells))
+    for what in ("date", "author"):
+        for source, entry in results["newsarchive"].get(f"_{what}_sources", {}).items():
+            print(
+                f"    {what} from {source:16} pages={entry['pages']:3} right={entry['right']:3} "
+                f"sites right={entry['sites_right']:3} wrong={entry['sites_wrong']:3}"
+            )
+
+
 def print_table(dataset: str, n: int, elapsed: float, results: dict[str, dict[str, Any]]) -> None:
     keys = [k for k in results["newsarchive"] if not k.startswith("_")]
+    systems = list(results)
     print(f"\n{dataset} ({n} dev pages, {elapsed:.0f}s)")
-    print(f"  {'':14}" + "".join(f"{s:>22}" for s in SYSTEMS))
+    print(f"  {'':14}" + "".join(f"{s:>22}" for s in systems))
     for key in keys:
         cells = []
-        for system in SYSTEMS:
+        for system in systems:
             value = results[system].get(key)
             cells.append(f"{value:>22.3f}" if isinstance(value, float) else f"{value!s:>22}")
         print(f"  {key:14}" + "".join(cells))
@@ -220,7 +348,7 @@ def print_items(dataset: str, preds: dict, results: dict, records: dict) -> None
             f"P={item['precision']:.3f} R={item['recall']:.3f} "
             f"method={preds['newsarchive'][item['id']]['quality'].get('method')}"
         )
-    theirs = {i["id"]: i for i in results["trafilatura raw"].get("_date_items", [])}
+    theirs = {i["id"]: i for i in results.get("trafilatura raw", {}).get("_date_items", [])}
     for item in ours.get("_date_items", []):
         if not item["match"]:
             note = " (trafilatura right)" if theirs.get(item["id"], {}).get("match") else ""
@@ -249,6 +377,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-item", action="store_true", help="print our worst items, misses and leaks")
     parser.add_argument("--groups", action="store_true", help="print site-grouped F1 (groups.json)")
     parser.add_argument("--json", help="write all figures to this file")
+    parser.add_argument(
+        "--quick", action="store_true", help="newsarchive and trafilatura raw only (skip trafilatura decoded)"
+    )
+    parser.add_argument("--ours-only", action="store_true", help="newsarchive only (while tuning)")
     args = parser.parse_args(argv)
     if not EVAL.is_dir():
         print(
@@ -261,9 +393,17 @@ def main(argv: list[str] | None = None) -> int:
     score = load_score()
     everything = {}
     for dataset in args.datasets.split(","):
-        results = evaluate(dataset, score, args.per_item, args.groups)
+        systems = ("trafilatura raw", "newsarchive") if args.quick else SYSTEMS
+        systems = ("newsarchive",) if args.ours_only else systems
+        results = evaluate(dataset, score, args.per_item, args.groups, systems)
         everything[dataset] = {
-            s: {k: v for k, v in r.items() if not k.startswith("_")} for s, r in results.items()
+            s: {
+                **{k: v for k, v in r.items() if not k.startswith("_")},
+                "leave_one_site_out": r["_loso"],
+                **({"date_sources": r["_date_sources"]} if "_date_sources" in r else {}),
+                **({"author_sources": r["_author_sources"]} if "_author_sources" in r else {}),
+            }
+            for s, r in results.items()
         }
     if args.json:
         Path(args.json).write_text(json.dumps(everything, indent=1), encoding="utf-8")

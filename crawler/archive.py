@@ -29,8 +29,10 @@ from crawler.search.capabilities import Capabilities, detect, ensure_text_index
 from crawler.search.index import SearchIndex
 from crawler.search.query import DEFAULT_TZ, QueryError, SearchQuery, parse_query
 from crawler.search.ranking import text_search_string, top_by_score
-from crawler.store.articles import COLLECTION
+from crawler.store.articles import COLLECTION, VERSIONS
 from crawler.store.connection import open_database
+from crawler.store.runs import COLLECTION as RUNS
+from crawler.store.runs import CrawlRuns
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -284,3 +286,28 @@ class Archive:
         if self._text_index is None:
             self._text_index = ensure_text_index(self.articles)
         return self._text_index
+
+    # History --------------------------------------------------------------------------------
+
+    def versions(self, article: dict[str, Any]) -> list[dict[str, Any]]:
+        """The earlier versions of an article (article_versions), oldest first.
+
+        Looked up by their keys `<_id>@v<n>`, one indexed lookup each: a filter on article_id
+        would be a full scan of the versions on FerretDB.
+        """
+        versions = self.db[VERSIONS]
+        numbers = set(range(1, int(article.get("version") or 1)))
+        numbers.update(e.get("version") for e in article.get("history") or [] if isinstance(e, dict))
+        wanted = sorted(n for n in numbers if isinstance(n, int) and n >= 1)
+        found = (versions.find_one({"_id": f"{article['_id']}@v{n}"}) for n in wanted)
+        return [doc for doc in found if doc is not None]
+
+    def runs(self, site: str | None = None, limit: int = 10) -> list[dict[str, Any]]:
+        """Crawl runs (of one site or all), newest first."""
+        return CrawlRuns(self.db).latest(site, limit=limit)
+
+    def crawled_sites(self) -> list[str]:
+        """Names of the sites that have crawl runs (a small collection: no scan of the articles)."""
+        # $group, not distinct: FerretDB 1.24 refuses distinct with maxTimeMS (which timeoutMS adds).
+        rows = self.db[RUNS].aggregate([{"$group": {"_id": "$site"}}])
+        return sorted(row["_id"] for row in rows if isinstance(row["_id"], str) and row["_id"])

@@ -9,6 +9,9 @@ from typing import Any
 
 from crawler.workdir import project_root
 
+#: Finish reasons of a crawl that ran until it was done or used up a budget (--limit, pages, time).
+BUDGET_REASONS = ("finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout")
+
 
 @dataclass
 class CrawlResult:
@@ -35,12 +38,14 @@ class CrawlResult:
 
     @property
     def ok(self) -> bool:
-        """True when the crawl ran to its end and every article reached the database."""
-        return (
-            not self.bootstrap_failed
-            and self.finish_reason in ("finished", "closespider_itemcount", "closespider_pagecount")
-            and not self.stats.get("store/spilled")
-        )
+        """True when the crawl ran to its end and every article and visit reached the database."""
+        return not self.bootstrap_failed and self.finish_reason in BUDGET_REASONS and not self.write_errors
+
+    @property
+    def write_errors(self) -> int:
+        """Articles and visits not stored: spilled (database away) or refused, and other write errors."""
+        n = self.stats.get
+        return n("store/spilled", 0) + n("store/write_errors", 0)
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Any:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from crawler.projectdefaults import project_float, project_int
+
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
@@ -26,11 +28,11 @@ class Thresholds:
     def from_settings(cls, settings: Any) -> Thresholds:
         """HEALTH_* settings."""
         return cls(
-            max_empty_text_rate=settings.getfloat("HEALTH_MAX_EMPTY_TEXT_RATE", 0.2),
-            max_missing_date_rate=settings.getfloat("HEALTH_MAX_MISSING_DATE_RATE", 0.3),
-            max_error_rate=settings.getfloat("HEALTH_MAX_ERROR_RATE", 0.1),
-            zero_new_runs=settings.getint("HEALTH_ZERO_NEW_RUNS", 3),
-            min_sample=settings.getint("HEALTH_MIN_SAMPLE", 5),
+            max_empty_text_rate=project_float(settings, "HEALTH_MAX_EMPTY_TEXT_RATE"),
+            max_missing_date_rate=project_float(settings, "HEALTH_MAX_MISSING_DATE_RATE"),
+            max_error_rate=project_float(settings, "HEALTH_MAX_ERROR_RATE"),
+            zero_new_runs=project_int(settings, "HEALTH_ZERO_NEW_RUNS"),
+            min_sample=project_int(settings, "HEALTH_MIN_SAMPLE"),
         )
 
 

@@ -33,8 +33,16 @@ class Article:
     #: The outlet named by 来源 / Source (never a person).
     source: str | None = None
     editors: list[str] = field(default_factory=list)
+    #: Where the authors were found: selector, header (between headline and body), body (credit
+    #: lines), footer, brackets, name-line, poster, blog-owner, photo, declared (JSON-LD, meta).
+    author_source: str | None = None
     published_at: datetime | None = None
     modified_at: datetime | None = None
+    #: Where published_at was read: selector, date-line-label, date-line, json-ld, microdata,
+    #: meta, time-element, above-title, body-edge, footer, htmldate, url, last-modified.
+    date_source: str | None = None
+    #: How far published_at is trusted, 0..1 (its source's weight plus agreement of others).
+    date_confidence: float | None = None
     language: str | None = None
     section: str | None = None
     tags: list[str] = field(default_factory=list)

@@ -4,17 +4,17 @@ Per-site politeness comes from the site profile (the spider applies it); anythin
 overridden with `-s NAME=VALUE` or `newsarchive crawl --set NAME=VALUE`.
 """
 
-from crawler import __version__
+from crawler.identity import user_agent
 
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
 # Identify ourselves and be polite: archival crawls run for years against small sites.
-USER_AGENT = (
-    f"newsarchive/{__version__} (archival crawler for regional news; "
-    "+https://github.com/newsarchive/newsarchive)"
-)
+# The User-Agent names the project and version, plus the contact the user gives (CRAWL_CONTACT,
+# a profile's `contact`, or $NEWSARCHIVE_CONTACT); an explicit USER_AGENT replaces it all.
+CRAWL_CONTACT = None
+USER_AGENT = user_agent()
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
@@ -30,23 +30,32 @@ DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 RETRY_TIMES = 2
+# Budgets of one crawl (a run that reaches one stops cleanly; raise them with --set NAME=VALUE).
+CLOSESPIDER_PAGECOUNT = 100_000  # pages fetched per run
+CLOSESPIDER_TIMEOUT = 6 * 3600  # seconds per run
+SITEMAP_MAX_ENTRIES = 50_000  # entries read from one sitemap file (the protocol's own limit)
+SITEMAP_MAX_DEPTH = 3  # sitemap indexes nested in sitemap indexes
 
-SPIDER_MIDDLEWARES = {
-    "crawler.middlewares.incremental.IncrementalMiddleware": 550,
-}
+# Outbound policy (crawler/outbound/): every resolved address is checked when connecting, and only
+# http(s) is fetched (a hostile page's file://, ftp://, s3:// or data: link goes nowhere).
+TWISTED_DNS_RESOLVER = "crawler.outbound.resolver.PolicyResolver"
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+
+# One archive session per crawl (crawler/session/): the MongoDB client, the site's lease, the run
+# record, the archive index and the learned boilerplate. It installs the components that use it:
+# the articles pipeline (500), the incremental spider middleware (550), the WARC middleware (950).
+ADDONS = {"crawler.session.ArchiveSession": 0}
+
 DOWNLOADER_MIDDLEWARES = {
+    # first of all (before robots.txt at 100): nothing outside the profile's outbound policy is sent
+    "crawler.outbound.middleware.OutboundPolicyMiddleware": 50,
     # before RedirectMiddleware (600): loops by name, article redirects past the duplicate filter
     "crawler.middlewares.redirects.ArchiveRedirectMiddleware": 650,
-    # next to the downloader: archive what the server sent, before decompression and redirects
-    "crawler.middlewares.warc.WarcMiddleware": 950,
 }
 ITEM_PIPELINES = {
     "pipelines.validate.ValidateArticlePipeline": 100,
-    "pipelines.articles.ArticlesPipeline": 500,
 }
 EXTENSIONS = {
-    "crawler.extensions.site_lock.SiteLockExtension": 400,
-    "crawler.extensions.crawl_runs.CrawlRunRecorder": 500,
     "crawler.extensions.progress.ProgressExtension": 600,
 }
 
@@ -68,6 +77,9 @@ WARC_MAX_BYTES = 1024 * 1024 * 1024
 
 # Incremental crawls: archived articles are refetched only when due (profile `revisit`).
 INCREMENTAL_ENABLED = True
+
+# Every crawl is recorded in crawl_runs (pages, articles, errors, health).
+CRAWL_RUNS_ENABLED = True
 
 # One crawl per site at a time (a lease in crawl_locks, refreshed every CRAWL_LOCK_TTL / 10 s).
 CRAWL_LOCK_ENABLED = True

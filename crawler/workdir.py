@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import BinaryIO
 
 
 def project_root() -> Path:
@@ -22,5 +23,28 @@ def tools_dir() -> Path:
 
 
 def var_dir() -> Path:
-    """Project-local data: the local database, WARC files, logs; never committed."""
-    return Path(os.environ.get("NEWSARCHIVE_VAR") or project_root() / "var")
+    """Project-local data: the local database, WARC files, spills, logs; never committed.
+
+    Created owner-only (0700): raw pages, unsaved articles and the database are nobody else's.
+    """
+    return private_dir(Path(os.environ.get("NEWSARCHIVE_VAR") or project_root() / "var"))
+
+
+def private_dir(path: Path) -> Path:
+    """Create path (and parents) if needed and make it owner-only (0700)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+        path.chmod(0o700)
+    return path
+
+
+def private_file(path: Path, mode: str = "xb") -> BinaryIO:
+    """Open a new file for writing, owner-only (0600) from the start (binary modes: "xb", "ab", "wb")."""
+    flags = {"xb": os.O_CREAT | os.O_EXCL, "ab": os.O_CREAT | os.O_APPEND, "wb": os.O_CREAT | os.O_TRUNC}
+    fd = os.open(path, os.O_WRONLY | flags[mode], 0o600)
+    return os.fdopen(fd, mode.replace("x", "w"))
+
+
+def unsaved_dir() -> Path:
+    """Spill files: what could not be stored (var/unsaved; refused documents in its rejected/)."""
+    return var_dir() / "unsaved"

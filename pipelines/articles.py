@@ -1,4 +1,8 @@
-"""Store articles in MongoDB: batched, idempotent, and nothing lost when the database goes away."""
+"""Store articles in MongoDB: batched, idempotent, and nothing lost when the database goes away.
+
+The pipeline only writes: the archive session (crawler/session/) owns the client, the write
+buffer and the learned boilerplate, and opens them before the first request.
+"""
 
 from __future__ import annotations
 
@@ -6,130 +10,83 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
-from pymongo.errors import PyMongoError
+from scrapy.exceptions import NotConfigured
 
 from crawler.items import Article, PageVisit
-from crawler.signals import archive_index_loaded
-from crawler.store import ArticleStore, DatabaseUnavailable, open_from_settings, redact_uri, resolve_uri
-from crawler.store.articles import NEW, UNCHANGED, UNKNOWN
-from crawler.store.boilerplate import load_learner, save_learner
-from crawler.store.spill import write_spill
-from crawler.workdir import var_dir
+from crawler.session import ArchiveSession
+from crawler.store import DatabaseUnavailable
+from crawler.store.articles import NEW, REJECTED, UNCHANGED, UNKNOWN
+from crawler.store.spill import pending_records, rejected_records, write_spill
+from crawler.workdir import unsaved_dir
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from pymongo import MongoClient
-    from pymongo.database import Database
     from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
 
-    from crawler.extract.learned import BoilerplateLearner
+    from crawler.store.articles import WriteCounts
 
 logger = logging.getLogger(__name__)
 
 
-def learner_thresholds(settings: Any) -> dict[str, Any]:
-    """LEARN_* settings as BoilerplateLearner thresholds."""
-    return {
-        "min_articles": settings.getint("LEARN_MIN_ARTICLES", 20),
-        "min_share": settings.getfloat("LEARN_MIN_SHARE", 0.2),
-        "min_count": settings.getint("LEARN_MIN_COUNT", 5),
-    }
-
-
 class ArticlesPipeline:
-    """Writes every article to the `articles` collection through ArticleStore.
+    """Writes every article and visit through the session's ArticleStore.
 
-    Connects (and fails the crawl, before anything is fetched) in open_spider; learns which
-    articles of the site are stored with one scan; flushes in batches and at the end. When the
-    database goes away mid-crawl the buffered articles (and any that arrive while the crawl
-    closes) are written to a JSON Lines spill file that `newsarchive import` loads back.
+    Flushes in batches and at the end. When the database goes away mid-crawl the buffered
+    articles and visits (and any that arrive while the crawl closes) are written to a JSON
+    Lines spill file that the next crawl of the site, or `newsarchive import`, loads back;
+    documents the database refuses go to var/unsaved/rejected/ with the reason.
     """
 
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        self.stats = crawler.stats
-        settings = crawler.settings
-        self.insert_batch = settings.getint("STORE_INSERT_BATCH", 100)
-        self.update_batch = settings.getint("STORE_UPDATE_BATCH", 50)
-        self.max_batch_bytes = settings.getint("STORE_MAX_BATCH_BYTES", 8 * 1024 * 1024)
-        self.max_delay = settings.getfloat("STORE_MAX_DELAY", 30.0)
-        self.client: MongoClient[dict[str, Any]] | None = None
-        self.db: Database[dict[str, Any]] | None = None
-        self.store: ArticleStore | None = None
-        self.learner: BoilerplateLearner | None = None
+    def __init__(self, session: ArchiveSession, stats: StatsCollector, stop: Any) -> None:
+        self.session = session
+        self.stats = stats
+        #: Called with a finish reason to close the crawl (the database is gone).
+        self.stop = stop
         self.spill_files: list[Path] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        """Build from the crawler's MONGO_* and STORE_* settings."""
-        return cls(crawler)
-
-    def open_spider(self) -> None:
-        """Connect, create indexes, learn what is stored; raises DatabaseUnavailable before any fetch."""
-        settings = self.crawler.settings
-        site = self.crawler.spider.profile.name
-        self.client, db = open_from_settings(settings)
-        self.store = ArticleStore(
-            db,
-            insert_batch=self.insert_batch,
-            update_batch=self.update_batch,
-            max_batch_bytes=self.max_batch_bytes,
-            max_delay=self.max_delay,
-        )
-        self.store.ensure_indexes()
-        known = self.store.load_known(site)
-        self.stats.set_value("store/known_at_start", known)
-        self.db = db
-        self.learner = load_learner(db, site, **learner_thresholds(settings))
-        self.crawler.signals.send_catch_log(
-            archive_index_loaded, index=self.store.index, boilerplate=self.learner
-        )
-        logger.info(
-            "storing into %s, database %r: %d articles of %s already archived",
-            redact_uri(resolve_uri(settings.get("MONGO_URI"))),
-            db.name,
-            known,
-            site,
-        )
+        """Needs the archive session add-on (ADDONS)."""
+        session = ArchiveSession.of(crawler)
+        if session is None:
+            raise NotConfigured("the archive session add-on (crawler.session.ArchiveSession) is off")
+        return cls(session, crawler.stats, session.stop)
 
     def process_item(self, item: Any) -> Any:
-        """Buffer the article; write a batch when one is full."""
-        if self.store is None:
+        """Buffer the article or visit; write a batch when one is full."""
+        store = self.session.store
+        if store is None:  # the session did not open: the crawl is closing
             return item
         if isinstance(item, Article):
-            outcome = self.store.add(item, datetime.now(UTC))
-            if outcome == NEW and self.learner is not None:
-                self.learner.add_fingerprints(item.fingerprints)  # each article counted once, ever
-            if item.published_at is None and outcome != UNCHANGED:
+            outcome = store.add(item, datetime.now(UTC))
+            if outcome == NEW and self.session.learner is not None:
+                self.session.learner.add_fingerprints(item.fingerprints)  # each article counted once, ever
+            if item.published_at is None and outcome not in (UNCHANGED, REJECTED):
                 self.stats.inc_value("extract/missing_date")
         elif isinstance(item, PageVisit):
-            outcome = self.store.add_visit(item)
+            outcome = store.add_visit(item)
             if outcome == UNKNOWN:
                 logger.info("%s answered %s (%s) but was never archived", item.url, item.status, item.reason)
         else:
             return item
-        self.stats.inc_value(f"store/seen_{outcome}")
-        if self.store.should_flush():
+        if outcome != REJECTED:
+            self.stats.inc_value(f"store/seen_{outcome}")
+        if store.should_flush():
             self._flush()
         return item
 
     def close_spider(self) -> None:
-        """Write what is left; spill it to disk if the database is gone; keep what was learned."""
-        if self.store is not None:
+        """Write what is left; spill it to disk if the database is gone."""
+        if self.session.store is not None:
             self._flush(final=True)
-        if self.learner is not None and self.db is not None and not self.stats.get_value("store/unavailable"):
-            try:
-                save_learner(self.db, self.crawler.spider.profile.name, self.learner)
-            except PyMongoError as exc:
-                logger.error("could not save the learned boilerplate: %s", exc)
-        if self.client is not None:
-            self.client.close()
 
     def _flush(self, final: bool = False) -> None:
-        assert self.store is not None
+        store = self.session.store
+        assert store is not None
         try:
-            counts = self.store.flush()
+            counts = store.flush()
         except DatabaseUnavailable as exc:
             # The driver already retried (failover, blips); the server is gone. Keep every
             # article on disk and stop fetching pages that could not be stored.
@@ -137,32 +94,50 @@ class ArticlesPipeline:
             logger.error("%s", exc)
             self._spill()
             if not final:
-                self._close_soon()
+                self.stop("database_unavailable")
             return
+        self._count(counts)
+        self._spill_rejected()
+
+    def _count(self, counts: WriteCounts) -> None:
         for name in ("inserted", "updated", "unchanged", "gone"):
             if value := getattr(counts, name):
                 self.stats.inc_value(f"store/{name}", value)
         if counts.errors:
             self.stats.inc_value("store/write_errors", counts.errors)
 
-    def _close_soon(self) -> None:
-        from scrapy.utils.defer import deferred_from_coro
-
-        if self.crawler.engine is not None:
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_unavailable"))
+    def _spill_rejected(self) -> None:
+        """Documents and visits the database refused go to var/unsaved/rejected/, with their reasons."""
+        store = self.session.store
+        assert store is not None
+        rejected = store.take_rejected()
+        if not rejected:
+            return
+        path = write_spill(rejected_records(rejected), unsaved_dir() / "rejected", self.session.site)
+        self.spill_files.append(path)
+        self.stats.inc_value("store/rejected", len(rejected))
+        logger.error(
+            "%d articles or visits were refused by the database and saved with the reason to %s; "
+            "fix the cause, then `newsarchive import %s`",
+            len(rejected),
+            path,
+            path,
+        )
 
     def _spill(self) -> None:
-        assert self.store is not None
-        docs = self.store.drain()
-        if not docs:
+        store = self.session.store
+        assert store is not None
+        pending = store.drain()
+        self._spill_rejected()
+        if not pending:
             return
-        path = write_spill(docs, var_dir() / "unsaved", self.crawler.spider.profile.name)
+        path = write_spill(pending_records(pending), unsaved_dir(), self.session.site)
         self.spill_files.append(path)
-        self.stats.inc_value("store/spilled", len(docs))
+        self.stats.inc_value("store/spilled", len(pending))
         logger.error(
-            "the database is unavailable: %d articles saved to %s; load them with `newsarchive import %s` "
-            "once it is back",
-            len(docs),
+            "the database is unavailable: %d articles and visits saved to %s; the next crawl of the site "
+            "stores them, or `newsarchive import %s` once the database is back",
+            len(pending),
             path,
             path,
         )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapy.exceptions import DropItem
 
 from crawler.items import Article
+from crawler.projectdefaults import project_int
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -22,7 +23,7 @@ class ValidateArticlePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         """Read EXTRACT_MIN_TEXT_CHARS."""
-        return cls(crawler, crawler.settings.getint("EXTRACT_MIN_TEXT_CHARS", 20))
+        return cls(crawler, project_int(crawler.settings, "EXTRACT_MIN_TEXT_CHARS"))
 
     def process_item(self, item: Any) -> Any:
         """Pass articles with text; DropItem (logged with the URL) otherwise."""

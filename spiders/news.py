@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.linkextractors import LinkExtractor
+from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.discovery import LinkKind, classify_url, parse_feed, parse_sitemap, sitemap_urls_from_robots
@@ -23,10 +24,14 @@ from crawler.discovery.urls import is_pagination
 from crawler.extract import Page, extract_page
 from crawler.extract.pagination import merge_pages
 from crawler.extract.urls import normalize_url
+from crawler.identity import configured_contact, user_agent
 from crawler.items import PageVisit
 from crawler.middlewares.incremental import conditional
+from crawler.outbound.middleware import OutboundRefused
+from crawler.outbound.resolver import AddressRefused
 from crawler.profiles import load_profile
-from crawler.signals import archive_index_loaded
+from crawler.projectdefaults import project_bool, project_int
+from crawler.session import ArchiveSession
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -35,10 +40,9 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
-    from crawler.extract.learned import BoilerplateLearner
     from crawler.items import Article
     from crawler.profiles import SiteProfile
-    from crawler.store.index import ArchiveIndex
+    from crawler.session import ArchiveView
 
 logger = logging.getLogger(__name__)
 
@@ -59,8 +63,6 @@ class NewsSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.profile = profile
         self.allowed_domains = profile.domains
-        self.archive_index: ArchiveIndex | None = None
-        self.boilerplate: BoilerplateLearner | None = None
         # Domains are checked by classify_url (LinkExtractor.allow_domains mishandles hosts with ports).
         self.link_extractor = LinkExtractor(unique=True, canonicalize=False)
 
@@ -78,13 +80,16 @@ class NewsSpider(scrapy.Spider):
             kwargs["profile"] = profile.with_base_url(base_url) if base_url else profile
         spider = super().from_crawler(crawler, *args, **kwargs)
         apply_politeness(crawler, spider.profile)
-        crawler.signals.connect(spider.index_loaded, signal=archive_index_loaded)
         return spider
 
-    def index_loaded(self, index: ArchiveIndex, boilerplate: BoilerplateLearner | None = None) -> None:
-        """What the archive holds for this site (sent by the storage pipeline before any fetch)."""
-        self.archive_index = index
-        self.boilerplate = boilerplate
+    @property
+    def archive(self) -> ArchiveView | None:
+        """What the archive holds (index, learned boilerplate): the crawl's archive session, if installed.
+
+        Looked up when used: Scrapy creates the spider before it loads the add-ons.
+        """
+        crawler = getattr(self, "crawler", None)
+        return ArchiveSession.of(crawler) if crawler is not None else None
 
     # Discovery -----------------------------------------------------------------------------
 
@@ -94,7 +99,7 @@ class NewsSpider(scrapy.Spider):
         for url in profile.feeds:
             yield scrapy.Request(profile.absolute(url), self.parse_feed, errback=self.fetch_failed)
         for url in profile.sitemaps:
-            yield scrapy.Request(profile.absolute(url), self.parse_sitemap, errback=self.fetch_failed)
+            yield self.sitemap_request(profile.absolute(url))
         if profile.sitemaps_from_robots:
             yield scrapy.Request(
                 profile.absolute("/robots.txt"), self.parse_robots, errback=self.fetch_failed
@@ -106,10 +111,11 @@ class NewsSpider(scrapy.Spider):
 
     def revisits(self) -> Iterator[scrapy.Request]:
         """Archived articles due for a revisit, linked or not: how edits and deletions are noticed."""
-        if self.archive_index is None or not self.crawler.settings.getbool("INCREMENTAL_ENABLED", True):
+        index = self.archive.index if self.archive is not None else None
+        if index is None or not project_bool(self.crawler.settings, "INCREMENTAL_ENABLED"):
             return
         now = datetime.now(UTC)
-        for known in self.archive_index:
+        for known in index:
             if is_due(known, self.profile.revisit, now):
                 self.crawler.stats.inc_value("incremental/revisits_scheduled")
                 yield conditional(self.article_request(known.url), known)
@@ -123,26 +129,50 @@ class NewsSpider(scrapy.Spider):
         for entry in entries:
             yield from self.follow(response.urljoin(entry.url), depth=0, trusted=True)
 
-    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        """Sitemap indexes lead to sitemaps; URL sets to articles and list pages."""
-        sitemap = parse_sitemap(response.body)
+    def parse_sitemap(self, response: Response, depth: int = 0) -> Iterator[scrapy.Request]:
+        """Sitemap indexes lead to sitemaps (SITEMAP_MAX_DEPTH deep); URL sets to articles and list pages.
+
+        At most SITEMAP_MAX_ENTRIES entries of one file are read: a hostile or broken sitemap
+        cannot queue millions of requests.
+        """
+        settings = self.crawler.settings
+        sitemap = parse_sitemap(response.body, max_entries=project_int(settings, "SITEMAP_MAX_ENTRIES"))
         if sitemap is None:
             logger.warning("%s is not a readable XML sitemap", response.url)
+            return
+        if sitemap.truncated:
+            self.crawler.stats.inc_value("discovery/sitemap_truncated")
+            logger.warning(
+                "sitemap %s has more than %d entries (SITEMAP_MAX_ENTRIES); the rest is ignored",
+                response.url,
+                len(sitemap.entries),
+            )
+        if sitemap.is_index and depth >= project_int(settings, "SITEMAP_MAX_DEPTH"):
+            self.crawler.stats.inc_value("discovery/sitemap_too_deep")
+            logger.warning(
+                "sitemap index %s is nested %d deep (SITEMAP_MAX_DEPTH); its sitemaps are not read",
+                response.url,
+                depth,
+            )
             return
         for entry in sitemap.entries:
             url = response.urljoin(entry.loc)
             if sitemap.is_index:
-                yield scrapy.Request(url, self.parse_sitemap, errback=self.fetch_failed)
+                yield self.sitemap_request(url, depth + 1)
             else:
                 self.crawler.stats.inc_value("discovery/sitemap_urls")
                 yield from self.follow(url, depth=0, trusted=bool(entry.published))
+
+    def sitemap_request(self, url: str, depth: int = 0) -> scrapy.Request:
+        """A sitemap request; depth counts the sitemap indexes above it."""
+        return scrapy.Request(url, self.parse_sitemap, cb_kwargs={"depth": depth}, errback=self.fetch_failed)
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         """Sitemaps announced in robots.txt that the profile does not already list."""
         listed = {self.profile.absolute(u) for u in self.profile.sitemaps}
         for url in sitemap_urls_from_robots(response.body, base_url=response.url):
             if url not in listed:
-                yield scrapy.Request(url, self.parse_sitemap, errback=self.fetch_failed)
+                yield self.sitemap_request(url)
 
     def parse_list(self, response: Response, depth: int = 0) -> Iterator[scrapy.Request]:
         """A section or home page: follow article links, and list pages up to max_list_pages deep."""
@@ -229,8 +259,10 @@ class NewsSpider(scrapy.Spider):
             content_type=content_type.decode("latin-1") or None,
             status=response.status,
             fetched_at=fetched_at,
+            last_modified=_header(response, b"Last-Modified"),
         )
-        learned = self.boilerplate.learned() if self.boilerplate is not None else frozenset()
+        learner = self.archive.learner if self.archive is not None else None
+        learned = learner.learned() if learner is not None else frozenset()
         article = extract_page(page, self.profile, learned=learned)
         article.etag = _header(response, b"ETag")
         article.last_modified = _header(response, b"Last-Modified")
@@ -305,6 +337,8 @@ class NewsSpider(scrapy.Spider):
         """Say which URL failed and why; the crawl goes on."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
+        if failure.check(OutboundRefused, AddressRefused):
+            return  # counted in outbound/refused and logged once per host by the policy
         if failure.check(HttpError):
             status = failure.value.response.status
             if url.endswith("/robots.txt"):
@@ -352,3 +386,6 @@ def apply_politeness(crawler: Crawler, profile: SiteProfile) -> None:
         settings.set("AUTOTHROTTLE_MAX_DELAY", polite.autothrottle_max_delay, priority="spider")
     if not polite.obey_robots:
         settings.set("ROBOTSTXT_OBEY", False, priority="spider")
+    if settings.getpriority("USER_AGENT") <= SETTINGS_PRIORITIES["project"]:  # not set by the user
+        contact = configured_contact(profile.contact, settings.get("CRAWL_CONTACT"))
+        settings.set("USER_AGENT", user_agent(contact), priority="spider")

@@ -105,6 +105,7 @@ def test_stored_fields(crawled: dict[str, Any]) -> None:
         assert doc["title"]
         assert len(doc["text"]) > 100
         assert doc["published_at"] is not None and doc["published_at"].tzinfo is not None
+        assert doc["date_source"] in ("date-line-label", "date-line") and 0 < doc["date_confidence"] <= 1
         assert doc["status"] == 200
         assert doc["encoding"] in ("utf-8", "gb18030")
         assert len(doc["content_hash"]) == 64

@@ -104,7 +104,13 @@ def test_copyright_year_in_footer_is_not_the_date(profile):
     html = news_page(
         SEED_PARAGRAPHS, date_line="來源：德州新聞網", outside=("Copyright © 2003-2019 德州新聞網 版權所有",)
     )
-    assert extract_article(html, URL, profile, fetched_at=FETCHED).published_at is None
+    assert (
+        extract_article(html, URL.replace("2020/0225/", ""), profile, fetched_at=FETCHED).published_at is None
+    )
+    # the day in the article's URL is weak evidence, but evidence: taken, and said so
+    article = extract_article(html, URL, profile, fetched_at=FETCHED)
+    assert (article.published_at, article.date_source) == (datetime(2020, 2, 25, tzinfo=profile.tz), "url")
+    assert article.date_confidence is not None and article.date_confidence < 0.6
 
 
 def test_profile_selectors_win(profile):

@@ -32,7 +32,7 @@ from crawler.extract.byline import (
         pytest.param("责任编辑：王小明 审核：李大", [], ["王小明", "李大"], None, id="editors"),
         pytest.param("文/图 本报记者 张三", ["张三"], [], None, id="text-and-photo"),
         pytest.param("新华网黑龙江频道 记者 伊琳 李清芬", ["伊琳", "李清芬"], [], None, id="outlet-prefix"),
-        pytest.param("记者 德州日报", [], [], None, id="outlet-is-not-a-person"),
+        pytest.param("记者 德州日报", [], [], "德州日报", id="outlet-is-not-a-person-but-the-source"),
         pytest.param("来源：新华社", [], [], "新华社", id="agency-source"),
         pytest.param("来源: 尹娟", ["尹娟"], [], None, id="person-named-as-source"),
         pytest.param(

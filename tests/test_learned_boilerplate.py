@@ -72,7 +72,7 @@ def site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     profiles.mkdir()
     (profiles / "learn.yaml").write_text(
         f"name: learn\nbase_url: {url}\nstart_urls: [/index.htm]\nsitemaps_from_robots: false\n"
-        "article_patterns: ['^/a/\\d+\\.htm$']\n",
+        "article_patterns: ['^/a/\\d+\\.htm$']\nallow_private_addresses: true\n",
         encoding="utf-8",
     )
     try:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import importlib
 import socket
+import subprocess
+import sys
 from typing import TYPE_CHECKING
 
 import pytest
 
 from crawler.localdb import LocalDBError, LocalServer, free_port
+from crawler.store import connect
 from tests.conftest import run_cli
 
 if TYPE_CHECKING:
@@ -35,10 +38,55 @@ def test_start_status_stop(tmp_path: Path) -> None:
         assert server.running() and uri == f"mongodb://127.0.0.1:{server.port}/"
         assert server.start() == uri  # already running: same server
         assert server.pid_file.exists() and (tmp_path / "db" / "data").is_dir()
+        client = connect(uri)
+        client.t.x.insert_one({"_id": 1})  # the SQLite file exists
+        client.close()
+        _assert_owner_only(tmp_path / "db")
     finally:
         assert server.stop() is True
     assert not server.running() and not server.pid_file.exists()
     assert server.stop() is False
+
+
+def _assert_owner_only(folder: Path) -> None:
+    """Folders 0700, files 0600: the database has no authentication, its files must not leak."""
+    paths = [folder, *folder.rglob("*")]
+    assert any(p.suffix == ".sqlite" for p in paths), paths
+    for path in paths:
+        expected = 0o700 if path.is_dir() else 0o600
+        assert path.stat().st_mode & 0o777 == expected, path
+
+
+def test_stop_never_signals_a_process_that_is_not_the_database(tmp_path: Path) -> None:
+    """A stale pid file whose pid now belongs to another program: refuse, and leave that program alone."""
+    other = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    try:
+        server = LocalServer(tmp_path / "db", free_port())
+        server.folder.mkdir(parents=True)
+        server.pid_file.write_text(f"{other.pid}\n")
+        assert server.pid() is None
+        assert not server.running()
+        with pytest.raises(LocalDBError, match=f"names pid {other.pid}, which is not the local database"):
+            server.stop()
+        assert other.poll() is None  # still running
+    finally:
+        other.communicate(b"")
+
+
+def test_var_is_owner_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from crawler.warc.writer import WarcFileWriter
+    from crawler.workdir import var_dir
+
+    monkeypatch.setenv("NEWSARCHIVE_VAR", str(tmp_path / "var"))
+    (tmp_path / "var").mkdir(mode=0o755)
+    (tmp_path / "var").chmod(0o755)
+    var = var_dir()
+    assert var.stat().st_mode & 0o777 == 0o700
+    writer = WarcFileWriter(var / "warc" / "demo", "demo")
+    writer._open()
+    writer.close()
+    [warc] = (var / "warc" / "demo").iterdir()
+    assert warc.stat().st_mode & 0o777 == 0o600
 
 
 @pytest.mark.integration

@@ -182,3 +182,31 @@ def test_a_later_page_leads_to_the_first(spider: NewsSpider) -> None:
     later = f"{BASE}news/local/2026-11/20/content_1010_3.htm"
     [request] = list(spider.parse_article(html(later, _page(3))))
     assert isinstance(request, Request) and request.url.endswith("content_1010.htm")
+
+
+def _sitemap(url: str, body: str, depth: int) -> TextResponse:
+    request = Request(url, cb_kwargs={"depth": depth})
+    return TextResponse(url, body=body.encode(), encoding="utf-8", request=request)
+
+
+def test_sitemap_indexes_are_followed_only_so_deep(spider: NewsSpider) -> None:
+    index = (
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{BASE}sitemap-deeper.xml</loc></sitemap></sitemapindex>"
+    )
+    [request] = spider.parse_sitemap(_sitemap(f"{BASE}sitemap.xml", index, 0), depth=0)
+    assert request.cb_kwargs == {"depth": 1}
+    assert list(spider.parse_sitemap(_sitemap(f"{BASE}s3.xml", index, 3), depth=3)) == []
+    assert spider.crawler.stats.get_value("discovery/sitemap_too_deep") == 1
+
+
+def test_sitemap_entries_past_the_budget_are_ignored(spider: NewsSpider) -> None:
+    spider.crawler.settings.set("SITEMAP_MAX_ENTRIES", 3)
+    urlset = (
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + "".join(f"<url><loc>{BASE}news/local/2026-11/27/content_{n}.htm</loc></url>" for n in range(9))
+        + "</urlset>"
+    )
+    requests = list(spider.parse_sitemap(_sitemap(f"{BASE}sitemap.xml", urlset, 0)))
+    assert len(requests) == 3
+    assert spider.crawler.stats.get_value("discovery/sitemap_truncated") == 1

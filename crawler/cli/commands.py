@@ -14,6 +14,7 @@ from crawler.cli import (
     search,
     spill,
     stats,
+    web,
 )
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "search",
     "spill",
     "stats",
+    "web",
 ]

@@ -10,7 +10,6 @@ import typer
 from crawler.cli import app
 from crawler.cli.console import err, fail, out
 from crawler.profiles import ProfileError, load_profile
-from crawler.store import DatabaseUnavailable, open_database
 
 #: Exit code of `--fail-on-warning` when the health checks warn.
 EXIT_HEALTH_WARNING = 3
@@ -27,15 +26,6 @@ def parse_overrides(pairs: list[str]) -> dict[str, Any]:
             fail(f"--set expects NAME=VALUE, got {pair!r}", code=2)
         overrides[name.strip()] = value
     return overrides
-
-
-def check_database() -> None:
-    """Fail fast, before anything is fetched, when the archive database cannot be reached."""
-    try:
-        client, _ = open_database()
-    except DatabaseUnavailable as exc:
-        fail(str(exc))
-    client.close()
 
 
 @app.command("crawl")
@@ -64,7 +54,6 @@ def crawl(
         overrides["CLOSESPIDER_ITEMCOUNT"] = limit
     if full:
         overrides["INCREMENTAL_ENABLED"] = False
-    check_database()
     from crawler.crawl import run_crawl
 
     result = run_crawl(site, base_url=base_url, settings=overrides)
@@ -74,22 +63,15 @@ def crawl(
         err.print(f"{profile.name} is being crawled by another process; nothing was fetched")
         raise typer.Exit(EXIT_SITE_BUSY)
     if not result.ok:
+        if result.write_errors:
+            err.print(
+                f"{result.write_errors} articles or visits were not stored (saved under var/unsaved/; "
+                "see the log above)"
+            )
         err.print(f"the crawl did not complete ({result.finish_reason}); see the log above")
         raise typer.Exit(1)
-    warnings = run_warnings(str(result.stats.get("run/id", "")))
+    warnings = list(result.stats.get("run/health_warnings") or [])
     for warning in warnings:
         err.print(f"[yellow]health warning:[/] {warning}", markup=True)
     if warnings and fail_on_warning:
         raise typer.Exit(EXIT_HEALTH_WARNING)
-
-
-def run_warnings(run_id: str) -> list[str]:
-    """The health warnings recorded on a finished run."""
-    if not run_id:
-        return []
-    client, db = open_database()
-    try:
-        run = db.crawl_runs.find_one({"_id": run_id}, {"health": 1}) or {}
-    finally:
-        client.close()
-    return list((run.get("health") or {}).get("warnings", []))

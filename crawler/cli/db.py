@@ -55,7 +55,11 @@ def start(
 def stop() -> None:
     """Stop the local database (its data stays in var/ferretdb)."""
     server = LocalServer.default()
-    if server.stop():
+    try:
+        stopped = server.stop()
+    except LocalDBError as exc:
+        fail(str(exc))
+    if stopped:
         err.print("local database stopped")
     else:
         err.print("the local database was not running")

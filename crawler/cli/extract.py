@@ -21,12 +21,24 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
 
-def read_page_bytes(path: Path) -> bytes:
-    """The page bytes as stored; a ``.gz`` file is read decompressed."""
-    if path.suffix == ".gz":
-        with gzip.open(path, "rb") as handle:
-            return handle.read()
-    return path.read_bytes()
+class PageTooLarge(ValueError):
+    """A saved page larger than the crawler would ever download (DOWNLOAD_MAXSIZE)."""
+
+
+def read_page_bytes(path: Path, max_bytes: int | None = None) -> bytes:
+    """The page bytes as stored; a ``.gz`` file is read decompressed, at most max_bytes of either.
+
+    max_bytes defaults to the crawl's DOWNLOAD_MAXSIZE: a gzip bomb stops there.
+    """
+    if max_bytes is None:
+        from crawler.settings import DOWNLOAD_MAXSIZE as max_bytes
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as handle:
+        body = handle.read(max_bytes + 1)
+    if len(body) > max_bytes:
+        what = "decompressed" if path.suffix == ".gz" else "read"
+        raise PageTooLarge(f"more than {max_bytes} bytes {what} (DOWNLOAD_MAXSIZE); not a page")
+    return body
 
 
 def extract_file(path: Path, url: str | None = None, site: str | None = None) -> dict[str, Any]:
@@ -60,10 +72,9 @@ def extract_command(
     for path in files:
         try:
             record = extract_file(path, url, site)
-        except OSError as exc:
-            typer.echo(
-                json.dumps({"path": str(path), "error": f"cannot read: {exc.strerror}"}, ensure_ascii=False)
-            )
+        except (OSError, EOFError, PageTooLarge) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            typer.echo(json.dumps({"path": str(path), "error": f"cannot read: {reason}"}, ensure_ascii=False))
             failed += 1
             continue
         typer.echo(json.dumps(record, ensure_ascii=False, default=_json_default))

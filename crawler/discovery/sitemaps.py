@@ -31,10 +31,15 @@ class SitemapFile:
 
     is_index: bool
     entries: list[SitemapEntry] = field(default_factory=list)
+    #: Entries past max_entries were left out.
+    truncated: bool = False
 
 
-def parse_sitemap(body: bytes) -> SitemapFile | None:
-    """Parse a sitemap body (gzip detected by magic bytes); None if it is not a sitemap."""
+def parse_sitemap(body: bytes, max_entries: int = 50_000) -> SitemapFile | None:
+    """Parse a sitemap body (gzip detected by magic bytes); None if it is not a sitemap.
+
+    At most max_entries entries are read (the protocol allows 50,000 per file).
+    """
     if body[:2] == b"\x1f\x8b":
         try:
             body = gunzip(body, max_size=MAX_SITEMAP_BYTES)
@@ -44,9 +49,13 @@ def parse_sitemap(body: bytes) -> SitemapFile | None:
     if root is None or local_name(root) not in ("sitemapindex", "urlset"):
         return None
     entries = []
+    truncated = False
     for item in root:
         if local_name(item) not in ("url", "sitemap"):
             continue
+        if len(entries) >= max_entries:
+            truncated = True
+            break
         fields = {local_name(el): (el.text or "").strip() for el in item.iter() if el is not item}
         if fields.get("loc"):
             entries.append(
@@ -54,4 +63,4 @@ def parse_sitemap(body: bytes) -> SitemapFile | None:
                     fields["loc"], fields.get("lastmod") or None, fields.get("publication_date") or None
                 )
             )
-    return SitemapFile(local_name(root) == "sitemapindex", entries)
+    return SitemapFile(local_name(root) == "sitemapindex", entries, truncated)

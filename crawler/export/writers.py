@@ -2,7 +2,8 @@
 
 * jsonl: one JSON object per line, dates as ISO 8601 UTC strings.
 * csv: one row per article, header = field names; lists and objects as JSON text
-  (`["王晓明","李娜"]`), dates as ISO 8601 UTC strings, null as an empty cell; UTF-8.
+  (`["王晓明","李娜"]`), dates as ISO 8601 UTC strings, null as an empty cell; UTF-8; text
+  starting with = + - @ (a formula to spreadsheets) gets a leading apostrophe.
 * parquet: typed columns (strings, list<string>, timestamp[ms, UTC], int64; objects as JSON
   text) written in row groups; the JSON Schema and the export facts are key-value metadata.
 
@@ -68,14 +69,26 @@ class JsonlWriter(Writer):
         self._file.close()
 
 
+#: A cell starting with one of these is a formula to spreadsheet programs (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_cell(kind: str, value: Any) -> str:
-    """How one value is written in a CSV cell (see the module docstring)."""
+    """How one value is written in a CSV cell (see the module docstring).
+
+    Text that a spreadsheet would run as a formula (`=HYPERLINK(...)`, `+1`, `-2`, `@SUM`) gets
+    a leading apostrophe, which spreadsheets show as text; numbers are written as they are.
+    """
     if value is None:
         return ""
     value = plain(value)
     if kind in ("strings", "json") or isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return str(value)
+        cell = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    else:
+        cell = str(value)
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 class CsvWriter(Writer):

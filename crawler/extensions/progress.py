@@ -11,7 +11,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from crawler.extensions.crawl_runs import crawl_errors
+from crawler.projectdefaults import project_bool, project_float
+from crawler.session.runs import crawl_errors
 
 if TYPE_CHECKING:
     from rich.live import Live
@@ -66,10 +67,10 @@ class ProgressExtension:
     def from_crawler(cls, crawler: Crawler) -> Self:
         """Enabled by PROGRESS_ENABLED."""
         settings = crawler.settings
-        if not settings.getbool("PROGRESS_ENABLED", True):
+        if not project_bool(settings, "PROGRESS_ENABLED"):
             raise NotConfigured("PROGRESS_ENABLED is false")
-        live = settings.getbool("PROGRESS_LIVE", True) and sys.stderr.isatty()
-        extension = cls(crawler, settings.getfloat("PROGRESS_INTERVAL", 30.0), live)
+        live = project_bool(settings, "PROGRESS_LIVE") and sys.stderr.isatty()
+        extension = cls(crawler, project_float(settings, "PROGRESS_INTERVAL"), live)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension

@@ -25,8 +25,8 @@ from lxml import html as lxml_html
 from crawler import __version__
 from crawler.extract.body import locate_body, prepare_tree
 from crawler.extract.boilerplate import clean_paragraphs
-from crawler.extract.byline import CreditEvidence, collect_credits
-from crawler.extract.dates import DateEvidence, published_date, structured_date
+from crawler.extract.byline import CreditEvidence, collect_credits, declared_credits
+from crawler.extract.dates import DateEvidence, choose_date, markup_date, structured_dates
 from crawler.extract.encoding import decode_html
 from crawler.extract.gone import is_gone_notice
 from crawler.extract.htmltext import block_text, element_text
@@ -120,11 +120,13 @@ def extract_article(
     fetched_at: datetime | None = None,
     learned: frozenset[str] = frozenset(),
     options: ExtractOptions = DEFAULT_OPTIONS,
+    last_modified: str | None = None,
 ) -> Article:
     """Extract one article from decoded HTML; never touches the network and never raises on bad input.
 
     ``learned`` holds the fingerprints of the site's learned boilerplate paragraphs
-    (``BoilerplateLearner.learned()``); ``fetched_at`` resolves relative dates (刚刚, 3小时前).
+    (``BoilerplateLearner.learned()``); ``fetched_at`` resolves relative dates (刚刚, 3小时前)
+    and no date after it is taken; ``last_modified`` (the HTTP header) is the date of last resort.
     """
     fetched_at = fetched_at or datetime.now(UTC)
     quality: dict[str, Any] = {}
@@ -149,6 +151,7 @@ def extract_article(
 
     page_text, _ = strip_inline_pinyin(block_text(tree))
     layout = locate(page_text, title, cleaned.paragraphs or paragraphs)
+    declared_people, declared_organisations = declared_credits(tree)
     credits = collect_credits(
         CreditEvidence(
             selector=_selector_text(tree, profile.selectors.author),
@@ -158,20 +161,27 @@ def extract_article(
             paragraphs=tuple(cleaned.paragraphs),
             footer=layout.footer,
             guess=meta.get("author"),
+            declared=declared_people,
+            declared_organisations=declared_organisations,
             cjk=body.cjk,
+            title=title,
+            page_top=layout.lines[0] if layout.lines else None,
         )
     )
-    published_at, modified_at = published_date(
+    dates = choose_date(
         DateEvidence(
             selector=_selector_text(tree, profile.selectors.date),
             header=layout.header,
-            structured=structured_date(tree),
+            declared=structured_dates(tree),
             above_title=layout.above_title,
             footer=layout.footer,
             body_edges=tuple(paragraphs[:6] + paragraphs[-3:]),
             guess=meta.get("date"),
+            strict_guess=None if body.cjk else markup_date(tree, url, fetched_at),
             page_lines=layout.lines if body.cjk else (),
             guess_first=not body.cjk,
+            url=url,
+            last_modified=last_modified,
         ),
         tz=profile.tz,
         now=fetched_at,
@@ -200,8 +210,11 @@ def extract_article(
         authors=credits.authors,
         source=credits.source,
         editors=credits.editors,
-        published_at=published_at,
-        modified_at=modified_at,
+        author_source=credits.origin,
+        published_at=dates.published,
+        modified_at=dates.modified,
+        date_source=dates.source,
+        date_confidence=dates.confidence,
         language=meta.get("language") or profile.language or ("zh" if script else None),
         tags=list(meta.get("tags") or []),
         categories=list(meta.get("categories") or []),
@@ -228,7 +241,13 @@ def extract_page(
     """Decode the fetched bytes, then extract: what the spider and re-extraction call."""
     decoded = decode_html(page.body, page.content_type, profile.encoding)
     article = extract_article(
-        decoded.text, page.url, profile, fetched_at=page.fetched_at, learned=learned, options=options
+        decoded.text,
+        page.url,
+        profile,
+        fetched_at=page.fetched_at,
+        learned=learned,
+        options=options,
+        last_modified=page.last_modified,
     )
     article.status = page.status
     article.encoding = decoded.encoding

@@ -29,6 +29,11 @@ LOGGER = logging.getLogger(__name__)
 
 #: A form holding at least this share of the page's text is a page wrapper, not a form.
 WRAPPER_FORM_SHARE = 0.5
+#: On non-CJK pages trafilatura's precision-mode text replaces its default text when it keeps at
+#: least this share of the default's tokens ...
+PRECISE_MIN_LENGTH = 0.7
+#: ... and at least this share of it is inside the default text (it only cut, never found other text).
+PRECISE_CONTAINED = 0.95
 #: readability's text replaces trafilatura's when at least this share of it is in trafilatura's ...
 READABILITY_CONTAINED = 0.9
 #: ... and it keeps at least this share of trafilatura's length (else it picked a fragment).
@@ -104,6 +109,29 @@ def choose_text(trafilatura_text: str, readability_text: str) -> tuple[str, str]
     return trafilatura_text, "trafilatura"
 
 
+def choose_precise(default_text: str, precise_text: str) -> bool:
+    """True when trafilatura's precision-mode text is the default text with boilerplate cut off.
+
+    Measured on the dev split (aeb, trafilatura-eval): any share from 0.6 to 0.8 gives the same
+    figures; precision mode everywhere loses recall on European pages.
+    """
+    if not precise_text or not default_text:
+        return False
+    long_enough = len(tokens(precise_text)) >= PRECISE_MIN_LENGTH * len(tokens(default_text))
+    return long_enough and containment(precise_text, default_text) >= PRECISE_CONTAINED
+
+
+def _trafilatura_text(tree: HtmlElement, url: str, options: ExtractOptions, *, precision: bool) -> str:
+    try:
+        document = trafilatura.bare_extraction(
+            tree, options=options.trafilatura_options(url, cjk=False, precision=precision)
+        )
+    except (ValueError, TypeError, etree.LxmlError) as exc:
+        LOGGER.debug("trafilatura (precision) failed on %s: %s", url, exc)
+        return ""
+    return (getattr(document, "text", None) or "").strip()
+
+
 def readability_text(tree: HtmlElement) -> str:
     """Text of the block readability (trafilatura's port) takes for the article, '' on failure."""
     from lxml import html as lxml_html
@@ -142,6 +170,10 @@ def locate_body(tree: HtmlElement, url: str, profile: SiteProfile, options: Extr
     if cjk and options.cjk_readability:
         chosen, method = choose_text(text, readability_text(_copy(tree)))
         return Body(chosen, method, cjk, metadata)
+    if not cjk and options.western_precision and text:
+        precise = _trafilatura_text(tree, url, options, precision=True)
+        if choose_precise(text, precise):
+            text = precise
     return Body(text, "trafilatura" if text else "none", cjk, metadata)
 
 

@@ -13,12 +13,15 @@ copyright lines, ranges (``2005-3-30 ~ 2005-3-31``) and dates after the fetch ar
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from crawler.extract.patterns import (
     DATE_LABELS,
@@ -26,6 +29,7 @@ from crawler.extract.patterns import (
     MODIFIED_LABELS,
     OUTLET_RE,
     RELATIVE_DATE_WORDS,
+    SECTION_HEADING_RE,
     alternation,
 )
 
@@ -34,6 +38,8 @@ if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
     from lxml.html import HtmlElement
+
+LOGGER = logging.getLogger(__name__)
 
 PUBLISHED = "published"
 MODIFIED = "modified"
@@ -44,6 +50,15 @@ _TIME = (
 )
 _AMPM = r"(?:\s*(?P<ampm>AM|PM|am|pm|上午|下午))?"
 _YEAR = r"(?P<y>(?:19|20)\d{2})"
+_MONTHS = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b"
+)
+#: A clock time after an English date: ", 10:22 PM", " at 10:22".
+_CLOCK = (
+    r"(?:,?\s{0,3}(?:at\s{1,3})?(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?"
+    r"(?:\s{0,2}(?P<ampm>AM|PM|am|pm))?)?"
+)
 #: Absolute forms, tried in this order at every position.
 ABSOLUTE_RES = (
     re.compile(_YEAR + r"\s*年\s*(?P<m>1[0-2]|0?[1-9])\s*月\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号]?" + _TIME),
@@ -51,7 +66,51 @@ ABSOLUTE_RES = (
         _YEAR + r"(?P<sep>[-/.])(?P<m>1[0-2]|0?[1-9])(?P=sep)(?P<d>3[01]|[12]\d|0?[1-9])(?!\d)" + _TIME
     ),
     re.compile(r"(?<![\d/])(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])/" + _YEAR + _TIME + _AMPM),
+    # English month names: "Aug 1, 2005", "August 1st, 2005 10:22 PM", "1 August 2005"
+    re.compile(
+        r"\b(?P<mon>"
+        + _MONTHS
+        + r")\.?\s{0,3}(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?,?\s{0,3}"
+        + _YEAR
+        + r"(?!\d)"
+        + _CLOCK,
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"(?<!\d)(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\.?\s{0,3}(?P<mon>"
+        + _MONTHS
+        + r")\.?,?\s{0,3}"
+        + _YEAR
+        + r"(?!\d)"
+        + _CLOCK,
+        re.IGNORECASE,
+    ),
+    # Chinese numerals, as official documents date themselves: 二〇二二年二月十一日
+    re.compile(
+        r"(?P<cy>[〇零○一二三四五六七八九]{4})\s{0,2}年\s{0,2}(?P<cm>十[一二]?|[一二三四五六七八九])\s{0,2}月"
+        r"\s{0,2}(?P<cd>三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])\s{0,2}[日号]"
+    ),
 )
+_CN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "○": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_MONTH_NUMBERS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
+    )
+}
 _RELATIVE_RE = re.compile(
     r"(?P<n>\d{1,3})\s*(?P<unit>秒|分钟|小时|天|minutes?|hours?|days?)\s*(?:前|ago)"
     r"|(?P<word>" + alternation(tuple(RELATIVE_DATE_WORDS), name="RELATIVE_DATE_WORDS") + r")"
@@ -72,8 +131,8 @@ DATELINE_LEFTOVER = 3
 ABOVE_TITLE_DATELINES = 3
 #: ... or to the end of the body (below it: further down are lists of related links).
 FOOTER_DATELINES = 2
-#: A date this far after the fetch time is a typo or a future event, not a publication date.
-FUTURE_SLACK = timedelta(days=1)
+#: A date after the fetch time is a typo, a future event or a wrong zone, never a publication date.
+FUTURE_SLACK = timedelta(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +145,28 @@ class DateMatch:
     has_time: bool
     #: PUBLISHED or MODIFIED when a label introduces the date, else None.
     label: str | None = None
+    #: 刚刚, 3小时前, 昨天: counted only opening a line or on a date line ("会议昨天召开" is prose).
+    relative: bool = False
 
 
 def _normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
+
+
+def _chinese_number(text: str) -> int:
+    """十 -> 10, 十一 -> 11, 二十三 -> 23, 七 -> 7."""
+    if "十" not in text:
+        return _CN_DIGITS[text]
+    tens, _, ones = text.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+def _ymd(parts: dict[str, str | None]) -> tuple[int, int, int]:
+    if parts.get("cy"):
+        year = int("".join(str(_CN_DIGITS[c]) for c in parts["cy"] or ""))
+        return year, _chinese_number(parts["cm"] or ""), _chinese_number(parts["cd"] or "")
+    month = _MONTH_NUMBERS[(parts["mon"] or "")[:3].lower()] if parts.get("mon") else int(parts["m"] or 0)
+    return int(parts["y"] or 0), month, int(parts["d"] or 0)
 
 
 def _build(match: re.Match[str]) -> datetime | None:
@@ -101,9 +178,7 @@ def _build(match: re.Match[str]) -> datetime | None:
         hour = 0
     try:
         return datetime(
-            int(parts["y"]),
-            int(parts["m"]),
-            int(parts["d"]),
+            *_ymd(parts),
             hour,
             int(parts.get("M") or 0),
             int(parts.get("S") or 0),
@@ -156,7 +231,7 @@ def find_dates(text: str, *, now: datetime | None = None) -> list[DateMatch]:
                     value,
                     match.start(),
                     match.end(),
-                    bool(match.group("H")),
+                    bool(match.groupdict().get("H")),
                     _label_before(text, match.start()),
                 )
             )
@@ -164,7 +239,7 @@ def find_dates(text: str, *, now: datetime | None = None) -> list[DateMatch]:
         for match in _RELATIVE_RE.finditer(text):
             value = _relative(match, now).replace(tzinfo=None)
             found.append(
-                DateMatch(value, match.start(), match.end(), True, _label_before(text, match.start()))
+                DateMatch(value, match.start(), match.end(), True, _label_before(text, match.start()), True)
             )
     found.sort(key=lambda m: m.start)
     return _drop_ranges(text, found)
@@ -195,27 +270,142 @@ def parse_date(text: str | None, *, tz: ZoneInfo, now: datetime | None = None) -
     return localize(matches[0].value, tz) if matches else None
 
 
-#: Structured publication dates: <meta> names/properties and itemprop, most specific first.
-STRUCTURED_XPATHS = (
-    '//meta[@property="article:published_time" or @name="article:published_time"]/@content',
-    '//meta[translate(@name,"PUBDATE","pubdate")="pubdate" or translate(@name,"PUBLISHDATE","publishdate")='
-    '"publishdate" or @name="publish_date" or @name="publishdate" or @name="firstpublishedtime"'
-    ' or @name="DC.date.issued" or @name="dc.date.issued" or @name="sailthru.date"]/@content',
-    '//*[@itemprop="datePublished"]/@content | //*[@itemprop="datePublished"]/@datetime',
+#: <meta> names/properties (lowercased) that state the publication date, with their weight:
+#: article:published_time and friends are written for this; a bare "date" is often the page's.
+META_PUBLISHED = {
+    "article:published_time": 0.9,
+    "og:article:published_time": 0.9,
+    "og:published_time": 0.9,
+    "datepublished": 0.9,
+    "pubdate": 0.85,
+    "publishdate": 0.85,
+    "publish_date": 0.85,
+    "publish-date": 0.85,
+    "publication_date": 0.85,
+    "firstpublishedtime": 0.85,
+    "dc.date.issued": 0.8,
+    "dcterms.issued": 0.8,
+    "dcterms.created": 0.75,
+    "sailthru.date": 0.75,
+    "parsely-pub-date": 0.8,
+    "article.published": 0.8,
+    "date": 0.6,
+    "dc.date": 0.6,
+}
+#: <meta> names/properties that state the last modification.
+META_MODIFIED = ("article:modified_time", "og:updated_time", "datemodified", "lastmod", "last-modified")
+#: Weight of JSON-LD/microdata datePublished (schema.org, written for machines).
+STRUCTURED_WEIGHT = 0.9
+#: Containers whose dates belong to something else than the article (class/id words).
+_ASIDE_RE = re.compile(r"comment|related|sidebar|recommend|widget|footer|aside|reply|rail|promo", re.I)
+_URL_DATE_RE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/_]?(?P<m>0[1-9]|1[0-2])[-/_]?(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
 )
-_JSONLD_DATE_RE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
+
+
+@dataclass(frozen=True, slots=True)
+class StructuredDates:
+    """Dates a page declares for machines: (printed value, source, weight) each, best first."""
+
+    published: tuple[tuple[str, str, float], ...] = ()
+    modified: tuple[str, ...] = ()
+    #: <time datetime> elements of the article (not of comments or sidebars).
+    time_elements: tuple[tuple[str, float], ...] = ()
+
+
+def _jsonld_objects(text: str) -> list[dict]:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return []
+    found: list[dict] = []
+    stack = [data]
+    while stack and len(found) < 50:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item[:50]))
+        elif isinstance(item, dict):
+            found.append(item)
+            if isinstance(item.get("@graph"), list):
+                stack.extend(reversed(item["@graph"][:50]))
+    return found
+
+
+def _is_aside(element: HtmlElement) -> bool:
+    for node in element.iterancestors():
+        marker = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if node.tag in ("aside", "footer") or (marker.strip() and _ASIDE_RE.search(marker)):
+            return True
+    return False
+
+
+def structured_dates(tree: HtmlElement) -> StructuredDates:
+    """What the page's metadata says: <meta>, JSON-LD, microdata, <time datetime>."""
+    published: list[tuple[str, str, float]] = []
+    modified: list[str] = []
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()')[:20]:
+        for obj in _jsonld_objects(script):
+            value = obj.get("datePublished") or obj.get("dateCreated")
+            if isinstance(value, str) and value.strip():
+                published.append((value.strip(), "json-ld", STRUCTURED_WEIGHT))
+            if isinstance(obj.get("dateModified"), str):
+                modified.append(obj["dateModified"].strip())
+    for node in tree.xpath("//*[@itemprop='datePublished']")[:5]:
+        value = node.get("content") or node.get("datetime") or node.text_content()
+        if value and value.strip():
+            published.append((value.strip()[:60], "microdata", STRUCTURED_WEIGHT))
+    for node in tree.xpath("//meta[@content]")[:400]:
+        key = (node.get("property") or node.get("name") or node.get("itemprop") or "").strip().lower()
+        value = (node.get("content") or "").strip()
+        if not value:
+            continue
+        if key in META_PUBLISHED:
+            published.append((value[:60], "meta", META_PUBLISHED[key]))
+        elif key in META_MODIFIED:
+            modified.append(value[:60])
+    published.sort(key=lambda item: -item[2])
+    times: list[tuple[str, float]] = []
+    for node in tree.xpath("//time[@datetime]")[:30]:
+        if _is_aside(node):
+            continue
+        in_article = any(a.tag == "article" for a in node.iterancestors())
+        weight = 0.75 if node.get("pubdate") is not None or in_article else 0.6
+        times.append((node.get("datetime").strip()[:60], weight))
+    return StructuredDates(tuple(published), tuple(modified), tuple(times[:3]))
 
 
 def structured_date(tree: HtmlElement) -> str | None:
     """The publication date a page declares in its metadata (<meta>, itemprop, JSON-LD), as printed."""
-    for xpath in STRUCTURED_XPATHS:
-        for value in tree.xpath(xpath):
-            if str(value).strip():
-                return str(value).strip()
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
-        match = _JSONLD_DATE_RE.search(script)
-        if match:
-            return match.group(1)
+    found = structured_dates(tree).published
+    return found[0][0] if found else None
+
+
+def markup_date(tree: HtmlElement, url: str | None, now: datetime) -> str:
+    """The date htmldate finds in markup only (no free-text search), "" when none."""
+    from htmldate import find_date
+
+    try:
+        return (
+            find_date(
+                tree, extensive_search=False, original_date=True, url=url, max_date=now.date().isoformat()
+            )
+            or ""
+        )
+    except (ValueError, TypeError) as exc:
+        LOGGER.debug("htmldate failed on %s: %s", url, exc)
+        return ""
+
+
+def url_date(url: str | None) -> datetime | None:
+    """The day a URL path names (/2005/07/31/, /2005-03-21/, t20220213_123.html), or None."""
+    if not url:
+        return None
+    path = urlsplit(url).path
+    for match in _URL_DATE_RE.finditer(path):
+        try:
+            return datetime(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+        except ValueError:
+            continue
     return None
 
 
@@ -244,6 +434,21 @@ def is_dateline(line: str) -> bool:
     return len(re.findall(r"[^\W\d_]", rest)) <= DATELINE_LEFTOVER
 
 
+def label_only(line: str) -> str | None:
+    """PUBLISHED or MODIFIED when ``line`` is a date label and nothing else, else None.
+
+    Table layouts put "发布日期：" in a cell of its own and the date in the next one.
+    """
+    text = _normalize(line).strip()
+    if not text.endswith(":") or len(text) > 20:  # NFKC made ：a colon; "时间" alone is a menu item
+        return None
+    stripped = text.strip(" \t:|｜【】[]")
+    match = _LABEL_RE.fullmatch(stripped)
+    if match is None:
+        return None
+    return MODIFIED if match.group("modified") else PUBLISHED
+
+
 def _from_lines(
     lines: Iterable[str],
     *,
@@ -251,8 +456,8 @@ def _from_lines(
     now: datetime | None,
     labelled_only: bool = False,
     datelines: int = 10**6,
-) -> tuple[datetime | None, datetime | None]:
-    """(published, modified) from a block of lines: a labelled date first, else the first date.
+) -> tuple[datetime | None, datetime | None, bool]:
+    """(published, modified, labelled) from a block of lines: a labelled date first, else the first date.
 
     With ``labelled_only``, an unlabelled date counts only on a line of its own (a dateline),
     and only in the first ``datelines`` lines.
@@ -261,24 +466,33 @@ def _from_lines(
     first: datetime | None = None
     modified: datetime | None = None
     labelled: datetime | None = None
+    pending: str | None = None
     for number, line in enumerate(lines):
+        carried, pending = pending, label_only(line)
+        if pending:
+            continue
         for match in find_dates(line, now=local_now):
             if not _plausible(match.value, tz, now):
                 continue
-            if match.label == MODIFIED:
+            label = match.label or (carried if match.start <= 1 else None)
+            if label == MODIFIED:
                 modified = modified or localize(match.value, tz)
-            elif match.label == PUBLISHED:
+            elif label == PUBLISHED:
                 labelled = labelled or localize(match.value, tz)
-            elif first is None and (not labelled_only or (number < datelines and is_dateline(line))):
+            elif (
+                first is None
+                and (not labelled_only or (number < datelines and is_dateline(line)))
+                and (not match.relative or match.start <= 1 or is_dateline(line))
+            ):
                 first = localize(match.value, tz)
         if labelled is not None:
-            return labelled, modified
-    return first, modified
+            return labelled, modified, True
+    return first, modified, False
 
 
 @dataclass(frozen=True, slots=True)
 class DateEvidence:
-    """Where dates may be found, best first (each optional)."""
+    """Where dates may be found (each optional)."""
 
     #: Text of the profile's date selector.
     selector: str = ""
@@ -286,6 +500,9 @@ class DateEvidence:
     header: tuple[str, ...] = ()
     #: Dates from structured metadata (<meta> published_time/PubDate, JSON-LD datePublished).
     structured: str | None = None
+    #: All of the page's machine-readable dates (``structured_dates``); ``structured`` is kept
+    #: for callers that only have one printed value.
+    declared: StructuredDates | None = None
     #: The few lines just above the headline (some portals print the date line there).
     above_title: tuple[str, ...] = ()
     #: Lines right after the body (blog footers: "posted @ 2004-12-27 12:40").
@@ -297,9 +514,64 @@ class DateEvidence:
     #: Lines of the whole page: a guess whose day is printed nowhere in them is not taken
     #: (htmldate turns "1998年3月号" into 1998-01-01); empty = no check.
     page_lines: tuple[str, ...] = ()
+    #: htmldate without its free-text search (markup, <meta>, URL only): on Western pages the
+    #: best single source; its extensive guess (``guess``) is then a weak one.
+    strict_guess: str | None = None
     #: Trust the guess before the page's lines (htmldate is made for Western pages; Chinese
     #: portals print their date line in forms it misreads).
     guess_first: bool = False
+    #: The page's URL (a day in its path is weak evidence, and corroboration).
+    url: str | None = None
+    #: The Last-Modified response header: the last resort (servers stamp pages they rebuild).
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DateCandidate:
+    """One date the page offers for its publication, with where it was found and how far it is trusted."""
+
+    value: datetime
+    source: str
+    weight: float
+    has_time: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class DateChoice:
+    """The chosen publication date, where it came from and how sure we are (0..1)."""
+
+    published: datetime | None = None
+    modified: datetime | None = None
+    source: str | None = None
+    confidence: float | None = None
+    candidates: tuple[DateCandidate, ...] = ()
+
+
+#: Weights of the printed evidence. On Chinese pages the article's own date line beats
+#: <meta> (portals fill PubDate with the CMS's time); on Western pages htmldate comes first.
+LINE_WEIGHTS = {
+    "selector": 1.0,
+    "date-line-label": 0.95,
+    "date-line": 0.88,
+    "above-title": 0.6,
+    "body-edge": 0.55,
+    "footer": 0.6,
+}
+GUESS_WEIGHT_WESTERN = 0.92
+#: htmldate's free-text search when its markup search found nothing: often a sidebar's date.
+GUESS_WEIGHT_FREE_TEXT = 0.4
+URL_WEIGHT = 0.5
+LAST_MODIFIED_WEIGHT = 0.15
+#: On CJK pages <meta>/JSON-LD weigh this much less than their own weight (below the date line).
+CJK_STRUCTURED_PENALTY = 0.1
+#: Each other source naming the same day adds this much (at most ``MAX_AGREEING`` of them).
+AGREEMENT_BONUS = 0.05
+MAX_AGREEING = 2
+#: Sources that never corroborate another one (a server's rebuild time, a guess built from the
+#: page's own metadata).
+_NOT_CORROBORATING = frozenset({"last-modified", "htmldate", "htmldate-guess"})
+#: Sources never taken alone: htmldate's free-text guess only adds to a day another source names.
+_NOT_ALONE = frozenset({"htmldate-guess"})
 
 
 def _guess(evidence: DateEvidence, tz: ZoneInfo, now: datetime) -> datetime | None:
@@ -308,46 +580,135 @@ def _guess(evidence: DateEvidence, tz: ZoneInfo, now: datetime) -> datetime | No
         return None
     if evidence.page_lines:
         printed = {m.value.date() for line in evidence.page_lines for m in find_dates(line)}
-        structured = parse_date(evidence.structured, tz=tz, now=now)
-        if value.date() not in printed and (structured is None or structured.date() != value.date()):
+        declared = [evidence.structured] + [
+            v for v, _, _ in (evidence.declared or StructuredDates()).published
+        ]
+        structured = {d.astimezone(tz).date() for v in declared if (d := parse_date(v, tz=tz, now=now))}
+        if value.date() not in printed and value.date() not in structured:
             return None
     return value
+
+
+def before_section(lines: tuple[str, ...]) -> tuple[str, ...]:
+    """The lines before the first comments/related-articles heading (their dates are not the article's)."""
+    for index, line in enumerate(lines):
+        if SECTION_HEADING_RE.match(line.strip()):
+            return lines[:index]
+    return lines
+
+
+def _has_time(value: datetime) -> bool:
+    return (value.hour, value.minute, value.second) != (0, 0, 0)
+
+
+def date_candidates(
+    evidence: DateEvidence, *, tz: ZoneInfo, now: datetime
+) -> tuple[list[DateCandidate], datetime | None]:
+    """Every plausible publication date of the page, and the modification date if one is stated."""
+    found: list[DateCandidate] = []
+    modified: datetime | None = None
+
+    def add(value: datetime | None, source: str, weight: float) -> None:
+        if value is not None and _plausible(value, tz, now):
+            found.append(DateCandidate(value, source, round(weight, 3), _has_time(value)))
+
+    if evidence.selector:
+        add(parse_date(evidence.selector, tz=tz, now=now), "selector", LINE_WEIGHTS["selector"])
+    penalty = 0.0 if evidence.guess_first else CJK_STRUCTURED_PENALTY
+    declared = evidence.declared or StructuredDates(
+        published=((evidence.structured, "meta", STRUCTURED_WEIGHT),) if evidence.structured else ()
+    )
+    for printed, source, weight in declared.published:
+        add(parse_date(printed, tz=tz, now=now), source, weight - penalty)
+    for printed, weight in declared.time_elements:
+        add(parse_date(printed, tz=tz, now=now), "time-element", weight - penalty)
+    for printed in declared.modified:
+        value = parse_date(printed, tz=tz, now=now)
+        if value is not None and _plausible(value, tz, now):
+            modified = modified or value
+    blocks = (
+        ("date-line", evidence.header, False, 0),
+        ("above-title", evidence.above_title, True, ABOVE_TITLE_DATELINES),
+        ("body-edge", evidence.body_edges, True, len(evidence.body_edges)),
+        ("footer", before_section(evidence.footer), True, FOOTER_DATELINES),
+    )
+    for source, lines, labelled_only, datelines in blocks:
+        published, later, labelled = _from_lines(
+            lines, tz=tz, now=now, labelled_only=labelled_only, datelines=datelines
+        )
+        modified = modified or later
+        if published is not None:
+            name = "date-line-label" if source == "date-line" and labelled else source
+            add(published, name, LINE_WEIGHTS[name])
+    if evidence.strict_guess:
+        add(parse_date(evidence.strict_guess, tz=tz, now=now), "htmldate", GUESS_WEIGHT_WESTERN)
+    guess = _guess(evidence, tz, now)
+    if guess is not None and (guess.month, guess.day) == (1, 1) and not _has_time(guess):
+        guess = None  # htmldate's reading of a bare year ("© 2013", "1998年3月号")
+    if evidence.guess_first and evidence.strict_guess is None:
+        add(guess, "htmldate", GUESS_WEIGHT_WESTERN)
+    else:  # a free-text guess: a sidebar's or a comment's date as often as the article's
+        add(guess, "htmldate-guess", GUESS_WEIGHT_FREE_TEXT)
+    in_url = url_date(evidence.url)
+    if in_url is not None:
+        add(localize(in_url, tz), "url", URL_WEIGHT)
+    if evidence.last_modified:
+        add(_http_date(evidence.last_modified), "last-modified", LAST_MODIFIED_WEIGHT)
+    return found, modified
+
+
+def _http_date(value: str) -> datetime | None:
+    from email.utils import parsedate_to_datetime
+
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def choose_date(evidence: DateEvidence, *, tz: ZoneInfo, now: datetime | None = None) -> DateChoice:
+    """Score every candidate and take the best day: its own weight plus a little per other source agreeing.
+
+    The stored value is the best candidate of that day (one printing a time preferred to a bare
+    day of equal standing); the confidence is its score, capped at 1. No candidate, no date.
+    """
+    now = now or datetime.now(UTC)
+    candidates, modified = date_candidates(evidence, tz=tz, now=now)
+    if not candidates:
+        return DateChoice(modified=modified)
+    by_day: dict[object, list[DateCandidate]] = {}
+    for candidate in candidates:
+        by_day.setdefault(candidate.value.astimezone(tz).date(), []).append(candidate)
+    by_day = {d: cs for d, cs in by_day.items() if any(c.source not in _NOT_ALONE for c in cs)}
+    if not by_day:
+        return DateChoice(modified=modified, candidates=tuple(candidates))
+
+    def score(day_candidates: list[DateCandidate]) -> float:
+        best = max(c.weight for c in day_candidates)
+        top = max(day_candidates, key=lambda c: c.weight)
+        others = {c.source for c in day_candidates if c is not top and c.source not in _NOT_CORROBORATING}
+        others.discard(top.source)
+        return best + AGREEMENT_BONUS * min(MAX_AGREEING, len(others))
+
+    day = max(by_day, key=lambda d: score(by_day[d]))
+    ranked = sorted(by_day[day], key=lambda c: -c.weight)
+    chosen = ranked[0]
+    if not chosen.has_time:
+        timed = [c for c in ranked if c.has_time and c.weight >= chosen.weight - 0.3]
+        chosen = timed[0] if timed else chosen
+    return DateChoice(
+        published=chosen.value,
+        modified=modified,
+        source=ranked[0].source,
+        confidence=round(min(1.0, score(by_day[day])), 2),
+        candidates=tuple(candidates),
+    )
 
 
 def published_date(
     evidence: DateEvidence, *, tz: ZoneInfo, now: datetime | None = None
 ) -> tuple[datetime | None, datetime | None]:
-    """(published_at, modified_at) from the evidence, taking the first source that has a date."""
-    now = now or datetime.now(UTC)
-    if evidence.selector:
-        value = parse_date(evidence.selector, tz=tz, now=now)
-        if value is not None:
-            return value, None
-    structured = parse_date(evidence.structured, tz=tz, now=now)
-    if structured is not None and not _plausible(structured, tz, now):
-        structured = None
-    guess = _guess(evidence, tz, now)
-    modified: datetime | None = None
-    steps: list[tuple[tuple[str, ...], bool, int] | datetime | None] = [
-        guess if evidence.guess_first else None,
-        structured,
-        (evidence.header, False, 0),
-        (evidence.above_title, True, ABOVE_TITLE_DATELINES),
-        (evidence.body_edges, True, len(evidence.body_edges)),
-        (evidence.footer, True, FOOTER_DATELINES),
-        guess,
-    ]
-    if not evidence.guess_first:  # on CJK pages the printed date line beats <meta>
-        steps[1], steps[2] = steps[2], steps[1]
-    for step in steps:
-        if isinstance(step, datetime):
-            return step, modified
-        if isinstance(step, tuple):
-            lines, labelled_only, datelines = step
-            published, later = _from_lines(
-                lines, tz=tz, now=now, labelled_only=labelled_only, datelines=datelines
-            )
-            modified = modified or later
-            if published is not None:
-                return published, modified
-    return None, modified
+    """(published_at, modified_at): ``choose_date`` without the bookkeeping."""
+    choice = choose_date(evidence, tz=tz, now=now)
+    return choice.published, choice.modified

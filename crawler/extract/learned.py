@@ -18,17 +18,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from crawler import settings as project
 from crawler.extract.script import to_simplified
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-#: Learn nothing before this many articles of the site have been counted.
-MIN_ARTICLES = 20
-#: A paragraph is boilerplate when it occurs in at least this share of the site's articles ...
-MIN_SHARE = 0.2
-#: ... and in at least this many of them.
-MIN_COUNT = 5
+#: Learn nothing before this many articles of the site have been counted ...
+MIN_ARTICLES = project.LEARN_MIN_ARTICLES
+#: ... a paragraph is boilerplate when it occurs in at least this share of the site's articles ...
+MIN_SHARE = project.LEARN_MIN_SHARE
+#: ... and in at least this many of them (defaults: the LEARN_* settings).
+MIN_COUNT = project.LEARN_MIN_COUNT
 #: Paragraphs shorter than this (after normalisation) are not fingerprinted: "（完）" is not learned.
 MIN_CHARS = 4
 

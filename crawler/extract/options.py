@@ -26,6 +26,10 @@ class ExtractOptions:
     #: On Chinese/Japanese pages, also run a readability pass and keep its text when it is a
     #: cleaner part of trafilatura's (see ``body.choose_text``).
     cjk_readability: bool = True
+    #: On other pages, also run trafilatura in precision mode and keep its text when it is most
+    #: of the default text, cut only at its edges (``body.choose_precise``): the cut is then
+    #: related links, newsletter boxes and captions that the default mode lets through.
+    western_precision: bool = True
     #: Pages longer than this (characters of decoded HTML) are cut before parsing and flagged.
     max_html_chars: int = 6_000_000
     #: Share of Han/kana among letters above which a page is treated as CJK.
@@ -42,14 +46,17 @@ class ExtractOptions:
                 stacklevel=3,
             )
 
-    def trafilatura_options(self, url: str | None, *, cjk: bool) -> Extractor:
-        """Trafilatura's options for one page (the only ``Extractor(...)`` construction site)."""
+    def trafilatura_options(self, url: str | None, *, cjk: bool, precision: bool | None = None) -> Extractor:
+        """Trafilatura's options for one page (the only ``Extractor(...)`` construction site).
+
+        ``precision`` overrides the mode (default: precision on CJK pages when ``cjk_precision``).
+        """
         return Extractor(
             output_format="python",
             with_metadata=True,
             comments=self.include_comments,
             tables=self.include_tables,
-            precision=cjk and self.cjk_precision,
+            precision=(cjk and self.cjk_precision) if precision is None else precision,
             url=url,
         )
 

@@ -21,6 +21,8 @@ class Page:
     content_type: str | None = None
     status: int = 200
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    #: The Last-Modified response header, as sent (the publication date of last resort).
+    last_modified: str | None = None
 
 
 def default_profile(url: str) -> SiteProfile:

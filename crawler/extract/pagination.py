@@ -166,6 +166,7 @@ def merge_pages(pages: list[Article], missing: list[str] | tuple[str, ...] = ())
     fingerprints: list[str] = []
     for page in pages:
         fingerprints.extend(fp for fp in page.fingerprints if fp not in fingerprints)
+    dated = next((p for p in pages if p.published_at), first)
     return dataclasses.replace(
         first,
         text=text,
@@ -174,7 +175,10 @@ def merge_pages(pages: list[Article], missing: list[str] | tuple[str, ...] = ())
         authors=list(dict.fromkeys(a for p in pages for a in p.authors)),
         editors=list(dict.fromkeys(e for p in pages for e in p.editors)),
         source=next((p.source for p in pages if p.source), None),
-        published_at=next((p.published_at for p in pages if p.published_at), None),
+        author_source=next((p.author_source for p in pages if p.authors), None),
+        published_at=dated.published_at,
+        date_source=dated.date_source,
+        date_confidence=dated.date_confidence,
         page_urls=[p.url for p in pages],
         missing_pages=list(missing),
         warc=[record for p in pages for record in p.warc],

@@ -170,9 +170,68 @@ AUTHOR_LABELS = (
     "发布人",
     "发表人",
     "发帖人",
+    "发帖者",
+    "发贴人",
+    "发贴者",
+    "发表者",
     "楼主",
+    "博主",
     "Author",
     "By",
+    "Posted by",
+    "posted by",
+    "Written by",
+    "written by",
+)
+
+#: Author labels that name who posted this page (a blog's or forum's post line): on a repost
+#: they name the poster, and the page's own post line outranks credits quoted in the text.
+POSTER_LABELS = (
+    "作者",
+    "发布者",
+    "发布人",
+    "发表人",
+    "发表者",
+    "发帖人",
+    "发帖者",
+    "发贴人",
+    "发贴者",
+    "楼主",
+    "博主",
+    "Posted by",
+    "posted by",
+)
+
+#: Words that open a blog/forum post line ("posted @ 2004-12-27 12:40 李建忠 阅读(3727)"): the
+#: poster's name follows the date.
+POST_LINE_OPENERS = ("posted on", "posted @", "posted at", "post on", "发表于", "发布于", "发表在")
+
+#: Counters and buttons of a post line; never a name (阅读(3727) 评论(63) 编辑 收藏).
+POST_LINE_WIDGETS = (
+    "阅读",
+    "评论",
+    "编辑",
+    "收藏",
+    "引用",
+    "浏览",
+    "点击",
+    "回复",
+    "举报",
+    "Trackback",
+    "Comments",
+)
+
+#: How a personal blog names itself after its owner: "海姑娘的博客", "李建忠的专栏".
+BLOG_OWNER_SUFFIXES = (
+    "的博客",
+    "的BLOG",
+    "的blog",
+    "的Blog",
+    "的专栏",
+    "的个人空间",
+    "的空间",
+    "的日志",
+    "的部落格",
 )
 
 #: Labels introducing the people who edited or checked it.
@@ -205,6 +264,9 @@ SOURCE_LABELS = (
     "出处",
     "转自",
     "转载自",
+    "来源于",
+    "发布机构",
+    "发布单位",
     "Source",
 )
 
@@ -223,6 +285,7 @@ DATE_LABELS = (
     "日期",
     "Published",
     "Posted",
+    "Post By",
     "Date",
 )
 
@@ -395,6 +458,38 @@ DATE_NOISE_WORDS = ("Copyright", "copyright", "COPYRIGHT", "版权所有", "©",
 #: Relative times as printed by portals, resolved against the fetch time.
 RELATIVE_DATE_WORDS = {"刚刚": 0, "今天": 0, "昨天": 1, "前天": 2}
 
+#: Headings that open a block of comments or related links after the article: dates and names
+#: after them belong to other texts (a heading is a short line made of one of these).
+SECTION_HEADINGS = (
+    "评论",
+    "网友评论",
+    "发表评论",
+    "我要评论",
+    "最新评论",
+    "热门评论",
+    "读者评论",
+    "相关评论",
+    "留言",
+    "网友留言",
+    "回复",
+    "相关文章",
+    "相关新闻",
+    "相关阅读",
+    "相关链接",
+    "延伸阅读",
+    "推荐阅读",
+    "热点新闻",
+    "热门文章",
+    "最新文章",
+    "Comments",
+    "Leave a comment",
+    "Leave a Reply",
+    "Related",
+    "Related articles",
+    "Related posts",
+    "Read more",
+)
+
 # --- Pagination ------------------------------------------------------------------------------
 
 #: Link texts that point to the next page of the same article.
@@ -423,6 +518,10 @@ ORIGINAL_TITLE_RE = re.compile(
 OUTLET_RE = re.compile(alternation(OUTLET_MARKERS, name="OUTLET_MARKERS"))
 FILLER_RE = re.compile("^" + alternation(BYLINE_FILLERS, name="BYLINE_FILLERS") + "$")
 DATE_NOISE_RE = re.compile(alternation(DATE_NOISE_WORDS, name="DATE_NOISE_WORDS"))
+SECTION_HEADING_RE = re.compile(
+    r"^[#\W\d]{0,4}" + alternation(SECTION_HEADINGS, name="SECTION_HEADINGS") + r"[\W\d]{0,12}$",
+    re.IGNORECASE,
+)
 PINYIN_SYLLABLE_RE = re.compile(f"^{PINYIN_SYLLABLE}$")
 GONE_RE = re.compile(alternation(GONE_PHRASES, name="GONE_PHRASES"), re.IGNORECASE)
 #: The opening of a lead paragraph that only credits it: a news-service marker or an agency
@@ -436,6 +535,10 @@ for _name, _group in (
     ("AUTHOR_LABELS", AUTHOR_LABELS),
     ("EDITOR_LABELS", EDITOR_LABELS),
     ("SOURCE_LABELS", SOURCE_LABELS),
+    ("POSTER_LABELS", POSTER_LABELS),
+    ("POST_LINE_OPENERS", POST_LINE_OPENERS),
+    ("BLOG_OWNER_SUFFIXES", BLOG_OWNER_SUFFIXES),
+    ("POST_LINE_WIDGETS", POST_LINE_WIDGETS),
     ("DATE_LABELS", DATE_LABELS),
     ("MODIFIED_LABELS", MODIFIED_LABELS),
     ("NEXT_PAGE_TEXTS", NEXT_PAGE_TEXTS),

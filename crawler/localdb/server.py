@@ -16,9 +16,11 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import psutil
+
 from crawler.localdb.build import LocalDBError, build
 from crawler.process import pid_alive
-from crawler.workdir import var_dir
+from crawler.workdir import private_dir, private_file, var_dir
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -83,12 +85,24 @@ class LocalServer:
         return f"mongodb://{HOST}:{self.port}/"
 
     def pid(self) -> int | None:
-        """Pid of the running server, or None (stale pid files are ignored)."""
+        """Pid of the running server, or None (stale pid files, or a pid now used by another program)."""
+        pid = self._recorded_pid()
+        return pid if pid is not None and self._is_ours(pid) else None
+
+    def _recorded_pid(self) -> int | None:
         try:
             pid = int(self.pid_file.read_text().strip())
         except (OSError, ValueError):
             return None
         return pid if pid_alive(pid) else None
+
+    def _is_ours(self, pid: int) -> bool:
+        """True when pid is FerretDB started for this folder and port (its command line says so)."""
+        try:
+            cmdline = psutil.Process(pid).cmdline()
+        except (psutil.Error, OSError):
+            return False
+        return f"--listen-addr={HOST}:{self.port}" in cmdline and f"--state-dir={self.folder}" in cmdline
 
     def running(self) -> bool:
         """True when our process is alive and accepting connections."""
@@ -104,7 +118,8 @@ class LocalServer:
                 f"stop it or start the local database on another port (--port)"
             )
         binary = build()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.folder)
+        private_dir(self.data_dir)
         args = [
             str(binary),
             "--handler=sqlite",
@@ -115,12 +130,14 @@ class LocalServer:
             "--debug-addr=-",
             "--log-level=warn",
         ]
-        with self.log_file.open("ab") as log:
+        with private_file(self.log_file, "ab") as log:
+            # umask 077: the SQLite files FerretDB creates are owner-only (0600) too
             proc = subprocess.Popen(
-                args, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True
+                args, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True, umask=0o077
             )
-        self.pid_file.write_text(f"{proc.pid}\n")
-        self.port_file.write_text(f"{self.port}\n")
+        for path, value in ((self.pid_file, proc.pid), (self.port_file, self.port)):
+            with private_file(path, "wb") as out:
+                out.write(f"{value}\n".encode())
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:
@@ -138,8 +155,19 @@ class LocalServer:
         )
 
     def stop(self, timeout: float = 20.0) -> bool:
-        """Stop the server; True if one was running. Waits for it, so its files can be removed."""
+        """Stop the server; True if one was running. Waits for it, so its files can be removed.
+
+        Only a process whose command line shows it is this local database is signalled: a pid
+        file left behind names a pid the system may have given to another program since.
+        """
+        recorded = self._recorded_pid()
         pid = self.pid()
+        if recorded is not None and pid is None:
+            raise LocalDBError(
+                f"{self.pid_file} names pid {recorded}, which is not the local database of {self.folder} "
+                f"on port {self.port} (another program has that pid now); not stopping it. Remove the "
+                "pid file if the database is not running."
+            )
         if pid is None:
             self.pid_file.unlink(missing_ok=True)
             return False

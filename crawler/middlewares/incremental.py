@@ -18,7 +18,8 @@ from scrapy import Request
 from scrapy.exceptions import NotConfigured
 
 from crawler.discovery.revisit import is_due
-from crawler.signals import archive_index_loaded
+from crawler.projectdefaults import project_bool
+from crawler.session import ArchiveSession
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterable, Iterator
@@ -26,7 +27,8 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
 
-    from crawler.store.index import ArchiveIndex, KnownArticle
+    from crawler.session import ArchiveView
+    from crawler.store.index import KnownArticle
 
 logger = logging.getLogger(__name__)
 
@@ -46,23 +48,21 @@ def conditional(request: Request, known: KnownArticle) -> Request:
 class IncrementalMiddleware:
     """Filters the requests a callback yields, using what the archive already holds."""
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, archive: ArchiveView) -> None:
         self.crawler = crawler
-        self.index: ArchiveIndex | None = None
+        #: The archive session's view: its index is there once the session has opened.
+        self.archive = archive
         self.started = datetime.now(UTC)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         """Enabled by INCREMENTAL_ENABLED (`newsarchive crawl --full` turns it off)."""
-        if not crawler.settings.getbool("INCREMENTAL_ENABLED", True):
+        if not project_bool(crawler.settings, "INCREMENTAL_ENABLED"):
             raise NotConfigured("INCREMENTAL_ENABLED is false: every discovered article is fetched")
-        middleware = cls(crawler)
-        crawler.signals.connect(middleware.index_loaded, signal=archive_index_loaded)
-        return middleware
-
-    def index_loaded(self, index: ArchiveIndex) -> None:
-        """Receive the archive index from the storage pipeline."""
-        self.index = index
+        archive = ArchiveSession.of(crawler)
+        if archive is None:
+            raise NotConfigured("the archive session add-on is not in ADDONS: nothing is known to skip")
+        return cls(crawler, archive)
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
         """Sync callbacks."""
@@ -83,12 +83,13 @@ class IncrementalMiddleware:
                 yield kept
 
     def _decide(self, obj: Any, walk: _Walk) -> Any:
-        if not isinstance(obj, Request) or self.index is None:
+        index = self.archive.index
+        if not isinstance(obj, Request) or index is None:
             return obj
         kind = obj.meta.get("kind")
         stats = self.crawler.stats
         if kind == "article":
-            known = self.index.find_url(obj.url)
+            known = index.find_url(obj.url)
             if known is None:
                 walk.streak = 0
                 return obj

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.signals import archive_index_loaded
+from crawler.projectdefaults import project_bool, project_int
+from crawler.session import ArchiveSession
 from crawler.warc.writer import Exchange, WarcFileWriter
 from crawler.workdir import var_dir
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Headers, Response
 
-    from crawler.store.index import ArchiveIndex
+    from crawler.session import ArchiveView
 
 logger = logging.getLogger(__name__)
 
@@ -42,24 +43,25 @@ def _header_pairs(headers: Headers) -> list[tuple[str, str]]:
 class WarcMiddleware:
     """Writes request/response pairs (or revisit records) as the responses arrive."""
 
-    def __init__(self, crawler: Crawler, root: Path, max_bytes: int) -> None:
+    def __init__(self, crawler: Crawler, root: Path, max_bytes: int, archive: ArchiveView | None) -> None:
         self.crawler = crawler
+        #: Earlier captures (for revisit records) are in the archive session's index, if any.
+        self.archive = archive
         self.root = root
         self.max_bytes = max_bytes
         self.writer: WarcFileWriter | None = None
         self.site = ""
-        self.index: ArchiveIndex | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         """Enabled by WARC_ENABLED; files in WARC_DIR, rotated at WARC_MAX_BYTES."""
         settings = crawler.settings
-        if not settings.getbool("WARC_ENABLED", True):
+        if not project_bool(settings, "WARC_ENABLED"):
             raise NotConfigured("WARC_ENABLED is false: raw pages are not archived")
-        middleware = cls(crawler, warc_root(settings), settings.getint("WARC_MAX_BYTES", 1 << 30))
+        archive = ArchiveSession.of(crawler)
+        middleware = cls(crawler, warc_root(settings), project_int(settings, "WARC_MAX_BYTES"), archive)
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(middleware.index_loaded, signal=archive_index_loaded)
         return middleware
 
     def spider_opened(self, spider: Spider) -> None:
@@ -80,10 +82,6 @@ class WarcMiddleware:
         if self.writer is not None:
             self.writer.close()
 
-    def index_loaded(self, index: ArchiveIndex) -> None:
-        """Earlier captures, for revisit records."""
-        self.index = index
-
     def process_response(self, request: Request, response: Response) -> Response:
         """Archive the exchange; record where in request.meta; never fails the request."""
         if self.writer is None:
@@ -99,7 +97,8 @@ class WarcMiddleware:
             body=response.body,
             date=datetime.now(UTC),
         )
-        previous = self.index.capture(request.url) if self.index is not None else None
+        index = self.archive.index if self.archive is not None else None
+        previous = index.capture(request.url) if index is not None else None
         try:
             location = self.writer.write(exchange, previous)
         except OSError as exc:
@@ -109,8 +108,8 @@ class WarcMiddleware:
             )
             return response
         location["file"] = f"{self.site}/{location['file']}"
-        if location["type"] == "response" and self.index is not None:
-            self.index.record_capture(request.url, location)
+        if location["type"] == "response" and index is not None:
+            index.record_capture(request.url, location)
         request.meta["warc_record"] = location
         self.crawler.stats.inc_value(f"warc/{location['type']}_records")
         self.crawler.stats.inc_value("warc/bytes", location["length"])

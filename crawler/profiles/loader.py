@@ -20,8 +20,28 @@ BUNDLED_DIR: Traversable = files("crawler.profiles").joinpath("sites")
 PROFILE_SUFFIXES = (".yaml", ".yml")
 
 
+#: A profile is a page of YAML; anything much larger (or deeper) is a mistake or an attack.
+MAX_PROFILE_BYTES = 256 * 1024
+MAX_PROFILE_DEPTH = 20
+_OPENING = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken)
+_OPENING_FLOW = (yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)
+_CLOSING = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
 class ProfileError(ValueError):
     """A profile file that cannot be used; the message says where and why."""
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases (`*name`): profiles never need them, alias bombs do."""
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"aliases (*{event.anchor}) are not allowed in profiles", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 def profile_dirs(extra: str | os.PathLike[str] | None = None) -> list[Traversable]:
@@ -85,14 +105,23 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
 
 
 def parse_profile(text: str, source: str = "<string>") -> SiteProfile:
-    """Validate YAML text as a profile; ProfileError says file:line, key and problem."""
+    """Validate YAML text as a profile; ProfileError says file:line, key and problem.
+
+    Aliases are refused and the size is capped (MAX_PROFILE_BYTES), so a small hostile file
+    cannot expand into a huge document or a deep recursion.
+    """
+    if len(text) > MAX_PROFILE_BYTES:
+        raise ProfileError(f"{source}: {len(text)} characters; a profile is at most {MAX_PROFILE_BYTES}")
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        _check_depth(text, source)
+        node = yaml.compose(text, Loader=_NoAliasLoader)
+        data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark else source
         raise ProfileError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    except RecursionError:
+        raise ProfileError(f"{source}: nested too deeply to be a profile") from None
     if not isinstance(data, dict):
         raise ProfileError(f"{source}: a profile must be a mapping of keys (name, base_url, ...)")
     try:
@@ -105,6 +134,21 @@ def parse_profile(text: str, source: str = "<string>") -> SiteProfile:
             where = f"{source}:{line}" if line else source
             problems.append(f"{where}: {_describe(error)}")
         raise ProfileError("invalid site profile\n  " + "\n  ".join(problems)) from None
+
+
+def _check_depth(text: str, source: str) -> None:
+    """Refuse nesting deeper than MAX_PROFILE_DEPTH before composing (the scanner is iterative, cheap)."""
+    depth = 0
+    for token in yaml.scan(text, Loader=_NoAliasLoader):
+        if isinstance(token, _OPENING + _OPENING_FLOW):
+            depth += 1
+            if depth > MAX_PROFILE_DEPTH:
+                line = token.start_mark.line + 1
+                raise ProfileError(
+                    f"{source}:{line}: nested more than {MAX_PROFILE_DEPTH} deep (not a profile)"
+                )
+        elif isinstance(token, _CLOSING):
+            depth -= 1
 
 
 def _stem(path: Traversable) -> str:

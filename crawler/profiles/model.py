@@ -29,6 +29,47 @@ def _check_regex(value: str) -> str:
 Regex = Annotated[str, Field(min_length=1), AfterValidator(_check_regex)]
 
 
+def _check_domain(value: str) -> str:
+    """A host name (IDN allowed, stored in its ASCII form) or an IP address; never a URL."""
+    from crawler.outbound.policy import parse_address
+
+    text = value.strip().lower().rstrip(".")
+    if parse_address(text) is not None:
+        return text
+    try:
+        ascii_name = text.encode("idna").decode("ascii")
+    except UnicodeError as exc:
+        raise ValueError(f"not a domain name: {value!r} ({exc})") from None
+    labels = ascii_name.split(".")
+    if len(ascii_name) > 253 or not all(_LABEL_RE.fullmatch(label) for label in labels):
+        raise ValueError(
+            f"not a domain name: {value!r} (write the host only, e.g. www.example.cn: "
+            "no scheme, port, path or wildcard)"
+        )
+    return ascii_name
+
+
+#: One DNS label: letters, digits, inner hyphens, 1-63 characters (no nested repetition).
+_LABEL_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+
+
+def _check_profile_url(key: str, url: str, domains: tuple[str, ...]) -> None:
+    """A profile URL: a path relative to base_url, or an absolute http(s) URL on the domains."""
+    from crawler.outbound.policy import host_in_domains
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError on a bad port)
+    except ValueError as exc:
+        raise ValueError(f"{key}: not a valid URL {url!r} ({exc})") from None
+    if not parts.scheme and not parts.netloc:
+        return
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{key}: {url!r} must be a path (/news/) or an absolute http(s) URL")
+    if not host_in_domains(parts.hostname, domains):
+        raise ValueError(f"{key}: {url!r} is not on the profile's domains ({', '.join(domains)})")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -110,6 +151,12 @@ class SiteProfile(_Strict):
     boilerplate_patterns: list[Regex] = Field(default_factory=list)
     revisit: Revisit = Field(default_factory=Revisit)
     schedule: Schedule | None = None
+    #: Ports besides 80, 443 and the base URL's own that the crawl may request.
+    allowed_ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(default_factory=list)
+    #: Who to contact about this crawl (e-mail or URL), added to the User-Agent.
+    contact: str | None = None
+    #: Let host names resolve to loopback / private / link-local addresses (demo, tests, intranets).
+    allow_private_addresses: bool = False
     #: False for profiles written from a site's public URL conventions but not crawled live.
     verified: bool = False
     notes: str = ""
@@ -121,6 +168,34 @@ class SiteProfile(_Strict):
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"must be an absolute http(s) URL, got {value!r}")
         return value if parts.path else value + "/"
+
+    @field_validator("contact")
+    @classmethod
+    def _contact(cls, value: str | None) -> str | None:
+        from crawler.identity import check_contact
+
+        return None if value is None else check_contact(value)
+
+    @field_validator("allowed_domains")
+    @classmethod
+    def _domains(cls, values: list[str]) -> list[str]:
+        return [_check_domain(value) for value in values]
+
+    @model_validator(mode="after")
+    def _urls_on_site(self) -> SiteProfile:
+        """Absolute start, feed and sitemap URLs must be http(s) on the profile's domains."""
+        from crawler.outbound.policy import host_in_domains
+
+        domains = tuple(self.domains)
+        base_host = urlsplit(self.base_url).hostname or ""
+        if not host_in_domains(base_host, domains):
+            raise ValueError(
+                f"base_url's host {base_host!r} is not in allowed_domains ({', '.join(domains)})"
+            )
+        for key in ("start_urls", "feeds", "sitemaps"):
+            for url in getattr(self, key):
+                _check_profile_url(key, url, domains)
+        return self
 
     @field_validator("timezone")
     @classmethod

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from crawler.workdir import private_dir, private_file
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -115,9 +117,9 @@ class Scheduler:
         return max(0.05, min([bound, *waits]))
 
     def _launch(self, plan: SiteSchedule, now: datetime) -> None:
-        self.log_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.log_dir)
         log_path = self.log_dir / f"{plan.site}-{now:%Y%m%dT%H%M%SZ}-{self.runs[plan.site] + 1}.log"
-        with log_path.open("wb") as log:
+        with private_file(log_path, "wb") as log:  # crawl logs name hosts and URLs: owner-only
             process = subprocess.Popen(
                 [*self.command, plan.site, *plan.args],
                 stdout=log,

@@ -20,19 +20,22 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import bson
+from bson.errors import InvalidDocument
 from pymongo import ASCENDING, DESCENDING, IndexModel, UpdateOne
 from pymongo.errors import (
     AutoReconnect,
     BulkWriteError,
     ConnectionFailure,
+    DuplicateKeyError,
     ExecutionTimeout,
     OperationFailure,
     WTimeoutError,
 )
 
+from crawler import settings as project
 from crawler.search.index import SearchIndex
 from crawler.store.connection import DatabaseUnavailable
-from crawler.store.documents import FETCH_FIELDS, article_document, version_document
+from crawler.store.documents import FETCH_FIELDS, MAX_DOCUMENT_BYTES, article_document, version_document
 from crawler.store.index import PROJECTION, ArchiveIndex
 
 if TYPE_CHECKING:
@@ -68,10 +71,18 @@ VERSION_INDEXES = [
     IndexModel([("article_id", ASCENDING), ("version", ASCENDING)], name="article_version"),
 ]
 
+#: The database is gone (the buffer is kept); anything else that fails a write is about a document.
+#: "Anything else" is caught as Exception on purpose: besides DocumentTooLarge / InvalidDocument
+#: and write errors, FerretDB answers a bulk update it refuses with a reply pymongo cannot merge
+#: (KeyError 'nModified', measured); the documents are then written one by one to find the bad one.
+UNAVAILABLE = (ConnectionFailure, ExecutionTimeout, WTimeoutError)
+
 #: How a fetched article compares with the stored one.
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 #: What a visit without new content did.
 NOT_MODIFIED, GONE, UNKNOWN = "not_modified", "gone", "unknown"
+#: An article the database cannot take (see ArticleStore.rejected).
+REJECTED = "rejected"
 
 
 def ensure_indexes(
@@ -126,6 +137,18 @@ class _Update:
     outcome: str
     #: The full document, for spill files (None for visits that only touch fields).
     doc: dict[str, Any] | None = None
+    #: The visit, for spill files (None for articles).
+    visit: PageVisit | None = None
+
+
+@dataclass(slots=True)
+class Rejected:
+    """An article or visit the database refused, and why: it goes to a spill file, never lost."""
+
+    key: str
+    reason: str
+    doc: dict[str, Any] | None = None
+    visit: PageVisit | None = None
 
 
 @dataclass(slots=True)
@@ -144,10 +167,10 @@ class ArticleStore:
         self,
         db: Database[dict[str, Any]],
         *,
-        insert_batch: int = 100,
-        update_batch: int = MAX_UPDATE_BATCH,
-        max_batch_bytes: int = 8 * 1024 * 1024,
-        max_delay: float = 30.0,
+        insert_batch: int = project.STORE_INSERT_BATCH,
+        update_batch: int = project.STORE_UPDATE_BATCH,
+        max_batch_bytes: int = project.STORE_MAX_BATCH_BYTES,
+        max_delay: float = project.STORE_MAX_DELAY,
         search_index: bool = True,
     ) -> None:
         self.db = db
@@ -168,6 +191,10 @@ class ArticleStore:
         self.search_index: SearchIndex | None = None
         self._search_index_wanted = search_index
         self._search_index_opened = False
+        #: Refused by the database (or unstorable); taken by take_rejected() for a spill file.
+        self.rejected: list[Rejected] = []
+        #: Rejections while buffering, reported by the next flush.
+        self._early = WriteCounts()
 
     def ensure_indexes(self) -> None:
         """Create the indexes the crawler and the queries rely on."""
@@ -191,8 +218,19 @@ class ArticleStore:
         return self.add_document(article_document(article, seen_at))
 
     def add_document(self, doc: dict[str, Any]) -> str:
-        """Buffer one stored-form document (from add(), a spill file or re-extraction)."""
+        """Buffer one stored-form document (from add(), a spill file or re-extraction).
+
+        A document that cannot be stored at all (not encodable, over MAX_DOCUMENT_BYTES) is
+        rejected here, with its reason, instead of failing a whole batch later.
+        """
         key = doc["_id"]
+        try:
+            size = len(bson.encode(doc))
+        except (InvalidDocument, OverflowError) as exc:
+            return self._reject_now(self._early, Rejected(key, f"not storable: {exc}", doc=doc))
+        if size > MAX_DOCUMENT_BYTES:
+            reason = f"document too large ({size} bytes, at most {MAX_DOCUMENT_BYTES})"
+            return self._reject_now(self._early, Rejected(key, reason, doc=doc))
         known = self.index.get(key)
         if known is None:
             self._inserts.append(doc)
@@ -204,7 +242,7 @@ class ArticleStore:
                 _add_event(update, {"type": "restored", "at": doc["last_seen"], "url": doc["url"]})
                 update["$set"]["state"] = "live"
             self._updates.append(_Update(key, update, outcome, doc))
-        self._pending_bytes += len(bson.encode(doc))
+        self._pending_bytes += size
         version = 1 if known is None else known.version + (outcome == CHANGED)
         self.index.remember({**doc, "version": version})
         return outcome
@@ -237,11 +275,13 @@ class ArticleStore:
         else:
             outcome = NOT_MODIFIED
         known.last_seen = visit.fetched_at
-        self._updates.append(_Update(known.id, update, outcome))
+        self._updates.append(_Update(known.id, update, outcome, visit=visit))
         return outcome
 
     def should_flush(self) -> bool:
         """True when a batch is full by count or by size, or its oldest entry waited max_delay."""
+        if self._early.errors:
+            return True
         if not self.pending:
             self._oldest = None
             return False
@@ -257,18 +297,23 @@ class ArticleStore:
     # Writing -------------------------------------------------------------------------------
 
     def flush(self) -> WriteCounts:
-        """Write everything buffered; on a lost connection keep the buffer and raise DatabaseUnavailable."""
-        counts = WriteCounts()
+        """Write everything buffered; the buffer is empty afterwards unless the database is gone.
+
+        A document the database refuses (too large, invalid, a write error other than a
+        duplicate key) is moved to `rejected` with its reason and counted in `errors`; on a
+        lost connection the buffer is kept and DatabaseUnavailable raised (see drain()).
+        """
+        counts, self._early = self._early, WriteCounts()
         intent = self._search_index_begin()
         try:
             if self._inserts:
                 self._write_inserts(counts)
             while self._updates:
                 batch = self._updates[: self.update_batch]
-                self._archive_versions([u for u in batch if u.outcome == CHANGED])
+                batch = self._archive_versions(batch, counts)
                 self._write_updates(batch, counts)
-                del self._updates[: len(batch)]
-        except (ConnectionFailure, ExecutionTimeout, WTimeoutError) as exc:
+                del self._updates[: self.update_batch]
+        except UNAVAILABLE as exc:
             self.totals.add(counts)
             raise DatabaseUnavailable(
                 f"lost the database while writing ({type(exc).__name__}: {exc}); "
@@ -313,17 +358,26 @@ class ArticleStore:
         else:
             self.search_index.commit(intent.ids, intent.docs, intent.states)
 
-    def drain(self) -> list[dict[str, Any]]:
-        """Hand over the articles that could not be written (for a spill file), emptying the buffer."""
-        docs = list(self._inserts)
-        docs.extend(u.doc for u in self._updates if u.doc is not None)
+    def drain(self) -> list[dict[str, Any] | PageVisit]:
+        """Hand over what could not be written (documents and visits, for a spill file)."""
+        pending: list[dict[str, Any] | PageVisit] = list(self._inserts)
+        for update in self._updates:
+            if update.doc is not None:
+                pending.append(update.doc)
+            elif update.visit is not None:
+                pending.append(update.visit)
         self._inserts.clear()
         self._updates.clear()
         self._pending_bytes = 0
-        return docs
+        return pending
+
+    def take_rejected(self) -> list[Rejected]:
+        """Hand over the rejected documents and visits (for a spill file with their reasons)."""
+        rejected, self.rejected = self.rejected, []
+        return rejected
 
     def _write_inserts(self, counts: WriteCounts) -> None:
-        docs = self._inserts
+        docs, self._inserts = self._inserts, []
         try:
             result = self.collection.insert_many(docs, ordered=False)
             counts.inserted += len(result.inserted_ids)
@@ -333,11 +387,33 @@ class ArticleStore:
             duplicates = [docs[e["index"]] for e in errors if e.get("code") == DUPLICATE_KEY]
             for error in errors:
                 if error.get("code") != DUPLICATE_KEY:
-                    self._record_error(counts, docs[error["index"]]["_id"], error.get("errmsg", "?"))
+                    doc = docs[error["index"]]
+                    self._reject_now(counts, Rejected(doc["_id"], error.get("errmsg", "?"), doc=doc))
             # Stored meanwhile by someone else (another crawl, or a write whose answer was lost):
             # compare with what is there instead of inserting.
             self._requeue_existing(duplicates)
-        self._inserts = []
+        except UNAVAILABLE:
+            self._inserts = docs + self._inserts
+            raise
+        except Exception:
+            # The batch as a whole was refused (one document too large, a top-level error):
+            # find which documents, one at a time.
+            self._insert_each(docs, counts)
+
+    def _insert_each(self, docs: list[dict[str, Any]], counts: WriteCounts) -> None:
+        duplicates = []
+        for index, doc in enumerate(docs):
+            try:
+                self.collection.insert_one(doc)
+                counts.inserted += 1
+            except DuplicateKeyError:
+                duplicates.append(doc)
+            except UNAVAILABLE:
+                self._inserts = docs[index:] + self._inserts
+                raise
+            except Exception as exc:
+                self._reject_now(counts, Rejected(doc["_id"], _reason(exc), doc=doc))
+        self._requeue_existing(duplicates)
 
     def _requeue_existing(self, docs: list[dict[str, Any]]) -> None:
         if not docs:
@@ -347,13 +423,18 @@ class ArticleStore:
         for doc in docs:
             self.add_document(doc)
 
-    def _archive_versions(self, changed: list[_Update]) -> None:
-        """Copy the stored versions that are about to be replaced into article_versions."""
+    def _archive_versions(self, batch: list[_Update], counts: WriteCounts) -> list[_Update]:
+        """Copy the stored versions about to be replaced into article_versions; returns the updates to write.
+
+        An article whose earlier version cannot be archived is rejected, not updated: history is
+        never overwritten.
+        """
+        changed = [u for u in batch if u.outcome == CHANGED]
         if not changed:
-            return
+            return batch
         replaced_at = {u.key: u.update["$set"]["last_seen"] for u in changed}
         old = self._by_ids(list(replaced_at))
-        versions = [version_document(doc, replaced_at[doc["_id"]]) for doc in old]
+        versions = {doc["_id"]: version_document(doc, replaced_at[doc["_id"]]) for doc in old}
         for update in changed:
             previous = next((d for d in old if d["_id"] == update.key), None)
             if previous is not None:
@@ -364,13 +445,36 @@ class ArticleStore:
                     "until": replaced_at[update.key],
                 }
                 update.update.setdefault("$push", {})["history"] = entry
-        if versions:
-            try:
-                self.versions.insert_many(versions, ordered=False)
-            except BulkWriteError as exc:
-                # 11000: archived by an earlier attempt that crashed before the article update.
-                if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
+        if not versions:
+            return batch
+        failed: set[str] = set()
+        try:
+            self.versions.insert_many(list(versions.values()), ordered=False)
+        except BulkWriteError as exc:
+            # 11000: archived by an earlier attempt that crashed before the article update.
+            for error in exc.details.get("writeErrors", []):
+                if error.get("code") != DUPLICATE_KEY:
+                    failed.add(old[error["index"]]["_id"])
+        except UNAVAILABLE:
+            raise
+        except Exception:
+            for key, version in versions.items():
+                try:
+                    self.versions.insert_one(version)
+                except DuplicateKeyError:
+                    pass
+                except UNAVAILABLE:
                     raise
+                except Exception:
+                    failed.add(key)
+        kept = []
+        for update in batch:
+            if update.key in failed:
+                reason = "its earlier version could not be archived (article_versions refused it)"
+                self._reject_now(counts, Rejected(update.key, reason, doc=update.doc, visit=update.visit))
+            else:
+                kept.append(update)
+        return kept
 
     def _by_ids(self, ids: list[str], projection: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Stored documents by _id, one indexed lookup each.
@@ -382,26 +486,58 @@ class ArticleStore:
         return [doc for doc in found if doc is not None]
 
     def _write_updates(self, batch: list[_Update], counts: WriteCounts) -> None:
-        operations = [UpdateOne({"_id": u.key}, u.update) for u in batch]
+        failed: dict[int, str] = {}
         try:
-            self.collection.bulk_write(operations, ordered=False)
+            self.collection.bulk_write([UpdateOne({"_id": u.key}, u.update) for u in batch], ordered=False)
         except BulkWriteError as exc:
-            failed = {e["index"] for e in exc.details.get("writeErrors", [])}
-            for error in exc.details.get("writeErrors", []):
-                self._record_error(counts, batch[error["index"]].key, error.get("errmsg", "?"))
-            batch = [u for index, u in enumerate(batch) if index not in failed]
-        for update in batch:
-            if update.outcome == CHANGED:
+            failed = {e["index"]: e.get("errmsg", "?") for e in exc.details.get("writeErrors", [])}
+        except UNAVAILABLE:
+            raise
+        except Exception:
+            for index, update in enumerate(batch):  # which update? one at a time
+                try:
+                    if self._already_applied(update):
+                        continue
+                    self.collection.update_one({"_id": update.key}, update.update)
+                except UNAVAILABLE:
+                    raise
+                except Exception as exc:
+                    failed[index] = _reason(exc)
+        for index, update in enumerate(batch):
+            if index in failed:
+                rejected = Rejected(update.key, failed[index], doc=update.doc, visit=update.visit)
+                self._reject_now(counts, rejected)
+            elif update.outcome == CHANGED:
                 counts.updated += 1
             elif update.outcome == GONE:
                 counts.gone += 1
             else:
                 counts.unchanged += 1
 
-    def _record_error(self, counts: WriteCounts, key: str, message: str) -> None:
+    def _already_applied(self, update: _Update) -> bool:
+        """True when a failed bulk write applied this update before failing (FerretDB stops midway).
+
+        `$set` alone can be repeated; `$inc` / `$push` (version, history, events) must not be.
+        """
+        if "$inc" not in update.update and "$push" not in update.update:
+            return False
+        stored = self.collection.find_one({"_id": update.key}, {"content_hash": 1, "state": 1}) or {}
+        changes = update.update["$set"]
+        if "$inc" in update.update:
+            return stored.get("content_hash") == changes.get("content_hash")
+        return "state" in changes and stored.get("state") == changes["state"]
+
+    def _reject_now(self, counts: WriteCounts, rejected: Rejected) -> str:
         counts.errors += 1
-        counts.error_messages.append(f"{key}: {message}")
-        logger.error("could not store article %s: %s", key, message)
+        counts.error_messages.append(f"{rejected.key}: {rejected.reason}")
+        self.rejected.append(rejected)
+        logger.error("could not store %s: %s", rejected.key, rejected.reason)
+        return REJECTED
+
+
+def _reason(exc: BaseException) -> str:
+    """A short reason for a spill file: the error's class and first line."""
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:500]
 
 
 def _refresh(doc: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,9 @@ from pymongo import MongoClient
 from pymongo.errors import ConfigurationError, InvalidURI, OperationFailure, PyMongoError
 
 from crawler import __version__
+from crawler import settings as project
 from crawler.logredact import redact
+from crawler.projectdefaults import project_int
 
 if TYPE_CHECKING:
     from pymongo.database import Database
@@ -23,9 +25,9 @@ logging.getLogger("pymongo").setLevel(logging.INFO)
 
 DEFAULT_DATABASE = "newsarchive"
 #: How long to look for a server before giving up (fail fast, before any page is fetched).
-DEFAULT_CONNECT_TIMEOUT_MS = 5_000
+DEFAULT_CONNECT_TIMEOUT_MS = project.MONGO_CONNECT_TIMEOUT_MS
 #: Upper bound for any single operation: a wedged server fails the crawl instead of hanging it.
-DEFAULT_OPERATION_TIMEOUT_MS = 120_000
+DEFAULT_OPERATION_TIMEOUT_MS = project.MONGO_TIMEOUT_MS
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -132,6 +134,6 @@ def open_from_settings(
     return open_database(
         settings.get("MONGO_URI"),
         settings.get("MONGO_DATABASE"),
-        connect_timeout_ms=settings.getint("MONGO_CONNECT_TIMEOUT_MS", DEFAULT_CONNECT_TIMEOUT_MS),
-        operation_timeout_ms=settings.getint("MONGO_TIMEOUT_MS", DEFAULT_OPERATION_TIMEOUT_MS),
+        connect_timeout_ms=project_int(settings, "MONGO_CONNECT_TIMEOUT_MS"),
+        operation_timeout_ms=project_int(settings, "MONGO_TIMEOUT_MS"),
     )

@@ -36,6 +36,38 @@ VERSION_FIELDS = (
 )
 
 
+#: Longest stored value of each text field, in characters (stated in crawler/schema/article.schema.json).
+#: A longer value is cut and the field named in `quality.truncated`: one huge page (a merged
+#: multi-page article, a page of generated text) must not exceed MongoDB's 16 MB per document.
+TEXT_LIMITS = {
+    "title": 1_000,
+    "title_simplified": 1_000,
+    "text": 200_000,
+    "text_simplified": 200_000,
+    "description": 10_000,
+    "source": 1_000,
+    "section": 1_000,
+}
+#: Longest stored list (authors, tags, page_urls, fingerprints ...), in items; longer ones are cut too.
+LIST_LIMIT = 1_000
+#: Largest document sent to the database (MongoDB refuses more than 16 MiB; keep a margin).
+MAX_DOCUMENT_BYTES = 15 * 1024 * 1024
+
+
+def cap_fields(doc: dict[str, Any]) -> list[str]:
+    """Cut over-long text fields and lists in place; returns the names of the fields cut."""
+    truncated = []
+    for name, value in doc.items():
+        limit = TEXT_LIMITS.get(name)
+        if limit is not None and isinstance(value, str) and len(value) > limit:
+            doc[name] = value[:limit]
+            truncated.append(name)
+        elif isinstance(value, list) and len(value) > LIST_LIMIT:
+            doc[name] = value[:LIST_LIMIT]
+            truncated.append(name)
+    return truncated
+
+
 def document_id(canonical_url: str) -> str:
     """The `_id` of an article: its canonical URL (deterministic, so re-crawls never duplicate)."""
     return canonical_url
@@ -59,6 +91,8 @@ def _key(key: object) -> str:
 def article_document(article: Article, seen_at: datetime) -> dict[str, Any]:
     """The full document for a newly stored article."""
     doc = sanitize(article.to_dict())
+    if truncated := cap_fields(doc):
+        doc["quality"] = {**(doc.get("quality") or {}), "truncated": sorted(truncated)}
     doc["_id"] = document_id(article.canonical_url)
     doc["schema_version"] = SCHEMA_VERSION
     doc["first_seen"] = seen_at

@@ -2,6 +2,14 @@
 
 The lease (`crawl_locks`, `_id` = site) names its holder (host, pid) and is refreshed by a
 heartbeat; a lease whose holder died (same host, pid gone) or stopped beating is taken over.
+
+The API, small on purpose (the archive session's LeaseKeeper, crawler/session/lease.py, uses it):
+
+* ``acquire(run_id)`` takes the lease or raises SiteBusy (database errors propagate: no lease,
+  no crawl);
+* ``refresh()`` beats and returns whether the lease is still ours (False: someone took it
+  over, the crawl must stop);
+* ``release()`` gives it back (only if still ours).
 """
 
 from __future__ import annotations
@@ -76,10 +84,18 @@ class SiteLock:
         beat = holder.get("heartbeat_at")
         return beat is None or now - beat > self.ttl
 
-    def refresh(self) -> None:
-        """Heartbeat: the lease stays ours while we beat."""
-        if self.held:
-            self.collection.update_one(self._mine(), {"$set": {"heartbeat_at": datetime.now(UTC)}})
+    def refresh(self) -> bool:
+        """Heartbeat: True while the lease is ours; False once another crawl has taken it over.
+
+        The update matches our own lease only (site, host, pid), so a lease taken over after a
+        missed heartbeat is never refreshed back: the old holder learns here that it lost it.
+        """
+        if not self.held:
+            return False
+        result = self.collection.update_one(self._mine(), {"$set": {"heartbeat_at": datetime.now(UTC)}})
+        if result.matched_count != 1:
+            self.held = False
+        return self.held
 
     def release(self) -> None:
         """Give the lease back."""

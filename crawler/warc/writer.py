@@ -21,6 +21,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler import __version__
+from crawler.workdir import private_dir, private_file
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -77,11 +78,11 @@ class WarcFileWriter:
         if self._writer is not None and self._fh is not None and self._fh.tell() < self.max_bytes:
             return self._writer
         self.close()
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_dir(self.folder)
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")[:17]
         self._name = f"{self.prefix}-{stamp}-{self.serial:05d}-{socket.gethostname()}-{os.getpid()}.warc.gz"
         self.serial += 1
-        self._fh = (self.folder / self._name).open("xb")
+        self._fh = private_file(self.folder / self._name, "xb")  # raw pages: owner-only
         self._writer = WARCWriter(self._fh, gzip=True, warc_version="1.1")
         fields = {
             "software": f"newsarchive/{__version__} (warcio)",

@@ -1,0 +1,138 @@
+"""Apply the crawl's outbound policy to every request, whoever made it.
+
+Start URLs, list pages, articles, pagination, feeds, sitemaps, robots.txt and redirects
+(including those sent past the duplicate filter with dont_filter) all pass through the
+downloader middlewares; this one runs first, so nothing outside the policy is ever sent,
+and it registers the policy with the resolver, which checks the address of every connection.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Self
+from urllib.parse import urlsplit
+
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
+
+from crawler.outbound.policy import OutboundPolicy, Refusal, parse_address
+from crawler.outbound.resolver import PolicyResolver
+
+if TYPE_CHECKING:
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+#: Stats key prefix: `outbound/refused` in all, `outbound/refused/<reason>` by reason.
+STATS_KEY = "outbound/refused"
+
+
+class OutboundRefused(IgnoreRequest):
+    """A request outside the crawl's outbound policy (counted and logged once per host already)."""
+
+
+class OutboundPolicyMiddleware:
+    """Refuses requests outside the profile's policy; has the resolver refuse non-public addresses."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.policy: OutboundPolicy | None = None
+        self._logged: set[tuple[str, str]] = set()
+        self._resolver: PolicyResolver | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        """Always on: there is no setting that turns the policy off (profiles loosen it)."""
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def spider_opened(self, spider: Spider) -> None:
+        """Build the policy from the spider's profile and register it with the resolver."""
+        profile = getattr(spider, "profile", None)
+        if profile is not None:
+            self.policy = OutboundPolicy.from_profile(profile)
+        else:  # a spider of another kind: its allowed_domains, standard ports, public addresses
+            self.policy = OutboundPolicy(domains=tuple(getattr(spider, "allowed_domains", None) or ()))
+        from twisted.internet import reactor
+
+        resolver = getattr(reactor, "resolver", None)
+        if isinstance(resolver, PolicyResolver):
+            resolver.register(self)
+            self._resolver = resolver
+        else:
+            # Without our resolver host names are not checked at connection time: refuse them all.
+            logger.error(
+                "TWISTED_DNS_RESOLVER is not %s.%s: only IP-literal hosts can be checked, so every "
+                "request to a host name is refused",
+                PolicyResolver.__module__,
+                PolicyResolver.__name__,
+            )
+        logger.info(
+            "outbound policy: %s on ports %s%s",
+            ", ".join(self.policy.domains) or "(no domain)",
+            ", ".join(str(p) for p in sorted(self.policy.ports)),
+            "; private addresses allowed"
+            if self.policy.allow_private_addresses
+            else "; public addresses only",
+        )
+
+    def spider_closed(self, spider: Spider) -> None:
+        """Unregister from the resolver."""
+        if self._resolver is not None:
+            self._resolver.unregister(self)
+            self._resolver = None
+
+    def process_request(self, request: Request) -> None:
+        """Let the request through, or raise OutboundRefused."""
+        if self.policy is None:
+            self.refuse(request.url, Refusal.DOMAIN, "before the crawl's policy was set")
+        refusal = self.policy.check_url(request.url)
+        if refusal is None and self._resolver is None and not _is_ip_literal(request.url):
+            refusal = Refusal.ADDRESS
+        if refusal is not None:
+            self.refuse(request.url, refusal, "")
+
+    def refuse(self, url: str, reason: Refusal, detail: str) -> None:
+        """Count, log once per host and reason, and raise OutboundRefused."""
+        host = _host(url)
+        self._count(host, reason, f"{url} {detail}".strip())
+        raise OutboundRefused(f"outbound policy: {reason} not allowed: {url}")
+
+    def address_refused(self, host: str, address: str) -> None:
+        """Called by the resolver when a host name resolved to a refused address."""
+        self._count(host, Refusal.ADDRESS, f"{host} resolves to {address}")
+
+    def _count(self, host: str, reason: Refusal, what: str) -> None:
+        stats = self.crawler.stats
+        stats.inc_value(STATS_KEY)
+        stats.inc_value(f"{STATS_KEY}/{reason}")
+        if (host, reason) not in self._logged:
+            self._logged.add((host, reason))
+            logger.warning(
+                "outbound policy refused %s (%s; further refusals for this host are only counted)",
+                what,
+                _EXPLAIN[reason],
+            )
+
+
+_EXPLAIN = {
+    Refusal.SCHEME: "only http and https are fetched",
+    Refusal.DOMAIN: "not one of the profile's domains",
+    Refusal.PORT: "not port 80, 443, the base URL's port or one of the profile's allowed_ports",
+    Refusal.ADDRESS: "a loopback, private, link-local, reserved or multicast address; "
+    "profiles of such sites say allow_private_addresses: true",
+}
+
+
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or url
+    except ValueError:
+        return url
+
+
+def _is_ip_literal(url: str) -> bool:
+    return parse_address(_host(url)) is not None

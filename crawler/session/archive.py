@@ -1,0 +1,222 @@
+"""The archive session: one per crawl, installed as a Scrapy add-on (`ADDONS`).
+
+It owns the crawl's database side, so that one crawl opens one MongoDB client: the client,
+the site's lease, the run record, the write buffer (ArticleStore) with the archive index,
+and the learned boilerplate. It opens before the first request, as the first item pipeline
+(order 0; Scrapy opens pipelines before anything is fetched, and an error there fails the
+crawl's start, so `scrapy crawl` exits non-zero without a database, while CloseSpider, e.g.
+`site_busy`, closes it cleanly) and closes last (spider_closed, after the pipelines' final
+flush). Components get it through their constructors, typed by
+what they may use (ArchiveView: the index and the learner, read-only), instead of signals.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, Protocol, Self
+
+from pymongo.errors import PyMongoError
+from scrapy import signals
+from scrapy.exceptions import CloseSpider
+
+from crawler.health import Thresholds
+from crawler.projectdefaults import project_bool, project_float, project_int
+from crawler.session.lease import LeaseKeeper
+from crawler.session.runs import RunRecorder
+from crawler.store import ArticleStore, DatabaseUnavailable, open_from_settings, redact_uri, resolve_uri
+from crawler.store.boilerplate import load_learner, save_learner
+from crawler.store.spill import SpillFileError, load_spill, spill_files
+from crawler.workdir import unsaved_dir
+
+if TYPE_CHECKING:
+    from pymongo import MongoClient
+    from pymongo.database import Database
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
+
+    from crawler.extract.learned import BoilerplateLearner
+    from crawler.store.index import ArchiveIndex
+
+logger = logging.getLogger(__name__)
+
+#: The components that use the session, installed by the add-on (setting, class path, order).
+COMPONENTS = (
+    # the session itself, first of the pipelines: it opens before any request (see above)
+    ("ITEM_PIPELINES", "crawler.session.ArchiveSession", 0),
+    ("ITEM_PIPELINES", "pipelines.articles.ArticlesPipeline", 500),
+    ("SPIDER_MIDDLEWARES", "crawler.middlewares.incremental.IncrementalMiddleware", 550),
+    # next to the downloader: archive what the server sent, before decompression and redirects
+    ("DOWNLOADER_MIDDLEWARES", "crawler.middlewares.warc.WarcMiddleware", 950),
+)
+
+
+class ArchiveView(Protocol):
+    """What the spider and the middlewares may see of the archive (None until the session opens)."""
+
+    @property
+    def index(self) -> ArchiveIndex | None:
+        """What the archive holds for the site."""
+        ...
+
+    @property
+    def learner(self) -> BoilerplateLearner | None:
+        """The site's learned boilerplate paragraphs."""
+        ...
+
+
+class ArchiveSession:
+    """The crawl's MongoDB client, lease, run record, archive index and learner (a Scrapy add-on)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.client: MongoClient[dict[str, Any]] | None = None
+        self.db: Database[dict[str, Any]] | None = None
+        self.store: ArticleStore | None = None
+        self.learner: BoilerplateLearner | None = None
+        self.lease: LeaseKeeper | None = None
+        self.runs: RunRecorder | None = None
+        self.site = ""
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        """One session per crawler: the add-on, and the same object again as the first pipeline."""
+        existing = crawler.get_addon(cls)
+        return existing if existing is not None else cls(crawler)
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> ArchiveSession | None:
+        """The crawl's session, or None when the add-on is not installed."""
+        return crawler.get_addon(cls)
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        """Install the components that work through the session."""
+        for name, path, order in COMPONENTS:
+            settings[name][path] = order
+
+    @property
+    def index(self) -> ArchiveIndex | None:
+        """What the archive holds for the site (None until the session opened)."""
+        return self.store.index if self.store is not None else None
+
+    # Opening -----------------------------------------------------------------------------
+
+    def open_spider(self) -> None:
+        """Connect, record the run, take the lease, learn what is stored; or close the crawl.
+
+        Raises DatabaseUnavailable (the crawl fails to start) or CloseSpider (`site_busy`,
+        `lease_unavailable`, `database_unavailable` once the lease is held).
+        """
+        spider = self.crawler.spider
+        assert spider is not None
+        settings = self.crawler.settings
+        profile = getattr(spider, "profile", None)
+        self.site = profile.name if profile is not None else spider.name
+        self.client, self.db = open_from_settings(settings)
+        run_id = None
+        if project_bool(settings, "CRAWL_RUNS_ENABLED"):
+            self.runs = RunRecorder(self.db, Thresholds.from_settings(settings))
+            run_id = self.runs.start(self.site, getattr(profile, "base_url", None), spider.name)
+            if run_id is not None:
+                self.crawler.stats.set_value("run/id", run_id)
+        if project_bool(settings, "CRAWL_LOCK_ENABLED"):
+            self.lease = LeaseKeeper(self.db, self.site, project_int(settings, "CRAWL_LOCK_TTL"), self.stop)
+            self.lease.acquire(run_id)
+        try:
+            self._open_store(settings)
+        except (DatabaseUnavailable, PyMongoError) as exc:
+            self.crawler.stats.inc_value("store/unavailable")
+            logger.error("could not read the archive of %s: %s", self.site, exc)
+            raise CloseSpider("database_unavailable") from exc
+
+    def _open_store(self, settings: BaseSettings) -> None:
+        assert self.db is not None
+        self.store = ArticleStore(
+            self.db,
+            insert_batch=project_int(settings, "STORE_INSERT_BATCH"),
+            update_batch=project_int(settings, "STORE_UPDATE_BATCH"),
+            max_batch_bytes=project_int(settings, "STORE_MAX_BATCH_BYTES"),
+            max_delay=project_float(settings, "STORE_MAX_DELAY"),
+        )
+        self.store.ensure_indexes()
+        known = self.store.load_known(self.site)
+        self.crawler.stats.set_value("store/known_at_start", known)
+        self.learner = load_learner(
+            self.db,
+            self.site,
+            min_articles=project_int(settings, "LEARN_MIN_ARTICLES"),
+            min_share=project_float(settings, "LEARN_MIN_SHARE"),
+            min_count=project_int(settings, "LEARN_MIN_COUNT"),
+        )
+        self._import_spills()
+        logger.info(
+            "storing into %s, database %r: %d articles of %s already archived",
+            redact_uri(resolve_uri(settings.get("MONGO_URI"))),
+            self.db.name,
+            known,
+            self.site,
+        )
+
+    def _import_spills(self) -> None:
+        """Store what earlier crawls of the site could not (their spill files), before fetching anything.
+
+        What the database refuses now stays in store.rejected for the pipeline to spill with the reason.
+        """
+        assert self.store is not None
+        stats = self.crawler.stats
+        for path in spill_files(unsaved_dir(), self.site):
+            try:
+                records = load_spill(self.store, path)
+            except SpillFileError as exc:
+                logger.error("%s; the file is kept", exc)
+                stats.inc_value("store/write_errors")
+                continue
+            except DatabaseUnavailable as exc:
+                self.store.drain()  # still complete in the file, which is kept
+                raise DatabaseUnavailable(f"{exc}; {path} is kept for the next run") from exc
+            path.unlink()
+            stats.inc_value("store/spill_imported", records)
+            logger.info("stored %d records left by an earlier crawl in %s (file removed)", records, path)
+        totals = self.store.totals
+        for name in ("inserted", "updated", "unchanged", "gone"):
+            if value := getattr(totals, name):
+                stats.inc_value(f"store/{name}", value)
+        if totals.errors:
+            stats.inc_value("store/write_errors", totals.errors)
+
+    def process_item(self, item: Any) -> Any:
+        """As a pipeline the session only opens; items pass."""
+        return item
+
+    # Closing -----------------------------------------------------------------------------
+
+    def stop(self, reason: str) -> None:
+        """Close the crawl early with reason (the database is gone, the lease was lost)."""
+        self.crawler.stats.set_value(f"session/{reason}", 1)
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # not crawling (yet): nothing to stop
+            return
+        from scrapy.utils.defer import deferred_from_coro
+
+        deferred_from_coro(engine.close_spider_async(reason=reason))
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        """Keep what was learned, complete the run, give the lease back, close the client."""
+        stats = self.crawler.stats
+        try:
+            if self.learner is not None and self.db is not None and not stats.get_value("store/unavailable"):
+                try:
+                    save_learner(self.db, self.site, self.learner)
+                except PyMongoError as exc:
+                    logger.error("could not save the learned boilerplate: %s", exc)
+                    stats.inc_value("store/write_errors")
+            if self.runs is not None:
+                # kept in the stats too: `newsarchive crawl` prints them without another client
+                stats.set_value("run/health_warnings", self.runs.finish(reason, stats.get_stats()))
+        finally:
+            if self.lease is not None:
+                self.lease.release()
+            if self.client is not None:
+                self.client.close()

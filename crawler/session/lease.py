@@ -1,0 +1,97 @@
+"""Keep the site's crawl lease for the session: take it, beat, stop the crawl when it is lost.
+
+Fails closed: without the lease (taken by another crawl, or the database cannot say) there is
+no crawl, and a crawl whose heartbeat finds the lease gone (or cannot confirm it for a whole
+TTL) stops, since another crawl may have taken the site over. The lease itself is
+crawler/store/locks.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from pymongo.errors import PyMongoError
+from scrapy.exceptions import CloseSpider
+from twisted.internet import task
+
+from crawler.store.locks import SiteBusy, SiteLock
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pymongo.database import Database
+
+logger = logging.getLogger(__name__)
+
+
+class LeaseKeeper:
+    """The lease of one site for one crawl, with its heartbeat (every TTL / 10 s, at least 5 s)."""
+
+    def __init__(
+        self, db: Database[dict[str, Any]], site: str, ttl_s: int, stop: Callable[[str], None]
+    ) -> None:
+        self.lock = SiteLock(db, site, ttl=timedelta(seconds=ttl_s))
+        self.site = site
+        self.ttl_s = ttl_s
+        #: Called with a finish reason ("lease_lost") to stop the crawl.
+        self.stop = stop
+        self.heartbeat: task.LoopingCall | None = None
+        #: When the lease was last confirmed ours (monotonic seconds).
+        self.confirmed_at = 0.0
+
+    def acquire(self, run_id: str | None) -> None:
+        """Take the lease and start beating, or raise CloseSpider (`site_busy`, `lease_unavailable`)."""
+        try:
+            self.lock.acquire(run_id)
+        except SiteBusy as exc:
+            logger.error("%s", exc)
+            raise CloseSpider("site_busy") from exc
+        except PyMongoError as exc:
+            logger.error("could not take the crawl lease of %s, so nothing is fetched: %s", self.site, exc)
+            raise CloseSpider("lease_unavailable") from exc
+        self.confirmed_at = time.monotonic()
+        self.heartbeat = task.LoopingCall(self.beat)
+        self.heartbeat.start(max(5, self.ttl_s // 10), now=False)
+
+    def beat(self) -> None:
+        """Refresh the lease; stop the crawl when it is lost or unconfirmed for a whole TTL."""
+        try:
+            held = self.lock.refresh()
+        except PyMongoError as exc:
+            unconfirmed = time.monotonic() - self.confirmed_at
+            if unconfirmed < self.ttl_s:
+                logger.warning("could not refresh the crawl lease (will retry): %s", exc)
+                return
+            logger.error(
+                "could not confirm the crawl lease of %s for %.0f s (another crawl may have taken it "
+                "over); stopping: %s",
+                self.site,
+                unconfirmed,
+                exc,
+            )
+            self._lost()
+            return
+        if held:
+            self.confirmed_at = time.monotonic()
+            return
+        logger.error("the crawl lease of %s was taken over by another crawl; stopping", self.site)
+        self._lost()
+
+    def _lost(self) -> None:
+        self._stop_beating()
+        self.stop("lease_lost")
+
+    def _stop_beating(self) -> None:
+        if self.heartbeat is not None and self.heartbeat.running:
+            self.heartbeat.stop()
+
+    def release(self) -> None:
+        """Stop beating and give the lease back (it expires by itself if that fails)."""
+        self._stop_beating()
+        try:
+            self.lock.release()
+        except PyMongoError as exc:
+            logger.warning("could not release the crawl lease (it expires by itself): %s", exc)

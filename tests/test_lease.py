@@ -1,0 +1,72 @@
+"""The crawl lease fails closed: no lease, no crawl; a lost lease stops the crawl."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from scrapy.exceptions import CloseSpider
+
+from crawler.session.lease import LeaseKeeper
+from crawler.store import connect
+from crawler.store.locks import SiteLock
+from tests.archive_session import SessionCrawl
+
+if TYPE_CHECKING:
+    from pymongo.database import Database
+
+
+def _take_over(db: Database[dict[str, Any]], site: str) -> None:
+    """What another crawl does to a lease whose heartbeat it found stale."""
+    db.crawl_locks.update_one({"_id": site}, {"$set": {"host": "elsewhere", "pid": 1}})
+
+
+def test_refresh_says_when_the_lease_was_taken_over(mongo_db: Database[dict[str, Any]]) -> None:
+    lock = SiteLock(mongo_db, "demo")
+    lock.acquire()
+    assert lock.refresh() is True
+    _take_over(mongo_db, "demo")
+    assert lock.refresh() is False
+    assert lock.held is False
+    lock.release()  # never removes the new holder's lease
+    assert mongo_db.crawl_locks.find_one({"_id": "demo"})["host"] == "elsewhere"
+
+
+def test_a_database_error_means_no_lease_and_no_crawl(mongo_uri: str, database_name: str) -> None:
+    client = connect(mongo_uri)
+    keeper = LeaseKeeper(client[database_name], "demo", 900, stop=lambda reason: None)
+    client.close()  # every operation now fails
+    with pytest.raises(CloseSpider) as closed:
+        keeper.acquire(None)
+    assert closed.value.reason == "lease_unavailable"
+    assert keeper.heartbeat is None
+
+
+def test_a_busy_site_is_not_crawled(mongo_uri: str, mongo_db: Database[dict[str, Any]]) -> None:
+    SiteLock(mongo_db, "demo").acquire()
+    crawl = SessionCrawl(mongo_uri, mongo_db.name)
+    with pytest.raises(CloseSpider) as closed:
+        crawl.open()
+    assert closed.value.reason == "site_busy"
+    assert crawl.session.store is None  # nothing read, nothing will be written
+    crawl.close("site_busy")
+    assert mongo_db.crawl_runs.find_one()["status"] == "skipped"
+
+
+def test_a_heartbeat_that_finds_the_lease_gone_stops_the_crawl(
+    mongo_uri: str, mongo_db: Database[dict[str, Any]]
+) -> None:
+    crawl = SessionCrawl(mongo_uri, mongo_db.name).open()
+    lease = crawl.session.lease
+    assert lease is not None
+    try:
+        lease.beat()
+        assert crawl.stats.get_value("session/lease_lost") is None
+        _take_over(mongo_db, "demo")
+        lease.beat()
+        assert crawl.stats.get_value("session/lease_lost") == 1
+        assert not lease.heartbeat.running
+    finally:
+        crawl.close("lease_lost")
+    assert mongo_db.crawl_runs.find_one()["status"] == "failed"
+    assert mongo_db.crawl_locks.find_one({"_id": "demo"})["host"] == "elsewhere"  # theirs, kept

@@ -1,0 +1,87 @@
+"""One archive session per crawl: one MongoDB client, handed to the components that need it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pymongo import monitoring
+from scrapy.utils.misc import build_from_crawler
+
+from crawler import settings as project
+from crawler.middlewares.incremental import IncrementalMiddleware
+from crawler.middlewares.warc import WarcMiddleware
+from crawler.session import ArchiveSession
+from crawler.store import ArticleStore
+from tests.archive_session import SessionCrawl
+from tests.test_store_articles import article
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pytest
+    from pymongo.database import Database
+
+
+class _Topologies(monitoring.TopologyListener):
+    """Counts MongoDB clients as they open (one topology per client)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def opened(self, event: Any) -> None:
+        """One more client."""
+        self.count += 1
+
+    def description_changed(self, event: Any) -> None:
+        """Not counted."""
+
+    def closed(self, event: Any) -> None:
+        """Not counted."""
+
+
+def test_a_crawl_opens_one_database_client(
+    mongo_uri: str, mongo_db: Database[dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSARCHIVE_VAR", str(tmp_path))
+    listener = _Topologies()
+    monitoring.register(listener)  # every client created from here on
+    crawl = SessionCrawl(mongo_uri, mongo_db.name)
+    incremental = build_from_crawler(IncrementalMiddleware, crawl.crawler)
+    warc = build_from_crawler(WarcMiddleware, crawl.crawler)
+    crawl.open()
+    for n in range(3):
+        crawl.pipeline.process_item(article(n))
+    crawl.close()
+    # pipeline, run record, lease, index, learner, spill import: all through the session's client
+    assert listener.count == 1
+    # ... and the components read the archive the session loaded, without signals
+    assert incremental.archive is crawl.session
+    assert warc.archive is crawl.session
+    assert crawl.spider.archive is crawl.session
+    assert crawl.session.index is not None and len(crawl.session.index) == 3
+    assert mongo_db.crawl_runs.count_documents({"status": "finished"}) == 1
+
+
+def test_the_add_on_installs_the_components_that_use_it(mongo_uri: str) -> None:
+    settings = SessionCrawl(mongo_uri, "unused").crawler.settings
+    assert settings.getdict("ITEM_PIPELINES")["pipelines.articles.ArticlesPipeline"] == 500
+    assert "crawler.middlewares.incremental.IncrementalMiddleware" in settings.getdict("SPIDER_MIDDLEWARES")
+    assert "crawler.middlewares.warc.WarcMiddleware" in settings.getdict("DOWNLOADER_MIDDLEWARES")
+    assert settings.getdict("ITEM_PIPELINES")["crawler.session.ArchiveSession"] == 0  # opens first
+
+
+def test_the_session_pipeline_is_the_add_on_itself(mongo_uri: str) -> None:
+    crawl = SessionCrawl(mongo_uri, "unused")
+    assert build_from_crawler(ArchiveSession, crawl.crawler) is crawl.session
+
+
+def test_store_defaults_are_the_settings_defaults(mongo_db: Database[dict[str, Any]]) -> None:
+    store = ArticleStore(mongo_db)
+    assert (store.insert_batch, store.update_batch) == (
+        project.STORE_INSERT_BATCH,
+        project.STORE_UPDATE_BATCH,
+    )
+    assert (store.max_batch_bytes, store.max_delay) == (
+        project.STORE_MAX_BATCH_BYTES,
+        project.STORE_MAX_DELAY,
+    )
