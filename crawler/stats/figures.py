@@ -23,6 +23,7 @@ from crawler.search.query import DEFAULT_TZ, zone
 if TYPE_CHECKING:
     from pymongo.collection import Collection
 
+    from crawler.archive import Archive
     from crawler.search.index import SearchIndex
 
 #: Texts shorter than this many characters count as short (a teaser, a caption, a failed extraction).
@@ -189,3 +190,11 @@ def index_stats(
             by_site[_site_key(site)].per_day[slot] += 1
     ordered = sorted(by_site.values(), key=lambda s: s.site)
     return ArchiveStats(days=window, tz=tz, short_chars=short_chars, sites=ordered)
+
+
+def figures_for(archive: Archive, **options: Any) -> ArchiveStats:
+    """archive_stats from the local search index when the archive has one, else by the scan."""
+    index = archive.local_index
+    if index is not None:
+        return index_stats(index, **options)
+    return archive_stats(archive.articles, **options)
