@@ -1,19 +1,23 @@
 """Search, export and stats at archive scale: fills a database with generated articles and measures.
 
-    python bench/search.py --articles 100000            # own FerretDB in a temp folder
+    python bench/search.py --articles 100000 --json search.json   # own FerretDB in a temp folder
     MONGO_URI=mongodb://host:27017/ python bench/search.py  # ... and that MongoDB as well
 
 Articles are generated from a vocabulary of real words (Chinese, some in traditional script,
 some English), 300-3000 characters, several sites, two years of dates, and stored exactly as
 the crawler stores them (article_document(): the same search terms), with insert_many in
-batches. Prints search latency p50/p95 per typical query next to a plain find() of the same
-filter, export throughput and peak memory for jsonl and parquet next to a plain cursor scan,
-and the time of `stats`.
+batches, through ArticleStore (so the local search index is written as in a crawl). Prints
+search latency p50/p95 per query kind next to the same search without the local index (the
+server's full scan on FerretDB) and whether both gave the same page, export throughput and
+peak memory for jsonl and parquet next to a plain projected cursor scan, and the time of
+`stats`; `--json FILE` writes the figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import json
 import os
 import random
 import sys
@@ -34,8 +38,10 @@ from crawler.export import default_fields, export_articles
 from crawler.extract.article import content_hash
 from crawler.items import Article
 from crawler.localdb import LocalServer, free_port
+from crawler.search.index import FOLDER_ENV, MODE_ENV
 from crawler.search.query import parse_query
 from crawler.stats import archive_stats
+from crawler.stats.figures import index_stats
 from crawler.store import ArticleStore, connect
 from crawler.store.documents import article_document
 
@@ -395,26 +401,72 @@ def make_article(n: int, seed: int) -> dict:
     return article_document(article, END)
 
 
-def _make_chunk(args: tuple[int, int, int]) -> list[dict]:
-    start, stop, seed = args
+@functools.cache
+def _base_document(k: int, seed: int) -> dict:
+    return make_article(k, seed)
+
+
+def make_variant(n: int, seed: int, distinct: int) -> dict:
+    """Article n with the title, text and search terms of article n % distinct (segmented once).
+
+    Its own site, section, authors, source, date and URL, so filters and paging see n different
+    articles; the texts repeat, which changes neither the index's work nor the server's scans.
+    """
+    base = _base_document(n % distinct, seed)
+    rng = random.Random(seed * 7_000_003 + n)
+    site = rng.choice(list(SITES))
+    published = None if rng.random() < 0.03 else END - TWO_YEARS * rng.random()
+    url = f"https://www.{site}.example/{published or END:%Y%m}/t{published or END:%Y%m%d}_{n}.html"
+    authors = [
+        "".join([rng.choice(SURNAMES), *rng.sample(GIVEN, rng.randint(1, 2))])
+        for _ in range(rng.choice([0, 1, 1, 2]))
+    ]
+    return {
+        **base,
+        "_id": url,
+        "url": url,
+        "canonical_url": url,
+        "page_urls": [url],
+        "site": site,
+        "section": rng.choice(SITES[site][1]),
+        "authors": authors,
+        "source": rng.choice(SOURCES),
+        "published_at": published,
+    }
+
+
+def _make_chunk(args: tuple[int, int, int, int]) -> list[dict]:
+    start, stop, seed, distinct = args
+    if distinct:
+        return [make_variant(n, seed, distinct) for n in range(start, stop)]
     return [make_article(n, seed) for n in range(start, stop)]
 
 
-def fill(db, count: int, seed: int, batch: int, workers: int) -> dict[str, float]:
-    store = ArticleStore(db)
+def fill(db, count: int, seed: int, batch: int, workers: int, distinct: int = 0) -> dict[str, float]:
+    """Store the articles through ArticleStore, as a crawl does (insert_many + the local search index)."""
+    store = ArticleStore(db, insert_batch=batch, max_batch_bytes=1 << 40, max_delay=1e9)
     store.ensure_indexes()
-    chunks = [(i, min(i + batch, count), seed) for i in range(0, count, batch)]
-    make_time = insert_time = 0.0
+    store.load_known()
+    chunks = [(i, min(i + batch, count), seed, distinct) for i in range(0, count, batch)]
+    make_time = write_time = 0.0
     t0 = time.perf_counter()
     with Pool(workers) as pool:
         last = time.perf_counter()
         for docs in pool.imap(_make_chunk, chunks):
             now = time.perf_counter()
             make_time += now - last
-            db.articles.insert_many(docs, ordered=False)
+            for doc in docs:
+                store.add_document(doc)
+            store.flush()
             last = time.perf_counter()
-            insert_time += last - now
-    return {"total_s": time.perf_counter() - t0, "insert_s": insert_time, "generate_wait_s": make_time}
+            write_time += last - now
+    indexed = store.search_index is not None
+    return {
+        "total_s": time.perf_counter() - t0,
+        "write_s": write_time,
+        "generate_wait_s": make_time,
+        "indexed": indexed,
+    }
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -452,29 +504,40 @@ def peak_rss(pids: list[int]):
         thread.join()
 
 
+#: (kind, title, search arguments); the kinds are the keys of the JSON report.
 QUERIES = [
-    ("one term (东营)", dict(query="东营")),
-    ("one rare term (马拉松)", dict(query="马拉松")),
-    ("two terms (黄河 湿地)", dict(query="黄河 湿地")),
-    ('phrase ("乡村振兴")', dict(query='"乡村振兴"')),
-    ("site + 3 months", dict(site="dezhou", since="2026-06-01", until="2026-08-31")),
-    ("author (王晓明)", dict(author="王晓明")),
-    ("term, relevance sort", dict(query="新能源 光伏", sort="relevance")),
+    ("one_term", "one term (东营)", dict(query="东营")),
+    ("one_rare_term", "one rare term (马拉松)", dict(query="马拉松")),
+    ("two_terms", "two terms (黄河 湿地)", dict(query="黄河 湿地")),
+    ("traditional_script", "traditional script (東營 濕地)", dict(query="東營 濕地")),
+    ("phrase", 'phrase ("乡村振兴")', dict(query='"乡村振兴"')),
+    ("site_dates", "site + 3 months", dict(site="dezhou", since="2026-06-01", until="2026-08-31")),
+    ("author", "author (王晓明)", dict(author="王晓明")),
+    ("source", "source (新华社)", dict(source="新华社")),
+    ("section", "section + term (农业 小麦)", dict(query="小麦", section="农业")),
+    ("relevance", "terms, relevance order", dict(query="新能源 光伏", sort="relevance")),
+    ("relevance_deep", "term, relevance, page 50", dict(query="光伏", sort="relevance", skip=980)),
+    ("deep_page", "term, date order, page 50", dict(query="东营", skip=980)),
+    ("everything_deep", "no terms, page 50", dict(skip=980)),
 ]
 
 
-def bench_server(label: str, uri: str, args: argparse.Namespace, server_pid: int | None) -> None:
+def bench_server(label: str, uri: str, args: argparse.Namespace, server_pid: int | None) -> dict:
     name = f"bench_search_{args.articles}"
     client = connect(uri, operation_timeout_ms=3_600_000)
     db = client[name]
+    report: dict = {"server": label, "articles": args.articles}
     print(f"\n## {label}: {args.articles} articles (database {name})")
     if db.articles.estimated_document_count() != args.articles or not args.reuse:
         client.drop_database(name)
-        figures = fill(db, args.articles, args.seed, args.batch, args.workers)
-        rate = args.articles / figures["insert_s"]
+        figures = fill(db, args.articles, args.seed, args.batch, args.workers, args.distinct_texts)
+        rate = args.articles / figures["write_s"]
+        report["fill_docs_per_s"] = round(rate)
+        report["fill_s"] = round(figures["total_s"])
         print(
-            f"fill: {figures['total_s']:.0f} s in all; insert_many(ordered=False) batches of {args.batch}: "
-            f"{figures['insert_s']:.1f} s = {rate:,.0f} docs/s (generation and segmentation: the rest)"
+            f"fill: {figures['total_s']:.0f} s in all; ArticleStore.flush() of {args.batch} articles "
+            f"(insert_many{' + local search index' if figures['indexed'] else ''}): "
+            f"{figures['write_s']:.1f} s = {rate:,.0f} docs/s (generation and segmentation: the rest)"
         )
     stats = db.command("collStats", "articles")
     print(
@@ -482,68 +545,125 @@ def bench_server(label: str, uri: str, args: argparse.Namespace, server_pid: int
         f"avg {stats.get('avgObjSize', 0) / 1e3:.1f} kB"
     )
     archive = Archive(db)
+    index = archive.local_index
     print(f"server: {archive.capabilities.server}; $text: {archive.capabilities.text_search}")
-    t = time.perf_counter()
-    scanned = sum(1 for _ in db.articles.find({}, {"_id": 1}, batch_size=5000))
-    scan_s = time.perf_counter() - t
-    print(f"full scan of the collection (find({{}}, {{_id: 1}})): {scan_s:,.1f} s for {scanned} documents")
+    if index is not None:
+        report["index_mb"] = round(index.size_bytes() / 1e6)
+        print(f"local search index: {len(index)} articles, {index.size_bytes() / 1e6:,.0f} MB ({index.path})")
+    os.environ[MODE_ENV] = "off"
+    scan = Archive(
+        db
+    )  # the same API without the local index: the server's own query (a full scan on FerretDB)
+    scan_index = scan.local_index
+    os.environ.pop(MODE_ENV)
+    assert scan_index is None
     print(
-        f"\nsearch: Archive.search(limit=20), {args.repeat} runs; baseline: the same filter in plain "
-        f"pymongo, find(filter).sort(published_at -1).limit(20), {args.baseline_repeat} run(s)"
+        f"\nsearch: Archive.search(limit=20), {args.repeat} runs; beside it the same search without the "
+        f"local index (what the server does alone), {args.baseline_repeat} run(s), and whether both "
+        "returned the same page"
     )
-    print("\n| query | hits | search p50 | p95 | baseline p50 | ratio |\n|---|---|---|---|---|---|")
-    for title, spec in QUERIES:
+    print(
+        "\n| query | hits | search p50 | p95 | without index p50 | ratio | same page |\n"
+        "|---|---|---|---|---|---|---|"
+    )
+    report["queries"] = {}
+    for kind, title, spec in QUERIES:
         spec = dict(spec)
         sort = spec.pop("sort", "date")
+        skip = spec.pop("skip", 0)
         query = parse_query(spec.pop("query", ""), **spec)
-        hits = archive.count(query) if args.counts else "-"
-        ours = timed(lambda q=query, s=sort: archive.search(q, sort=s, limit=20), args.repeat)
-        plain = timed(
-            lambda q=query: list(db.articles.find(q.filter()).sort("published_at", -1).limit(20)),
-            args.baseline_repeat,
-        )
-        p50, p95, base = percentile(ours, 0.5), percentile(ours, 0.95), percentile(plain, 0.5)
-        print(
-            f"| {title} | {hits} | {p50:,.1f} s | {p95:,.1f} s | {base:,.1f} s | {p50 / base:.2f} |",
-            flush=True,
-        )
+        hits = archive.count(query)
+        page = [d["_id"] for d in archive.search(query, sort=sort, limit=20, skip=skip)]
+        ours = timed(lambda q=query, s=sort, k=skip: archive.search(q, sort=s, limit=20, skip=k), args.repeat)
+        p50, p95 = percentile(ours, 0.5), percentile(ours, 0.95)
+        entry = {"p50_ms": round(p50 * 1000, 1), "p95_ms": round(p95 * 1000, 1), "hits": hits}
+        row = f"| {title} | {hits} | {p50 * 1000:,.1f} ms | {p95 * 1000:,.1f} ms |"
+        wanted = args.baseline_kinds is None or kind in args.baseline_kinds
+        if args.baseline_repeat and index is not None and wanted:
+            baseline_page: list = []
+
+            def run_scan(q=query, s=sort, k=skip, out=baseline_page) -> None:
+                out[:] = [d["_id"] for d in scan.search(q, sort=s, limit=20, skip=k)]
+
+            base = percentile(timed(run_scan, args.baseline_repeat), 0.5)
+            same = baseline_page == page
+            entry.update(full_scan_p50_ms=round(base * 1000, 1), same_as_full_scan=same)
+            row += f" {base:,.1f} s | {base / p50:,.0f}× | {'yes' if same else 'NO'} |"
+        else:
+            row += " - | - | - |"
+        report["queries"][kind] = entry
+        print(row, flush=True)
+        _save(args, report)
+
+    if index is not None:
+        t = time.perf_counter()
+        index_stats(index, days=30, end=END.date())
+        report["stats_s"] = round(time.perf_counter() - t, 3)
+        print(f"\nstats (30 days, every site, from the local search index): {report['stats_s']:.2f} s")
+    if args.scan_stats or index is None:
+        t = time.perf_counter()
+        archive_stats(db.articles, days=30, end=END.date())
+        seconds = time.perf_counter() - t
+        report["stats_scan_s" if index is not None else "stats_s"] = round(seconds, 3)
+        print(f"stats (30 days, every site, scanning the articles): {seconds:.1f} s")
+    _save(args, report)
 
     pids = [os.getpid()] + ([server_pid] if server_pid else [])
     everything = parse_query("")
+    report["export_docs_per_s"] = {}
     with tempfile.TemporaryDirectory() as folder:
         with peak_rss(pids) as memory:
             t = time.perf_counter()
-            cursor = db.articles.find({}, dict.fromkeys(default_fields(), 1), batch_size=500)
+            cursor = db.articles.find({}, dict.fromkeys(default_fields(), 1), batch_size=1000)
             exported = sum(1 for _ in cursor)
             scan_s = time.perf_counter() - t
         print(
-            "\n| export | docs | docs/s | client peak RSS (growth) | server peak RSS |\n|---|---|---|---|---|"
+            "\n| export | docs | docs/s | vs plain scan | client peak RSS (growth) | server peak RSS |\n"
+            "|---|---|---|---|---|---|"
         )
-        _memory_row("plain cursor scan (baseline)", exported, scan_s, memory, pids)
-        for fmt, subset in (("jsonl", None), ("parquet", None), ("jsonl", "dezhou")):
-            query = parse_query("", site=subset) if subset else everything
+        plain_rate = exported / scan_s
+        report["export_docs_per_s"]["plain_scan"] = round(plain_rate)
+        _memory_row("plain projected cursor scan (baseline)", exported, scan_s, memory, pids, plain_rate)
+        for fmt in args.formats:
             out = Path(folder) / f"export.{fmt}"
             with peak_rss(pids) as memory:
                 t = time.perf_counter()
-                count = export_articles(archive, query, fmt, out, default_fields())
+                count = export_articles(archive, everything, fmt, out, default_fields())
                 seconds = time.perf_counter() - t
-            label_ = (
-                f"{fmt}" + (f" (site {subset})" if subset else "") + f", {out.stat().st_size / 1e6:,.0f} MB"
-            )
-            _memory_row(label_, count, seconds, memory, pids)
-    t = time.perf_counter()
-    archive_stats(db.articles, days=30, end=END.date())
-    print(f"\nstats (30 days, every site): {time.perf_counter() - t:.1f} s")
+            report["export_docs_per_s"][fmt] = round(count / seconds)
+            label_ = f"{fmt}, {out.stat().st_size / 1e6:,.0f} MB"
+            _memory_row(label_, count, seconds, memory, pids, plain_rate)
+            out.unlink()
+            _save(args, report)
+    if args.rebuild and index is not None:
+        t = time.perf_counter()
+        index.rebuild(db.articles)
+        report["index_rebuild_s"] = round(time.perf_counter() - t, 1)
+        print(f"\nreindex: the local index rebuilt from the store in {report['index_rebuild_s']:.0f} s")
+    archive.close()
+    scan.close()
     if not args.keep:
         client.drop_database(name)
     client.close()
+    return report
 
 
-def _memory_row(label: str, count: int, seconds: float, memory: dict, pids: list[int]) -> None:
+def _save(args: argparse.Namespace, report: dict) -> None:
+    """Write the figures so far (a long run keeps what it measured if stopped)."""
+    if args.json and report.get("server", "").startswith("FerretDB"):
+        load = os.getloadavg()
+        result = {**report, "machine": {"cpus": psutil.cpu_count(), "load_avg_1m": round(load[0], 1)}}
+        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def _memory_row(
+    label: str, count: int, seconds: float, memory: dict, pids: list[int], baseline: float
+) -> None:
     me = memory[pids[0]]
     server = f"{memory[pids[1]]['peak'] / 1e6:,.0f} MB" if len(pids) > 1 else "-"
     print(
-        f"| {label} | {count} | {count / seconds:,.0f} | {me['peak'] / 1e6:,.0f} MB "
+        f"| {label} | {count} | {count / seconds:,.0f} | {count / seconds / baseline:.2f} | "
+        f"{me['peak'] / 1e6:,.0f} MB "
         f"(+{(me['peak'] - me['start']) / 1e6:,.0f} MB) | {server} |"
     )
 
@@ -553,10 +673,27 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1000, help="insert_many batch size")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each query")
-    parser.add_argument("--baseline-repeat", type=int, default=3, help="runs of each baseline query")
+    parser.add_argument(
+        "--baseline-repeat", type=int, default=1, help="runs of each search without the index (0: none)"
+    )
+    parser.add_argument("--formats", nargs="*", default=["jsonl", "parquet"], help="export formats to time")
+    parser.add_argument("--scan-stats", action="store_true", help="also time stats by a scan of the articles")
+    parser.add_argument("--rebuild", action="store_true", help="also time a rebuild of the local index")
+    parser.add_argument(
+        "--distinct-texts",
+        type=int,
+        default=0,
+        help="generate this many texts and give the others their words (0: every text its own; "
+        "generation and segmentation take most of the fill time on a busy machine)",
+    )
+    parser.add_argument(
+        "--baseline-kinds",
+        nargs="*",
+        help="query kinds to also run without the index (default: all; each is a full scan on FerretDB)",
+    )
+    parser.add_argument("--json", type=Path, help="write the figures as JSON to this file")
     parser.add_argument("--workers", type=int, default=2, help="processes generating articles")
     parser.add_argument("--seed", type=int, default=4)
-    parser.add_argument("--counts", action="store_true", help="count the hits of each query (one more scan)")
     parser.add_argument("--keep", action="store_true", help="keep the database (and reuse it with --reuse)")
     parser.add_argument("--reuse", action="store_true", help="reuse a kept database of the same size")
     parser.add_argument("--folder", type=Path, help="FerretDB folder (default: a temporary one)")
@@ -565,15 +702,25 @@ def main() -> None:
         f"bench/search.py: {args.articles} articles, {args.repeat} runs per query, "
         f"{psutil.cpu_count()} CPUs, Python {sys.version.split()[0]}"
     )
+    reports = []
     with tempfile.TemporaryDirectory() as tmp:
+        # The local search index files of the bench's databases live with its server.
+        os.environ[FOLDER_ENV] = str((args.folder or Path(tmp)) / "search")
         server = LocalServer(args.folder or Path(tmp), free_port())
         server.start()
         try:
-            bench_server("FerretDB (local, SQLite)", server.uri, args, server.pid())
+            reports.append(bench_server("FerretDB (local, SQLite)", server.uri, args, server.pid()))
         finally:
             server.stop()
     if uri := os.environ.get("MONGO_URI"):
-        bench_server("MONGO_URI", uri, args, None)
+        reports.append(bench_server("MONGO_URI", uri, args, None))
+    if args.json:
+        machine = {"cpus": psutil.cpu_count(), "python": sys.version.split()[0]}
+        result = {**reports[0], "machine": {**machine, "load_avg_1m": round(os.getloadavg()[0], 1)}}
+        if len(reports) > 1:
+            result["mongo_uri"] = reports[1]
+        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print(f"\nfigures written to {args.json}")
 
 
 if __name__ == "__main__":

@@ -10,16 +10,23 @@ For notebooks and scripts::
 
 Results are plain dicts as stored (dates are timezone-aware UTC datetimes) without the
 search-only fields `terms` and `title_terms`.
+
+On the local FerretDB, search, count and paging are answered by the local search index
+(crawler/search/index.py) and only the page's articles are read from the store, by `_id`;
+on MongoDB by the server's own indexes. Without a built index the same queries run on the
+server as full scans (same results, ~100 s at 100,000 articles): `newsarchive reindex` builds it.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Literal, Self
 
 from pymongo import DESCENDING
 
 from crawler.extract.urls import normalize_url
 from crawler.search.capabilities import Capabilities, detect, ensure_text_index
+from crawler.search.index import SearchIndex
 from crawler.search.query import DEFAULT_TZ, QueryError, SearchQuery, parse_query
 from crawler.search.ranking import text_search_string, top_by_score
 from crawler.store.articles import COLLECTION, VERSIONS
@@ -45,18 +52,34 @@ RANKING_FIELDS = {"_id": 1, "published_at": 1, "title_simplified": 1, "text_simp
 #: Newest first; _id breaks ties so that pages never overlap or skip.
 DATE_ORDER = [("published_at", DESCENDING), ("_id", 1)]
 MAX_LIMIT = 10_000
+#: Concurrent `_id` lookups when fetching a page of results.
+FETCH_THREADS = 8
 
 
 class Archive:
     """One archive database; a context manager that closes the client it opened."""
 
-    def __init__(self, db: Database[dict[str, Any]], *, client: MongoClient[dict[str, Any]] | None = None):
-        """Wrap an open database; `client` is closed by close() (pass it only if the Archive owns it)."""
+    def __init__(
+        self,
+        db: Database[dict[str, Any]],
+        *,
+        client: MongoClient[dict[str, Any]] | None = None,
+        search_index: SearchIndex | None = None,
+    ):
+        """Wrap an open database; `client` is closed by close() (pass it only if the Archive owns it).
+
+        search_index: use this local index (else the database's own one is found when wanted).
+        """
         self.db = db
         self.articles: Collection[dict[str, Any]] = db[COLLECTION]
         self._client = client
         self._capabilities: Capabilities | None = None
         self._text_index: bool | None = None
+        self._local_index: SearchIndex | None = search_index
+        self._local_index_checked = search_index is not None
+        self._pool: ThreadPoolExecutor | None = None
+        #: True when this database should have a local search index but has none (or a partial one).
+        self.index_missing = False
 
     @classmethod
     def open(cls, uri: str | None = None, database: str | None = None, **options: Any) -> Self:
@@ -69,6 +92,12 @@ class Archive:
         if self._client is not None:
             self._client.close()
             self._client = None
+        if self._local_index is not None:
+            self._local_index.close()
+            self._local_index = None
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
     def __enter__(self) -> Self:
         return self
@@ -84,6 +113,26 @@ class Archive:
         if self._capabilities is None:
             self._capabilities = detect(self.articles)
         return self._capabilities
+
+    @property
+    def local_index(self) -> SearchIndex | None:
+        """The local search index when this database has a complete one (FerretDB), else None.
+
+        Opening it first repairs the entries of writers that died between the store write and
+        the index write.
+        """
+        if not self._local_index_checked:
+            self._local_index_checked = True
+            if SearchIndex.wanted(self.db):
+                index = SearchIndex.for_database(self.db)
+                if index is not None and index.complete:
+                    index.repair(self.articles)
+                    self._local_index = index
+                else:
+                    if index is not None:
+                        index.close()
+                    self.index_missing = True
+        return self._local_index
 
     # Reading --------------------------------------------------------------------------------
 
@@ -159,6 +208,9 @@ class Archive:
             raise QueryError(f"sort must be 'date' or 'relevance', not {sort!r}")
         if not 1 <= limit <= MAX_LIMIT or skip < 0:
             raise QueryError(f"limit must be 1..{MAX_LIMIT} and skip 0 or more")
+        index = self.local_index
+        if index is not None:
+            return self._from_index(index, query, sort, limit, skip)
         if sort == "relevance" and query.needles:
             return self._by_relevance(query, limit, skip)
         # Sort and page on small projected documents, then fetch the page by _id: on FerretDB
@@ -171,10 +223,15 @@ class Archive:
         """How many articles a search matches (a full scan on FerretDB)."""
         if not isinstance(query, SearchQuery):
             query = self.query(query, **filters)
+        if self.local_index is not None:
+            return self.local_index.count(query)
         return self.articles.count_documents(query.filter())
 
     def loosen(self, query: SearchQuery, *, cap: int = 100) -> list[tuple[str, int]]:
         """For a search without hits: how many hits (up to cap) dropping each one condition gives."""
+        if self.local_index is not None:
+            index = self.local_index
+            return [(what, index.count(looser, cap=cap)) for what, looser in query.loosened()]
         return [
             (what, self.articles.count_documents(looser.filter(), limit=cap))
             for what, looser in query.loosened()
@@ -192,9 +249,35 @@ class Archive:
         scores = {doc["_id"]: doc["score"] for doc in best}
         return [{**doc, "score": scores[doc["_id"]]} for doc in self._fetch(list(scores))]
 
+    def _from_index(
+        self, index: SearchIndex, query: SearchQuery, sort: Sort, limit: int, skip: int
+    ) -> list[dict[str, Any]]:
+        """A page found by the local index, its articles read by `_id`."""
+        if sort != "relevance" or not query.needles:
+            return self._fetch(index.search(query, limit=limit, skip=skip))
+        if query.phrases:
+            # Phrase occurrences count in the score: read every hit's simplified text (slower).
+            keys = [key for key, _ in index.ranked(query, limit=None)]
+            found = (self.articles.find_one({"_id": key}, RANKING_FIELDS) for key in keys)
+            best = top_by_score((doc for doc in found if doc is not None), query.needles, skip + limit)[skip:]
+            ranked = [(doc["_id"], doc["score"]) for doc in best]
+        else:
+            ranked = index.ranked(query, limit=limit, skip=skip)
+        scores = dict(ranked)
+        return [{**doc, "score": scores[doc["_id"]]} for doc in self._fetch(list(scores))]
+
     def _fetch(self, ids: list[Any]) -> list[dict[str, Any]]:
-        """Whole articles in the order of ids (one indexed lookup each; $in is a scan on FerretDB)."""
-        found = (self.articles.find_one({"_id": key}, HIDDEN_FIELDS) for key in ids)
+        """Whole articles in the order of ids: one indexed lookup each ($in is a scan on FerretDB).
+
+        The lookups of a page run on FETCH_THREADS connections at once, so a page costs about
+        the latency of its slowest few lookups rather than the sum of twenty.
+        """
+        if len(ids) <= 1:
+            found = [self.articles.find_one({"_id": key}, HIDDEN_FIELDS) for key in ids]
+        else:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(FETCH_THREADS, thread_name_prefix="archive-fetch")
+            found = list(self._pool.map(lambda key: self.articles.find_one({"_id": key}, HIDDEN_FIELDS), ids))
         return [doc for doc in found if doc is not None]
 
     def _can_rank_on_server(self) -> bool:

@@ -44,7 +44,7 @@ DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
 # One archive session per crawl (crawler/session/): the MongoDB client, the site's lease, the run
 # record, the archive index and the learned boilerplate. It installs the components that use it:
 # the articles pipeline (500), the incremental spider middleware (550), the WARC middleware (950).
-ADDONS = {"crawler.session.ArchiveSession": 0}
+ADDONS = {"crawler.session.ArchiveSession": 0, "crawler.frontier.FrontierAddon": 0}
 
 DOWNLOADER_MIDDLEWARES = {
     # first of all (before robots.txt at 100): nothing outside the profile's outbound policy is sent
@@ -59,6 +59,20 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.extensions.progress.ProgressExtension": 600,
 }
+
+# Distributed crawling: with a frontier (redis://HOST:PORT/DB; `crawl --frontier`, or
+# $NEWSARCHIVE_FRONTIER), workers on any machine share one site's queue, seen set and run.
+# (the add-on is listed in ADDONS above)
+FRONTIER_URL = None
+FRONTIER_KEY_PREFIX = "newsarchive"
+#: A worker that has not beaten for this long is dead: its unfinished requests are requeued.
+FRONTIER_WORKER_TIMEOUT = 30.0
+#: Heartbeat, dead-worker check and wake-up for requests queued by other workers.
+FRONTIER_POLL_INTERVAL = 1.0
+#: Requests a worker holds at once (0: CONCURRENT_REQUESTS_PER_DOMAIN after the profile's politeness).
+FRONTIER_PREFETCH = 0
+#: How long a worker keeps retrying an unreachable Redis before it stops (frontier_unavailable).
+FRONTIER_REDIS_TIMEOUT = 120.0
 
 # Storage (MONGO_URI / MONGO_DATABASE in the environment win over these).
 MONGO_URI = None  # None: the project's local FerretDB (`newsarchive db start`)

@@ -10,10 +10,12 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
+from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import Article, PageVisit
 from crawler.session import ArchiveSession
+from crawler.signals import archive_flushed
 from crawler.store import DatabaseUnavailable
 from crawler.store.articles import NEW, REJECTED, UNCHANGED, UNKNOWN
 from crawler.store.spill import pending_records, rejected_records, write_spill
@@ -39,9 +41,12 @@ class ArticlesPipeline:
     documents the database refuses go to var/unsaved/rejected/ with the reason.
     """
 
-    def __init__(self, session: ArchiveSession, stats: StatsCollector, stop: Any) -> None:
+    def __init__(
+        self, session: ArchiveSession, stats: StatsCollector, stop: Any, crawler: Crawler | None = None
+    ) -> None:
         self.session = session
         self.stats = stats
+        self.crawler = crawler
         #: Called with a finish reason to close the crawl (the database is gone).
         self.stop = stop
         self.spill_files: list[Path] = []
@@ -52,7 +57,24 @@ class ArticlesPipeline:
         session = ArchiveSession.of(crawler)
         if session is None:
             raise NotConfigured("the archive session add-on (crawler.session.ArchiveSession) is off")
-        return cls(session, crawler.stats, session.stop)
+        pipeline = cls(session, crawler.stats, session.stop, crawler)
+        crawler.signals.connect(pipeline.spider_idle, signal=signals.spider_idle)
+        return pipeline
+
+    def spider_idle(self) -> None:
+        """Nothing is being fetched: write what is buffered (a distributed run waits for it)."""
+        store = self.session.store
+        if store is None or self.stats.get_value("store/unavailable"):
+            return
+        if store.pending:
+            self._flush()
+        else:
+            self._flushed()
+
+    def _flushed(self) -> None:
+        """Everything received so far is stored: tell the frontier (it acknowledges finished requests)."""
+        if self.crawler is not None:
+            self.crawler.signals.send_catch_log(archive_flushed)
 
     def process_item(self, item: Any) -> Any:
         """Buffer the article or visit; write a batch when one is full."""
@@ -98,6 +120,7 @@ class ArticlesPipeline:
             return
         self._count(counts)
         self._spill_rejected()
+        self._flushed()
 
     def _count(self, counts: WriteCounts) -> None:
         for name in ("inserted", "updated", "unchanged", "gone"):

@@ -39,6 +39,19 @@ def mongo_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.stop()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def search_index_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Local search index files of the tests' databases in a temporary folder, not the checkout's var/."""
+    folder = tmp_path_factory.mktemp("search-index")
+    before = os.environ.get("NEWSARCHIVE_SEARCH_INDEX")
+    os.environ["NEWSARCHIVE_SEARCH_INDEX"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("NEWSARCHIVE_SEARCH_INDEX", None)
+    else:
+        os.environ["NEWSARCHIVE_SEARCH_INDEX"] = before
+
+
 @pytest.fixture
 def database_name(request: pytest.FixtureRequest) -> str:
     """A database of this test's own (dropped afterwards)."""
@@ -61,6 +74,8 @@ def cli_environment(uri: str, database: str, var: Path | str, profiles: Path | N
     """Environment for `newsarchive` in a subprocess: this database, var/ in a temp folder, extra profiles."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGO_", "NEWSARCHIVE_"))}
     env.update(MONGO_URI=uri, MONGO_DATABASE=database, NEWSARCHIVE_VAR=str(var))
+    if folder := os.environ.get("NEWSARCHIVE_SEARCH_INDEX"):
+        env["NEWSARCHIVE_SEARCH_INDEX"] = folder  # the same index files as the test's own process
     if profiles is not None:
         env["NEWSARCHIVE_PROFILES"] = str(profiles)
     return env
@@ -115,3 +130,16 @@ def shared_eval() -> Path:
     if not path.is_dir():
         pytest.skip(f"evaluation data not found at {path} (expected ../shared/eval next to the repository)")
     return path
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A redis-server of the session on a free loopback port, temporary folder, no persistence."""
+    from tests.redis_server import RedisServer
+
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()

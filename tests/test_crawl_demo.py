@@ -11,6 +11,7 @@ import pytest
 from crawler.demo.content import ARTICLES
 from crawler.demo.server import serve
 from crawler.localdb import free_port
+from crawler.search.index import SearchIndex
 from crawler.store import connect
 from tests.conftest import FAST_CRAWL, ROOT, cli_environment, run_cli
 
@@ -62,10 +63,30 @@ def crawled(
             "articles": {d["_id"]: d for d in db.articles.find()},
             "runs": list(db.crawl_runs.find().sort("started_at", 1)),
             "url": url,
+            "search_index": _index_drift(db),
         }
     finally:
         client.drop_database(name)
         client.close()
+
+
+def _index_drift(db: Any) -> Any:
+    """How the local search index the crawls wrote differs from the store (None: no local index)."""
+    index = SearchIndex.for_database(db)
+    if index is None:
+        return None
+    try:
+        return index.complete, len(index), index.drift(db.articles)[0]
+    finally:
+        index.close()
+
+
+def test_crawls_keep_the_local_search_index_in_step(crawled: dict[str, Any]) -> None:
+    if crawled["search_index"] is None:
+        pytest.skip("no local search index on this server (MongoDB answers from its own indexes)")
+    complete, indexed, drift = crawled["search_index"]
+    assert complete and indexed == len(ARTICLES)
+    assert drift.clean, drift
 
 
 def test_crawl_exits_cleanly(crawled: dict[str, Any]) -> None:

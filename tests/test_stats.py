@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from crawler.cli.stats import sparkline
+from crawler.search.index import SearchIndex
 from crawler.stats import archive_stats
+from crawler.stats.figures import index_stats
 from crawler.store import connect
 from tests.conftest import run_cli
 from tests.known_archive import known_database, store_known
@@ -100,3 +102,23 @@ def test_stats_command_table_json_and_plot(cli_env: dict[str, str], mongo_uri: s
     bad = run_cli(["stats", "--end", "soon"], cli_env)
     assert bad.returncode == 2 and "not a date" in bad.stderr
     db.client.drop_database(db.name)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"days": 7, "end": date(2026, 11, 26), "short_chars": 170},
+        {"days": 7, "end": date(2026, 11, 26), "tz": "America/New_York", "short_chars": 172},
+        {"days": 400, "end": date(2026, 12, 31), "sites": ["demo", "odd"]},
+        {"days": 1, "end": date(2026, 11, 21), "sites": ["nowhere"]},
+    ],
+)
+def test_figures_from_the_local_index_equal_the_scan(
+    known_db: Database[dict[str, Any]], tmp_path: Path, options: dict[str, Any]
+) -> None:
+    index = SearchIndex(tmp_path / "index.sqlite")
+    index.rebuild(known_db.articles)
+    try:
+        assert index_stats(index, **options) == archive_stats(known_db.articles, **options)
+    finally:
+        index.close()

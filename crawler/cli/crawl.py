@@ -9,6 +9,8 @@ import typer
 
 from crawler.cli import app
 from crawler.cli.console import err, fail, out
+from crawler.cli.frontier import open_frontier
+from crawler.frontier import FRONTIER_ENV
 from crawler.profiles import ProfileError, load_profile
 
 #: Exit code of `--fail-on-warning` when the health checks warn.
@@ -45,6 +47,12 @@ def crawl(
         False, "--fail-on-warning", help="Exit 3 when the run's health checks warn (for cron)."
     ),
     set_: list[str] = typer.Option([], "--set", "-s", help="Scrapy setting NAME=VALUE (repeatable)."),
+    frontier: str = typer.Option(
+        None,
+        "--frontier",
+        envvar=FRONTIER_ENV,
+        help="Share the crawl with other workers through this Redis, redis://HOST:PORT/DB.",
+    ),
     log_level: str = typer.Option("INFO", help="DEBUG, INFO, WARNING or ERROR."),
 ) -> None:
     """Crawl one site: feeds, sitemaps and list pages, then extract and store every article."""
@@ -59,6 +67,9 @@ def crawl(
         overrides["EXTRACT_WORKERS"] = workers
     if full:
         overrides["INCREMENTAL_ENABLED"] = False
+    if frontier:
+        overrides["FRONTIER_URL"] = frontier
+        open_frontier(profile.name, frontier)  # fails fast when Redis cannot be reached
     from crawler.crawl import run_crawl
 
     result = run_crawl(site, base_url=base_url, settings=overrides)

@@ -1,15 +1,18 @@
-"""`newsarchive db start|stop|status`: the project's local database."""
+"""`newsarchive db start|stop|status|check`: the project's local database and its search index."""
 
 from __future__ import annotations
 
 import os
+import time
 
 import typer
 
 from crawler.cli import app
 from crawler.cli.console import err, fail, out
 from crawler.localdb import LocalDBError, LocalServer
-from crawler.store.connection import redact_uri, resolve_uri
+from crawler.search.index import SearchIndex
+from crawler.store import DatabaseUnavailable
+from crawler.store.connection import open_database, redact_uri, resolve_uri
 
 db_app = typer.Typer(help="The local database (FerretDB with SQLite, under var/); MONGO_URI overrides it.")
 app.add_typer(db_app, name="db")
@@ -82,3 +85,51 @@ def status(uri_only: bool = typer.Option(False, "--uri", help="Print only the UR
     else:
         out.print(f"stopped  {server.uri}  (start it with `newsarchive db start`)")
         raise typer.Exit(1)
+
+
+@db_app.command("check")
+def check() -> None:
+    """Compare the local search index with the store (one scan); exit 1 if they differ.
+
+    Reports articles missing from the index (written by other tools), left in it (deleted from
+    the store), or changed since (content, state or search terms), and interrupted writes.
+    `newsarchive reindex` repairs all of them.
+    """
+    try:
+        client, db = open_database()
+    except DatabaseUnavailable as exc:
+        fail(str(exc))
+    try:
+        if not SearchIndex.wanted(db):
+            out.print("no local search index on this server: MongoDB answers searches from its own indexes")
+            return
+        index = SearchIndex.for_database(db)
+        if index is None or not index.complete:
+            out.print("the local search index is not built: run `newsarchive reindex`")
+            raise typer.Exit(1)
+        started = time.perf_counter()
+        report, resync = index.drift(db["articles"])
+        seconds = time.perf_counter() - started
+        size = index.size_bytes() / 1e6
+        out.print(
+            f"store: {report.store} articles; search index: {report.indexed} ({index.path}, {size:,.0f} MB); "
+            f"compared in {seconds:.1f} s"
+        )
+        for label, ids in (
+            ("missing from the index", report.missing),
+            ("in the index, not in the store", report.extra),
+            ("changed since indexed", report.changed),
+        ):
+            if ids:
+                out.print(f"{label}: {', '.join(ids)}" + (" ..." if len(ids) >= 20 else ""))
+        if report.pending:
+            out.print(
+                f"{report.pending} articles of interrupted writes (the next search or crawl repairs them)"
+            )
+        index.close()
+        if not report.clean:
+            out.print(f"{len(resync)} articles differ: run `newsarchive reindex` to resync them")
+            raise typer.Exit(1)
+        out.print("the search index agrees with the store")
+    finally:
+        client.close()

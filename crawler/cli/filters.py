@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from crawler.archive import Archive
-from crawler.cli.console import fail
+from crawler.cli.console import err, fail
 from crawler.search.query import DEFAULT_TZ, QueryError
 from crawler.store import DatabaseUnavailable
 
@@ -31,6 +31,15 @@ def open_archive() -> Archive:
         return Archive.open()
     except DatabaseUnavailable as exc:
         fail(str(exc))
+
+
+def warn_without_index(archive: Archive) -> None:
+    """Say so when the local database has no search index: every search is then a full scan."""
+    if archive.local_index is None and archive.index_missing:
+        err.print(
+            "this archive has no local search index: searching by a full scan (slow on large "
+            "archives); run `newsarchive reindex` once to build it"
+        )
 
 
 def build_query(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import typer
 
 from crawler.cli import app
 from crawler.cli.console import fail
+from crawler.frontier import FRONTIER_ENV
 from crawler.schedule import ScheduleError, Scheduler, from_file, from_profiles
 from crawler.store import DatabaseUnavailable, open_database
 from crawler.store.runs import CrawlRuns
@@ -32,13 +34,32 @@ def schedule(
         60.0, help="Seconds a crawl gets to finish after SIGTERM before it is killed."
     ),
     log_dir: Path = typer.Option(None, help="Where each run's log goes (default: var/logs)."),
+    workers: int = typer.Option(
+        None,
+        min=1,
+        help="Processes per run of each site (default 1, or the file's `workers`); needs --frontier.",
+    ),
+    frontier: str = typer.Option(
+        None,
+        "--frontier",
+        envvar=FRONTIER_ENV,
+        help="Redis URL the workers of a run share, redis://HOST:PORT/DB.",
+    ),
 ) -> None:
     """Run crawls on their schedules until SIGTERM; never two runs of one site at once."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     try:
-        plans = from_file(file) if file else from_profiles(sites or None)
+        plans = from_file(file, workers) if file else from_profiles(sites or None, workers or 1)
     except ScheduleError as exc:
         fail(str(exc), code=2)
+    env = None
+    if frontier:
+        env = {**os.environ, FRONTIER_ENV: frontier}
+    elif crowded := [p.site for p in plans if p.workers > 1]:
+        fail(
+            f"several workers per run ({', '.join(crowded)}) share a frontier: give --frontier redis://...",
+            code=2,
+        )
     try:
         client, db = open_database()
     except DatabaseUnavailable as exc:
@@ -54,6 +75,7 @@ def schedule(
         max_parallel=max_parallel,
         max_runs=max_runs,
         grace_seconds=grace,
+        env=env,
     )
     scheduler.install_signal_handlers()
     scheduler.run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -13,6 +14,7 @@ from crawler.cli import app, filters
 from crawler.cli.console import err, fail, out
 from crawler.export.records import record
 from crawler.search.capabilities import ensure_text_index
+from crawler.search.index import SearchIndex
 from crawler.search.query import zone
 from crawler.search.reindex import reindex as reindex_articles
 from crawler.search.reindex import stale_filter
@@ -78,7 +80,11 @@ def _no_hits(archive: Archive, query: SearchQuery, page: int) -> None:
         err.print("to loosen it, drop " + "; or ".join(counts))
     elif query.loosened():
         err.print("dropping any single condition still finds nothing: try other or fewer terms")
-    if query.terms and archive.articles.count_documents(stale_filter(), limit=1):
+    index = archive.local_index
+    stale = index.stale_terms() if index is not None else None
+    if stale is None and query.terms:
+        stale = archive.articles.count_documents(stale_filter(), limit=1)
+    if query.terms and stale:
         err.print("some articles have no search terms yet: run `newsarchive reindex`")
 
 
@@ -115,6 +121,7 @@ def search(
         section=section,
         tz=tz,
     )
+    filters.warn_without_index(archive)
     if query.ignored:
         err.print(f"ignoring {' '.join(query.ignored)} (stopwords or punctuation)")
     skip = (page - 1) * limit
@@ -152,18 +159,44 @@ def search(
 def reindex(
     everything: bool = typer.Option(False, "--all", help="Recompute every article, not only stale ones."),
 ) -> None:
-    """Write the search fields (terms, simplified copies) of articles stored without them."""
+    """Write the search fields of articles stored without them, and build or resync the local index.
+
+    On the local database the search index (var/search) is built from the whole archive the first
+    time (and with --all), else brought in line with what other tools wrote (see `db check`).
+    """
 
     def progress(done: int) -> None:
         if done % 5000 == 0:
             err.print(f"{done} articles reindexed ...")
 
+    def indexed(done: int) -> None:
+        if done % 5000 == 0:
+            err.print(f"{done} articles in the search index ...")
+
     archive = filters.open_archive()
     try:
         ensure_indexes(archive.articles, INDEXES)
-        updated = reindex_articles(archive.articles, everything=everything, progress=progress)
+        index = SearchIndex.for_database(archive.db, create=True)
+        if index is not None and not everything and index.complete:
+            index.repair(archive.articles)
+        updated = reindex_articles(
+            archive.articles,
+            everything=everything,
+            progress=progress,
+            index=index if index is not None and index.complete and not everything else None,
+        )
         if archive.capabilities.text_search:
             ensure_text_index(archive.articles)
+        if index is not None:
+            started = time.perf_counter()
+            what, count = index.bring_up_to_date(archive.articles, everything=everything, progress=indexed)
+            seconds = time.perf_counter() - started
+            index.close()
     finally:
         archive.close()
     out.print(f"{updated} articles reindexed")
+    if index is not None:
+        if what == "rebuilt":
+            out.print(f"search index rebuilt: {count} articles in {seconds:.1f} s ({index.path})")
+        else:
+            out.print(f"search index: {count} articles resynced with the store ({seconds:.1f} s)")

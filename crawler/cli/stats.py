@@ -13,7 +13,7 @@ from rich.table import Table
 from crawler.cli import app, filters
 from crawler.cli.console import fail, out
 from crawler.search.query import QueryError, zone
-from crawler.stats.figures import SHORT_TEXT_CHARS, archive_stats
+from crawler.stats.figures import SHORT_TEXT_CHARS, archive_stats, index_stats
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -60,9 +60,13 @@ def stats(
         fail(f"--end: not a date: {end!r} (use YYYY-MM-DD)", code=2)
     archive = filters.open_archive()
     try:
-        figures = archive_stats(
-            archive.articles, days=days, end=last_day, tz=tz, sites=site or None, short_chars=short
-        )
+        options = {"days": days, "end": last_day, "tz": tz, "sites": site or None, "short_chars": short}
+        index = archive.local_index
+        if index is not None:
+            figures = index_stats(index, **options)
+        else:
+            filters.warn_without_index(archive)
+            figures = archive_stats(archive.articles, **options)
         failures = failed_extractions(archive.articles.database, site or None)
     finally:
         archive.close()

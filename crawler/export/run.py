@@ -2,13 +2,20 @@
 
 The file is written as PATH.part and renamed when complete, so a failed export never leaves a
 file that looks whole.
+
+The server's scan is the bottleneck (FerretDB decodes every stored document: ~1,000 full
+articles/s), so a reader thread keeps the cursor busy while this thread formats and writes:
+the export runs at the speed of a plain projected scan instead of scan time plus writing time.
+Memory stays flat: at most `READ_AHEAD` batches wait in the queue.
 """
 
 from __future__ import annotations
 
 import json
+import queue
+import threading
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from crawler import __version__
 from crawler.export.records import plain
@@ -16,13 +23,65 @@ from crawler.export.schema import export_schema
 from crawler.export.writers import WRITERS
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Generator
     from pathlib import Path
 
     from crawler.archive import Archive
     from crawler.search.query import SearchQuery
 
 FORMATS = tuple(WRITERS)
+#: Batches the reader thread may hold ahead of the writer.
+READ_AHEAD = 4
+_DONE = object()
+
+
+def read_ahead(open_cursor: Callable[[], Any], batch_size: int) -> Generator[dict[str, Any], None, None]:
+    """Documents of the cursor open_cursor() returns, fetched by a thread one batch ahead.
+
+    The cursor is used only by the reader thread; an error there is raised here. Leaving the
+    loop early (an error while writing) stops the reader and closes its cursor.
+    """
+    batches: queue.Queue[Any] = queue.Queue(maxsize=READ_AHEAD)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                batches.put(item, timeout=0.5)
+            except queue.Full:
+                continue
+            return True
+        return False
+
+    def reader() -> None:
+        try:
+            with open_cursor() as cursor:
+                batch: list[dict[str, Any]] = []
+                for doc in cursor:
+                    batch.append(doc)
+                    if len(batch) >= batch_size:
+                        if not put(batch):
+                            return
+                        batch = []
+                if batch and not put(batch):
+                    return
+            put(_DONE)
+        except BaseException as exc:  # handed to the consuming thread
+            put(exc)
+
+    thread = threading.Thread(target=reader, name="export-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = batches.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield from item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def sidecar_path(path: Path) -> Path:
@@ -37,7 +96,7 @@ def export_articles(
     path: Path,
     fields: list[str],
     *,
-    batch_size: int = 500,
+    batch_size: int = 1000,
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write every article the query matches to path in fmt; returns how many."""
@@ -51,12 +110,17 @@ def export_articles(
         projection = dict.fromkeys(fields, 1)
         if "_id" not in fields:
             projection["_id"] = 0
-        with archive.articles.find(filter_, projection, batch_size=batch_size) as cursor:
-            for doc in cursor:
+        docs = read_ahead(
+            lambda: archive.articles.find(filter_, projection, batch_size=batch_size), batch_size
+        )
+        try:
+            for doc in docs:
                 writer.write(doc)
                 count += 1
                 if progress is not None and count % batch_size == 0:
                     progress(count)
+        finally:
+            docs.close()  # stops the reader thread when writing failed
         info = {
             "format": fmt,
             "fields": fields,

@@ -28,6 +28,8 @@ class SiteSchedule(BaseModel):
     site: str
     timing: Schedule
     args: list[str] = Field(default_factory=list)
+    #: processes started per run; more than one share the run through a frontier (`--frontier`)
+    workers: int = Field(default=1, ge=1)
 
     def next_run(self, last_start: datetime | None, now: datetime) -> datetime:
         """When the next run is due: intervals count from the last start; the first interval run is now."""
@@ -43,15 +45,17 @@ class _FileEntry(BaseModel):
     every_minutes: float | None = Field(default=None, gt=0)
     cron: str | None = None
     args: list[str] = Field(default_factory=list)
+    workers: int | None = Field(default=None, ge=1)
 
 
 class _File(BaseModel):
     model_config = ConfigDict(extra="forbid")
     sites: dict[str, _FileEntry]
     args: list[str] = Field(default_factory=list)
+    workers: int = Field(default=1, ge=1)
 
 
-def from_profiles(sites: list[str] | None = None) -> list[SiteSchedule]:
+def from_profiles(sites: list[str] | None = None, workers: int = 1) -> list[SiteSchedule]:
     """The `schedule` of the named profiles (or of every profile that has one)."""
     names = sites or available_profiles()
     plans = []
@@ -64,13 +68,13 @@ def from_profiles(sites: list[str] | None = None) -> list[SiteSchedule]:
             if sites:
                 raise ScheduleError(f"profile {name!r} has no `schedule:` (give one, or use a schedule file)")
             continue
-        plans.append(SiteSchedule(site=name, timing=profile.schedule))
+        plans.append(SiteSchedule(site=name, timing=profile.schedule, workers=workers))
     if not plans:
         raise ScheduleError("no site to schedule: no profile has a `schedule:` key")
     return plans
 
 
-def from_file(path: Path) -> list[SiteSchedule]:
+def from_file(path: Path, workers: int | None = None) -> list[SiteSchedule]:
     """A schedule file: `sites: {NAME: {every_minutes: N | cron: "...", args: [...]}}`, optional `args`."""
     try:
         data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -91,5 +95,6 @@ def from_file(path: Path) -> list[SiteSchedule]:
             raise ScheduleError(f"{path}: site {site}: {exc}") from None
         except ValidationError as exc:
             raise ScheduleError(f"{path}: site {site}: {exc.errors()[0]['msg']}") from None
-        plans.append(SiteSchedule(site=site, timing=timing, args=[*parsed.args, *entry.args]))
+        count = entry.workers or workers or parsed.workers
+        plans.append(SiteSchedule(site=site, timing=timing, args=[*parsed.args, *entry.args], workers=count))
     return plans

@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 @dataclass
 class _Running:
     plan: SiteSchedule
-    process: subprocess.Popen[bytes]
+    processes: list[subprocess.Popen[bytes]]
     started_at: datetime
     log_path: Path
 
@@ -117,28 +117,36 @@ class Scheduler:
         return max(0.05, min([bound, *waits]))
 
     def _launch(self, plan: SiteSchedule, now: datetime) -> None:
+        """Start the run's process, or its `workers` processes (they share one frontier and run)."""
         private_dir(self.log_dir)
-        log_path = self.log_dir / f"{plan.site}-{now:%Y%m%dT%H%M%SZ}-{self.runs[plan.site] + 1}.log"
-        with private_file(log_path, "wb") as log:  # crawl logs name hosts and URLs: owner-only
-            process = subprocess.Popen(
-                [*self.command, plan.site, *plan.args],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                env=self.env,
-                start_new_session=True,  # our SIGTERM is forwarded deliberately, not broadcast
-            )
-        self.running[plan.site] = _Running(plan, process, now, log_path)
+        stem = f"{plan.site}-{now:%Y%m%dT%H%M%SZ}-{self.runs[plan.site] + 1}"
+        processes = []
+        for n in range(plan.workers):
+            log_path = self.log_dir / (f"{stem}.log" if plan.workers == 1 else f"{stem}-w{n + 1}.log")
+            with private_file(log_path, "wb") as log:  # crawl logs name hosts and URLs: owner-only
+                processes.append(
+                    subprocess.Popen(
+                        [*self.command, plan.site, *plan.args],
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        stdin=subprocess.DEVNULL,
+                        env=self.env,
+                        start_new_session=True,  # our SIGTERM is forwarded deliberately, not broadcast
+                    )
+                )
+        self.running[plan.site] = _Running(plan, processes, now, log_path)
         self.last_start[plan.site] = now
         self.runs[plan.site] += 1
-        logger.info("scheduler: started %s (pid %d), log %s", plan.site, process.pid, log_path)
+        pids = ", ".join(str(p.pid) for p in processes)
+        logger.info("scheduler: started %s (pid %s), log %s", plan.site, pids, log_path)
 
     def _reap(self) -> None:
         for site, run in list(self.running.items()):
-            code = run.process.poll()
-            if code is None:
+            codes = [process.poll() for process in run.processes]
+            if any(code is None for code in codes):
                 continue
             del self.running[site]
+            code = next((c for c in codes if c), 0)  # the run failed if any worker failed
             self.exit_codes[site].append(code)
             took = (datetime.now(UTC) - run.started_at).total_seconds()
             level = logging.INFO if code == 0 else logging.WARNING
@@ -146,16 +154,20 @@ class Scheduler:
 
     def _shutdown(self) -> None:
         for run in self.running.values():
-            run.process.send_signal(signal.SIGTERM)
+            for process in run.processes:
+                process.send_signal(signal.SIGTERM)
         for run in list(self.running.values()):
-            try:
-                run.process.wait(timeout=self.grace_seconds)
-            except subprocess.TimeoutExpired:
-                logger.warning(
-                    "scheduler: %s did not stop within %.0f s; killing it", run.plan.site, self.grace_seconds
-                )
-                run.process.kill()
-                run.process.wait()
+            for process in run.processes:
+                try:
+                    process.wait(timeout=self.grace_seconds)
+                except subprocess.TimeoutExpired:
+                    logger.warning(
+                        "scheduler: %s did not stop within %.0f s; killing it",
+                        run.plan.site,
+                        self.grace_seconds,
+                    )
+                    process.kill()
+                    process.wait()
         self._reap()
         logger.info("scheduler: stopped")
 

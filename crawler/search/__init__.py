@@ -3,7 +3,8 @@
 `terms` turns text into the stored search terms (and queries into the same terms), `query`
 builds Mongo filters from user input, `capabilities` finds out whether the server has `$text`,
 `ranking` orders results by relevance, `snippets` cuts highlighted excerpts, `fields` is what
-every stored article carries for search, `reindex` backfills it.
+every stored article carries for search, `reindex` backfills it, and `index` is the local
+search index (SQLite FTS5) that answers on the local FerretDB, where every other query scans.
 """
 
 from crawler.search.fields import TERMS_VERSION, search_fields

@@ -2,7 +2,8 @@
 
 One streaming scan for the articles whose `terms_version` is not the current one, and
 `_id`-keyed updates in batches of at most 50 (FerretDB 1.x wedges on 100+ modifying updates
-in one command); running it twice does nothing the second time.
+in one command); running it twice does nothing the second time. Given the local search index,
+each updated batch is indexed as well.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ from typing import TYPE_CHECKING, Any
 from pymongo import UpdateOne
 
 from crawler.search.fields import TERMS_VERSION, search_fields
+from crawler.search.index import PROJECTION
 from crawler.store.articles import MAX_UPDATE_BATCH
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from pymongo.collection import Collection
+
+    from crawler.search.index import SearchIndex
 
 #: What search_fields() reads.
 SOURCE_FIELDS = {"title": 1, "text": 1, "title_simplified": 1, "text_simplified": 1}
@@ -34,11 +38,13 @@ def reindex(
     everything: bool = False,
     batch: int = MAX_UPDATE_BATCH,
     progress: Callable[[int], None] | None = None,
+    index: SearchIndex | None = None,
 ) -> int:
     """Recompute the search fields; returns how many articles were updated."""
     batch = max(1, min(batch, MAX_UPDATE_BATCH))
     updated = 0
     operations: list[UpdateOne] = []
+    written: list[dict[str, Any]] = []
 
     def flush() -> None:
         nonlocal updated
@@ -46,12 +52,19 @@ def reindex(
             collection.bulk_write(operations, ordered=False)
             updated += len(operations)
             operations.clear()
+            if index is not None:
+                index.put(written)
+            written.clear()
             if progress is not None:
                 progress(updated)
 
-    with collection.find(stale_filter(everything), SOURCE_FIELDS, batch_size=200) as cursor:
+    projection = PROJECTION if index is not None else SOURCE_FIELDS
+    with collection.find(stale_filter(everything), projection, batch_size=200) as cursor:
         for doc in cursor:
-            operations.append(UpdateOne({"_id": doc["_id"]}, {"$set": search_fields(doc)}))
+            fields = search_fields(doc)
+            operations.append(UpdateOne({"_id": doc["_id"]}, {"$set": fields}))
+            if index is not None:
+                written.append({**doc, **fields})
             if len(operations) >= batch:
                 flush()
     flush()

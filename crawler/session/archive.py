@@ -13,6 +13,7 @@ what they may use (ArchiveView: the index and the learner, read-only), instead o
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from pymongo.errors import PyMongoError
@@ -23,8 +24,10 @@ from crawler.health import Thresholds
 from crawler.projectdefaults import project_bool, project_float, project_int
 from crawler.session.lease import LeaseKeeper
 from crawler.session.runs import RunRecorder
+from crawler.signals import frontier_opened, frontier_rejoined, frontier_worker_lost
 from crawler.store import ArticleStore, DatabaseUnavailable, open_from_settings, redact_uri, resolve_uri
 from crawler.store.boilerplate import load_learner, save_learner
+from crawler.store.locks import RunLease
 from crawler.store.spill import SpillFileError, load_spill, spill_files
 from crawler.workdir import unsaved_dir
 
@@ -36,6 +39,7 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
     from crawler.extract.learned import BoilerplateLearner
+    from crawler.frontier.scheduler import FrontierSession
     from crawler.store.index import ArchiveIndex
 
 logger = logging.getLogger(__name__)
@@ -77,7 +81,12 @@ class ArchiveSession:
         self.lease: LeaseKeeper | None = None
         self.runs: RunRecorder | None = None
         self.site = ""
+        #: set when this crawl is a worker of a distributed run (`crawl --frontier`)
+        self.frontier: FrontierSession | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.frontier_opened, signal=frontier_opened)
+        crawler.signals.connect(self.worker_lost, signal=frontier_worker_lost)
+        crawler.signals.connect(self.rejoined, signal=frontier_rejoined)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -115,13 +124,28 @@ class ArchiveSession:
         self.site = profile.name if profile is not None else spider.name
         self.client, self.db = open_from_settings(settings)
         run_id = None
+        base_url = getattr(profile, "base_url", None)
+        frontier = self.frontier
         if project_bool(settings, "CRAWL_RUNS_ENABLED"):
             self.runs = RunRecorder(self.db, Thresholds.from_settings(settings))
-            run_id = self.runs.start(self.site, getattr(profile, "base_url", None), spider.name)
+            if frontier is None:
+                run_id = self.runs.start(self.site, base_url, spider.name)
+            else:
+                run_id = self.runs.join(frontier, self.site, base_url, spider.name)
             if run_id is not None:
                 self.crawler.stats.set_value("run/id", run_id)
         if project_bool(settings, "CRAWL_LOCK_ENABLED"):
-            self.lease = LeaseKeeper(self.db, self.site, project_int(settings, "CRAWL_LOCK_TTL"), self.stop)
+            ttl_s = project_int(settings, "CRAWL_LOCK_TTL")
+            lock = None
+            if frontier is not None:  # all workers of the run share its lease
+                lock = RunLease(
+                    self.db,
+                    self.site,
+                    frontier.run_id,
+                    replaces=frontier.previous_run_id,
+                    ttl=timedelta(seconds=ttl_s),
+                )
+            self.lease = LeaseKeeper(self.db, self.site, ttl_s, self.stop, lock)
             self.lease.acquire(run_id)
         try:
             self._open_store(settings)
@@ -189,6 +213,22 @@ class ArchiveSession:
         """As a pipeline the session only opens; items pass."""
         return item
 
+    # Distributed runs ----------------------------------------------------------------------
+
+    def frontier_opened(self, session: FrontierSession) -> None:
+        """A worker of a distributed run joins its run record and shares its lease."""
+        self.frontier = session
+
+    def worker_lost(self, worker: str, requeued: int) -> None:
+        """Another worker of the run died (its work is back in the frontier): say so in the run."""
+        if self.runs is not None:
+            self.runs.worker_lost(worker, requeued)
+
+    def rejoined(self, session: FrontierSession) -> None:
+        """Back in the run after another worker took this one for dead."""
+        if self.runs is not None:
+            self.runs.rejoined(session)
+
     # Closing -----------------------------------------------------------------------------
 
     def stop(self, reason: str) -> None:
@@ -214,9 +254,16 @@ class ArchiveSession:
                     stats.inc_value("store/write_errors")
             if self.runs is not None:
                 # kept in the stats too: `newsarchive crawl` prints them without another client
-                stats.set_value("run/health_warnings", self.runs.finish(reason, stats.get_stats()))
+                if self.frontier is None:
+                    warnings = self.runs.finish(reason, stats.get_stats())
+                else:
+                    warnings = self.runs.leave(self.frontier, reason, stats.get_stats())
+                stats.set_value("run/health_warnings", warnings)
         finally:
             if self.lease is not None:
-                self.lease.release()
+                if self.frontier is None or self.frontier.last_out:
+                    self.lease.release()
+                else:
+                    self.lease.leave()  # the run's other workers still hold it
             if self.client is not None:
                 self.client.close()

@@ -31,9 +31,15 @@ class LeaseKeeper:
     """The lease of one site for one crawl, with its heartbeat (every TTL / 10 s, at least 5 s)."""
 
     def __init__(
-        self, db: Database[dict[str, Any]], site: str, ttl_s: int, stop: Callable[[str], None]
+        self,
+        db: Database[dict[str, Any]],
+        site: str,
+        ttl_s: int,
+        stop: Callable[[str], None],
+        lock: SiteLock | None = None,
     ) -> None:
-        self.lock = SiteLock(db, site, ttl=timedelta(seconds=ttl_s))
+        #: the site's own lease, or a distributed run's shared RunLease
+        self.lock = lock or SiteLock(db, site, ttl=timedelta(seconds=ttl_s))
         self.site = site
         self.ttl_s = ttl_s
         #: Called with a finish reason ("lease_lost") to stop the crawl.
@@ -87,6 +93,10 @@ class LeaseKeeper:
     def _stop_beating(self) -> None:
         if self.heartbeat is not None and self.heartbeat.running:
             self.heartbeat.stop()
+
+    def leave(self) -> None:
+        """Stop beating, keep the lease (a distributed run's other workers still hold it)."""
+        self._stop_beating()
 
     def release(self) -> None:
         """Stop beating and give the lease back (it expires by itself if that fails)."""

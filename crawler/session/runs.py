@@ -8,10 +8,13 @@ from typing import TYPE_CHECKING, Any
 from pymongo.errors import PyMongoError
 
 from crawler.health import Thresholds, check_run
-from crawler.store import CrawlRuns
+from crawler.store import CrawlRuns, redact_uri
+from crawler.store.runs import SUMMED_FIGURES
 
 if TYPE_CHECKING:
     from pymongo.database import Database
+
+    from crawler.frontier.scheduler import FrontierSession
 
 logger = logging.getLogger(__name__)
 
@@ -98,3 +101,73 @@ class RunRecorder:
         except PyMongoError as exc:
             logger.error("could not record the end of run %s: %s", self.run_id, exc)
         return list(figures.get("health", {}).get("warnings", []))
+
+    # Distributed runs (`crawl --frontier`): the workers share one document. ------------------
+
+    def join(self, frontier: FrontierSession, site: str, base_url: str | None, spider: str) -> str | None:
+        """Join the run the frontier named (creating its document with the first worker)."""
+        self.site = site
+        try:
+            self.runs.ensure_indexes()
+            if frontier.previous_run_id:
+                self.runs.interrupt(
+                    frontier.previous_run_id, "its workers are gone; a new run resumed its frontier"
+                )
+            worker = {"worker": frontier.worker, "host": frontier.worker.split(":")[0]}
+            self.runs.join(
+                frontier.run_id,
+                site,
+                worker,
+                base_url=base_url,
+                spider=spider,
+                frontier=redact_uri(frontier.frontier_url),
+            )
+        except PyMongoError as exc:
+            logger.error("could not record that this worker joined run %s: %s", frontier.run_id, exc)
+            return None
+        self.run_id = frontier.run_id
+        logger.info("crawl run %s joined by worker %s", self.run_id, frontier.worker)
+        return self.run_id
+
+    def leave(self, frontier: FrontierSession, reason: str, stats: dict[str, Any]) -> list[str]:
+        """Add this worker's figures to the run; the last worker closes it. The health warnings."""
+        if self.run_id is None:
+            return []
+        status = run_status(reason, stats)
+        figures = run_figures(stats)
+        try:
+            run = self.runs.leave(
+                self.run_id, frontier.worker, figures, completed=frontier.completed, status=status
+            )
+            if run is None:
+                return []
+            totals: dict[str, Any] = {k: run.get(k, 0) for k in SUMMED_FIGURES}
+            final = (
+                "finished" if run.get("frontier_completed") and status in ("finished", "stopped") else status
+            )
+            if final == "finished":
+                previous = [r for r in self.runs.latest(self.site, limit=20) if r["_id"] != self.run_id]
+                totals["health"] = check_run(totals, previous, self.thresholds)
+                for warning in totals["health"]["warnings"]:
+                    logger.warning("health of %s: %s", self.site, warning)
+            self.runs.finish(self.run_id, final, finish_reason=reason, **totals)
+        except PyMongoError as exc:
+            logger.error("could not record the end of run %s: %s", self.run_id, exc)
+            return []
+        return list(totals.get("health", {}).get("warnings", []))
+
+    def worker_lost(self, worker: str, requeued: int) -> None:
+        """Another worker of the run died; this one noticed and requeued its work."""
+        if self.run_id is not None:
+            try:
+                self.runs.worker_lost(self.run_id, worker)
+            except PyMongoError as exc:
+                logger.warning("could not record the loss of worker %s: %s", worker, exc)
+
+    def rejoined(self, session: FrontierSession) -> None:
+        """Back in the run after another worker took this one for dead."""
+        if self.run_id is not None:
+            try:
+                self.runs.rejoin(self.run_id, session.worker)
+            except PyMongoError as exc:
+                logger.warning("could not record that this worker is back: %s", exc)

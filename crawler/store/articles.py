@@ -33,6 +33,7 @@ from pymongo.errors import (
 )
 
 from crawler import settings as project
+from crawler.search.index import SearchIndex
 from crawler.store.connection import DatabaseUnavailable
 from crawler.store.documents import FETCH_FIELDS, MAX_DOCUMENT_BYTES, article_document, version_document
 from crawler.store.index import PROJECTION, ArchiveIndex
@@ -150,6 +151,15 @@ class Rejected:
     visit: PageVisit | None = None
 
 
+@dataclass(slots=True)
+class _IndexIntent:
+    """What one flush writes, as the local search index needs it."""
+
+    ids: list[str]
+    docs: list[dict[str, Any]]
+    states: dict[str, str]
+
+
 class ArticleStore:
     """Buffers extracted articles and page visits, and writes them in bulk."""
 
@@ -161,7 +171,9 @@ class ArticleStore:
         update_batch: int = project.STORE_UPDATE_BATCH,
         max_batch_bytes: int = project.STORE_MAX_BATCH_BYTES,
         max_delay: float = project.STORE_MAX_DELAY,
+        search_index: bool = True,
     ) -> None:
+        self.db = db
         self.collection = db[COLLECTION]
         self.versions = db[VERSIONS]
         self.insert_batch = max(1, insert_batch)
@@ -175,6 +187,10 @@ class ArticleStore:
         self._updates: list[_Update] = []
         self._pending_bytes = 0
         self.totals = WriteCounts()
+        #: The local search index kept in step with every flush (None: not wanted or not built).
+        self.search_index: SearchIndex | None = None
+        self._search_index_wanted = search_index
+        self._search_index_opened = False
         #: Refused by the database (or unstorable); taken by take_rejected() for a spill file.
         self.rejected: list[Rejected] = []
         #: Rejections while buffering, reported by the next flush.
@@ -288,6 +304,7 @@ class ArticleStore:
         lost connection the buffer is kept and DatabaseUnavailable raised (see drain()).
         """
         counts, self._early = self._early, WriteCounts()
+        intent = self._search_index_begin()
         try:
             if self._inserts:
                 self._write_inserts(counts)
@@ -302,10 +319,44 @@ class ArticleStore:
                 f"lost the database while writing ({type(exc).__name__}: {exc}); "
                 f"{self.pending} articles not yet written are kept (see drain())"
             ) from exc
+        self._search_index_commit(intent, counts)
         self._pending_bytes = 0
         self._oldest = None
         self.totals.add(counts)
         return counts
+
+    # The local search index (crawler/search/index.py) ------------------------------------------
+
+    def _search_index_begin(self) -> _IndexIntent | None:
+        """Before the store write: record what this flush writes in the local search index."""
+        if not self._search_index_opened:
+            self._search_index_opened = True
+            if self._search_index_wanted:
+                self.search_index = SearchIndex.for_writer(self.db)
+                if self.search_index is not None:
+                    self.search_index.repair(self.collection)
+        if self.search_index is None or not self.pending:
+            return None
+        docs = list(self._inserts)
+        states: dict[str, str] = {}
+        for update in self._updates:
+            state = update.update.get("$set", {}).get("state")
+            if update.outcome == CHANGED and update.doc is not None:
+                docs.append({**update.doc, "state": state or update.doc.get("state") or "live"})
+            elif state is not None:
+                states[update.key] = state
+        ids = self.search_index.begin([*(doc["_id"] for doc in docs), *states])
+        return _IndexIntent(ids, docs, states)
+
+    def _search_index_commit(self, intent: _IndexIntent | None, counts: WriteCounts) -> None:
+        """After the store write: index what was written (what the store holds, if writes failed)."""
+        if intent is None or self.search_index is None:
+            return
+        if counts.errors:
+            self.search_index.sync_ids(self.collection, intent.ids)
+            self.search_index.commit(intent.ids)
+        else:
+            self.search_index.commit(intent.ids, intent.docs, intent.states)
 
     def drain(self) -> list[dict[str, Any] | PageVisit]:
         """Hand over what could not be written (documents and visits, for a spill file)."""

@@ -10,6 +10,8 @@ The API, small on purpose (the archive session's LeaseKeeper, crawler/session/le
 * ``refresh()`` beats and returns whether the lease is still ours (False: someone took it
   over, the crawl must stop);
 * ``release()`` gives it back (only if still ours).
+
+A distributed run holds one shared lease (RunLease) that all its workers join and beat.
 """
 
 from __future__ import annotations
@@ -76,7 +78,8 @@ class SiteLock:
         if not holder:
             return True
         if (
-            holder.get("host") == self.host
+            not holder.get("shared")  # a shared lease outlives the worker that took it
+            and holder.get("host") == self.host
             and isinstance(holder.get("pid"), int)
             and not pid_alive(holder["pid"])
         ):
@@ -102,3 +105,66 @@ class SiteLock:
         if self.held:
             self.collection.delete_one(self._mine())
             self.held = False
+
+
+class RunLease(SiteLock):
+    """The site's lease held by one distributed run.
+
+    Every worker of the run joins it and beats it; no other crawl can take it while any of
+    them beats. The run's last worker releases it.
+    """
+
+    def __init__(
+        self,
+        db: Database[dict[str, Any]],
+        site: str,
+        run_id: str,
+        *,
+        replaces: str | None = None,
+        ttl: timedelta = timedelta(minutes=15),
+    ) -> None:
+        super().__init__(db, site, ttl=ttl)
+        self.run_id = run_id
+        #: the abandoned run whose frontier this run resumes: its lease is taken over at once
+        self.replaces = replaces
+
+    def _mine(self) -> dict[str, Any]:
+        return {"_id": self.site, "run_id": self.run_id}
+
+    def acquire(self, run_id: str | None = None) -> None:
+        """Join the run's lease, take it (free, stale, or held by `replaces`), or raise SiteBusy."""
+        now = datetime.now(UTC)
+        lease = {
+            "_id": self.site,
+            "run_id": self.run_id,
+            "shared": True,
+            "host": self.host,
+            "pid": self.pid,
+            "acquired_at": now,
+            "heartbeat_at": now,
+        }
+        try:
+            self.collection.insert_one(lease)
+        except DuplicateKeyError:
+            holder = self.collection.find_one({"_id": self.site}) or {}
+            if holder.get("run_id") == self.run_id:
+                self.held = True
+                return
+            abandoned = self.replaces is not None and holder.get("run_id") == self.replaces
+            if not abandoned and not self._stale(holder, now):
+                raise SiteBusy(
+                    f"another crawl of {self.site} is running (run {holder.get('run_id')}, pid "
+                    f"{holder.get('pid')} on {holder.get('host')}); it must end first"
+                ) from None
+            exact = {
+                "_id": self.site,
+                "run_id": holder.get("run_id"),
+                "heartbeat_at": holder.get("heartbeat_at"),
+            }
+            taken = self.collection.find_one_and_update(
+                exact, {"$set": {k: v for k, v in lease.items() if k != "_id"}}
+            )
+            now_held_by = (self.collection.find_one({"_id": self.site}) or {}).get("run_id")
+            if taken is None and now_held_by != self.run_id:
+                raise SiteBusy(f"another crawl of {self.site} took the lease just now") from None
+        self.held = True

@@ -12,7 +12,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from crawler.process import pid_alive
 from crawler.store.articles import ensure_indexes
@@ -26,6 +27,24 @@ INDEXES = [
     IndexModel([("site", ASCENDING), ("started_at", DESCENDING)], name="site_started"),
     IndexModel([("status", ASCENDING)], name="status"),
 ]
+
+
+def new_run_id(site: str) -> str:
+    """A run's `_id`: site, start time, a random suffix."""
+    return f"{site}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
+
+
+#: Figures of a distributed run that every worker adds its share to.
+SUMMED_FIGURES = (
+    "pages_fetched",
+    "articles_new",
+    "articles_updated",
+    "articles_unchanged",
+    "articles_dropped",
+    "articles_gone",
+    "articles_missing_date",
+    "errors",
+)
 
 
 class CrawlRuns:
@@ -43,7 +62,7 @@ class CrawlRuns:
         now = datetime.now(UTC)
         host = socket.gethostname()
         self._close_interrupted(site, host)
-        run_id = f"{site}-{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
+        run_id = new_run_id(site)
         self.collection.insert_one(
             sanitize(
                 {
@@ -69,9 +88,76 @@ class CrawlRuns:
         query = {} if site is None else {"site": site}
         return list(self.collection.find(query).sort("started_at", DESCENDING).limit(limit))
 
+    # Distributed runs: several workers (processes, machines) share one run document. -----------
+
+    def join(self, run_id: str, site: str, worker: dict[str, Any], **fields: Any) -> None:
+        """Add a worker to a distributed run, creating the run with the first one."""
+        now = datetime.now(UTC)
+        update = {
+            "$setOnInsert": sanitize(
+                {"site": site, "status": "running", "started_at": now, "distributed": True, **fields}
+            ),
+            "$addToSet": {"active_workers": worker["worker"]},
+            "$push": {"workers": sanitize({**worker, "joined_at": now})},
+        }
+        try:
+            self.collection.update_one({"_id": run_id}, update, upsert=True)
+        except DuplicateKeyError:  # two first workers upserted at once: the run exists now
+            self.collection.update_one({"_id": run_id}, update)
+
+    def leave(
+        self, run_id: str, worker: str, figures: dict[str, Any], *, completed: bool, status: str
+    ) -> dict[str, Any] | None:
+        """A worker's figures are added to the run's; returns the run when this was its last worker."""
+        update: dict[str, Any] = {
+            "$pull": {"active_workers": worker},
+            "$inc": {k: figures.get(k, 0) for k in SUMMED_FIGURES},
+            "$push": {
+                "worker_results": sanitize(
+                    {"worker": worker, "status": status, "finished_at": datetime.now(UTC), **figures}
+                )
+            },
+        }
+        if completed:
+            update["$set"] = {"frontier_completed": True}
+        after = self.collection.find_one_and_update(
+            {"_id": run_id}, update, return_document=ReturnDocument.AFTER
+        )
+        if after is None or after.get("active_workers"):
+            return None
+        return after
+
+    def rejoin(self, run_id: str, worker: str) -> None:
+        """A worker taken for dead (it missed heartbeats) is back."""
+        self.collection.update_one({"_id": run_id}, {"$addToSet": {"active_workers": worker}})
+
+    def worker_lost(self, run_id: str, worker: str) -> None:
+        """A worker died (its heartbeat stopped); its unfinished work went back to the frontier."""
+        self.collection.update_one(
+            {"_id": run_id},
+            {
+                "$pull": {"active_workers": worker},
+                "$push": {
+                    "worker_results": {"worker": worker, "status": "lost", "finished_at": datetime.now(UTC)}
+                },
+            },
+        )
+
+    def interrupt(self, run_id: str, reason: str) -> None:
+        """Mark a run that is still "running" as interrupted (its workers are all gone)."""
+        self.collection.update_one(
+            {"_id": run_id, "status": "running"},
+            {"$set": {"status": "interrupted", "finish_reason": reason, "finished_at": datetime.now(UTC)}},
+        )
+
     def _close_interrupted(self, site: str, host: str) -> None:
-        """Runs of this site on this host whose process is gone were killed: say so."""
-        for run in self.collection.find({"site": site, "status": "running", "host": host}, {"pid": 1}):
+        """Runs of this site on this host whose process is gone were killed: say so.
+
+        Distributed runs are left alone: their other workers may be alive (the next
+        distributed run of the site marks an abandoned one).
+        """
+        query = {"site": site, "status": "running", "host": host, "distributed": {"$ne": True}}
+        for run in self.collection.find(query, {"pid": 1}):
             pid = run.get("pid")
             if pid == os.getpid() or (isinstance(pid, int) and pid_alive(pid)):
                 continue

@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 
 from crawler.search.query import QueryError
 from crawler.search.snippets import highlight, make_snippet
-from crawler.stats.figures import archive_stats
+from crawler.stats.figures import figures_for
 from crawler.web import format as fmt
 from crawler.web import replay as replays
 from crawler.web.chart import per_day_chart
@@ -93,7 +93,7 @@ def _stored_article(request: Request) -> dict[str, Any]:
 def home(request: Request) -> Response:
     """Sites with their counts and last run, the latest runs, and a search box."""
     config = _config(request)
-    figures = archive_stats(config.archive.articles, days=config.days, tz=config.tz)
+    figures = figures_for(config.archive, days=config.days, tz=config.tz)
     last_runs = {s.site: next(iter(config.archive.runs(s.site, limit=1)), None) for s in figures.sites}
     context = {
         "figures": figures,
@@ -321,7 +321,7 @@ def health(request: Request) -> Response:
     config = _config(request)
     site = request.query_params.get("site", "").strip()
     days = _int(request, "days", config.days, 1, 3660)
-    figures = archive_stats(config.archive.articles, days=days, tz=config.tz, sites=[site] if site else None)
+    figures = figures_for(config.archive, days=days, tz=config.tz, sites=[site] if site else None)
     sites = []
     for stats in figures.sites:
         runs = config.archive.runs(stats.site, limit=10)

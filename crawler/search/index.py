@@ -1,0 +1,755 @@
+"""The local search index: SQLite (FTS5) beside the local FerretDB, answering search in milliseconds.
+
+FerretDB 1.24 pushes down only `{_id: value}`; every other filter is a full scan (~1,000 full
+articles/s), so a search of 100,000 articles took ~100 s. This derived index holds, per article,
+what search, paging, counting and `stats` read, and answers with ids; the articles themselves
+are then fetched by `_id` (the one indexed lookup FerretDB has). It mirrors the *stored*
+fields exactly (`terms`, `title_simplified`, `text_simplified`, `site`...), so its answers are
+those of the full scan (tests compare them).
+
+* `docs`: one row per article (site, date, source, section, state, content hash, counts for
+  stats), ordered indexes for date order and per-site paging.
+* `terms` (FTS5, contentless, detail=none): the stored `terms` as hex tokens (exact matching of
+  any term, punctuation included), plus per term a title mark `<hex>t` and a count token
+  `<hex>n<count>` from which relevance is computed in SQL (the same score as ranking.score).
+* `phrases` (FTS5 trigram, contentless): the simplified title and text, for quoted phrases.
+* `pending`: the write-ahead intents of flushes under way. A writer records the ids it is
+  about to store, writes the store, then indexes them and clears its intents in one
+  transaction; intents of a process that died in between are repaired from the store.
+
+An article whose content changes gets a new rowid; the old FTS rows stay as unreachable
+garbage (contentless FTS5 cannot delete without the old tokens) until `newsarchive reindex
+--all` rebuilds the file. Several local processes may write at once (WAL, busy timeout,
+`BEGIN IMMEDIATE`); the file must be on a local disk of the machine that runs FerretDB.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import socket
+import sqlite3
+import threading
+import time
+import uuid
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pymongo.errors import DuplicateKeyError
+
+from crawler.process import pid_alive
+from crawler.search.fields import TERMS_VERSION
+from crawler.search.ranking import TITLE_WEIGHT
+from crawler.search.terms import to_simplified
+from crawler.workdir import var_dir
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+
+    from pymongo.collection import Collection
+    from pymongo.database import Database
+
+    from crawler.search.query import SearchQuery
+
+logger = logging.getLogger(__name__)
+
+#: Bump when the layout or the token rules change: an index of another version is rebuilt.
+INDEX_VERSION = 1
+#: Where index files go (one per database); default var/search.
+FOLDER_ENV = "NEWSARCHIVE_SEARCH_INDEX"
+#: "auto" (the local index on FerretDB, MongoDB's own indexes elsewhere) or "off".
+MODE_ENV = "NEWSARCHIVE_SEARCH_INDEX_MODE"
+#: The store document that names this database's index file (survives port changes; a
+#: recreated database gets a new name, so an old index is never taken for it).
+META_COLLECTION = "archive_meta"
+META_ID = "search_index"
+#: Stored fields the index reads.
+PROJECTION = {
+    "_id": 1,
+    "site": 1,
+    "published_at": 1,
+    "source": 1,
+    "section": 1,
+    "authors": 1,
+    "state": 1,
+    "content_hash": 1,
+    "terms": 1,
+    "terms_version": 1,
+    "title": 1,
+    "text": 1,
+    "title_simplified": 1,
+    "text_simplified": 1,
+}
+#: What a drift check reads from the store.
+CHECK_PROJECTION = {"_id": 1, "content_hash": 1, "state": 1, "terms_version": 1}
+#: Appended to each phrase column: every substring, even at the end, starts a trigram.
+_SENTINEL = "\x01\x01"
+#: Not whitespace in the sense of the stats' `\S` regex on the server (Go RE2 / PCRE: ASCII).
+_NOT_BLANK = re.compile(r"[^\t\n\v\f\r ]")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: Writers wait this long for another writer's transaction (several local crawls at once).
+BUSY_TIMEOUT_S = 60.0
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS docs(
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    site TEXT,
+    published INTEGER,
+    source TEXT,
+    section TEXT,
+    state TEXT,
+    content_hash TEXT,
+    terms_version INTEGER,
+    authors INTEGER NOT NULL DEFAULT 0,
+    text_chars INTEGER NOT NULL DEFAULT 0,
+    text_blank INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS docs_published ON docs(published DESC, id);
+CREATE INDEX IF NOT EXISTS docs_site ON docs(site, published DESC, id);
+CREATE TABLE IF NOT EXISTS authors(author TEXT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(author, doc))
+    WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS authors_doc ON authors(doc);
+CREATE VIRTUAL TABLE IF NOT EXISTS terms USING fts5(tokens, tokenize='ascii', content='', detail=none);
+CREATE VIRTUAL TABLE IF NOT EXISTS terms_vocab USING fts5vocab(terms, 'instance');
+CREATE VIRTUAL TABLE IF NOT EXISTS phrases USING fts5(title, text, tokenize='trigram', content='');
+CREATE VIRTUAL TABLE IF NOT EXISTS phrases_vocab USING fts5vocab(phrases, 'row');
+CREATE TABLE IF NOT EXISTS pending(
+    id TEXT NOT NULL, host TEXT NOT NULL, pid INTEGER NOT NULL, since REAL NOT NULL,
+    PRIMARY KEY(id, host, pid)
+) WITHOUT ROWID;
+"""
+
+
+def _hex(term: str) -> str:
+    return term.encode("utf-8").hex()
+
+
+def to_millis(moment: datetime) -> int:
+    """Milliseconds since the epoch as BSON stores a date (microseconds truncated, as pymongo does)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - _EPOCH) // timedelta(milliseconds=1)
+
+
+def from_millis(value: int) -> datetime:
+    """The UTC datetime of a stored millisecond count."""
+    return _EPOCH + timedelta(milliseconds=value)
+
+
+def term_tokens(doc: dict[str, Any]) -> str:
+    """The `terms` row of an article: every stored term, its title mark and its body count.
+
+    The marks carry the two parts of ranking.score for a term: found in the simplified title
+    (`<hex>t`), and how often it occurs in the simplified text (`<hex>n<count>`).
+    """
+    terms = doc.get("terms")
+    if not isinstance(terms, list):
+        return ""
+    title = (doc.get("title_simplified") or to_simplified(doc.get("title") or "") or "").lower()
+    text = (doc.get("text_simplified") or to_simplified(doc.get("text") or "") or "").lower()
+    tokens: list[str] = []
+    for term in dict.fromkeys(t for t in terms if isinstance(t, str) and t):
+        code = _hex(term)
+        tokens.append(code)
+        if term in title:
+            tokens.append(code + "t")
+        count = text.count(term)
+        if count:
+            tokens.append(f"{code}n{count}")
+    return " ".join(tokens)
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return list(dict.fromkeys(v for v in value if isinstance(v, str)))
+    return []
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _version(doc: dict[str, Any]) -> int | None:
+    value = doc.get("terms_version")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _fts_string(text: str) -> str:
+    """An FTS5 string literal: user text is never query syntax."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+@dataclass
+class Drift:
+    """How the index differs from the store (ids, at most `sample` of each kind kept)."""
+
+    store: int = 0
+    indexed: int = 0
+    missing: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    pending: int = 0
+
+    @property
+    def clean(self) -> bool:
+        """True when the index answers exactly as the store would."""
+        return not (self.missing or self.extra or self.changed or self.pending)
+
+
+#: Adds the title weight to the hits whose title holds a term (its `<hex>t` mark).
+TITLE_SCORE = "UPDATE rank_scores SET s = s + ? WHERE doc IN (SELECT doc FROM terms_vocab WHERE term = ?)"
+#: Above this share of the archive, a date-ordered page walks the date index instead of sorting hits.
+DENSE_SHARE = 0.05
+
+
+class SearchIndex:
+    """One database's index file; open with `for_database`, or directly for tests and tools."""
+
+    def __init__(self, path: Path) -> None:
+        """Open (creating) the index file at path."""
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        )
+        self._conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        self._conn.execute("PRAGMA journal_mode = WAL")
+        self._conn.execute("PRAGMA synchronous = NORMAL")
+        with self.transaction():
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    self._conn.execute(statement)
+            version = self.meta("index_version")
+            if version is None:
+                self._set_meta("index_version", str(INDEX_VERSION))
+                self._set_meta("complete", "0")
+            elif version != str(INDEX_VERSION):
+                self._reset()
+        self._host = socket.gethostname()
+        self._ranking = threading.Lock()
+
+    # Opening ------------------------------------------------------------------------------
+
+    @staticmethod
+    def wanted(db: Database[dict[str, Any]]) -> bool:
+        """True when this database should be served by a local index (FerretDB, mode not off)."""
+        if os.environ.get(MODE_ENV, "auto").lower() in ("off", "0", "no", "false"):
+            return False
+        try:
+            info = db.client.server_info()
+        except Exception:
+            return False
+        return "ferretdbVersion" in info
+
+    @staticmethod
+    def folder() -> Path:
+        """Where index files live: $NEWSARCHIVE_SEARCH_INDEX, else var/search."""
+        configured = os.environ.get(FOLDER_ENV)
+        return Path(configured) if configured else var_dir() / "search"
+
+    @classmethod
+    def path_for(cls, db: Database[dict[str, Any]], *, create: bool) -> Path | None:
+        """The index file of db (named by an id stored in the database); None if it has none yet."""
+        meta = db[META_COLLECTION]
+        found = meta.find_one({"_id": META_ID})
+        if found is None:
+            if not create:
+                return None
+            with suppress(DuplicateKeyError):  # another process named it first
+                meta.insert_one({"_id": META_ID, "name": uuid.uuid4().hex, "created_at": datetime.now(UTC)})
+            found = meta.find_one({"_id": META_ID})
+            if found is None:
+                return None
+        name = re.sub(r"[^0-9A-Za-z_-]", "", str(found.get("name", ""))) or "index"
+        return cls.folder() / f"{db.name}-{name}.sqlite"
+
+    @classmethod
+    def for_database(cls, db: Database[dict[str, Any]], *, create: bool = False) -> SearchIndex | None:
+        """The index of db, or None (not FerretDB, switched off, or never built and not to create)."""
+        if not cls.wanted(db):
+            return None
+        path = cls.path_for(db, create=create)
+        if path is None or (not create and not path.exists()):
+            return None
+        return cls(path)
+
+    @classmethod
+    def for_writer(cls, db: Database[dict[str, Any]]) -> SearchIndex | None:
+        """The index a crawl keeps up to date as it writes.
+
+        A new database gets a complete (empty) index at once. An archive stored before the index
+        existed gets none until `newsarchive reindex` builds it: indexing only new articles would
+        give an index that silently misses the old ones.
+        """
+        if not cls.wanted(db):
+            return None
+        index = cls.for_database(db, create=False)
+        if index is not None:
+            return index
+        collection = db["articles"]
+        if collection.find_one({}, {"_id": 1}) is not None:
+            logger.warning(
+                "this archive has no local search index yet: searches scan every article; "
+                "run `newsarchive reindex` once to build it"
+            )
+            return None
+        index = cls.for_database(db, create=True)
+        if index is not None and not index.complete:
+            index.mark_complete()
+        return index
+
+    def close(self) -> None:
+        """Close the file."""
+        self._conn.close()
+
+    # Meta ---------------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        """A stored fact about the index."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self._conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    @property
+    def complete(self) -> bool:
+        """True when the index holds every article of its database (built empty, or reindexed)."""
+        return self.meta("complete") == "1"
+
+    def mark_complete(self) -> None:
+        """Declare the index complete (after a build from the whole store)."""
+        with self.transaction():
+            self._set_meta("complete", "1")
+
+    def __len__(self) -> int:
+        return self._conn.execute("SELECT count(*) FROM docs").fetchone()[0]
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue instead of failing."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    def _reset(self) -> None:
+        for table in ("docs", "authors", "pending"):
+            self._conn.execute(f"DELETE FROM {table}")  # noqa: S608  (fixed names)
+        self._conn.execute("INSERT INTO terms(terms) VALUES ('delete-all')")
+        self._conn.execute("INSERT INTO phrases(phrases) VALUES ('delete-all')")
+        self._set_meta("index_version", str(INDEX_VERSION))
+        self._set_meta("complete", "0")
+
+    # Writing ------------------------------------------------------------------------------
+
+    def begin(self, ids: Iterable[str]) -> list[str]:
+        """Record the intent to store these articles (before the store write); returns the ids."""
+        keys = list(dict.fromkeys(ids))
+        if keys:
+            now = time.time()
+            with self.transaction() as conn:
+                conn.executemany(
+                    "INSERT OR REPLACE INTO pending(id, host, pid, since) VALUES (?, ?, ?, ?)",
+                    [(key, self._host, os.getpid(), now) for key in keys],
+                )
+        return keys
+
+    def commit(
+        self,
+        intent: list[str],
+        docs: Iterable[dict[str, Any]] = (),
+        states: dict[str, str] | None = None,
+    ) -> None:
+        """After the store write: index the written documents, set states, clear the intents."""
+        with self.transaction() as conn:
+            for doc in docs:
+                self._put(conn, doc)
+            for key, state in (states or {}).items():
+                conn.execute("UPDATE docs SET state = ? WHERE id = ?", (state, key))
+            conn.executemany(
+                "DELETE FROM pending WHERE id = ? AND host = ? AND pid = ?",
+                [(key, self._host, os.getpid()) for key in intent],
+            )
+
+    def put(self, docs: Iterable[dict[str, Any]]) -> int:
+        """Index stored documents (whole, as `PROJECTION` reads them); returns how many."""
+        count = 0
+        with self.transaction() as conn:
+            for doc in docs:
+                self._put(conn, doc)
+                count += 1
+        return count
+
+    def remove(self, ids: Iterable[str]) -> None:
+        """Forget articles no longer in the store."""
+        with self.transaction() as conn:
+            for key in ids:
+                self._delete(conn, key)
+
+    def _delete(self, conn: sqlite3.Connection, key: str) -> None:
+        row = conn.execute("SELECT rowid FROM docs WHERE id = ?", (key,)).fetchone()
+        if row is not None:
+            conn.execute("DELETE FROM authors WHERE doc = ?", row)
+            conn.execute("DELETE FROM docs WHERE rowid = ?", row)
+
+    def _put(self, conn: sqlite3.Connection, doc: dict[str, Any]) -> None:
+        key = doc["_id"]
+        published = doc.get("published_at")
+        text = doc.get("text")
+        text = text if isinstance(text, str) else ""
+        authors = _strings(doc.get("authors"))
+        values = (
+            _text_or_none(doc.get("site")),
+            to_millis(published) if isinstance(published, datetime) else None,
+            _text_or_none(doc.get("source")),
+            _text_or_none(doc.get("section")),
+            doc.get("state") or "live",
+            doc.get("content_hash"),
+            _version(doc),
+            len(authors) if doc.get("authors") else 0,
+            len(text),
+            0 if _NOT_BLANK.search(text) else 1,
+        )
+        row = conn.execute(
+            "SELECT rowid, content_hash, terms_version FROM docs WHERE id = ?", (key,)
+        ).fetchone()
+        if row is not None and row[1] == values[5] and row[2] == values[6]:
+            # Same content: the FTS rows stand; refresh the fields a visit may change.
+            conn.execute(
+                "UPDATE docs SET site=?, published=?, source=?, section=?, state=?, content_hash=?, "
+                "terms_version=?, authors=?, text_chars=?, text_blank=? WHERE rowid = ?",
+                (*values, row[0]),
+            )
+            conn.execute("DELETE FROM authors WHERE doc = ?", (row[0],))
+            rowid = row[0]
+        else:
+            if row is not None:
+                self._delete(conn, key)  # its FTS rows become unreachable garbage
+            cursor = conn.execute(
+                "INSERT INTO docs(id, site, published, source, section, state, content_hash, terms_version, "
+                "authors, text_chars, text_blank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (key, *values),
+            )
+            rowid = cursor.lastrowid
+            conn.execute("INSERT INTO terms(rowid, tokens) VALUES (?, ?)", (rowid, term_tokens(doc)))
+            title = doc.get("title_simplified")
+            body = doc.get("text_simplified")
+            conn.execute(
+                "INSERT INTO phrases(rowid, title, text) VALUES (?, ?, ?)",
+                (
+                    rowid,
+                    (title + _SENTINEL) if isinstance(title, str) else "",
+                    (body + _SENTINEL) if isinstance(body, str) else "",
+                ),
+            )
+        conn.executemany(
+            "INSERT OR IGNORE INTO authors(author, doc) VALUES (?, ?)", [(a, rowid) for a in authors]
+        )
+
+    # Repair and drift -------------------------------------------------------------------------
+
+    def orphaned_intents(self) -> list[str]:
+        """Ids whose writer died between the store write and the index write (or before either)."""
+        rows = self._conn.execute("SELECT id, host, pid FROM pending").fetchall()
+        return sorted({key for key, host, pid in rows if host == self._host and not pid_alive(pid)})
+
+    def repair(self, collection: Collection[dict[str, Any]]) -> int:
+        """Index what the store holds for the intents of dead writers; returns how many ids."""
+        keys = self.orphaned_intents()
+        if not keys:
+            return 0
+        self.sync_ids(collection, keys)
+        with self.transaction() as conn:
+            conn.executemany(
+                "DELETE FROM pending WHERE id = ? AND host = ? AND NOT pid = ?",
+                [(key, self._host, os.getpid()) for key in keys],
+            )
+        logger.info("search index: repaired %d articles left by an interrupted write", len(keys))
+        return len(keys)
+
+    def sync_ids(self, collection: Collection[dict[str, Any]], ids: Iterable[str]) -> None:
+        """Make these articles' entries match the store (one `_id` lookup each)."""
+        found: list[dict[str, Any]] = []
+        gone: list[str] = []
+        for key in ids:
+            doc = collection.find_one({"_id": key}, PROJECTION)
+            if doc is None:
+                gone.append(key)
+            else:
+                found.append(doc)
+        self.put(found)
+        self.remove(gone)
+
+    def drift(self, collection: Collection[dict[str, Any]], *, sample: int = 20) -> tuple[Drift, list[str]]:
+        """Compare with the store (one projected scan); returns the figures and every id to resync."""
+        indexed = {
+            key: (content_hash, state, version)
+            for key, content_hash, state, version in self._conn.execute(
+                "SELECT id, content_hash, state, terms_version FROM docs"
+            )
+        }
+        report = Drift(indexed=len(indexed), pending=len(self.orphaned_intents()))
+        resync: list[str] = []
+        seen: set[str] = set()
+        with collection.find({}, CHECK_PROJECTION, batch_size=5000) as cursor:
+            for doc in cursor:
+                key = doc["_id"]
+                report.store += 1
+                seen.add(key)
+                known = indexed.get(key)
+                if known is None:
+                    kind = report.missing
+                elif known != (doc.get("content_hash"), doc.get("state") or "live", _version(doc)):
+                    kind = report.changed
+                else:
+                    continue
+                resync.append(key)
+                if len(kind) < sample:
+                    kind.append(key)
+        for key in indexed:
+            if key not in seen:
+                resync.append(key)
+                if len(report.extra) < sample:
+                    report.extra.append(key)
+        return report, resync
+
+    def rebuild(
+        self,
+        collection: Collection[dict[str, Any]],
+        *,
+        batch: int = 500,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Rebuild from the store (one projected scan); returns how many articles."""
+        with self.transaction():
+            self._reset()
+        done = 0
+        docs: list[dict[str, Any]] = []
+        with collection.find({}, PROJECTION, batch_size=batch) as cursor:
+            for doc in cursor:
+                docs.append(doc)
+                if len(docs) >= batch:
+                    done += self.put(docs)
+                    docs = []
+                    if progress is not None:
+                        progress(done)
+        done += self.put(docs)
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO terms(terms) VALUES ('optimize')")
+            conn.execute("INSERT INTO phrases(phrases) VALUES ('optimize')")
+            self._set_meta("complete", "1")
+            self._set_meta("built_at", datetime.now(UTC).isoformat())
+        return done
+
+    def bring_up_to_date(
+        self,
+        collection: Collection[dict[str, Any]],
+        *,
+        everything: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> tuple[str, int]:
+        """What `newsarchive reindex` does: rebuild ("rebuilt", n) or resync what drifted ("synced", n)."""
+        if everything or not self.complete:
+            return "rebuilt", self.rebuild(collection, progress=progress)
+        self.repair(collection)
+        _, resync = self.drift(collection)
+        self.sync_ids(collection, resync)
+        return "synced", len(resync)
+
+    # Reading --------------------------------------------------------------------------------
+
+    def _where(self, query: SearchQuery, *, walk: bool = False) -> tuple[list[str], list[Any]]:
+        """SQL conditions on `d` (docs) and their parameters: user text only ever as parameters.
+
+        walk=True writes the FTS conditions as membership tests (`+d.rowid`), so that SQLite walks
+        the date index and stops after the page instead of sorting every hit: the better plan
+        when the terms match a large share of the archive.
+        """
+        conds: list[str] = []
+        params: list[Any] = []
+        rowid = "+d.rowid" if walk else "d.rowid"
+        if query.terms:
+            conds.append(f"{rowid} IN (SELECT rowid FROM terms WHERE terms MATCH ?)")  # noqa: S608
+            params.append(" AND ".join(_hex(term) for term in query.terms))
+        for phrase in query.phrases:
+            match = self._phrase_match(phrase)
+            if match is None:
+                conds.append("0")
+                continue
+            conds.append(f"{rowid} IN (SELECT rowid FROM phrases WHERE phrases MATCH ?)")  # noqa: S608
+            params.append(match)
+        for column, values in (("site", query.sites), ("source", query.sources), ("section", query.sections)):
+            if values:
+                conds.append(f"d.{column} IN ({', '.join('?' * len(values))})")
+                params.extend(values)
+        if query.authors:
+            marks = ", ".join("?" * len(query.authors))
+            conds.append(f"d.rowid IN (SELECT doc FROM authors WHERE author IN ({marks}))")  # noqa: S608
+            params.extend(query.authors)
+        if query.since is not None:
+            conds.append("d.published >= ?")
+            params.append(to_millis(query.since))
+        if query.until is not None:
+            conds.append("d.published < ?")
+            params.append(to_millis(query.until))
+        return conds, params
+
+    def _phrase_match(self, phrase: str) -> str | None:
+        """The FTS5 query for a phrase; None when no article can contain it.
+
+        Three characters or more: the phrase itself (the trigram tokenizer matches it as a
+        substring of the title or the text, case-insensitively). One or two: any trigram that
+        starts with it (every column ends with two sentinel characters, so each occurrence
+        starts a trigram).
+        """
+        text = (to_simplified(phrase) or "").replace("\x01", "")
+        if not text:
+            return None
+        if len(text) >= 3:
+            return _fts_string(text)
+        folded = text.lower()
+        rows = self._conn.execute(
+            "SELECT term FROM phrases_vocab WHERE term >= ? AND term < ?", (folded, folded + "\U0010ffff")
+        ).fetchall()
+        if not rows:
+            return None
+        return " OR ".join(_fts_string(term) for (term,) in rows)
+
+    def search(self, query: SearchQuery, *, limit: int, skip: int = 0) -> list[str]:
+        """Ids of a page of hits, newest first (ties: by id), as the store's date order."""
+        conds, params = self._where(query, walk=self._dense(query))
+        where = f"WHERE {' AND '.join(conds)}" if conds else ""
+        sql = f"SELECT d.id FROM docs d {where} ORDER BY d.published DESC, d.id LIMIT ? OFFSET ?"  # noqa: S608
+        return [key for (key,) in self._conn.execute(sql, (*params, limit, skip))]
+
+    def _dense(self, query: SearchQuery) -> bool:
+        """True when the query's words match more than DENSE_SHARE of the archive (cheap: one count)."""
+        if not query.terms:
+            return bool(query.phrases)
+        match = " AND ".join(_hex(term) for term in query.terms)
+        hits = self._conn.execute("SELECT count(*) FROM terms WHERE terms MATCH ?", (match,)).fetchone()[0]
+        return hits > DENSE_SHARE * max(1, self._total())
+
+    def _total(self) -> int:
+        return self._conn.execute("SELECT max(rowid) FROM docs").fetchone()[0] or 0
+
+    def ranked(self, query: SearchQuery, *, limit: int | None, skip: int = 0) -> list[tuple[str, float]]:
+        """Ids and scores of hits by relevance for the query's terms: ranking.score, from the marks.
+
+        Per term, in query order: TITLE_WEIGHT if it is in the title, plus log(1 + its count in
+        the text), summed in that order and rounded to 4 places as ranking.score does. The sums
+        are made in a temporary table keyed by row id, walked by score with the page's limit.
+        Ties: newer first, then by id (ranking.top_by_score). limit=None returns every hit.
+        """
+        with self._ranking:  # one temporary table per connection: one ranking at a time
+            return self._ranked(query, limit, skip)
+
+    def _ranked(self, query: SearchQuery, limit: int | None, skip: int) -> list[tuple[str, float]]:
+        conn = self._conn
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS rank_scores(doc INTEGER PRIMARY KEY, s REAL NOT NULL)")
+        conn.execute("DELETE FROM rank_scores")
+        try:
+            if query.terms:
+                match = " AND ".join(_hex(term) for term in query.terms)
+                conn.execute(
+                    "INSERT INTO rank_scores(doc, s) SELECT rowid, 0.0 FROM terms WHERE terms MATCH ?",
+                    (match,),
+                )
+            else:
+                conn.execute("INSERT INTO rank_scores(doc, s) SELECT rowid, 0.0 FROM docs")
+            for term in query.terms:
+                code = _hex(term)
+                conn.execute(TITLE_SCORE, (TITLE_WEIGHT, code + "t"))
+                conn.execute(
+                    "UPDATE rank_scores SET s = s + ln(1 + CAST(substr(c.term, ?) AS INTEGER)) "
+                    "FROM (SELECT doc, term FROM terms_vocab WHERE term >= ? AND term < ?) AS c "
+                    "WHERE rank_scores.doc = c.doc",
+                    (len(code) + 2, code + "n", code + "o"),
+                )
+            # rank_scores holds the hits of the terms: only the other conditions remain.
+            conds, params = self._where(replace(query, terms=()), walk=True)
+            where = f"AND {' AND '.join(conds)}" if conds else ""
+            sql = (
+                "SELECT d.id, round(r.s, 4) AS score FROM rank_scores r JOIN docs d ON d.rowid = r.doc "  # noqa: S608
+                f"WHERE 1 {where} ORDER BY round(r.s, 4) DESC, d.published DESC, d.id LIMIT ? OFFSET ?"
+            )
+            rows = conn.execute(sql, (*params, -1 if limit is None else limit, skip)).fetchall()
+        finally:
+            conn.execute("DELETE FROM rank_scores")
+        return [(key, float(score)) for key, score in rows]
+
+    def count(self, query: SearchQuery, *, cap: int | None = None) -> int:
+        """How many articles match (up to cap)."""
+        conds, params = self._where(query)
+        where = f"WHERE {' AND '.join(conds)}" if conds else ""
+        inner = f"SELECT 1 FROM docs d {where}" + (" LIMIT ?" if cap is not None else "")  # noqa: S608
+        args = (*params, cap) if cap is not None else tuple(params)
+        return self._conn.execute(f"SELECT count(*) FROM ({inner})", args).fetchone()[0]  # noqa: S608
+
+    def stale_terms(self) -> int:
+        """Articles whose stored search terms come from other rules (reindex recomputes them)."""
+        sql = "SELECT count(*) FROM docs WHERE terms_version IS NULL OR terms_version != ?"
+        return self._conn.execute(sql, (TERMS_VERSION,)).fetchone()[0]
+
+    def site_figures(self, sites: list[str] | None = None) -> list[tuple[Any, ...]]:
+        """Per site: articles, first and last date (ms), no date, no author, empty text, text length."""
+        where, params = "", []
+        if sites:
+            where = f"WHERE site IN ({', '.join('?' * len(sites))})"
+            params = list(sites)
+        sql = (
+            "SELECT site, count(*), min(published), max(published), sum(published IS NULL), "  # noqa: S608
+            f"sum(authors = 0), sum(text_blank) FROM docs {where} GROUP BY site"
+        )
+        return self._conn.execute(sql, params).fetchall()
+
+    def short_texts(self, short_chars: int, sites: list[str] | None = None) -> dict[Any, int]:
+        """Per site: articles with text, but shorter than short_chars characters."""
+        where, params = "", []
+        if sites:
+            where = f"AND site IN ({', '.join('?' * len(sites))})"
+            params = list(sites)
+        sql = (
+            "SELECT site, count(*) FROM docs WHERE text_blank = 0 AND text_chars < ? "  # noqa: S608
+            f"{where} GROUP BY site"
+        )
+        return dict(self._conn.execute(sql, [short_chars, *params]).fetchall())
+
+    def published_between(
+        self, start: datetime, end: datetime, sites: list[str] | None = None
+    ) -> Iterator[tuple[Any, datetime]]:
+        """(site, publication time) of the articles published in [start, end)."""
+        sql = "SELECT site, published FROM docs WHERE published >= ? AND published < ?"
+        params: list[Any] = [to_millis(start), to_millis(end)]
+        if sites:
+            sql += f" AND site IN ({', '.join('?' * len(sites))})"
+            params.extend(sites)
+        for site, published in self._conn.execute(sql, params):
+            yield site, from_millis(published)
+
+    def size_bytes(self) -> int:
+        """The file's size on disk (with its write-ahead log)."""
+        total = 0
+        for suffix in ("", "-wal"):
+            with suppress(OSError):
+                total += Path(str(self.path) + suffix).stat().st_size
+        return total
+
+
+def day_bounds(days: list[date], tz: Any) -> tuple[datetime, datetime]:
+    """The UTC instants of the start of the first day and the end of the last day in tz."""
+    start = datetime.combine(days[0], datetime.min.time(), tz).astimezone(UTC)
+    end = datetime.combine(days[-1] + timedelta(days=1), datetime.min.time(), tz).astimezone(UTC)
+    return start, end
