@@ -38,6 +38,7 @@ import contextlib
 import gzip
 import html
 import os
+import pwd
 import shutil
 import signal
 import socket
@@ -45,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +98,7 @@ class SiteLayout:
             f"max_list_pages: {pages_per_section}\n"
             "timezone: Asia/Shanghai\n"
             "politeness: {download_delay: 0, obey_robots: false}\n"
+            "allow_private_addresses: true\n"
             "verified: true\n"
         )
 
@@ -292,7 +295,7 @@ def nginx_binary(install: bool = True) -> str | None:
 
 
 NGINX_CONF = """\
-worker_processes {workers};
+{user}worker_processes {workers};
 pid {work}/nginx.pid;
 error_log {work}/error.log warn;
 daemon off;
@@ -330,7 +333,12 @@ def serve(root: Path, *, backend: str = "auto", port: int = 0, workers: int = 1)
         raise RuntimeError("nginx is not installed and could not be (apt-get install nginx-light as root)")
     if binary is not None:
         conf = work / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(workers=workers, work=work, host=LOOPBACK, port=port, root=root))
+        # Started as root, nginx's workers drop to "nobody", who cannot read a private temporary
+        # folder: they run as the owner of the site instead.
+        user = f"user {pwd.getpwuid(root.stat().st_uid).pw_name};\n" if os.geteuid() == 0 else ""
+        conf.write_text(
+            NGINX_CONF.format(user=user, workers=workers, work=work, host=LOOPBACK, port=port, root=root)
+        )
         command = [binary, "-p", str(work), "-e", str(work / "error.log"), "-c", str(conf)]
         name = "nginx"
     else:
@@ -358,6 +366,9 @@ def serve(root: Path, *, backend: str = "auto", port: int = 0, workers: int = 1)
             with urllib.request.urlopen(server.base_url + "robots.txt", timeout=1) as answer:
                 if answer.status == 200:
                     return server
+        except urllib.error.HTTPError as exc:
+            server.stop()
+            raise RuntimeError(f"{name} answers {exc.code} for /robots.txt: can it read {root}?") from exc
         except OSError:
             time.sleep(0.05)
     server.stop()

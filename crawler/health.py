@@ -62,6 +62,11 @@ def check_run(run: dict[str, Any], previous: list[dict[str, Any]], limits: Thres
         warnings.append(
             f"{rates['errors']:.0%} of fetches failed ({run.get('errors', 0)} errors in {pages} pages)"
         )
+    if failed := run.get("extraction_failed", 0):
+        warnings.append(
+            f"{failed} article pages failed extraction (over the time budget, or a worker crashed); "
+            "they are kept in the WARC: `newsarchive reextract --failed` retries them"
+        )
     finished = [r for r in previous if r.get("status") == "finished"][: limits.zero_new_runs - 1]
     if (
         run.get("articles_new", 0) == 0

@@ -74,6 +74,10 @@ class Article:
     last_modified: str | None = None
     #: The raw pages in the WARC files, in page order: {file, offset, length, record_id, digest, url, date}.
     warc: list[dict[str, Any]] = field(default_factory=list)
+    #: Search fields (crawler.search.fields) computed by the extraction worker, so that the crawl's
+    #: own thread does not segment every text; empty when not computed (the store then does it).
+    #: Not stored as such: the store spreads them into the document.
+    search: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a plain dict (datetimes kept as datetimes for BSON)."""
@@ -97,6 +101,28 @@ class PageVisit:
     reason: str = ""
     #: Where the raw response was archived (set when WARC writing is on).
     warc: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a plain dict."""
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class ExtractionFailure:
+    """A fetched article page whose extraction did not complete (over its time budget, a worker crash).
+
+    Kept in ``extraction_failures`` with the page's WARC record, so that
+    `newsarchive reextract --failed` retries it later without refetching.
+    """
+
+    url: str
+    site: str
+    #: "timeout", "worker_died", "error" or "stopped" (the crawl was stopping).
+    reason: str
+    message: str
+    status: int
+    fetched_at: datetime
+    warc: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a plain dict."""

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 from crawler.extract import Page, extract_page
 from crawler.profiles import ProfileError, SiteProfile, load_profile
 from crawler.store.articles import CHANGED, ArticleStore
+from crawler.store.failures import ExtractionFailures
 from crawler.warc.reader import WarcReadError, read_capture
+from crawler.workers import ExtractionFailed, ExtractionPool
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -25,6 +27,9 @@ if TYPE_CHECKING:
     from crawler.items import Article
 
 logger = logging.getLogger(__name__)
+
+#: Recovered pages with less text than this are not articles (the crawl's EXTRACT_MIN_TEXT_CHARS default).
+MIN_TEXT_CHARS = 20
 
 PROJECTION = {
     "site": 1,
@@ -48,11 +53,24 @@ class ReextractCounts:
     unchanged: int = 0
     without_warc: int = 0
     failed: int = 0
+    #: Pages whose extraction had failed during a crawl (or an earlier re-extraction) and now worked.
+    recovered: int = 0
     problems: list[str] = field(default_factory=list)
 
 
-def rebuild(doc: dict[str, Any], root: Path, profile: SiteProfile) -> Article:
-    """The article of a stored document, extracted again from its WARC records."""
+def rebuild(
+    doc: dict[str, Any],
+    root: Path,
+    profile: SiteProfile,
+    extract: Callable[..., Article] = extract_page,
+    *,
+    stored: bool = True,
+) -> Article:
+    """The article of a stored document, extracted again from its WARC records.
+
+    ``extract(page, profile)``: ``ExtractionPool.extract`` for a budgeted extraction (it raises
+    ExtractionFailed), or extract_page in this process.
+    """
     pages = []
     for location in doc["warc"]:
         capture = read_capture(root, location)
@@ -63,8 +81,11 @@ def rebuild(doc: dict[str, Any], root: Path, profile: SiteProfile) -> Article:
             status=capture.status,
             fetched_at=capture.date,
         )
-        pages.append(extract_page(page, profile))
+        pages.append(extract(page, profile))
     article = pages[0] if len(pages) == 1 else _merge(pages, doc.get("missing_pages") or [])
+    if not stored:  # a page never stored (its extraction had failed): everything comes from the page
+        article.warc = list(doc["warc"])
+        return article
     # Identity and fetch facts stay those of the stored article: only the extraction is new.
     article.canonical_url = doc["_id"]
     article.url = doc.get("url") or article.url
@@ -88,14 +109,30 @@ def reextract(
     *,
     site: str | None = None,
     dry_run: bool = False,
+    failed_only: bool = False,
+    pool: ExtractionPool | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ReextractCounts:
-    """Re-extract every stored article of a site (or all sites) from the WARC files under root."""
+    """Re-extract every stored article of a site (or all sites) from the WARC files under root.
+
+    Pages whose extraction failed during a crawl (``extraction_failures``) are retried first;
+    ``failed_only`` stops there. Every page is extracted in ``pool`` (within its budget).
+    """
+    if pool is None:
+        with ExtractionPool() as own:
+            return reextract(
+                db, root, site=site, dry_run=dry_run, failed_only=failed_only, pool=own, progress=progress
+            )
     counts = ReextractCounts()
     store = ArticleStore(db)
     store.load_known(site)
     profiles: dict[str, SiteProfile | None] = {}
-    for doc in db.articles.find({} if site is None else {"site": site}, PROJECTION):
+    _retry_failures(db, root, store, pool, counts, profiles, site=site, dry_run=dry_run)
+    if failed_only:
+        if not dry_run:
+            store.flush()
+        return counts
+    for doc in db.articles.find({} if site is None else {"site": str(site)}, PROJECTION):
         counts.seen += 1
         if progress is not None:
             progress(counts.seen)
@@ -107,8 +144,8 @@ def reextract(
             counts.failed += 1
             continue
         try:
-            article = rebuild(doc, root, profile)
-        except WarcReadError as exc:
+            article = rebuild(doc, root, profile, pool.extract)
+        except (WarcReadError, ExtractionFailed) as exc:
             counts.failed += 1
             counts.problems.append(f"{doc['_id']}: {exc}")
             logger.error("cannot re-extract %s: %s", doc["_id"], exc)
@@ -127,6 +164,48 @@ def reextract(
     if not dry_run:
         store.flush()
     return counts
+
+
+def _retry_failures(
+    db: Database[dict[str, Any]],
+    root: Path,
+    store: ArticleStore,
+    pool: ExtractionPool,
+    counts: ReextractCounts,
+    profiles: dict[str, SiteProfile | None],
+    *,
+    site: str | None,
+    dry_run: bool,
+) -> None:
+    """Extract again the pages recorded in extraction_failures; those that now work are stored."""
+    failures = ExtractionFailures(db)
+    for doc in list(failures.pending(site)):
+        counts.seen += 1
+        if not doc.get("warc"):
+            counts.without_warc += 1
+            counts.problems.append(f"{doc['url']}: its extraction failed and no WARC record was kept")
+            continue
+        profile = profiles.setdefault(doc["site"], _profile(doc["site"], counts))
+        if profile is None:
+            counts.failed += 1
+            continue
+        try:
+            article = rebuild(doc, root, profile, pool.extract, stored=False)
+        except (WarcReadError, ExtractionFailed) as exc:
+            counts.failed += 1
+            counts.problems.append(f"{doc['url']}: {exc}")
+            if not dry_run:
+                failures.failed_again(doc["_id"], getattr(exc, "reason", "warc"), str(exc))
+            continue
+        counts.recovered += 1
+        counts.changed += 1
+        if len(article.text.strip()) < MIN_TEXT_CHARS:
+            counts.problems.append(f"{doc['url']}: extracted now, but holds no article text; not stored")
+        elif not dry_run:
+            store.add(article, doc.get("fetched_at") or article.fetched_at)
+            store.flush()
+        if not dry_run:
+            failures.resolve(doc["_id"])
 
 
 def _profile(site: str, counts: ReextractCounts) -> SiteProfile | None:

@@ -54,6 +54,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {
     "pipelines.validate.ValidateArticlePipeline": 100,
+    "pipelines.failures.ExtractionFailuresPipeline": 600,
 }
 EXTENSIONS = {
     "crawler.extensions.progress.ProgressExtension": 600,
@@ -113,6 +114,16 @@ HEALTH_MIN_SAMPLE = 5
 
 # Extraction
 EXTRACT_MIN_TEXT_CHARS = 20
+# Extraction runs in worker processes (crawler/workers): EXTRACT_WORKERS of them (0: one per core),
+# each page within EXTRACT_BUDGET seconds (else the worker is killed and the page recorded as failed),
+# a worker replaced after EXTRACT_WORKER_MAX_PAGES pages or above EXTRACT_WORKER_MAX_RSS_MB; on
+# SIGTERM/SIGINT pages still in extraction get EXTRACT_STOP_GRACE seconds.
+EXTRACT_WORKERS = 0
+EXTRACT_BUDGET = 20.0
+EXTRACT_WORKER_MAX_PAGES = 2000
+EXTRACT_WORKER_MAX_RSS_MB = 500
+EXTRACT_STOP_GRACE = 2.0
+EXTRACT_FUNCTION = "crawler.extract.article.extract_page"
 # Paragraphs learned per site as boilerplate: after LEARN_MIN_ARTICLES articles, a paragraph in
 # at least LEARN_MIN_SHARE of them (and LEARN_MIN_COUNT) is removed from new extractions.
 LEARN_MIN_ARTICLES = 20

@@ -21,17 +21,19 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from crawler.discovery import LinkKind, classify_url, parse_feed, parse_sitemap, sitemap_urls_from_robots
 from crawler.discovery.revisit import is_due
 from crawler.discovery.urls import is_pagination
-from crawler.extract import Page, extract_page
+from crawler.extract import Page
 from crawler.extract.pagination import merge_pages
 from crawler.extract.urls import normalize_url
 from crawler.identity import configured_contact, user_agent
-from crawler.items import PageVisit
+from crawler.items import ExtractionFailure, PageVisit
 from crawler.middlewares.incremental import conditional
 from crawler.outbound.middleware import OutboundRefused
 from crawler.outbound.resolver import AddressRefused
 from crawler.profiles import load_profile
 from crawler.projectdefaults import project_bool, project_int
 from crawler.session import ArchiveSession
+from crawler.workers import ExtractionFailed
+from crawler.workers.crawl import CrawlExtraction
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -63,6 +65,7 @@ class NewsSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.profile = profile
         self.allowed_domains = profile.domains
+        self.extraction: CrawlExtraction | None = None
         # Domains are checked by classify_url (LinkExtractor.allow_domains mishandles hosts with ports).
         self.link_extractor = LinkExtractor(unique=True, canonicalize=False)
 
@@ -79,6 +82,7 @@ class NewsSpider(scrapy.Spider):
             profile = load_profile(site, crawler.settings.get("PROFILES_DIR"))
             kwargs["profile"] = profile.with_base_url(base_url) if base_url else profile
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.extraction = CrawlExtraction.from_crawler(crawler)
         apply_politeness(crawler, spider.profile)
         return spider
 
@@ -216,7 +220,9 @@ class NewsSpider(scrapy.Spider):
 
     # Articles ------------------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[Article | PageVisit]:
+    async def parse_article(
+        self, response: Response
+    ) -> AsyncIterator[Article | PageVisit | ExtractionFailure | scrapy.Request]:
         """Hand the fetched bytes to extraction; visits without content become PageVisit items."""
         fetched_at = datetime.now(UTC)
         requested = (response.meta.get("redirect_urls") or [response.url])[0]
@@ -231,7 +237,10 @@ class NewsSpider(scrapy.Spider):
                 requested, response, "gone", f"redirected to the home page {response.url}", fetched_at
             )
             return
-        article = self.extract(response, fetched_at)
+        article = await self.extract(response, fetched_at)
+        if isinstance(article, ExtractionFailure):
+            yield article
+            return
         if article is None:
             return
         if article.quality.get("gone_notice"):
@@ -242,10 +251,15 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("extract/later_page")
             yield self.article_request(pages[0])  # an article is fetched from its first page
             return
-        yield from self.next_page(_Pages(collected=[article], remaining=pages[1:]))
+        for output in self.next_page(_Pages(collected=[article], remaining=pages[1:])):
+            yield output
 
-    def extract(self, response: Response, fetched_at: datetime) -> Article | None:
-        """The article on one fetched page (None for responses that are not HTML)."""
+    async def extract(self, response: Response, fetched_at: datetime) -> Article | ExtractionFailure | None:
+        """The article on one fetched page, extracted in a worker process within its budget.
+
+        None for responses that are not HTML; an ExtractionFailure item when the extraction
+        did not complete (the page stays in the WARC, `newsarchive reextract --failed` retries it).
+        """
         content_type = _content_type(response)
         if content_type and not content_type.lower().startswith(HTML_TYPES):
             self.crawler.stats.inc_value("extract/not_html")
@@ -263,10 +277,26 @@ class NewsSpider(scrapy.Spider):
         )
         learner = self.archive.learner if self.archive is not None else None
         learned = learner.learned() if learner is not None else frozenset()
-        article = extract_page(page, self.profile, learned=learned)
+        assert self.extraction is not None
+        record = response.meta.get("warc_record")
+        try:
+            article = await self.extraction.extract(page, self.profile, learned)
+        except ExtractionFailed as exc:
+            self.crawler.stats.inc_value("extract/failed")
+            self.crawler.stats.inc_value(f"extract/failed/{exc.reason}")
+            logger.error("extraction failed: %s", exc)
+            return ExtractionFailure(
+                url=response.url,
+                site=self.profile.name,
+                reason=exc.reason,
+                message=str(exc),
+                status=response.status,
+                fetched_at=fetched_at,
+                warc=[record] if record else [],
+            )
         article.etag = _header(response, b"ETag")
         article.last_modified = _header(response, b"Last-Modified")
-        if record := response.meta.get("warc_record"):
+        if record:
             article.warc = [record]
         return article
 
@@ -300,15 +330,18 @@ class NewsSpider(scrapy.Spider):
             dont_filter=True,
         )
 
-    def parse_article_page(self, response: Response) -> Iterator[Article | scrapy.Request]:
+    async def parse_article_page(
+        self, response: Response
+    ) -> AsyncIterator[Article | ExtractionFailure | scrapy.Request]:
         """Page 2, 3, ... of an article: collected in order; a page without text counts as missing."""
         pages: _Pages = response.meta["pages"]
-        page = self.extract(response, datetime.now(UTC))
-        if page is None or not page.text:
+        page = await self.extract(response, datetime.now(UTC))
+        if isinstance(page, ExtractionFailure) or page is None or not page.text:
             pages.missing.append(response.url)
         else:
             pages.collected.append(page)
-        yield from self.next_page(pages)
+        for output in self.next_page(pages):
+            yield output
 
     def article_page_failed(self, failure: Failure) -> Iterator[Article | scrapy.Request]:
         """A page that cannot be fetched is reported as missing; the others are still merged."""

@@ -96,6 +96,10 @@ def test_a_recurring_paragraph_is_learned_kept_and_removed(
         "LEARN_MIN_SHARE=0.3",
         "-s",
         "CONCURRENT_REQUESTS=1",
+        # Pages are extracted in parallel in worker processes; one page at a time in the scraper makes
+        # the crawl sequential, so that learning visibly starts part-way through it.
+        "-s",
+        "SCRAPER_SLOT_MAX_ACTIVE_SIZE=1",
     ]
     client = connect(mongo_uri)
     db = client[database_name]

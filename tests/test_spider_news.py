@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from scrapy import Request
@@ -12,7 +12,11 @@ from scrapy.utils.test import get_crawler
 
 from crawler.items import Article, PageVisit
 from crawler.profiles import load_profile
+from crawler.workers import ExtractionPool, PoolConfig
 from spiders.news import NewsSpider
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
 
 BASE = "http://127.0.0.1:8642/"
 
@@ -24,13 +28,31 @@ def unfrozen_crawler() -> Any:
     return crawler
 
 
+@pytest.fixture(scope="module")
+def pool() -> Iterator[ExtractionPool]:
+    """One extraction worker for the module (starting one costs seconds of warm-up)."""
+    with ExtractionPool(PoolConfig(workers=1)) as shared:
+        yield shared
+
+
 @pytest.fixture
-def spider() -> NewsSpider:
+def spider(pool: ExtractionPool) -> NewsSpider:
     crawler = unfrozen_crawler()
     spider = NewsSpider.from_crawler(crawler, site="demo", base_url=BASE)
+    assert spider.extraction is not None
+    spider.extraction.pool = pool
     crawler.spider = spider
     crawler.stats.open_spider()
     return spider
+
+
+def collect(outputs: AsyncIterator[Any]) -> list[Any]:
+    """What an async callback yields (article pages are extracted in a worker, awaited)."""
+
+    async def run() -> list[Any]:
+        return [output async for output in outputs]
+
+    return asyncio.run(run())
 
 
 def html(url: str, body: str, status: int = 200, **meta: Any) -> HtmlResponse:
@@ -90,7 +112,7 @@ def test_list_walk_stops_at_max_list_pages(spider: NewsSpider) -> None:
 
 @pytest.mark.parametrize(("status", "kind"), [(404, "gone"), (410, "gone"), (304, "not_modified")])
 def test_status_answers_become_visits(spider: NewsSpider, status: int, kind: str) -> None:
-    [visit] = list(
+    [visit] = collect(
         spider.parse_article(html(f"{BASE}news/local/2026-11/27/content_1001.htm", "", status=status))
     )
     assert isinstance(visit, PageVisit)
@@ -99,14 +121,14 @@ def test_status_answers_become_visits(spider: NewsSpider, status: int, kind: str
 
 def test_a_redirect_to_the_home_page_means_gone(spider: NewsSpider) -> None:
     article = f"{BASE}news/local/2026-11/27/content_1001.htm"
-    [visit] = list(spider.parse_article(html(BASE, "<h1>首页</h1>", redirect_urls=[article])))
+    [visit] = collect(spider.parse_article(html(BASE, "<h1>首页</h1>", redirect_urls=[article])))
     assert isinstance(visit, PageVisit)
     assert visit.url == article and visit.reason.startswith("redirected to the home page")
 
 
 def test_a_deletion_notice_means_gone(spider: NewsSpider) -> None:
     url = f"{BASE}news/local/2026-11/27/content_1001.htm"
-    [visit] = list(
+    [visit] = collect(
         spider.parse_article(html(url, "<html><body><p>对不起，该文章已删除或页面不存在。</p></body></html>"))
     )
     assert isinstance(visit, PageVisit) and visit.kind == "gone"
@@ -126,7 +148,7 @@ def test_an_article_carries_its_validators_and_warc_record(spider: NewsSpider) -
         request=request,
         headers={"Content-Type": "text/html; charset=utf-8", "ETag": '"abc"'},
     )
-    [article] = list(spider.parse_article(response))
+    [article] = collect(spider.parse_article(response))
     assert isinstance(article, Article)
     assert article.etag == '"abc"' and article.warc == [{"file": "demo/x.warc.gz", "offset": 0}]
 
@@ -134,7 +156,7 @@ def test_an_article_carries_its_validators_and_warc_record(spider: NewsSpider) -
 def test_binary_responses_are_skipped_with_a_stat(spider: NewsSpider) -> None:
     url = f"{BASE}news/local/2026-11/27/content_1001.htm"
     response = Response(url, body=b"\x89PNG...", headers={"Content-Type": "image/png"}, request=Request(url))
-    assert list(spider.parse_article(response)) == []
+    assert collect(spider.parse_article(response)) == []
     assert spider.crawler.stats.get_value("extract/not_html") == 1
 
 
@@ -163,14 +185,14 @@ def test_a_missing_middle_page_is_reported_not_skipped(spider: NewsSpider) -> No
     from twisted.python.failure import Failure
 
     first = f"{BASE}news/local/2026-11/20/content_1010.htm"
-    [page2] = list(spider.parse_article(html(first, _page(1))))
+    [page2] = collect(spider.parse_article(html(first, _page(1))))
     assert isinstance(page2, Request) and page2.url.endswith("content_1010_2.htm")
     failure = Failure(IgnoreRequest("connection reset"))
     failure.request = page2  # type: ignore[attr-defined]
     [page3] = list(spider.article_page_failed(failure))
     assert page3.url.endswith("content_1010_3.htm")
     response = html(page3.url, _page(3), **page3.meta)
-    [article] = list(spider.parse_article_page(response))
+    [article] = collect(spider.parse_article_page(response))
     assert isinstance(article, Article)
     assert article.missing_pages == [page2.url]
     assert article.quality["incomplete"] is True and article.quality["pages"] == 3
@@ -180,7 +202,7 @@ def test_a_missing_middle_page_is_reported_not_skipped(spider: NewsSpider) -> No
 
 def test_a_later_page_leads_to_the_first(spider: NewsSpider) -> None:
     later = f"{BASE}news/local/2026-11/20/content_1010_3.htm"
-    [request] = list(spider.parse_article(html(later, _page(3))))
+    [request] = collect(spider.parse_article(html(later, _page(3))))
     assert isinstance(request, Request) and request.url.endswith("content_1010.htm")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -23,6 +24,16 @@ def sparkline(values: list[int]) -> str:
     if top == 0:
         return " " * len(values)
     return "".join(" " if v == 0 else SPARKS[min(7, (v * 8 - 1) // top)] for v in values)
+
+
+def failed_extractions(db: Any, sites: list[str] | None) -> dict[str, int]:
+    """Pages per site waiting in extraction_failures (a small collection: read whole)."""
+    from collections import Counter
+
+    from crawler.store.failures import COLLECTION
+
+    counts = Counter(str(d.get("site")) for d in db[COLLECTION].find({}, {"site": 1}))
+    return {name: n for name, n in counts.items() if sites is None or name in sites}
 
 
 def _percent(part: int, whole: int) -> str:
@@ -56,6 +67,7 @@ def stats(
         else:
             filters.warn_without_index(archive)
             figures = archive_stats(archive.articles, **options)
+        failures = failed_extractions(archive.articles.database, site or None)
     finally:
         archive.close()
     if plot is not None:
@@ -66,7 +78,8 @@ def stats(
         except OSError as exc:
             fail(f"cannot write {plot}: {exc.strerror or exc}")
     if as_json:
-        out.print(json.dumps(figures.as_dict(), ensure_ascii=False), markup=False, highlight=False)
+        data = {**figures.as_dict(), "extraction_failures": failures}
+        out.print(json.dumps(data, ensure_ascii=False), markup=False, highlight=False)
         return
     local = zone(tz)
     window = f"{figures.days[0]:%m-%d}…{figures.days[-1]:%m-%d}"
@@ -102,5 +115,10 @@ def stats(
         out.print("the archive holds no articles" + (" of these sites" if site else ""))
     else:
         out.print(table)
+    if failures:
+        listed = ", ".join(f"{name}: {n}" for name, n in sorted(failures.items()))
+        out.print(
+            f"pages whose extraction failed (kept in the WARC; `newsarchive reextract --failed`): {listed}"
+        )
     if plot is not None:
         out.print(f"chart written to {plot}")

@@ -65,7 +65,11 @@ LABEL_RE = re.compile(
 #: Bracketed credits: （记者 李怀苹）, (通讯员 王五 李四), （袁源）.
 BRACKET_RE = re.compile(r"[（(]\s*([^（()）]{2,40}?)\s*[)）]")
 #: Photo credits: 张三/摄, 张三 摄, 记者 张三 摄影.
-PHOTO_RE = re.compile(r"(?P<names>[\w·• 、]{2,30}?)\s*[/／]?\s*摄(?:影)?(?:\s|$|[）)。])")
+#: The lookahead (a 摄 within 48 characters) makes positions without one fail fast; whitespace
+#: runs are bounded and possessive, so a long run of spaces or characters stays linear.
+PHOTO_RE = re.compile(
+    r"(?=(?s:.{2,48}?)摄)(?P<names>[\w·• 、]{2,30}?)\s{0,8}+(?:[/／]\s{0,8}+)?摄(?:影)?(?:\s|$|[）)。])"
+)
 #: Blog and forum footers naming the poster before a date: "ggjjzhzz 发表于 2005-9-15", "由 X 张贴 @".
 POSTER_RES = (
     re.compile(
@@ -82,7 +86,7 @@ _OPEN, _CLOSE = "(（", ")）"
 _USER_NAME_RE = re.compile(r"^[^\s()（）\[\]【】<>:：=\"'“”]{2,24}$")
 _TITLE_PARTS_RE = re.compile(r"[\s\-_|｜–—:：]+")
 _LATIN_TOKEN_RE = re.compile(r"^[A-Za-z][A-Za-z.'\-]{0,30}$")
-_NAME_SPLIT_LATIN_RE = re.compile(r"\s*(?:[,;、，；/|]|\band\b|&)\s*")
+_NAME_SPLIT_LATIN_RE = re.compile(r"\s{0,8}(?:[,;、，；/|]|\band\b|&)\s{0,8}")
 _HAN_RE = re.compile(r"[\u3400-\u9fff]")
 _HAN_NAME_RE = re.compile(r"^[\u3400-\u9fff·•]{2,8}$")
 _LATIN_NAME_RE = re.compile(r"^[A-Za-z][\w.&'\- ]{1,40}$")

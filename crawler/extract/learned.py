@@ -88,6 +88,8 @@ class BoilerplateLearner:
     articles: int = 0
     #: fingerprint -> number of articles it occurred in.
     counts: Counter[str] = field(default_factory=Counter)
+    #: The learned set, kept up to date by add_fingerprints (None: not computed yet).
+    _learned: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.min_articles < 1 or self.min_count < 1 or not 0 < self.min_share <= 1:
@@ -100,14 +102,34 @@ class BoilerplateLearner:
     def add_fingerprints(self, fingerprints: Iterable[str]) -> None:
         """Count one article by its fingerprints (``Article.fingerprints``); duplicates count once."""
         self.articles += 1
-        self.counts.update(set(fingerprints))
+        unique = set(fingerprints)
+        self.counts.update(unique)
+        cached = self._learned
+        if cached is None or self.articles < self.min_articles:
+            return
+        # Counts and the floor only grow: a fingerprint can join the set only when its own count
+        # grows (it is in this article), and leave it only when the floor passes it. So this
+        # article and the current set are all that need looking at, never the whole table.
+        floor = self._floor()
+        joined = {fp for fp in unique if fp not in cached and self.counts[fp] >= floor}
+        left = {fp for fp in cached if self.counts[fp] < floor}
+        if joined or left:
+            self._learned = (cached - left) | joined
+
+    def _floor(self) -> float:
+        return max(self.min_count, self.min_share * self.articles)
 
     def learned(self) -> frozenset[str]:
-        """Fingerprints of the site's boilerplate paragraphs under the current thresholds."""
+        """Fingerprints of the site's boilerplate paragraphs under the current thresholds.
+
+        The same object comes back until the set changes (callers may compare by identity).
+        """
         if self.articles < self.min_articles:
             return frozenset()
-        floor = max(self.min_count, self.min_share * self.articles)
-        return frozenset(fp for fp, count in self.counts.items() if count >= floor)
+        if self._learned is None:
+            floor = self._floor()
+            self._learned = frozenset(fp for fp, count in self.counts.items() if count >= floor)
+        return self._learned
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for storage: {"articles": n, "counts": {fingerprint: n}} (thresholds are options)."""

@@ -109,13 +109,15 @@ def find_page_links(html: str | lxml_html.HtmlElement, url: str) -> list[str]:
         href = (anchor.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "#", "mailto:")):
             continue
-        text = anchor.text_content()
+        # The link text first: it is cheap, and most links of a page are not page links.
+        if not PAGE_TEXT_RE.match(anchor.text_content()):
+            continue
         joined = join_url(url, href)
         if joined is None:
             continue
         link = normalize_url(joined)
         number = _numbered(link, url)
-        if number is None or not PAGE_TEXT_RE.match(text):
+        if number is None:
             continue
         numbers.setdefault(number, link)
         key_in_query = key_in_query or _page_param(urlsplit(link).query) is not None
@@ -185,4 +187,5 @@ def merge_pages(pages: list[Article], missing: list[str] | tuple[str, ...] = ())
         quality=quality,
         fingerprints=fingerprints,
         content_hash=content_hash(first.title, text),
+        search={},  # the first page's search fields do not cover the merged text
     )

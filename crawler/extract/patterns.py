@@ -527,8 +527,8 @@ GONE_RE = re.compile(alternation(GONE_PHRASES, name="GONE_PHRASES"), re.IGNORECA
 #: The opening of a lead paragraph that only credits it: a news-service marker or an agency
 #: dateline (新华社济南11月22日电), then the credits in brackets; the text follows.
 LEAD_CREDIT_RE = re.compile(
-    r"^\s*(?:" + alternation(LEAD_MARKERS, name="LEAD_MARKERS") + r"|[^\s，。；：:（(]{2,24}?电)?\s*"
-    r"[（(](?P<credits>[^（()）]{2,60})[)）]\s*[：:，,]?\s*"
+    r"^\s*+(?:" + alternation(LEAD_MARKERS, name="LEAD_MARKERS") + r"|[^\s，。；：:（(]{2,24}?电)?\s*+"
+    r"[（(](?P<credits>[^（()）]{2,60})[)）]\s*+[：:，,]?\s*+"
 )
 
 for _name, _group in (

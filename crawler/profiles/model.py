@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,11 +17,52 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 NAME_RE = r"^[a-z0-9][a-z0-9_-]{0,62}$"
 
 
+#: Profile patterns are user input that runs on page text and URLs: bounded in length, and
+#: refused when a repetition contains another unbounded one (``(a+)+``, ``(\w*\s?)*``), the
+#: shape whose backtracking grows exponentially on a non-matching line.
+MAX_PATTERN_CHARS = 500
+
+
+def _nested_repeat(items: Any, inside: bool = False) -> bool:
+    """True when an unbounded repetition sits inside another repetition in a parsed pattern."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    repeats = (c.MAX_REPEAT, c.MIN_REPEAT)
+    for op, av in items:
+        if op in repeats:
+            _low, high, sub = av
+            if inside and high == c.MAXREPEAT:
+                return True
+            if _nested_repeat(sub, inside or high > 1):
+                return True
+        elif op is c.SUBPATTERN:
+            if _nested_repeat(av[-1], inside):
+                return True
+        elif op is c.BRANCH:
+            if any(_nested_repeat(branch, inside) for branch in av[1]):
+                return True
+        elif op in (c.ASSERT, c.ASSERT_NOT, c.ATOMIC_GROUP) and _nested_repeat(
+            av[-1] if op is not c.ATOMIC_GROUP else av, inside
+        ):
+            return True
+    return False
+
+
 def _check_regex(value: str) -> str:
+    if len(value) > MAX_PATTERN_CHARS:
+        raise ValueError(f"pattern longer than {MAX_PATTERN_CHARS} characters: {value[:60]!r}...")
     try:
         re.compile(value)
     except re.error as exc:
         raise ValueError(f"not a valid regular expression ({exc}): {value!r}") from exc
+    from re import _parser  # type: ignore[attr-defined]
+
+    if _nested_repeat(_parser.parse(value)):
+        raise ValueError(
+            f"nested repetition in {value!r} (a repeated group that itself repeats without bound, "
+            "like (a+)+): it can take exponential time on a non-matching line; write it without "
+            "the outer repetition, or make the inner one possessive/bounded (a++, a{1,20})"
+        )
     return value
 
 

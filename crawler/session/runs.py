@@ -29,9 +29,14 @@ RUN_STATUS = {
 
 
 def crawl_errors(stats: dict[str, Any]) -> int:
-    """Failed fetches, spider exceptions and write errors: what a run and its progress call errors."""
+    """Failed fetches and extractions, spider exceptions and write errors: what a run calls errors."""
     fetch_failures = sum(v for k, v in stats.items() if k.startswith(("fetch/failed/", "fetch/http_error/")))
-    return fetch_failures + stats.get("spider_exceptions/count", 0) + stats.get("store/write_errors", 0)
+    return (
+        fetch_failures
+        + stats.get("extract/failed", 0)
+        + stats.get("spider_exceptions/count", 0)
+        + stats.get("store/write_errors", 0)
+    )
 
 
 def run_figures(stats: dict[str, Any]) -> dict[str, Any]:
@@ -45,6 +50,7 @@ def run_figures(stats: dict[str, Any]) -> dict[str, Any]:
         "articles_dropped": stats.get("item_dropped_count", 0),
         "articles_gone": stats.get("store/gone", 0),
         "articles_missing_date": stats.get("extract/missing_date", 0),
+        "extraction_failed": stats.get("extract/failed", 0),
         "errors": errors,
         "stats": {k.replace("/", "_"): v for k, v in stats.items() if isinstance(v, int | float | str)},
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from crawler.items import SCHEMA_VERSION
-from crawler.search.fields import search_fields
+from crawler.search.fields import TERMS_VERSION, search_fields
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -102,7 +102,14 @@ def article_document(article: Article, seen_at: datetime) -> dict[str, Any]:
     doc["state"] = "live"
     doc["history"] = []
     doc["events"] = []
-    doc.update(search_fields(doc))  # terms and t2s copies for search (crawler/search/)
+    # terms and t2s copies for search (crawler/search/), computed by the extraction worker if it could
+    precomputed = doc.pop("search", None) or {}
+    if precomputed.get("terms_version") == TERMS_VERSION and precomputed.get("text_simplified") == doc.get(
+        "text_simplified"
+    ):
+        doc.update(precomputed)
+    else:
+        doc.update(search_fields(doc))
     return doc
 
 

@@ -1,0 +1,344 @@
+"""Crawl throughput: newsarchive against the naive design, same loopback site, same database, one run.
+
+    python bench/crawl.py                      # 8 copies of the eval pages (~4,200 articles)
+    python bench/crawl.py --copies 2 --json out.json
+    python bench/crawl.py --long --long-pages 100000   # product only: RSS sampled along the crawl
+
+The site (bench/site.py) is served by nginx on 127.0.0.1; both crawls use the same concurrency
+(AutoThrottle off, no delay, robots.txt off) and the same database server (MONGO_URI, else a
+local FerretDB started here on a free port), each in a database of its own. Figures: wall time,
+pages fetched per second, articles stored per second, CPU seconds and peak RSS of the crawl's
+whole process tree (the crawl and its extraction workers, sampled every 0.25 s), and the ratio
+of the naive design's wall time to ours (how many times faster the site is archived).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import psutil
+from pymongo import MongoClient
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.site import build_site, serve  # noqa: E402
+
+
+@dataclass
+class Run:
+    name: str
+    wall_s: float = 0.0
+    pages: int = 0
+    articles: int = 0
+    cpu_s: float = 0.0
+    peak_rss_mb: float = 0.0
+    peak_pss_mb: float = 0.0
+    returncode: int = 0
+    samples: list[dict[str, float]] = field(default_factory=list)
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def pages_per_s(self) -> float:
+        return self.pages / self.wall_s if self.wall_s else 0.0
+
+    @property
+    def articles_per_s(self) -> float:
+        return self.articles / self.wall_s if self.wall_s else 0.0
+
+
+def tree(pid: int) -> list[psutil.Process]:
+    try:
+        root = psutil.Process(pid)
+        return [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return []
+
+
+def snapshot(pid: int) -> list[tuple[str, int]]:
+    """(command, RSS MB) of every process of the tree."""
+    out = []
+    for proc in tree(pid):
+        try:
+            out.append((" ".join(proc.cmdline()[1:4])[:60], round(proc.memory_info().rss / 2**20)))
+        except psutil.Error:
+            continue
+    return out
+
+
+class Sampler(threading.Thread):
+    """Peak RSS (and PSS) and CPU time of a process tree; optional (time, rss, articles) samples."""
+
+    def __init__(self, pid: int, every_s: float = 0.25, count=None, sample_every_s: float = 10.0) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.every_s, self.count, self.sample_every_s = pid, every_s, count, sample_every_s
+        self.peak_rss = self.peak_pss = 0.0
+        self.peak_tree: list[tuple[str, int]] = []
+        self.cpu: dict[int, float] = {}
+        self.samples: list[dict[str, float]] = []
+        self.stop = threading.Event()
+        self.started = time.monotonic()
+
+    def run(self) -> None:
+        next_sample = 0.0
+        n = 0
+        while not self.stop.is_set():
+            rss = pss = 0.0
+            for proc in tree(self.pid):
+                try:
+                    rss += proc.memory_info().rss
+                    if n % 8 == 0:
+                        pss += proc.memory_full_info().pss
+                    times = proc.cpu_times()
+                    self.cpu[proc.pid] = times.user + times.system
+                except psutil.Error:
+                    continue
+            self.peak_rss = max(self.peak_rss, rss / 2**20)
+            if rss / 2**20 >= self.peak_rss:
+                self.peak_tree = snapshot(self.pid)
+            if n % 8 == 0:
+                self.peak_pss = max(self.peak_pss, pss / 2**20)
+            elapsed = time.monotonic() - self.started
+            if self.count is not None and elapsed >= next_sample:
+                self.samples.append(
+                    {"t": round(elapsed, 1), "rss_mb": round(rss / 2**20, 1), "articles": self.count()}
+                )
+                next_sample = elapsed + self.sample_every_s
+            n += 1
+            self.stop.wait(self.every_s)
+
+
+def measure(
+    name: str, command: list[str], env: dict[str, str], count=None, sample_every_s: float = 10.0
+) -> Run:
+    run = Run(name)
+    began = time.monotonic()
+    process = subprocess.Popen(
+        command, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    sampler = Sampler(process.pid, count=count, sample_every_s=sample_every_s)
+    sampler.start()
+    stdout, stderr = process.communicate()
+    run.wall_s = time.monotonic() - began
+    sampler.stop.set()
+    sampler.join()
+    run.returncode = process.returncode
+    run.cpu_s = sum(sampler.cpu.values())
+    run.peak_rss_mb, run.peak_pss_mb = sampler.peak_rss, sampler.peak_pss
+    run.samples = sampler.samples
+    run.extra["peak_tree_mb"] = sampler.peak_tree
+    if process.returncode != 0:
+        print(f"{name} exited {process.returncode}:\n{stderr[-3000:]}", file=sys.stderr)
+    run.extra["stdout"] = stdout
+    return run
+
+
+def product(base: str, site_dir: Path, uri: str, db: str, args, var: Path, count=None) -> Run:
+    env = {
+        **os.environ,
+        "MONGO_URI": uri,
+        "MONGO_DATABASE": db,
+        "NEWSARCHIVE_VAR": str(var),
+        "NEWSARCHIVE_PROFILES": str(site_dir),
+    }
+    settings = {
+        "CONCURRENT_REQUESTS": args.concurrency,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": args.concurrency,
+        "AUTOTHROTTLE_ENABLED": False,
+        "DOWNLOAD_DELAY": 0,
+        "PROGRESS_LIVE": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "HEALTH_ZERO_NEW_RUNS": 1000,
+    }
+    if args.workers is not None:
+        settings["EXTRACT_WORKERS"] = args.workers
+    command = [sys.executable, "-m", "crawler.cli", "crawl", "benchsite", "--log-level", "WARNING"]
+    for key, value in settings.items():
+        command += ["--set", f"{key}={value}"]
+    if args.profile_out:
+        command = [
+            sys.executable,
+            "-m",
+            "cProfile",
+            "-o",
+            args.profile_out,
+            "-m",
+            "crawler.cli",
+            *command[3:],
+        ]
+    run = measure("newsarchive", command, env, count=count, sample_every_s=args.sample_every)
+    client = MongoClient(uri)
+    try:
+        database = client[db]
+        run.articles = database.articles.estimated_document_count()
+        last = database.crawl_runs.find_one({}, {"pages_fetched": 1, "stats": 1, "extraction_failed": 1})
+        run.pages = (last or {}).get("pages_fetched", 0)
+        run.extra["extraction_failed"] = (last or {}).get("extraction_failed", 0)
+        stats = (last or {}).get("stats", {})
+        run.extra["http_404"] = stats.get("downloader_response_status_count_404", 0)
+        for key in (
+            "extract_workers",
+            "extract_worker_starts",
+            "extract_worker_recycled",
+            "extract_worker_killed",
+        ):
+            run.extra[key] = stats.get(key, 0)
+    finally:
+        client.close()
+    return run
+
+
+def naive(base: str, starts: list[str], uri: str, db: str, args) -> Run:
+    env = {**os.environ, "MONGO_URI": uri, "MONGO_DATABASE": db}
+    command = [
+        sys.executable,
+        str(REPO / "bench" / "naive_crawl.py"),
+        base,
+        *starts,
+        "--concurrency",
+        str(args.concurrency),
+    ]
+    run = measure("naive", command, env)
+    stats = {}
+    for line in str(run.extra.pop("stdout", "")).splitlines():
+        if line.startswith('{"stats"'):
+            stats = json.loads(line)["stats"]
+    run.pages = int(stats.get("response_received_count", 0))
+    run.extra["http_404"] = stats.get("downloader/response_status_count/404", 0)
+    client = MongoClient(uri)
+    try:
+        run.articles = client[db].articles.estimated_document_count()
+    finally:
+        client.close()
+    return run
+
+
+def database(tmp: Path):
+    if uri := os.environ.get("MONGO_URI"):
+        return uri, None
+    from crawler.localdb import LocalServer, free_port
+
+    server = LocalServer(tmp / "ferretdb", free_port())
+    server.start()
+    return server.uri, server
+
+
+def show(runs: list[Run]) -> None:
+    print(
+        f"{'run':<12} {'wall s':>8} {'pages':>7} {'pages/s':>8} {'articles':>9} {'art/s':>7} "
+        f"{'CPU s':>7} {'peak RSS MB':>12} {'peak PSS MB':>12} {'404s':>7}"
+    )
+    for r in runs:
+        print(
+            f"{r.name:<12} {r.wall_s:8.1f} {r.pages:7d} {r.pages_per_s:8.1f} {r.articles:9d} "
+            f"{r.articles_per_s:7.1f} {r.cpu_s:7.1f} {r.peak_rss_mb:12.0f} {r.peak_pss_mb:12.0f} "
+            f"{r.extra.get('http_404', 0):>7}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--copies", type=int, default=8, help="copies of the 524 eval pages (8: ~4,200)")
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=None, help="EXTRACT_WORKERS (default: one per core)")
+    parser.add_argument("--skip-naive", action="store_true")
+    parser.add_argument(
+        "--long", action="store_true", help="product only, RSS sampled over --long-pages pages"
+    )
+    parser.add_argument("--long-pages", type=int, default=100_000)
+    parser.add_argument("--sample-every", type=float, default=10.0, help="seconds between --long samples")
+    parser.add_argument("--profile-out", help="run our crawl under cProfile, stats to this file")
+    parser.add_argument("--json", dest="json_out", help="write the figures to this file")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmpdir:
+        tmp = Path(tmpdir)
+        copies = -(-args.long_pages // 524) if args.long else args.copies
+        began = time.monotonic()
+        layout = build_site(tmp / "site", copies)
+        average_kb = layout.total_bytes / len(layout.articles) / 1024
+        print(
+            f"site: {len(layout.articles)} articles ({average_kb:.0f} KB on average), "
+            f"{len(layout.list_pages)} list pages, built in {time.monotonic() - began:.0f} s"
+        )
+        uri, local = database(tmp)
+        try:
+            server = serve(layout.root)
+        except BaseException:
+            if local is not None:
+                local.stop()
+            raise
+        try:
+            layout.write_profile(server.base_url)
+            stamp = time.strftime("%Y%m%d%H%M%S")
+            runs: list[Run] = []
+            count = None
+            if args.long:
+                client = MongoClient(uri)
+                col = client[f"bench_long_{stamp}"].articles
+                count = col.estimated_document_count
+            runs.append(
+                product(
+                    server.base_url,
+                    layout.root.parent,
+                    uri,
+                    f"bench_long_{stamp}" if args.long else f"bench_ours_{stamp}",
+                    args,
+                    tmp / "var",
+                    count=count,
+                )
+            )
+            if not args.skip_naive and not args.long:
+                runs.append(
+                    naive(server.base_url, ["/", *layout.section_paths], uri, f"bench_naive_{stamp}", args)
+                )
+        finally:
+            server.stop()
+            if local is not None:
+                local.stop()
+        show(runs)
+        figures = {
+            "site": {
+                "articles": len(layout.articles),
+                "list_pages": len(layout.list_pages),
+                "avg_kb": round(layout.total_bytes / len(layout.articles) / 1024),
+                "copies": copies,
+                "server": server.backend,
+            },
+            "concurrency": args.concurrency,
+            "cpus": os.cpu_count(),
+            "runs": [
+                {**asdict(r), "pages_per_s": r.pages_per_s, "articles_per_s": r.articles_per_s} for r in runs
+            ],
+        }
+        if len(runs) == 2:
+            ours, theirs = runs
+            figures["ratio_wall"] = theirs.wall_s / ours.wall_s
+            figures["ratio_articles_per_s"] = (
+                ours.articles_per_s / theirs.articles_per_s if theirs.articles_per_s else None
+            )
+            print(
+                f"ratio: the naive design takes {figures['ratio_wall']:.2f}x our wall time "
+                f"(articles/s: {figures['ratio_articles_per_s']:.2f}x)"
+            )
+        if args.long and runs[0].samples:
+            print("RSS over the crawl (t s, articles, tree RSS MB):")
+            for s in runs[0].samples:
+                print(f"  {s['t']:8.0f} {s['articles']:8d} {s['rss_mb']:8.0f}")
+        if args.json_out:
+            for r in figures["runs"]:
+                r["extra"].pop("stdout", None)
+            Path(args.json_out).write_text(json.dumps(figures, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""The extraction pool inside a Scrapy crawl: settings, stats, and a prompt stop.
+
+The spider calls ``await extraction.extract(page, profile, learned)`` and gets an Article or
+an ExtractionFailed; the reactor thread never runs extraction, so downloads, storage and the
+lease go on while pages are extracted on the other cores.
+
+On SIGTERM/SIGINT Scrapy closes the spider gracefully, which waits for every callback in
+flight. Here the first signal also fails the queued pages and, after EXTRACT_STOP_GRACE
+seconds, kills the workers still extracting; those pages become extraction failures
+(``stopped``), recorded like any other, so the crawl ends within seconds whatever a page does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from typing import TYPE_CHECKING, Any, Self
+
+from scrapy import signals
+
+from crawler.workers.pool import ExtractionPool, PoolConfig
+
+if TYPE_CHECKING:
+    from types import FrameType
+
+    from scrapy.crawler import Crawler
+
+    from crawler.extract.page import Page
+    from crawler.items import Article
+    from crawler.profiles import SiteProfile
+
+logger = logging.getLogger(__name__)
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+class CrawlExtraction:
+    """One ExtractionPool per crawl, closed with the spider; counts in the crawl's stats."""
+
+    def __init__(self, crawler: Crawler, config: PoolConfig, stop_grace_s: float) -> None:
+        self.crawler = crawler
+        self.pool = ExtractionPool(config)
+        self.stop_grace_s = stop_grace_s
+        self._stopping = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        """EXTRACT_WORKERS (0: one per core), EXTRACT_BUDGET, EXTRACT_WORKER_MAX_PAGES, EXTRACT_STOP_GRACE."""
+        settings = crawler.settings
+        extraction = cls(
+            crawler, PoolConfig.from_settings(settings), settings.getfloat("EXTRACT_STOP_GRACE", 2.0)
+        )
+        crawler.signals.connect(extraction.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extraction.engine_started, signal=signals.engine_started)
+        crawler.signals.connect(extraction.spider_closed, signal=signals.spider_closed)
+        return extraction
+
+    async def extract(
+        self, page: Page, profile: SiteProfile, learned: frozenset[str] = frozenset()
+    ) -> Article:
+        """The page's article, extracted in a worker within the budget; raises ExtractionFailed."""
+        try:
+            return await asyncio.wrap_future(self.pool.submit(page, profile, learned))
+        finally:
+            self._record_stats()
+
+    def _record_stats(self) -> None:
+        stats = self.pool.stats
+        self.crawler.stats.set_value("extract/worker_starts", stats.started)
+        self.crawler.stats.set_value("extract/worker_recycled", stats.recycled)
+        self.crawler.stats.set_value("extract/worker_killed", stats.killed)
+
+    def spider_opened(self) -> None:
+        """Start the workers while the first pages are being fetched."""
+        self.pool.start()
+        self.crawler.stats.set_value("extract/workers", self.pool.config.size)
+
+    def engine_started(self) -> None:
+        """Chain our stop handling before Scrapy's own SIGTERM/SIGINT handlers (installed by now)."""
+        for signum in STOP_SIGNALS:
+            previous = signal.getsignal(signum)
+
+            def handler(sig: int, frame: FrameType | None, previous: Any = previous) -> None:
+                self._on_signal()
+                if callable(previous):
+                    previous(sig, frame)
+
+            signal.signal(signum, handler)
+
+    def _on_signal(self) -> None:
+        if self._stopping:
+            return
+        self._stopping = True
+        from twisted.internet import reactor
+
+        # Signal handlers must not take locks the interrupted code may hold: go through the reactor.
+        reactor.callFromThread(self._stop_extraction)  # type: ignore[attr-defined]
+
+    def _stop_extraction(self) -> None:
+        from twisted.internet import reactor
+
+        cancelled = self.pool.cancel_pending()
+        logger.info(
+            "stopping: %d queued pages not extracted; pages in extraction get %g s",
+            cancelled,
+            self.stop_grace_s,
+        )
+        reactor.callLater(self.stop_grace_s, self.pool.kill_busy)  # type: ignore[attr-defined]
+
+    def spider_closed(self) -> None:
+        """Stop the workers (the pool's counters are in the crawl's stats after every page)."""
+        self.pool.close(wait=self.stop_grace_s)
+        self._record_stats()

@@ -1,0 +1,106 @@
+"""The loop of one extraction worker process: receive a page, extract it, send the article back.
+
+Started by crawler.workers.pool as ``python -m crawler.workers FD FUNCTION SYS_PATH``: a
+fresh interpreter (never a fork of the crawl, whose threads make fork unsafe), talking over
+the socket FD with multiprocessing's Connection framing. The parent owns every time limit: a
+worker never watches the clock, it is killed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import signal
+import sys
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+#: Message kinds sent back to the parent.
+OK = "ok"
+ERROR = "error"
+#: Sent once, after imports and a warm-up extraction: page budgets never pay for start-up.
+READY = "ready"
+WARM_UP_HTML = (
+    "<html><head><title>预热</title></head><body><h1>预热</h1><p>记者 张三 2026年11月29日</p>"
+    "<div><p>这是一段用于预热提取器的中文正文，它足够长，可以走完整个流程。</p></div></body></html>"
+).encode()
+
+
+def load_function(path: str) -> Callable[..., Any]:
+    """``package.module.name`` -> the object (the EXTRACT_FUNCTION setting)."""
+    module, _, name = path.rpartition(".")
+    if not module:
+        raise ValueError(f"EXTRACT_FUNCTION must be a dotted path (package.module.function), got {path!r}")
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+
+
+def run(conn: Connection, function_path: str) -> None:
+    """Serve extraction requests on ``conn`` until it closes or a None arrives.
+
+    A request is ``(page, profile or None, learned or None)``: the profile and learned set are
+    sent again only when they change, the worker keeps the last ones.
+    """
+    # Ctrl-C reaches the whole process group; the parent decides what happens to a page.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    function = load_function(function_path)
+    warm_up()
+    conn.send((READY, None))
+    profile: Any = None
+    learned: frozenset[str] = frozenset()
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        page, new_profile, new_learned = request
+        if new_profile is not None:
+            profile = new_profile
+        if new_learned is not None:
+            learned = new_learned
+        try:
+            reply: tuple[str, Any] = (OK, with_search_fields(function(page, profile, learned=learned)))
+        except Exception as exc:  # any bug in extraction is this page's failure, not the worker's
+            reply = (ERROR, f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(reply)
+        except (BrokenPipeError, OSError):
+            return
+
+
+def with_search_fields(article: Any) -> Any:
+    """Compute the article's search fields here, in parallel, rather than on the crawl's thread."""
+    from crawler.items import Article
+    from crawler.search.fields import search_fields
+
+    if isinstance(article, Article) and article.text:
+        article.search = search_fields(
+            {
+                "title": article.title,
+                "text": article.text,
+                "title_simplified": article.title_simplified,
+                "text_simplified": article.text_simplified,
+            }
+        )
+    return article
+
+
+def warm_up() -> None:
+    """Run the real extraction once on a tiny page (lazy imports, dictionaries, caches)."""
+    from crawler.extract import Page, default_profile, extract_page
+
+    url = "http://warm-up.invalid/a.html"
+    with_search_fields(extract_page(Page(url=url, body=WARM_UP_HTML), default_profile(url)))
+
+
+def main(argv: list[str]) -> None:
+    """Entry point of a worker process (see the module docstring)."""
+    fd, function_path, path_json = argv
+    for entry in reversed(json.loads(path_json)):
+        if entry not in sys.path:
+            sys.path.insert(0, entry)
+    run(Connection(int(fd)), function_path)
