@@ -39,8 +39,11 @@ def crawl(
         None, help="Crawl a copy of the site served elsewhere (mirror, test server)."
     ),
     limit: int = typer.Option(0, help="Stop after this many articles (0: no limit)."),
-    workers: int = typer.Option(
-        None, min=0, help="Extraction worker processes (default EXTRACT_WORKERS: 0, one per core)."
+    extract_workers: int = typer.Option(
+        None,
+        min=0,
+        help="Extraction worker processes of this crawl (default EXTRACT_WORKERS: 0, one per core); "
+        "crawl processes sharing a frontier are started one by one or by `schedule --workers`.",
     ),
     full: bool = typer.Option(False, "--full", help="Refetch every article, not only new and due ones."),
     fail_on_warning: bool = typer.Option(
@@ -63,8 +66,8 @@ def crawl(
     overrides = {"LOG_LEVEL": log_level.upper(), **parse_overrides(set_)}
     if limit:
         overrides["CLOSESPIDER_ITEMCOUNT"] = limit
-    if workers is not None:
-        overrides["EXTRACT_WORKERS"] = workers
+    if extract_workers is not None:
+        overrides["EXTRACT_WORKERS"] = extract_workers
     if full:
         overrides["INCREMENTAL_ENABLED"] = False
     if frontier:

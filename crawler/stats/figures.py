@@ -102,6 +102,16 @@ def _group_counts(collection: Collection[dict[str, Any]], match: dict[str, Any])
     return counts
 
 
+def _window(days: int, end: date | None, tz: str) -> tuple[Any, list[date], dict[date, int]]:
+    """The time zone, the `days` local days up to `end` (today in tz), and each day's slot."""
+    if days < 1:
+        raise ValueError("days must be 1 or more")
+    local = zone(tz)
+    end = end or datetime.now(local).date()
+    window = [end - timedelta(days=days - 1 - i) for i in range(days)]
+    return local, window, {day: i for i, day in enumerate(window)}
+
+
 def archive_stats(
     collection: Collection[dict[str, Any]],
     *,
@@ -112,12 +122,7 @@ def archive_stats(
     short_chars: int = SHORT_TEXT_CHARS,
 ) -> ArchiveStats:
     """Figures per site; the window is the `days` days up to `end` (today in tz by default)."""
-    if days < 1:
-        raise ValueError("days must be 1 or more")
-    local = zone(tz)
-    end = end or datetime.now(local).date()
-    window = [end - timedelta(days=days - 1 - i) for i in range(days)]
-    index = {day: i for i, day in enumerate(window)}
+    local, window, index = _window(days, end, tz)
     scope: dict[str, Any] = {"site": {"$in": list(sites)}} if sites else {}
     by_site: dict[str, SiteStats] = {}
 
@@ -162,12 +167,7 @@ def index_stats(
     short_chars: int = SHORT_TEXT_CHARS,
 ) -> ArchiveStats:
     """The figures of archive_stats, read from the local search index instead of the articles."""
-    if days < 1:
-        raise ValueError("days must be 1 or more")
-    local = zone(tz)
-    end = end or datetime.now(local).date()
-    window = [end - timedelta(days=days - 1 - i) for i in range(days)]
-    slots = {day: i for i, day in enumerate(window)}
+    local, window, slots = _window(days, end, tz)
     by_site: dict[str, SiteStats] = {}
     for site, count, first, last, no_date, no_author, blank in index.site_figures(sites):
         key = _site_key(site)
