@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from pymongo.errors import DuplicateKeyError
+
 from crawler.extract.learned import BoilerplateLearner
 
 if TYPE_CHECKING:
@@ -34,14 +36,16 @@ def save_learner(db: Database[dict[str, Any]], site: str, learner: BoilerplateLe
     if learner.articles >= FORGET_SINGLETONS_AFTER:
         counts = type(counts)({fp: n for fp, n in counts.items() if n > 1})
     kept = dict(counts.most_common(MAX_FINGERPRINTS))
-    db[COLLECTION].replace_one(
-        {"_id": site},
-        {
-            "_id": site,
-            "articles": learner.articles,
-            "counts": kept,
-            "learned": sorted(learner.learned()),
-            "updated_at": datetime.now(UTC),
-        },
-        upsert=True,
-    )
+    document = {
+        "_id": site,
+        "articles": learner.articles,
+        "counts": kept,
+        "learned": sorted(learner.learned()),
+        "updated_at": datetime.now(UTC),
+    }
+    try:
+        db[COLLECTION].replace_one({"_id": site}, document, upsert=True)
+    except DuplicateKeyError:
+        # Two workers of a distributed run closing together: both upserts tried to insert, one
+        # lost the race. The document exists now, so the same upsert is a plain replace.
+        db[COLLECTION].replace_one({"_id": site}, document, upsert=True)
