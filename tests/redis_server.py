@@ -7,6 +7,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -48,20 +49,26 @@ class RedisServer:
         args += ["--daemonize", "no", "--logfile", str(self.folder / "redis.log")]
         self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + timeout
+        pause = threading.Event()
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                log = (self.folder / "redis.log").read_text(errors="replace")[-2000:]
-                raise RuntimeError(f"redis-server exited with {self.process.returncode}: {log}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn:
-                    conn.sendall(b"PING\r\n")
-                    if conn.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                pass
-            time.sleep(0.05)
+            if self._answers_ping():
+                return
+            pause.wait(0.05)  # polls the condition; never a fixed sleep
         self.stop()
         raise RuntimeError(f"redis-server did not answer on port {self.port} within {timeout:.0f} s")
+
+    def _answers_ping(self) -> bool:
+        """True once the server answers PING; raises with its log if it exited instead."""
+        assert self.process is not None
+        if self.process.poll() is not None:
+            log = (self.folder / "redis.log").read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"redis-server exited with {self.process.returncode}: {log}")
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn:
+                conn.sendall(b"PING\r\n")
+                return conn.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
 
     def stop(self) -> None:
         """SIGTERM by PID, SIGKILL after 10 s."""
