@@ -13,7 +13,6 @@ import redis
 
 from crawler.demo.content import ARTICLES
 from crawler.demo.server import serve
-from crawler.store import connect
 from tests.conftest import ROOT, cli_environment, run_cli, wait_for
 
 if TYPE_CHECKING:
@@ -57,13 +56,9 @@ def frontier(redis_url: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def db(mongo_uri: str, database_name: str) -> Iterator[Database]:
-    client = connect(mongo_uri)
-    try:
-        yield client[database_name]
-    finally:
-        client.drop_database(database_name)
-        client.close()
+def db(mongo_db: Database) -> Database:
+    """conftest's empty test database, under a short name."""
+    return mongo_db
 
 
 def start_worker(
