@@ -33,7 +33,20 @@ _MODULES = {
     "merge_pages": "pagination",
 }
 
-__all__ = sorted(_MODULES)
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "BoilerplateLearner",
+    "DecodedPage",
+    "ExtractOptions",
+    "Page",
+    "decode_html",
+    "default_profile",
+    "extract_article",
+    "extract_page",
+    "find_page_links",
+    "merge_pages",
+    "paragraph_fingerprints",
+]
 
 
 def __getattr__(name: str) -> Any:
