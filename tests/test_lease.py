@@ -90,7 +90,9 @@ def test_the_heartbeat_renews_the_lease_while_the_crawl_thread_is_blocked(
         )
         assert keeper.heartbeat is not None and keeper.heartbeat.running
         _take_over(mongo_db, "demo")
-        wait_for(lambda: not keeper.heartbeat.running, timeout=20, what="the heartbeat to find the lease gone")
+        wait_for(
+            lambda: not keeper.heartbeat.running, timeout=20, what="the heartbeat to find the lease gone"
+        )
     finally:
         keeper.release()
     assert mongo_db.crawl_locks.find_one({"_id": "demo"})["host"] == "elsewhere"  # theirs, kept
