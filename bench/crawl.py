@@ -78,8 +78,12 @@ def snapshot(pid: int) -> list[tuple[str, int]]:
 class Sampler(threading.Thread):
     """Peak RSS (and PSS) and CPU time of a process tree; optional (time, rss, articles) samples."""
 
-    def __init__(self, pid: int, every_s: float = 0.25, count=None, sample_every_s: float = 10.0) -> None:
+    def __init__(
+        self, pid: int, every_s: float = 0.25, count=None, sample_every_s: float = 10.0, samples_out=None
+    ) -> None:
         super().__init__(daemon=True)
+        #: a file each sample is appended to as a JSON line when taken (a run stopped early keeps its curve)
+        self.samples_out = samples_out
         self.pid, self.every_s, self.count, self.sample_every_s = pid, every_s, count, sample_every_s
         self.peak_rss = self.peak_pss = 0.0
         self.peak_tree: list[tuple[str, int]] = []
@@ -93,10 +97,13 @@ class Sampler(threading.Thread):
         n = 0
         while not self.stop.is_set():
             rss = pss = 0.0
+            elapsed = time.monotonic() - self.started
+            sampling = self.count is not None and elapsed >= next_sample
+            with_pss = n % 8 == 0 or sampling
             for proc in tree(self.pid):
                 try:
                     rss += proc.memory_info().rss
-                    if n % 8 == 0:
+                    if with_pss:
                         pss += proc.memory_full_info().pss
                     times = proc.cpu_times()
                     self.cpu[proc.pid] = times.user + times.system
@@ -105,27 +112,39 @@ class Sampler(threading.Thread):
             self.peak_rss = max(self.peak_rss, rss / 2**20)
             if rss / 2**20 >= self.peak_rss:
                 self.peak_tree = snapshot(self.pid)
-            if n % 8 == 0:
+            if with_pss:
                 self.peak_pss = max(self.peak_pss, pss / 2**20)
-            elapsed = time.monotonic() - self.started
-            if self.count is not None and elapsed >= next_sample:
+            if sampling:
                 self.samples.append(
-                    {"t": round(elapsed, 1), "rss_mb": round(rss / 2**20, 1), "articles": self.count()}
+                    {
+                        "t": round(elapsed, 1),
+                        "rss_mb": round(rss / 2**20, 1),
+                        "pss_mb": round(pss / 2**20, 1),
+                        "articles": self.count(),
+                    }
                 )
+                if self.samples_out:
+                    with open(self.samples_out, "a") as out:
+                        out.write(json.dumps(self.samples[-1]) + "\n")
                 next_sample = elapsed + self.sample_every_s
             n += 1
             self.stop.wait(self.every_s)
 
 
 def measure(
-    name: str, command: list[str], env: dict[str, str], count=None, sample_every_s: float = 10.0
+    name: str,
+    command: list[str],
+    env: dict[str, str],
+    count=None,
+    sample_every_s: float = 10.0,
+    samples_out=None,
 ) -> Run:
     run = Run(name)
     began = time.monotonic()
     process = subprocess.Popen(
         command, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    sampler = Sampler(process.pid, count=count, sample_every_s=sample_every_s)
+    sampler = Sampler(process.pid, count=count, sample_every_s=sample_every_s, samples_out=samples_out)
     sampler.start()
     stdout, stderr = process.communicate()
     run.wall_s = time.monotonic() - began
@@ -175,7 +194,14 @@ def product(base: str, site_dir: Path, uri: str, db: str, args, var: Path, count
             "crawler.cli",
             *command[3:],
         ]
-    run = measure("newsarchive", command, env, count=count, sample_every_s=args.sample_every)
+    run = measure(
+        "newsarchive",
+        command,
+        env,
+        count=count,
+        sample_every_s=args.sample_every,
+        samples_out=args.samples_out,
+    )
     client = MongoClient(uri)
     try:
         database = client[db]
@@ -256,6 +282,7 @@ def main() -> None:
     )
     parser.add_argument("--long-pages", type=int, default=100_000)
     parser.add_argument("--sample-every", type=float, default=10.0, help="seconds between --long samples")
+    parser.add_argument("--samples-out", help="--long: append each sample to this file as a JSON line")
     parser.add_argument("--profile-out", help="run our crawl under cProfile, stats to this file")
     parser.add_argument("--json", dest="json_out", help="write the figures to this file")
     args = parser.parse_args()
@@ -331,9 +358,9 @@ def main() -> None:
                 f"(articles/s: {figures['ratio_articles_per_s']:.2f}x)"
             )
         if args.long and runs[0].samples:
-            print("RSS over the crawl (t s, articles, tree RSS MB):")
+            print("memory over the crawl (t s, articles, tree RSS MB, tree PSS MB):")
             for s in runs[0].samples:
-                print(f"  {s['t']:8.0f} {s['articles']:8d} {s['rss_mb']:8.0f}")
+                print(f"  {s['t']:8.0f} {s['articles']:8d} {s['rss_mb']:8.0f} {s['pss_mb']:8.0f}")
         if args.json_out:
             for r in figures["runs"]:
                 r["extra"].pop("stdout", None)

@@ -12,6 +12,7 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, ClassVar
 
+import psutil
 import pytest
 
 from crawler.extract.page import Page, default_profile
@@ -81,6 +82,28 @@ def test_an_exception_fails_its_page_only_and_workers_are_recycled() -> None:
         assert [futures[i].result().text != "" for i in (0, 2, 3)] == [True, True, True]
     assert pool.stats.recycled == 2  # after pages 2 and 4
     assert pool.stats.started == 2
+
+
+def test_workers_are_forks_of_one_zygote_which_is_replaced_when_it_dies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CRASH_MARKER_ENV, str(tmp_path))
+    with ExtractionPool(PoolConfig(workers=2, budget_s=30, function=HOOK)) as pool:
+        assert all(f.result().text for f in [pool.submit(page(f"/a/{n}.htm"), PROFILE) for n in range(4)])
+        first = pool.zygote_pid()
+        assert first is not None
+        workers = psutil.Process(first).children()
+        assert len(workers) == 2  # both workers are its forks, not interpreters of their own
+        assert all(w.cmdline() == psutil.Process(first).cmdline() for w in workers)
+        psutil.Process(first).kill()
+        psutil.Process(first).wait(10)
+        # The /crash/ page kills its worker; the page is retried on a fresh worker, forked from a new zygote.
+        assert "連夜抽調" in pool.submit(page("/crash/8.htm"), PROFILE).result().text
+        second = pool.zygote_pid()
+        assert second not in (None, first)
+        assert psutil.Process(second).children()
+        assert pool.stats.failed == {}
+    assert not psutil.pid_exists(second)  # closing the pool ends the zygote
 
 
 # In a crawl ---------------------------------------------------------------------------------------

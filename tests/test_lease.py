@@ -11,6 +11,7 @@ from crawler.session.lease import LeaseKeeper
 from crawler.store import connect
 from crawler.store.locks import SiteLock
 from tests.archive_session import SessionCrawl
+from tests.conftest import wait_for
 
 if TYPE_CHECKING:
     from pymongo.database import Database
@@ -69,4 +70,29 @@ def test_a_heartbeat_that_finds_the_lease_gone_stops_the_crawl(
     finally:
         crawl.close("lease_lost")
     assert mongo_db.crawl_runs.find_one()["status"] == "failed"
+    assert mongo_db.crawl_locks.find_one({"_id": "demo"})["host"] == "elsewhere"  # theirs, kept
+
+
+def test_the_heartbeat_renews_the_lease_while_the_crawl_thread_is_blocked(
+    mongo_db: Database[dict[str, Any]],
+) -> None:
+    """The heartbeat is a thread of its own: a crawl thread stuck in a long batch does not delay it."""
+    stopped: list[str] = []
+    keeper = LeaseKeeper(mongo_db, "demo", 900, stop=stopped.append, interval_s=0.2)
+    keeper.acquire(None)
+    try:
+        before = mongo_db.crawl_locks.find_one({"_id": "demo"})["heartbeat_at"]
+        # This (crawl) thread now blocks, as in a synchronous store batch, until the lease is renewed.
+        wait_for(
+            lambda: mongo_db.crawl_locks.find_one({"_id": "demo"})["heartbeat_at"] > before,
+            timeout=20,
+            what="a heartbeat while the crawl thread is blocked",
+        )
+        assert keeper.heartbeat is not None and keeper.heartbeat.running
+        _take_over(mongo_db, "demo")
+        wait_for(
+            lambda: not keeper.heartbeat.running, timeout=20, what="the heartbeat to find the lease gone"
+        )
+    finally:
+        keeper.release()
     assert mongo_db.crawl_locks.find_one({"_id": "demo"})["host"] == "elsewhere"  # theirs, kept

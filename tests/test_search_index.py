@@ -17,11 +17,13 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from crawler.archive import RANKING_FIELDS, Archive
 from crawler.extract.article import content_hash
 from crawler.items import Article, PageVisit
-from crawler.search.index import MODE_ENV, SearchIndex
+from crawler.search.index import MODE_ENV, OccurrenceCounter, SearchIndex
 from crawler.search.ranking import top_by_score
 from crawler.store import ArticleStore, connect
 from tests.conftest import ROOT
@@ -391,3 +393,42 @@ def test_rebuild_drops_garbage_and_keeps_answers(
     assert local_index.rebuild(mongo_db.articles) == 20
     assert ids(archive.search("东营", limit=50)) == first
     assert local_index.drift(mongo_db.articles)[0].clean
+
+
+@given(
+    text=st.text(alphabet="ab东营 ", max_size=200),
+    terms=st.lists(st.text(alphabet="ab东营 ", min_size=1, max_size=4), max_size=20),
+)
+def test_occurrence_counter_counts_exactly_as_str_count(text: str, terms: list[str]) -> None:
+    counter = OccurrenceCounter(text)
+    assert [counter.count(t) for t in terms] == [text.count(t) for t in terms]
+
+
+def test_occurrence_counter_on_frequent_first_characters_too() -> None:
+    text = "aa" * 100 + "东营市东营" * 30
+    counter = OccurrenceCounter(text)
+    for term in ("a", "aa", "aaa", "东营", "营市东", "市东营东"):
+        assert counter.count(term) == text.count(term), term
+
+
+def test_article_to_dict_is_asdict_with_copied_containers() -> None:
+    from dataclasses import asdict
+
+    article = Article(
+        url="http://a.cn/1.htm",
+        canonical_url="http://a.cn/1.htm",
+        site="demo",
+        authors=["张三"],
+        quality={"removed": {"pinyin": 3}},
+        warc=[{"file": "a.warc.gz", "offset": 0}],
+        search={"terms": ["东营", "湿地"]},
+        published_at=datetime(2026, 11, 29, tzinfo=UTC),
+    )
+    plain = article.to_dict()
+    assert plain == asdict(article)
+    plain["quality"]["removed"]["pinyin"] = 0
+    plain["warc"][0]["offset"] = 9
+    plain["search"]["terms"].append("x")
+    plain["authors"].append("李四")
+    assert article.quality == {"removed": {"pinyin": 3}} and article.warc[0]["offset"] == 0
+    assert article.search["terms"] == ["东营", "湿地"] and article.authors == ["张三"]

@@ -46,3 +46,31 @@ def test_search_fields_fill_simplified_copies_and_keep_given_ones() -> None:
     assert fields["terms_version"] == TERMS_VERSION
     kept = search_fields({"title": "x", "text": "y", "title_simplified": "given", "text_simplified": "copy"})
     assert kept["title_simplified"] == "given" and kept["terms"] == ["given", "copy"]
+
+
+#: News sentences with names, places, numbers, Latin words and rare words (HMM would guess there).
+SEGMENTATION_SAMPLES = (
+    "东营市召开农田水利建设会议，市委书记李国强出席并讲话。",
+    "2026年11月29日上午，黄河三角洲国家级自然保护区迎来今冬首批东方白鹳，约1200只。",
+    "记者从市交通运输局获悉，G20青银高速东营段改扩建工程预计明年6月底完工。",
+    "垦利区胜坨镇王家庄村党支部书记王洪涛带领村民发展设施蔬菜大棚，人均增收3000余元。",
+    "据新华社北京电 国务院新闻办公室今日举行发布会，介绍“十四五”规划实施情况。",
+    "iPhone用户反映，微信8.0.49版本在iOS 17上偶发闪退；腾讯客服称已修复。",
+    "濕地候鳥保護條例（草案）徵求意見稿公布 市民可於12月15日前提交意見",
+    "啊啊啊啊啊啊 ～～～ 哈哈哈哈哈 ！！！ 1234567890 abcdefghij",
+)
+
+
+def test_rjieba_cuts_exactly_as_jieba_without_hmm() -> None:
+    """The segmenter changed from jieba to rjieba: stored terms and queries must not change."""
+    import jieba
+    import rjieba
+
+    from crawler.search.terms import normalize
+
+    reference = jieba.Tokenizer()
+    fast = rjieba.Jieba()
+    for sample in SEGMENTATION_SAMPLES:
+        text = normalize(sample)
+        assert fast.cut(text, False) == list(reference.cut(text, HMM=False)), sample
+        assert fast.cut_for_search(text, False) == list(reference.cut_for_search(text, HMM=False)), sample

@@ -9,7 +9,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 
-from trafilatura.settings import Extractor
+from trafilatura.settings import Extractor, set_date_params
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -34,6 +34,12 @@ class ExtractOptions:
     max_html_chars: int = 6_000_000
     #: Share of Han/kana among letters above which a page is treated as CJK.
     cjk_share: float = 0.3
+    #: htmldate's extensive (free-text) date search inside trafilatura's metadata. Off: its
+    #: last resort is dateparser, whose first use compiles regexes and loads dictionaries for
+    #: ~200 locales (+42 MB in every extraction worker, ~9 % of extraction CPU), while our own
+    #: date evidence (dates.py) already reads the page's text lines; the date accuracy of
+    #: bench/extraction_quality.py is unchanged without it (docs/performance.md).
+    extensive_date_search: bool = False
 
     def __post_init__(self) -> None:
         if self.max_html_chars < 1024:
@@ -58,6 +64,7 @@ class ExtractOptions:
             tables=self.include_tables,
             precision=(cjk and self.cjk_precision) if precision is None else precision,
             url=url,
+            date_params=set_date_params(self.extensive_date_search),
         )
 
 

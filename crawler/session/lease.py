@@ -4,18 +4,24 @@ Fails closed: without the lease (taken by another crawl, or the database cannot 
 no crawl, and a crawl whose heartbeat finds the lease gone (or cannot confirm it for a whole
 TTL) stops, since another crawl may have taken the site over. The lease itself is
 crawler/store/locks.py.
+
+The heartbeat has a thread of its own: on the crawl thread a long synchronous store batch (or
+anything else the reactor is busy with) would delay it. Each beat is one short update under
+``pymongo.timeout``, so a wedged database costs a failed beat, not a stuck thread; stopping the
+crawl when the lease is lost is handed to the reactor thread, where Scrapy's engine lives.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+import pymongo
 from pymongo.errors import PyMongoError
 from scrapy.exceptions import CloseSpider
-from twisted.internet import task
 
 from crawler.store.locks import SiteBusy, SiteLock
 
@@ -25,6 +31,34 @@ if TYPE_CHECKING:
     from pymongo.database import Database
 
 logger = logging.getLogger(__name__)
+
+
+class Heartbeat:
+    """A daemon thread that calls ``beat`` every ``interval_s`` seconds until stopped."""
+
+    def __init__(self, beat: Callable[[], None], interval_s: float) -> None:
+        self.interval_s = interval_s
+        self._beat = beat
+        self._stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="lease-heartbeat", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    @property
+    def running(self) -> bool:
+        return not self._stopped.is_set()
+
+    def stop(self) -> None:
+        """No further beat starts (one in progress ends within its database timeout)."""
+        self._stopped.set()
+
+    def _run(self) -> None:
+        while not self._stopped.wait(self.interval_s):
+            try:
+                self._beat()
+            except Exception:  # a bug here must not end the heartbeat silently
+                logger.exception("the crawl lease heartbeat failed")
 
 
 class LeaseKeeper:
@@ -37,6 +71,7 @@ class LeaseKeeper:
         ttl_s: int,
         stop: Callable[[str], None],
         lock: SiteLock | None = None,
+        interval_s: float | None = None,
     ) -> None:
         #: the site's own lease, or a distributed run's shared RunLease
         self.lock = lock or SiteLock(db, site, ttl=timedelta(seconds=ttl_s))
@@ -44,7 +79,9 @@ class LeaseKeeper:
         self.ttl_s = ttl_s
         #: Called with a finish reason ("lease_lost") to stop the crawl.
         self.stop = stop
-        self.heartbeat: task.LoopingCall | None = None
+        #: Seconds between beats; each beat's database call may take at most half of it.
+        self.interval_s = interval_s if interval_s is not None else max(5, ttl_s // 10)
+        self.heartbeat: Heartbeat | None = None
         #: When the lease was last confirmed ours (monotonic seconds).
         self.confirmed_at = 0.0
 
@@ -59,13 +96,14 @@ class LeaseKeeper:
             logger.error("could not take the crawl lease of %s, so nothing is fetched: %s", self.site, exc)
             raise CloseSpider("lease_unavailable") from exc
         self.confirmed_at = time.monotonic()
-        self.heartbeat = task.LoopingCall(self.beat)
-        self.heartbeat.start(max(5, self.ttl_s // 10), now=False)
+        self.heartbeat = Heartbeat(self.beat, self.interval_s)
+        self.heartbeat.start()
 
     def beat(self) -> None:
         """Refresh the lease; stop the crawl when it is lost or unconfirmed for a whole TTL."""
         try:
-            held = self.lock.refresh()
+            with pymongo.timeout(max(1.0, self.interval_s / 2)):
+                held = self.lock.refresh()
         except PyMongoError as exc:
             unconfirmed = time.monotonic() - self.confirmed_at
             if unconfirmed < self.ttl_s:
@@ -88,10 +126,15 @@ class LeaseKeeper:
 
     def _lost(self) -> None:
         self._stop_beating()
-        self.stop("lease_lost")
+        if self.heartbeat is not None and threading.current_thread() is self.heartbeat.thread:
+            from twisted.internet import reactor
+
+            reactor.callFromThread(self.stop, "lease_lost")  # type: ignore[attr-defined]
+        else:
+            self.stop("lease_lost")
 
     def _stop_beating(self) -> None:
-        if self.heartbeat is not None and self.heartbeat.running:
+        if self.heartbeat is not None:
             self.heartbeat.stop()
 
     def leave(self) -> None:

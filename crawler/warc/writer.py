@@ -12,6 +12,7 @@ import base64
 import hashlib
 import os
 import socket
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
@@ -39,6 +40,36 @@ def payload_digest(body: bytes) -> str:
 def warc_date(moment: datetime) -> str:
     """WARC-Date form (UTC, second precision plus microseconds)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+#: zlib level of the WARC's gzip members. warcio uses 9; 6 (zlib's default) is ~40 % less CPU
+#: on news HTML for ~1 % larger files, and compression was the crawl thread's largest own cost.
+GZIP_LEVEL = 6
+
+
+class _GzipMember:
+    """One gzip member around one record (what warcio's GzippingWrapper does, at GZIP_LEVEL)."""
+
+    def __init__(self, out: Any) -> None:
+        self.compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        self.out = out
+
+    def write(self, buff: bytes) -> None:
+        self.out.write(self.compressor.compress(buff))
+
+    def flush(self) -> None:
+        self.out.write(self.compressor.flush())
+        self.out.flush()
+
+
+class GzipWARCWriter(WARCWriter):
+    """warcio's WARCWriter writing every record as its own gzip member, at GZIP_LEVEL."""
+
+    def __init__(self, filebuf: Any, **kwargs: Any) -> None:
+        super().__init__(filebuf, gzip=False, **kwargs)
+
+    def _write_warc_record(self, out: Any, record: Any) -> None:
+        super()._write_warc_record(_GzipMember(out), record)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +114,7 @@ class WarcFileWriter:
         self._name = f"{self.prefix}-{stamp}-{self.serial:05d}-{socket.gethostname()}-{os.getpid()}.warc.gz"
         self.serial += 1
         self._fh = private_file(self.folder / self._name, "xb")  # raw pages: owner-only
-        self._writer = WARCWriter(self._fh, gzip=True, warc_version="1.1")
+        self._writer = GzipWARCWriter(self._fh, warc_version="1.1")
         fields = {
             "software": f"newsarchive/{__version__} (warcio)",
             "format": "WARC File Format 1.1",

@@ -13,10 +13,13 @@ of completion through ``concurrent.futures.Future``. A worker that dies under a 
 from outside, out of memory) loses only that page, which is tried once more on a fresh worker
 before it is reported; every other page is untouched.
 
-Workers are fresh interpreters (``python -m crawler.workers``), not forks: a crawl process
-has pymongo and reactor threads, which make ``fork`` unsafe, and multiprocessing's spawn and
-forkserver methods re-import the main module (the ``newsarchive`` script) in every child. A
-worker costs about a second of CPU to start, once per ``max_pages`` pages.
+Workers are forks of one zygote per pool, a fresh interpreter (``python -m crawler.workers``)
+that imports extraction and warms it up once, then only forks (crawler/workers/worker.py).
+Not forks of the crawl process itself: it has pymongo and reactor threads, which make ``fork``
+unsafe; and not multiprocessing's spawn or forkserver, which re-import the main module (the
+``newsarchive`` script) in every child. A new worker costs a fork, not seconds of imports and
+warm-up, and shares the zygote's memory until it writes to it: recycling (after ``max_pages``
+pages, or when the memory it has written passes ``max_rss_mb``) is cheap.
 """
 
 from __future__ import annotations
@@ -118,8 +121,8 @@ class PoolStats:
         self.failed[reason] = self.failed.get(reason, 0) + 1
 
 
-class _Worker:
-    """One worker process and the parent's end of its pipe."""
+class _Zygote:
+    """The warmed-up process the workers are forked from (see crawler/workers/worker.py)."""
 
     def __init__(self, function: str) -> None:
         parent, child = socket.socketpair()
@@ -135,15 +138,65 @@ class _Worker:
             self.process = subprocess.Popen(command, pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL)
         finally:
             child.close()
-        self.conn = Connection(parent.detach())
-        self.pages = 0
+        self.sock = parent
         self.ready = False
-        self.profile: SiteProfile | None = None
-        self.learned: frozenset[str] | None = None
 
     @property
     def pid(self) -> int:
         return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def fork(self, start_timeout: float) -> tuple[int, Connection]:
+        """A new worker: (pid, the pool's end of its socket); OSError when the zygote cannot make one."""
+        if not self.ready:
+            self.sock.settimeout(start_timeout)
+            try:
+                reply = self.sock.recv(1)
+            except TimeoutError:
+                raise OSError(f"the extraction zygote did not warm up within {start_timeout:g} s") from None
+            if reply != worker.ZYGOTE_READY:
+                raise OSError(f"the extraction zygote exited at start (exit code {self.process.poll()})")
+            self.ready = True
+        parent, child = socket.socketpair()
+        try:
+            self.sock.settimeout(10)
+            socket.send_fds(self.sock, [worker.FORK], [child.fileno()])
+            reply = b""
+            while len(reply) < worker.PID.size:
+                chunk = self.sock.recv(worker.PID.size - len(reply))
+                if not chunk:
+                    raise OSError(f"the extraction zygote exited (exit code {self.process.poll()})")
+                reply += chunk
+        except BaseException:
+            parent.close()
+            raise
+        finally:
+            child.close()
+        (pid,) = worker.PID.unpack(reply)
+        return pid, Connection(parent.detach())
+
+    def close(self) -> None:
+        """Close its socket (it exits); kill it if it has not within a few seconds."""
+        self.sock.close()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
+
+
+class _Worker:
+    """One worker process (a fork of the zygote) and the parent's end of its socket."""
+
+    def __init__(self, pid: int, conn: Connection) -> None:
+        self.pid = pid
+        self.conn = conn
+        self.pages = 0
+        self.ready = False
+        self.profile: SiteProfile | None = None
+        self.learned: frozenset[str] | None = None
 
     def wait_ready(self, timeout: float) -> None:
         """Wait for the worker's READY message; OSError when it does not come."""
@@ -154,9 +207,7 @@ class _Worker:
                 raise OSError(f"the extraction worker did not start within {timeout:g} s")
             kind, _ = self.conn.recv()
         except EOFError:
-            raise OSError(
-                f"the extraction worker exited at start (exit code {self.process.poll()})"
-            ) from None
+            raise OSError("the extraction worker exited at start") from None
         if kind != worker.READY:
             raise OSError(f"unexpected first message from the extraction worker: {kind!r}")
         self.ready = True
@@ -169,28 +220,28 @@ class _Worker:
         self.profile, self.learned = job.profile, job.learned
 
     def rss_mb(self) -> float:
+        """Memory the worker has written to (USS): pages still shared with the zygote are not its own."""
         try:
-            return float(psutil.Process(self.pid).memory_info().rss) / 2**20
+            return float(psutil.Process(self.pid).memory_full_info().uss) / 2**20
         except psutil.Error:
             return 0.0
 
     def kill(self) -> None:
+        # The zygote (its parent) ignores SIGCHLD, so the kernel reaps it: nothing to wait for.
         with contextlib.suppress(ProcessLookupError, OSError):
             os.kill(self.pid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(5)
         self.conn.close()
 
     def retire(self) -> None:
-        """Ask the worker to exit (it is idle), kill it if it does not within a second."""
-        with contextlib.suppress(OSError):
-            self.conn.send(None)
+        """Ask the worker to exit (it is idle), kill it if it has not closed its socket within a second."""
         try:
-            self.process.wait(1)
-        except subprocess.TimeoutExpired:
-            self.kill()
-        else:
+            self.conn.send(None)
+            if self.conn.poll(1):
+                self.conn.recv()  # EOF once it has exited; anything else: it did not
+        except (EOFError, OSError):
             self.conn.close()
+            return
+        self.kill()
 
 
 class ExtractionPool:
@@ -205,6 +256,8 @@ class ExtractionPool:
         self._lock = threading.Lock()
         self._closing = threading.Event()
         self._started = False
+        self._zygote: _Zygote | None = None
+        self._zygote_lock = threading.Lock()
 
     def __enter__(self) -> ExtractionPool:
         return self
@@ -255,13 +308,20 @@ class ExtractionPool:
         return cancelled
 
     def kill_busy(self) -> None:
-        """Kill workers that are extracting now: their pages fail as ``stopped`` (used on shutdown)."""
+        """Kill workers that are extracting now: their pages fail as ``stopped`` (used on shutdown).
+
+        The zygote too: a supervisor waiting for it to warm up then gets its answer (EOF) at once.
+        """
         self._closing.set()
         with self._lock:
             busy = list(self._busy.values())
         for proc in busy:
             with contextlib.suppress(ProcessLookupError, OSError):
                 os.kill(proc.pid, signal.SIGKILL)
+        zygote = self._zygote
+        if zygote is not None:
+            with contextlib.suppress(OSError):
+                zygote.process.kill()
 
     def close(self, wait: float = 5.0) -> None:
         """Stop: fail queued pages, let current ones finish for up to ``wait`` seconds, then kill."""
@@ -276,6 +336,15 @@ class ExtractionPool:
             for thread in self._threads:
                 thread.join(5)
         self._threads.clear()
+        with self._zygote_lock:
+            if self._zygote is not None:
+                self._zygote.close()
+                self._zygote = None
+
+    def zygote_pid(self) -> int | None:
+        """Process id of the zygote the workers are forked from (for tests and the bench)."""
+        zygote = self._zygote
+        return zygote.pid if zygote is not None else None
 
     def pids(self) -> list[int]:
         """Process ids of the workers extracting right now (for tests and the bench)."""
@@ -284,11 +353,31 @@ class ExtractionPool:
 
     # Supervisor thread ------------------------------------------------------------------
 
+    def _spawn(self) -> _Worker:
+        """A new worker forked from the zygote, which is started here (again if it died)."""
+        with self._zygote_lock:
+            for attempt in (1, 2):
+                if self._closing.is_set():
+                    raise OSError("the pool is stopping")
+                if self._zygote is None or not self._zygote.alive():
+                    if self._zygote is not None:
+                        self._zygote.close()
+                    self._zygote = _Zygote(self.config.function)
+                try:
+                    pid, conn = self._zygote.fork(self.config.start_timeout_s)
+                except OSError:
+                    if attempt == 2 or self._zygote.alive():
+                        raise
+                    logger.warning("the extraction zygote died; starting a new one")
+                    continue
+                return _Worker(pid, conn)
+        raise AssertionError("unreachable")
+
     def _supervise(self) -> None:
         # The worker starts now, while the crawl is still fetching its first pages.
         proc: _Worker | None = None
         with contextlib.suppress(OSError):
-            proc = _Worker(self.config.function)
+            proc = self._spawn()
         try:
             while True:
                 job = self._jobs.get()
@@ -306,7 +395,7 @@ class ExtractionPool:
         while True:
             if proc is None or not proc.ready:
                 try:
-                    proc = proc or _Worker(self.config.function)
+                    proc = proc or self._spawn()
                     with self._lock:
                         self._busy[id(proc)] = proc
                     proc.wait_ready(self.config.start_timeout_s)

@@ -1,16 +1,25 @@
-"""The loop of one extraction worker process: receive a page, extract it, send the article back.
+"""Extraction worker processes: a zygote that forks them, and the loop each one runs.
 
-Started by crawler.workers.pool as ``python -m crawler.workers FD FUNCTION SYS_PATH``: a
-fresh interpreter (never a fork of the crawl, whose threads make fork unsafe), talking over
-the socket FD with multiprocessing's Connection framing. The parent owns every time limit: a
-worker never watches the clock, it is killed.
+crawler.workers.pool starts one zygote per pool as ``python -m crawler.workers FD FUNCTION
+SYS_PATH``: a fresh interpreter (never a fork of the crawl, whose pymongo and reactor threads
+make fork unsafe) that imports extraction, runs it once on a warm-up page (lazy imports,
+dictionaries, compiled patterns), freezes what it holds out of the garbage collector's reach
+(``gc.freeze``: collections then never write to those objects' pages, so they stay shared) and
+then only forks. Each worker is a fork of it: it starts in milliseconds with everything warm,
+and its memory is shared with the zygote and the other workers until written (copy-on-write).
+A worker talks to the pool over its own socket (multiprocessing's Connection framing). The
+parent owns every time limit: a worker never watches the clock, it is killed.
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
+import os
 import signal
+import socket
+import struct
 import sys
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
@@ -21,8 +30,13 @@ if TYPE_CHECKING:
 #: Message kinds sent back to the parent.
 OK = "ok"
 ERROR = "error"
-#: Sent once, after imports and a warm-up extraction: page budgets never pay for start-up.
+#: Sent once by a worker when it serves: page budgets never pay for start-up.
 READY = "ready"
+#: The zygote's protocol on its raw socket: one byte when warmed up; one byte (with the new
+#: worker's socket attached as SCM_RIGHTS) asks for a fork; the reply is the worker's pid.
+ZYGOTE_READY = b"R"
+FORK = b"F"
+PID = struct.Struct("!q")
 WARM_UP_HTML = (
     "<html><head><title>预热</title></head><body><h1>预热</h1><p>记者 张三 2026年11月29日</p>"
     "<div><p>这是一段用于预热提取器的中文正文，它足够长，可以走完整个流程。</p></div></body></html>"
@@ -37,16 +51,52 @@ def load_function(path: str) -> Callable[..., Any]:
     return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
 
 
-def run(conn: Connection, function_path: str) -> None:
+def zygote(sock: socket.socket, function_path: str) -> None:
+    """Warm up once, then fork a worker for every FORK request until the pool closes ``sock``."""
+    # Ctrl-C reaches the whole process group; the parent decides what happens to a page.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    function = load_function(function_path)
+    warm_up()
+    gc.collect()
+    gc.freeze()
+    # Workers are reaped by the kernel: the pool kills them by pid and never waits for them.
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    sock.sendall(ZYGOTE_READY)
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(sock, 1, 1)
+        except OSError:
+            return
+        if not message:
+            return  # the pool closed its end: the crawl is over
+        if message != FORK or not fds:
+            for fd in fds:
+                os.close(fd)
+            continue
+        pid = os.fork()
+        if pid == 0:
+            status = 0
+            try:
+                sock.close()
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                serve(Connection(fds[0]), function)
+            except BaseException:
+                status = 1
+            finally:
+                os._exit(status)
+        os.close(fds[0])
+        try:
+            sock.sendall(PID.pack(pid))
+        except OSError:
+            return
+
+
+def serve(conn: Connection, function: Callable[..., Any]) -> None:
     """Serve extraction requests on ``conn`` until it closes or a None arrives.
 
     A request is ``(page, profile or None, learned or None)``: the profile and learned set are
     sent again only when they change, the worker keeps the last ones.
     """
-    # Ctrl-C reaches the whole process group; the parent decides what happens to a page.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    function = load_function(function_path)
-    warm_up()
     conn.send((READY, None))
     profile: Any = None
     learned: frozenset[str] = frozenset()
@@ -103,4 +153,4 @@ def main(argv: list[str]) -> None:
     for entry in reversed(json.loads(path_json)):
         if entry not in sys.path:
             sys.path.insert(0, entry)
-    run(Connection(int(fd)), function_path)
+    zygote(socket.socket(fileno=int(fd)), function_path)
