@@ -25,14 +25,17 @@ garbage (contentless FTS5 cannot delete without the old tokens) until `newsarchi
 
 from __future__ import annotations
 
+import heapq
+import json
 import logging
+import math
 import os
 import re
 import socket
 import sqlite3
-import threading
 import time
 import uuid
+import zlib
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -43,7 +46,7 @@ from pymongo.errors import DuplicateKeyError
 
 from crawler.process import pid_alive
 from crawler.search.fields import TERMS_VERSION
-from crawler.search.ranking import TITLE_WEIGHT
+from crawler.search.ranking import TITLE_WEIGHT, descending_key, score
 from crawler.search.terms import to_simplified
 from crawler.workdir import var_dir
 
@@ -58,7 +61,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 #: Bump when the layout or the token rules change: an index of another version is rebuilt.
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 #: Where index files go (one per database); default var/search.
 FOLDER_ENV = "NEWSARCHIVE_SEARCH_INDEX"
 #: "auto" (the local index on FerretDB, MongoDB's own indexes elsewhere) or "off".
@@ -83,7 +86,26 @@ PROJECTION = {
     "text": 1,
     "title_simplified": 1,
     "text_simplified": 1,
+    "url": 1,
+    "language": 1,
 }
+#: The fields of a search result, in this order (absent ones are None), on every path: what a
+#: result row and its snippet need, kept in the index so a page never reads the store.
+RESULT_FIELDS = (
+    "_id",
+    "url",
+    "site",
+    "title",
+    "text",
+    "authors",
+    "source",
+    "section",
+    "published_at",
+    "language",
+    "state",
+)
+#: Result fields kept in a row's compressed data (the others are columns of `docs`).
+_STORED_RESULT_FIELDS = ("url", "site", "title", "text", "authors", "source", "section", "language")
 #: What a drift check reads from the store.
 CHECK_PROJECTION = {"_id": 1, "content_hash": 1, "state": 1, "terms_version": 1}
 #: Appended to each phrase column: every substring, even at the end, starts a trigram.
@@ -115,8 +137,9 @@ CREATE INDEX IF NOT EXISTS docs_site ON docs(site, published DESC, id);
 CREATE TABLE IF NOT EXISTS authors(author TEXT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(author, doc))
     WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS authors_doc ON authors(doc);
+CREATE TABLE IF NOT EXISTS rows(doc INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS terms USING fts5(tokens, tokenize='ascii', content='', detail=none);
-CREATE VIRTUAL TABLE IF NOT EXISTS terms_vocab USING fts5vocab(terms, 'instance');
+CREATE VIRTUAL TABLE IF NOT EXISTS terms_vocab USING fts5vocab(terms, 'row');
 CREATE VIRTUAL TABLE IF NOT EXISTS phrases USING fts5(title, text, tokenize='trigram', content='');
 CREATE VIRTUAL TABLE IF NOT EXISTS phrases_vocab USING fts5vocab(phrases, 'row');
 CREATE TABLE IF NOT EXISTS pending(
@@ -187,6 +210,57 @@ def _fts_string(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def _recency(published: int | None) -> float:
+    """The date part of a relevance order key: newer first, undated last."""
+    return -math.inf if published is None else float(published)
+
+
+def _phrase_columns(doc: dict[str, Any]) -> tuple[str, str]:
+    """The `phrases` row of an article: its simplified title and text, each ending in the sentinel."""
+    title = doc.get("title_simplified")
+    body = doc.get("text_simplified")
+    return (
+        (title + _SENTINEL) if isinstance(title, str) else "",
+        (body + _SENTINEL) if isinstance(body, str) else "",
+    )
+
+
+def pack(doc: dict[str, Any]) -> bytes:
+    """An article's stored row, compressed JSON: result fields, terms, simplified title and text.
+
+    The simplified copies are kept only when they differ from the title and text.
+
+    Results and their snippets are read from here (never from the store); relevance of several
+    terms is computed from it; the FTS rows are deleted with the tokens it reproduces.
+    """
+    data: dict[str, Any] = {name: doc[name] for name in _STORED_RESULT_FIELDS if name in doc}
+    terms = doc.get("terms")
+    data["terms"] = [t for t in terms if isinstance(t, str)] if isinstance(terms, list) else None
+    for simplified, original in (("title_simplified", "title"), ("text_simplified", "text")):
+        value = doc.get(simplified)
+        if not (isinstance(value, str) and value == doc.get(original)):
+            data[simplified] = value if isinstance(value, str) else None
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    return zlib.compress(raw.encode("utf-8", "surrogatepass"), 6)
+
+
+def unpack(blob: bytes) -> dict[str, Any]:
+    """The dict pack() stored."""
+    return json.loads(zlib.decompress(blob).decode("utf-8", "surrogatepass"))
+
+
+def _text_source(data: dict[str, Any]) -> dict[str, Any]:
+    """What term_tokens, ranking.score and _phrase_columns read, from a stored row."""
+    terms = data.get("terms")
+    return {
+        "terms": terms if terms is not None else "",
+        "title": data.get("title"),
+        "text": data.get("text"),
+        "title_simplified": data.get("title_simplified", data.get("title")),
+        "text_simplified": data.get("text_simplified", data.get("text")),
+    }
+
+
 @dataclass
 class Drift:
     """How the index differs from the store (ids, at most `sample` of each kind kept)."""
@@ -204,8 +278,6 @@ class Drift:
         return not (self.missing or self.extra or self.changed or self.pending)
 
 
-#: Adds the title weight to the hits whose title holds a term (its `<hex>t` mark).
-TITLE_SCORE = "UPDATE rank_scores SET s = s + ? WHERE doc IN (SELECT doc FROM terms_vocab WHERE term = ?)"
 #: Above this share of the archive, a date-ordered page walks the date index instead of sorting hits.
 DENSE_SHARE = 0.05
 
@@ -234,7 +306,6 @@ class SearchIndex:
             elif version != str(INDEX_VERSION):
                 self._reset()
         self._host = socket.gethostname()
-        self._ranking = threading.Lock()
 
     # Opening ------------------------------------------------------------------------------
 
@@ -345,7 +416,7 @@ class SearchIndex:
         self._conn.execute("COMMIT")
 
     def _reset(self) -> None:
-        for table in ("docs", "authors", "pending"):
+        for table in ("docs", "authors", "rows", "pending"):
             self._conn.execute(f"DELETE FROM {table}")  # noqa: S608  (fixed names)
         self._conn.execute("INSERT INTO terms(terms) VALUES ('delete-all')")
         self._conn.execute("INSERT INTO phrases(phrases) VALUES ('delete-all')")
@@ -401,8 +472,30 @@ class SearchIndex:
     def _delete(self, conn: sqlite3.Connection, key: str) -> None:
         row = conn.execute("SELECT rowid FROM docs WHERE id = ?", (key,)).fetchone()
         if row is not None:
+            self._drop_text(conn, row[0])
             conn.execute("DELETE FROM authors WHERE doc = ?", row)
             conn.execute("DELETE FROM docs WHERE rowid = ?", row)
+
+    def _drop_text(self, conn: sqlite3.Connection, rowid: int) -> None:
+        """Delete an article's FTS rows and its stored row.
+
+        Contentless FTS5 deletes a row only when given the tokens it was indexed with; the row's
+        stored data holds exactly what produced them (its terms and simplified texts).
+        """
+        found = conn.execute("SELECT data FROM rows WHERE doc = ?", (rowid,)).fetchone()
+        if found is None:
+            return
+        data = unpack(found[0])
+        source = _text_source(data)
+        conn.execute(
+            "INSERT INTO terms(terms, rowid, tokens) VALUES ('delete', ?, ?)", (rowid, term_tokens(source))
+        )
+        title, body = _phrase_columns(source)
+        conn.execute(
+            "INSERT INTO phrases(phrases, rowid, title, text) VALUES ('delete', ?, ?, ?)",
+            (rowid, title, body),
+        )
+        conn.execute("DELETE FROM rows WHERE doc = ?", (rowid,))
 
     def _put(self, conn: sqlite3.Connection, doc: dict[str, Any]) -> None:
         key = doc["_id"]
@@ -422,6 +515,7 @@ class SearchIndex:
             len(text),
             0 if _NOT_BLANK.search(text) else 1,
         )
+        data = pack(doc)
         row = conn.execute(
             "SELECT rowid, content_hash, terms_version FROM docs WHERE id = ?", (key,)
         ).fetchone()
@@ -433,27 +527,21 @@ class SearchIndex:
                 (*values, row[0]),
             )
             conn.execute("DELETE FROM authors WHERE doc = ?", (row[0],))
+            conn.execute("INSERT OR REPLACE INTO rows(doc, data) VALUES (?, ?)", (row[0], data))
             rowid = row[0]
         else:
             if row is not None:
-                self._delete(conn, key)  # its FTS rows become unreachable garbage
+                self._delete(conn, key)  # its FTS rows are deleted with the tokens they had
             cursor = conn.execute(
                 "INSERT INTO docs(id, site, published, source, section, state, content_hash, terms_version, "
                 "authors, text_chars, text_blank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (key, *values),
             )
             rowid = cursor.lastrowid
+            conn.execute("INSERT INTO rows(doc, data) VALUES (?, ?)", (rowid, data))
             conn.execute("INSERT INTO terms(rowid, tokens) VALUES (?, ?)", (rowid, term_tokens(doc)))
-            title = doc.get("title_simplified")
-            body = doc.get("text_simplified")
-            conn.execute(
-                "INSERT INTO phrases(rowid, title, text) VALUES (?, ?, ?)",
-                (
-                    rowid,
-                    (title + _SENTINEL) if isinstance(title, str) else "",
-                    (body + _SENTINEL) if isinstance(body, str) else "",
-                ),
-            )
+            title, body = _phrase_columns(doc)
+            conn.execute("INSERT INTO phrases(rowid, title, text) VALUES (?, ?, ?)", (rowid, title, body))
         conn.executemany(
             "INSERT OR IGNORE INTO authors(author, doc) VALUES (?, ?)", [(a, rowid) for a in authors]
         )
@@ -629,10 +717,44 @@ class SearchIndex:
 
     def search(self, query: SearchQuery, *, limit: int, skip: int = 0) -> list[str]:
         """Ids of a page of hits, newest first (ties: by id), as the store's date order."""
+        return [key for _, key, _ in self._date_page(query, limit, skip)]
+
+    def _date_page(self, query: SearchQuery, limit: int, skip: int) -> list[tuple[int, str, int | None]]:
         conds, params = self._where(query, walk=self._dense(query))
         where = f"WHERE {' AND '.join(conds)}" if conds else ""
-        sql = f"SELECT d.id FROM docs d {where} ORDER BY d.published DESC, d.id LIMIT ? OFFSET ?"  # noqa: S608
-        return [key for (key,) in self._conn.execute(sql, (*params, limit, skip))]
+        sql = (
+            f"SELECT d.rowid, d.id, d.published FROM docs d {where} "  # noqa: S608
+            "ORDER BY d.published DESC, d.id LIMIT ? OFFSET ?"
+        )
+        return self._conn.execute(sql, (*params, limit, skip)).fetchall()
+
+    def results(
+        self, query: SearchQuery, *, sort: str = "date", limit: int, skip: int = 0
+    ) -> list[dict[str, Any]]:
+        """A page of results (RESULT_FIELDS, plus `score` by relevance), read from the index alone."""
+        if sort == "relevance" and query.needles:
+            ranked = self.ranked(query, limit=limit, skip=skip)
+            rows = self.rows([key for key, _ in ranked])
+            return [{**rows[key], "score": value} for key, value in ranked if key in rows]
+        page = self._date_page(query, limit, skip)
+        rows = self.rows([key for _, key, _ in page])
+        return [rows[key] for _, key, _ in page if key in rows]
+
+    def rows(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The result rows of these articles, by id (RESULT_FIELDS; absent ones None)."""
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            sql = (
+                "SELECT d.id, d.published, d.state, r.data FROM docs d JOIN rows r ON r.doc = d.rowid "  # noqa: S608
+                f"WHERE d.id IN ({', '.join('?' * len(chunk))})"
+            )
+            for key, published, state, blob in self._conn.execute(sql, chunk):
+                data = unpack(blob)
+                when = from_millis(published) if published is not None else None
+                data.update(_id=key, published_at=when, state=state)
+                found[key] = {name: data.get(name) for name in RESULT_FIELDS}
+        return found
 
     def _dense(self, query: SearchQuery) -> bool:
         """True when the query's words match more than DENSE_SHARE of the archive (cheap: one count)."""
@@ -646,49 +768,125 @@ class SearchIndex:
         return self._conn.execute("SELECT max(rowid) FROM docs").fetchone()[0] or 0
 
     def ranked(self, query: SearchQuery, *, limit: int | None, skip: int = 0) -> list[tuple[str, float]]:
-        """Ids and scores of hits by relevance for the query's terms: ranking.score, from the marks.
+        """Ids and scores of hits by relevance: ranking.score over the query's needles.
 
-        Per term, in query order: TITLE_WEIGHT if it is in the title, plus log(1 + its count in
-        the text), summed in that order and rounded to 4 places as ranking.score does. The sums
-        are made in a temporary table keyed by row id, walked by score with the page's limit.
         Ties: newer first, then by id (ranking.top_by_score). limit=None returns every hit.
-        """
-        with self._ranking:  # one temporary table per connection: one ranking at a time
-            return self._ranked(query, limit, skip)
 
-    def _ranked(self, query: SearchQuery, limit: int | None, skip: int) -> list[tuple[str, float]]:
-        conn = self._conn
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS rank_scores(doc INTEGER PRIMARY KEY, s REAL NOT NULL)")
-        conn.execute("DELETE FROM rank_scores")
-        try:
-            if query.terms:
-                match = " AND ".join(_hex(term) for term in query.terms)
-                conn.execute(
-                    "INSERT INTO rank_scores(doc, s) SELECT rowid, 0.0 FROM terms WHERE terms MATCH ?",
-                    (match,),
-                )
-            else:
-                conn.execute("INSERT INTO rank_scores(doc, s) SELECT rowid, 0.0 FROM docs")
-            for term in query.terms:
-                code = _hex(term)
-                conn.execute(TITLE_SCORE, (TITLE_WEIGHT, code + "t"))
-                conn.execute(
-                    "UPDATE rank_scores SET s = s + ln(1 + CAST(substr(c.term, ?) AS INTEGER)) "
-                    "FROM (SELECT doc, term FROM terms_vocab WHERE term >= ? AND term < ?) AS c "
-                    "WHERE rank_scores.doc = c.doc",
-                    (len(code) + 2, code + "n", code + "o"),
-                )
-            # rank_scores holds the hits of the terms: only the other conditions remain.
-            conds, params = self._where(replace(query, terms=()), walk=True)
-            where = f"AND {' AND '.join(conds)}" if conds else ""
-            sql = (
-                "SELECT d.id, round(r.s, 4) AS score FROM rank_scores r JOIN docs d ON d.rowid = r.doc "  # noqa: S608
-                f"WHERE 1 {where} ORDER BY round(r.s, 4) DESC, d.published DESC, d.id LIMIT ? OFFSET ?"
+        The score is a sum over the needles of TITLE_WEIGHT (needle in the title) plus
+        log(1 + its count in the text); the `terms` rows carry both parts per term as marks
+        (`<hex>t`, `<hex>n<count>`), so the hits of one term fall into a few groups of equal
+        score (its buckets) that FTS5 finds directly. One term: the buckets are read best first,
+        each in date order, until the page is full. Several terms: a threshold walk (Fagin's
+        TA) over the terms' buckets, best first, scoring each new candidate exactly from its
+        stored row, until no unseen hit can beat the page (the sum of the buckets reached).
+        Quoted phrases have no marks: every hit is scored from its stored row.
+        """
+        if limit is None or query.phrases or not query.terms:
+            return self._ranked_exhaustive(query, limit, skip)
+        if len(query.terms) == 1:
+            return self._ranked_single(query, limit, skip)
+        return self._ranked_threshold(query, limit, skip)
+
+    def _buckets(self, term: str) -> list[tuple[float, str]]:
+        """(score, FTS5 expression) of each group of the term's hits with equal score, best first.
+
+        The groups partition the hits: with (`t`) or without the title mark, times each count
+        in the text present in the archive, plus count 0.
+        """
+        code = _hex(term)
+        counts = [
+            int(token[len(code) + 1 :])
+            for (token,) in self._conn.execute(
+                "SELECT term FROM terms_vocab WHERE term >= ? AND term < ?", (code + "n", code + "o")
             )
-            rows = conn.execute(sql, (*params, -1 if limit is None else limit, skip)).fetchall()
-        finally:
-            conn.execute("DELETE FROM rank_scores")
-        return [(key, float(score)) for key, score in rows]
+        ]
+        exprs: dict[float, list[str]] = {}
+        for title in (True, False):
+            for count in [*counts, 0]:
+                if count:
+                    expr = f"({code}n{count} AND {code}t)" if title else f"({code}n{count} NOT {code}t)"
+                else:
+                    expr = f"({code}t NOT {code}n*)" if title else f"({code} NOT ({code}t OR {code}n*))"
+                total = 0.0
+                if title:
+                    total += TITLE_WEIGHT
+                total += math.log1p(count)
+                exprs.setdefault(round(total, 4), []).append(expr)
+        return [(value, " OR ".join(group)) for value, group in sorted(exprs.items(), reverse=True)]
+
+    def _ranked_single(self, query: SearchQuery, limit: int, skip: int) -> list[tuple[str, float]]:
+        conds, params = self._where(replace(query, terms=()), walk=False)
+        rest = f"AND {' AND '.join(conds)}" if conds else ""
+        out: list[tuple[str, float]] = []
+        for value, expr in self._buckets(query.terms[0]):
+            members = f"d.rowid IN (SELECT rowid FROM terms WHERE terms MATCH ?) {rest}"  # noqa: S608
+            if skip:
+                sql = f"SELECT count(*) FROM docs d WHERE {members}"  # noqa: S608
+                size = self._conn.execute(sql, (expr, *params)).fetchone()[0]
+                if size <= skip:
+                    skip -= size
+                    continue
+            sql = (
+                f"SELECT d.id FROM docs d WHERE {members} "  # noqa: S608
+                "ORDER BY d.published DESC, d.id LIMIT ? OFFSET ?"
+            )
+            rows = self._conn.execute(sql, (expr, *params, limit - len(out), skip)).fetchall()
+            skip = 0
+            out.extend((key, value) for (key,) in rows)
+            if len(out) >= limit:
+                break
+        return out
+
+    def _ranked_threshold(self, query: SearchQuery, limit: int, skip: int) -> list[tuple[str, float]]:
+        keep = skip + limit
+        needles = query.needles
+        lists = [self._buckets(term) for term in query.terms]
+        codes = [_hex(term) for term in query.terms]
+        position = [0] * len(lists)
+        conds, params = self._where(replace(query, terms=()), walk=False)
+        rest = f"AND {' AND '.join(conds)}" if conds else ""
+        best: list[tuple[float, float, tuple[int, ...], str]] = []  # a min-heap of the page's keys
+        seen: set[int] = set()
+        while all(p < len(found) for p, found in zip(position, lists, strict=True)):
+            bound = sum(found[p][0] for p, found in zip(position, lists, strict=True))
+            # An unseen hit scores at most the bound, give or take the rounding of each part and of the sum.
+            if len(best) >= keep and best[0][0] > bound + 1e-4 * (len(lists) + 1):
+                break
+            i = max(range(len(lists)), key=lambda n: lists[n][position[n]][0])
+            others = " AND ".join(code for n, code in enumerate(codes) if n != i)
+            match = f"({lists[i][position[i]][1]}) AND {others}"
+            position[i] += 1
+            sql = (
+                "SELECT d.rowid, d.id, d.published, r.data FROM docs d JOIN rows r ON r.doc = d.rowid "  # noqa: S608
+                f"WHERE d.rowid IN (SELECT rowid FROM terms WHERE terms MATCH ?) {rest}"
+            )
+            for rowid, key, published, blob in self._conn.execute(sql, (match, *params)):
+                if rowid in seen:
+                    continue
+                seen.add(rowid)
+                value = score(_text_source(unpack(blob)), needles)
+                item = (value, _recency(published), descending_key(key), key)
+                if len(best) < keep:
+                    heapq.heappush(best, item)
+                elif item[:3] > best[0][:3]:
+                    heapq.heapreplace(best, item)
+        ordered = sorted(best, key=lambda item: item[:3], reverse=True)
+        return [(key, value) for value, _, _, key in ordered[skip:]]
+
+    def _ranked_exhaustive(self, query: SearchQuery, limit: int | None, skip: int) -> list[tuple[str, float]]:
+        """Every hit scored from its stored row (quoted phrases: their counts are not marked)."""
+        conds, params = self._where(query)
+        where = f"WHERE {' AND '.join(conds)}" if conds else ""
+        sql = f"SELECT d.id, d.published, r.data FROM docs d JOIN rows r ON r.doc = d.rowid {where}"  # noqa: S608
+        scored = []
+        for key, published, blob in self._conn.execute(sql, params):
+            value = score(_text_source(unpack(blob)), query.needles)
+            scored.append((value, _recency(published), descending_key(key), key))
+        if limit is None:
+            ordered = sorted(scored, key=lambda item: item[:3], reverse=True)[skip:]
+        else:
+            ordered = heapq.nlargest(skip + limit, scored, key=lambda item: item[:3])[skip:]
+        return [(key, value) for value, _, _, key in ordered]
 
     def count(self, query: SearchQuery, *, cap: int | None = None) -> int:
         """How many articles match (up to cap)."""
