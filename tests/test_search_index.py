@@ -271,12 +271,12 @@ def test_updates_gone_restored_and_deletions(mongo_db: Database[dict[str, Any]])
     assert archive.search("保护区")[0]["text"] == changed.text  # the result row changed with it
     # Changed again: the FTS rows of the content it replaced are deleted with it, not left behind.
     code = "保护区".encode().hex()
-    assert index._conn.execute("SELECT doc FROM terms_vocab WHERE term = ?", (code,)).fetchall() == [(1,)]
+    assert index._conn.execute("SELECT doc FROM terms_rows WHERE term = ?", (code,)).fetchall() == [(1,)]
     changed.text = "第二次改写。"
     changed.content_hash = content_hash(changed.title, changed.text)
     store.add(changed, SEEN + timedelta(days=1, hours=1))
     store.flush()
-    assert index._conn.execute("SELECT doc FROM terms_vocab WHERE term = ?", (code,)).fetchall() == []
+    assert index._conn.execute("SELECT doc FROM terms_rows WHERE term = ?", (code,)).fetchall() == []
     stale = "SELECT rowid FROM phrases WHERE phrases MATCH ?"
     assert index._conn.execute(stale, ('"保护区开放"',)).fetchall() == []
     assert ids(archive.search('"第二次改写"')) == [changed.canonical_url]

@@ -139,7 +139,8 @@ CREATE TABLE IF NOT EXISTS authors(author TEXT NOT NULL, doc INTEGER NOT NULL, P
 CREATE INDEX IF NOT EXISTS authors_doc ON authors(doc);
 CREATE TABLE IF NOT EXISTS rows(doc INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS terms USING fts5(tokens, tokenize='ascii', content='', detail=none);
-CREATE VIRTUAL TABLE IF NOT EXISTS terms_vocab USING fts5vocab(terms, 'row');
+DROP TABLE IF EXISTS terms_vocab;
+CREATE VIRTUAL TABLE IF NOT EXISTS terms_rows USING fts5vocab(terms, 'row');
 CREATE VIRTUAL TABLE IF NOT EXISTS phrases USING fts5(title, text, tokenize='trigram', content='');
 CREATE VIRTUAL TABLE IF NOT EXISTS phrases_vocab USING fts5vocab(phrases, 'row');
 CREATE TABLE IF NOT EXISTS pending(
@@ -210,6 +211,11 @@ def _fts_string(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def _part(title: bool, count: int) -> float:
+    """One term's part of ranking.score: the title weight if it is in the title, log(1 + count)."""
+    return (TITLE_WEIGHT if title else 0.0) + math.log1p(count)
+
+
 def _recency(published: int | None) -> float:
     """The date part of a relevance order key: newer first, undated last."""
     return -math.inf if published is None else float(published)
@@ -278,6 +284,8 @@ class Drift:
         return not (self.missing or self.extra or self.changed or self.pending)
 
 
+#: Up to this many terms, relevance visits combinations of score buckets; above, a threshold walk.
+LATTICE_TERMS = 2
 #: Above this share of the archive, a date-ordered page walks the date index instead of sorting hits.
 DENSE_SHARE = 0.05
 
@@ -772,69 +780,91 @@ class SearchIndex:
 
         Ties: newer first, then by id (ranking.top_by_score). limit=None returns every hit.
 
-        The score is a sum over the needles of TITLE_WEIGHT (needle in the title) plus
-        log(1 + its count in the text); the `terms` rows carry both parts per term as marks
-        (`<hex>t`, `<hex>n<count>`), so the hits of one term fall into a few groups of equal
-        score (its buckets) that FTS5 finds directly. One term: the buckets are read best first,
-        each in date order, until the page is full. Several terms: a threshold walk (Fagin's
-        TA) over the terms' buckets, best first, scoring each new candidate exactly from its
-        stored row, until no unseen hit can beat the page (the sum of the buckets reached).
-        Quoted phrases have no marks: every hit is scored from its stored row.
+        The score sums, per needle, TITLE_WEIGHT if it is in the title plus log(1 + its count
+        in the text). The `terms` rows carry both parts per term as marks (`<hex>t`,
+        `<hex>n<count>`), so the hits of a term fall into buckets of equal part (title or not,
+        times each count present), each one FTS5 expression. One or two terms: combinations of
+        buckets are visited best sum first (the k best sums of sorted lists), each equal-score
+        group read in date order, until the page is full: no hit is scored one by one. Three
+        terms or more: a threshold walk (Fagin's TA) over the buckets, scoring each candidate
+        from its stored row until no unseen hit can reach the page. Quoted phrases have no
+        marks: every hit is scored from its stored row.
         """
         if limit is None or query.phrases or not query.terms:
             return self._ranked_exhaustive(query, limit, skip)
-        if len(query.terms) == 1:
-            return self._ranked_single(query, limit, skip)
+        if len(query.terms) <= LATTICE_TERMS:
+            return self._ranked_by_buckets(query, limit, skip)
         return self._ranked_threshold(query, limit, skip)
 
-    def _buckets(self, term: str) -> list[tuple[float, str]]:
-        """(score, FTS5 expression) of each group of the term's hits with equal score, best first.
+    def _buckets(self, term: str) -> list[tuple[float, bool, int, str]]:
+        """(part of the score, title, count, FTS5 expression) of each bucket of the term, best first.
 
-        The groups partition the hits: with (`t`) or without the title mark, times each count
-        in the text present in the archive, plus count 0.
+        The buckets partition the term's hits: with (`t`) or without the title mark, times each
+        count in the text present in the archive, plus count 0.
         """
         code = _hex(term)
         counts = [
             int(token[len(code) + 1 :])
             for (token,) in self._conn.execute(
-                "SELECT term FROM terms_vocab WHERE term >= ? AND term < ?", (code + "n", code + "o")
+                "SELECT term FROM terms_rows WHERE term >= ? AND term < ?", (code + "n", code + "o")
             )
         ]
-        exprs: dict[float, list[str]] = {}
+        found = []
         for title in (True, False):
             for count in [*counts, 0]:
                 if count:
                     expr = f"({code}n{count} AND {code}t)" if title else f"({code}n{count} NOT {code}t)"
                 else:
                     expr = f"({code}t NOT {code}n*)" if title else f"({code} NOT ({code}t OR {code}n*))"
-                total = 0.0
-                if title:
-                    total += TITLE_WEIGHT
-                total += math.log1p(count)
-                exprs.setdefault(round(total, 4), []).append(expr)
-        return [(value, " OR ".join(group)) for value, group in sorted(exprs.items(), reverse=True)]
+                found.append((_part(title, count), title, count, expr))
+        return sorted(found, key=lambda bucket: bucket[0], reverse=True)
 
-    def _ranked_single(self, query: SearchQuery, limit: int, skip: int) -> list[tuple[str, float]]:
+    def _ranked_by_buckets(self, query: SearchQuery, limit: int, skip: int) -> list[tuple[str, float]]:
+        lists = [self._buckets(term) for term in query.terms]
         conds, params = self._where(replace(query, terms=()), walk=False)
         rest = f"AND {' AND '.join(conds)}" if conds else ""
+        members = f"d.rowid IN (SELECT rowid FROM terms WHERE terms MATCH ?) {rest}"  # noqa: S608
+
+        def total(combo: tuple[int, ...]) -> float:
+            # ranking.score's arithmetic, term by term in query order, so the sums are equal.
+            value = 0.0
+            for n, at in enumerate(combo):
+                _, title, count, _ = lists[n][at]
+                if title:
+                    value += TITLE_WEIGHT
+                value += math.log1p(count)
+            return round(value, 4)
+
+        start = (0,) * len(lists)
+        heap = [(-total(start), start)]
+        queued = {start}
         out: list[tuple[str, float]] = []
-        for value, expr in self._buckets(query.terms[0]):
-            members = f"d.rowid IN (SELECT rowid FROM terms WHERE terms MATCH ?) {rest}"  # noqa: S608
+        while heap and len(out) < limit:
+            # Every combination of this score (the sums never grow along a list: pop in order).
+            value = -heap[0][0]
+            group = []
+            while heap and -heap[0][0] == value:
+                _, combo = heapq.heappop(heap)
+                group.append(combo)
+                for n in range(len(lists)):
+                    if combo[n] + 1 < len(lists[n]):
+                        after = (*combo[:n], combo[n] + 1, *combo[n + 1 :])
+                        if after not in queued:
+                            queued.add(after)
+                            heapq.heappush(heap, (-total(after), after))
+            match = " OR ".join(
+                "(" + " AND ".join(lists[n][at][3] for n, at in enumerate(combo)) + ")" for combo in group
+            )
             if skip:
                 sql = f"SELECT count(*) FROM docs d WHERE {members}"  # noqa: S608
-                size = self._conn.execute(sql, (expr, *params)).fetchone()[0]
+                size = self._conn.execute(sql, (match, *params)).fetchone()[0]
                 if size <= skip:
                     skip -= size
                     continue
-            sql = (
-                f"SELECT d.id FROM docs d WHERE {members} "  # noqa: S608
-                "ORDER BY d.published DESC, d.id LIMIT ? OFFSET ?"
-            )
-            rows = self._conn.execute(sql, (expr, *params, limit - len(out), skip)).fetchall()
+            sql = f"SELECT d.id FROM docs d WHERE {members} ORDER BY d.published DESC, d.id LIMIT ? OFFSET ?"  # noqa: S608
+            rows = self._conn.execute(sql, (match, *params, limit - len(out), skip)).fetchall()
             skip = 0
             out.extend((key, value) for (key,) in rows)
-            if len(out) >= limit:
-                break
         return out
 
     def _ranked_threshold(self, query: SearchQuery, limit: int, skip: int) -> list[tuple[str, float]]:
@@ -854,7 +884,7 @@ class SearchIndex:
                 break
             i = max(range(len(lists)), key=lambda n: lists[n][position[n]][0])
             others = " AND ".join(code for n, code in enumerate(codes) if n != i)
-            match = f"({lists[i][position[i]][1]}) AND {others}"
+            match = f"({lists[i][position[i]][3]}) AND {others}"
             position[i] += 1
             sql = (
                 "SELECT d.rowid, d.id, d.published, r.data FROM docs d JOIN rows r ON r.doc = d.rowid "  # noqa: S608
