@@ -179,6 +179,8 @@ def test_date_order_pages_and_counts_equal_the_full_scan(
         ("东营", {}),  # one term: its score buckets, best first
         ("黄河 湿地", {}),  # several terms: the threshold walk
         ("湿地 东营 水利", {}),
+        ("东营 黄河 湿地 水利", {}),  # four terms: the NRA walk
+        ("东营 黄河 湿地 学校", {"site": ["dongying", "dezhou"]}),
         ("东营 黄河", {"since": "2026-11-12", "author": ["王晓明", "李娜"]}),
         ("水利", {"site": "dezhou"}),
         ('东营 "乡村振兴"', {}),  # a phrase: every hit scored

@@ -170,7 +170,7 @@ def term_tokens(doc: dict[str, Any]) -> str:
     """The `terms` row of an article: every stored term, its title mark and its body count.
 
     The marks carry the two parts of ranking.score for a term: found in the simplified title
-    (`<hex>t`), and how often it occurs in the simplified text (`<hex>n<count>`).
+    (`<hex>t`), and how often it occurs in the simplified text (`<hex>n<count>`, 0 included).
     """
     terms = doc.get("terms")
     if not isinstance(terms, list):
@@ -183,9 +183,7 @@ def term_tokens(doc: dict[str, Any]) -> str:
         tokens.append(code)
         if term in title:
             tokens.append(code + "t")
-        count = text.count(term)
-        if count:
-            tokens.append(f"{code}n{count}")
+        tokens.append(f"{code}n{text.count(term)}")
     return " ".join(tokens)
 
 
@@ -285,7 +283,7 @@ class Drift:
 
 
 #: Up to this many terms, relevance visits combinations of score buckets; above, a threshold walk.
-LATTICE_TERMS = 2
+LATTICE_TERMS = 3
 #: Above this share of the archive, a date-ordered page walks the date index instead of sorting hits.
 DENSE_SHARE = 0.05
 
@@ -811,19 +809,28 @@ class SearchIndex:
         ]
         found = []
         for title in (True, False):
-            for count in [*counts, 0]:
-                if count:
-                    expr = f"({code}n{count} AND {code}t)" if title else f"({code}n{count} NOT {code}t)"
-                else:
-                    expr = f"({code}t NOT {code}n*)" if title else f"({code} NOT ({code}t OR {code}n*))"
+            for count in counts:
+                expr = f"({code}n{count} AND {code}t)" if title else f"({code}n{count} NOT {code}t)"
                 found.append((_part(title, count), title, count, expr))
         return sorted(found, key=lambda bucket: bucket[0], reverse=True)
 
     def _ranked_by_buckets(self, query: SearchQuery, limit: int, skip: int) -> list[tuple[str, float]]:
         lists = [self._buckets(term) for term in query.terms]
+        members: list[dict[int, set[int]]] = [{} for _ in lists]
         conds, params = self._where(replace(query, terms=()), walk=False)
         rest = f"AND {' AND '.join(conds)}" if conds else ""
-        members = f"d.rowid IN (SELECT rowid FROM terms WHERE terms MATCH ?) {rest}"  # noqa: S608
+        page_sql = (
+            "SELECT d.id FROM docs d WHERE d.rowid IN (SELECT value FROM json_each(?)) "  # noqa: S608
+            f"{rest} ORDER BY d.published DESC, d.id"
+        )
+
+        def bucket(n: int, at: int) -> set[int]:
+            # A bucket's hits are read once (best buckets first, so mostly small ones).
+            found = members[n].get(at)
+            if found is None:
+                sql = "SELECT rowid FROM terms WHERE terms MATCH ?"
+                found = members[n][at] = {r for (r,) in self._conn.execute(sql, (lists[n][at][3],))}
+            return found
 
         def total(combo: tuple[int, ...]) -> float:
             # ranking.score's arithmetic, term by term in query order, so the sums are equal.
@@ -838,70 +845,135 @@ class SearchIndex:
         start = (0,) * len(lists)
         heap = [(-total(start), start)]
         queued = {start}
+        wanted = skip + limit
         out: list[tuple[str, float]] = []
-        while heap and len(out) < limit:
-            # Every combination of this score (the sums never grow along a list: pop in order).
+        while heap and len(out) < wanted:
+            # Every combination of the next best sum (a sum never grows along a list): the hits
+            # in all its buckets at once have exactly that score; they are read in date order.
             value = -heap[0][0]
-            group = []
+            hits: set[int] = set()
             while heap and -heap[0][0] == value:
                 _, combo = heapq.heappop(heap)
-                group.append(combo)
+                sets = sorted((bucket(n, at) for n, at in enumerate(combo)), key=len)
+                hits |= sets[0].intersection(*sets[1:])
                 for n in range(len(lists)):
                     if combo[n] + 1 < len(lists[n]):
                         after = (*combo[:n], combo[n] + 1, *combo[n + 1 :])
                         if after not in queued:
                             queued.add(after)
                             heapq.heappush(heap, (-total(after), after))
-            match = " OR ".join(
-                "(" + " AND ".join(lists[n][at][3] for n, at in enumerate(combo)) + ")" for combo in group
-            )
-            if skip:
-                sql = f"SELECT count(*) FROM docs d WHERE {members}"  # noqa: S608
-                size = self._conn.execute(sql, (match, *params)).fetchone()[0]
-                if size <= skip:
-                    skip -= size
-                    continue
-            sql = f"SELECT d.id FROM docs d WHERE {members} ORDER BY d.published DESC, d.id LIMIT ? OFFSET ?"  # noqa: S608
-            rows = self._conn.execute(sql, (match, *params, limit - len(out), skip)).fetchall()
-            skip = 0
-            out.extend((key, value) for (key,) in rows)
-        return out
+            if not hits:
+                continue
+            keys = [key for (key,) in self._conn.execute(page_sql, (json.dumps(sorted(hits)), *params))]
+            out.extend((key, value) for key in keys[: wanted - len(out)])
+        return out[skip:]
 
     def _ranked_threshold(self, query: SearchQuery, limit: int, skip: int) -> list[tuple[str, float]]:
+        """Fagin's NRA over the terms' buckets: sorted access only, no hit scored one by one.
+
+        Each step reads one bucket of one term (its hits holding the other terms and passing
+        the filters), which fixes that term's part of their score. A hit's score lies between
+        its known parts plus the least part of each unknown term, and its known parts plus the
+        next bucket of each unknown term; a hit not yet read is below the sum of the next
+        buckets. The walk stops when the `skip + limit` best lower bounds all beat every other
+        upper bound; only those hits are then scored exactly (from their stored rows).
+        """
         keep = skip + limit
-        needles = query.needles
+        terms = len(query.terms)
         lists = [self._buckets(term) for term in query.terms]
         codes = [_hex(term) for term in query.terms]
-        position = [0] * len(lists)
+        least = [found[-1][0] if found else 0.0 for found in lists]
+        position = [0] * terms
         conds, params = self._where(replace(query, terms=()), walk=False)
         rest = f"AND {' AND '.join(conds)}" if conds else ""
-        best: list[tuple[float, float, tuple[int, ...], str]] = []  # a min-heap of the page's keys
-        seen: set[int] = set()
-        while all(p < len(found) for p, found in zip(position, lists, strict=True)):
-            bound = sum(found[p][0] for p, found in zip(position, lists, strict=True))
-            # An unseen hit scores at most the bound, give or take the rounding of each part and of the sum.
-            if len(best) >= keep and best[0][0] > bound + 1e-4 * (len(lists) + 1):
+        sql = (
+            "SELECT d.rowid, d.id, d.published FROM docs d "  # noqa: S608
+            f"WHERE d.rowid IN (SELECT rowid FROM terms WHERE terms MATCH ?) {rest}"
+        )
+        parts: dict[int, list[float | None]] = {}
+        keys: dict[int, tuple[str, int | None]] = {}
+        margin = 1e-4 * (terms + 1)
+        steps = 0
+        top: list[int] = []
+        best_low = -math.inf  # the walk cannot stop before the best lower bound beats the unseen
+        floor_least = sum(least)
+        while True:
+            nexts = [
+                found[p][0] if p < len(found) else None for p, found in zip(position, lists, strict=True)
+            ]
+            exhausted = any(value is None for value in nexts)
+            unseen = -math.inf if exhausted else sum(value for value in nexts if value is not None)
+            if steps and (exhausted or best_low > unseen + margin):
+                top, done = self._nra_top(parts, nexts, least, keep, margin, exhausted)
+                if done or all(value is None for value in nexts):
+                    break
+            elif not steps and all(value is None for value in nexts):
                 break
-            i = max(range(len(lists)), key=lambda n: lists[n][position[n]][0])
-            others = " AND ".join(code for n, code in enumerate(codes) if n != i)
-            match = f"({lists[i][position[i]][3]}) AND {others}"
+            i = max((n for n in range(terms) if nexts[n] is not None), key=lambda n: nexts[n])  # type: ignore[arg-type, return-value]
+            value, _, _, expr = lists[i][position[i]]
             position[i] += 1
-            sql = (
-                "SELECT d.rowid, d.id, d.published, r.data FROM docs d JOIN rows r ON r.doc = d.rowid "  # noqa: S608
-                f"WHERE d.rowid IN (SELECT rowid FROM terms WHERE terms MATCH ?) {rest}"
-            )
-            for rowid, key, published, blob in self._conn.execute(sql, (match, *params)):
-                if rowid in seen:
-                    continue
-                seen.add(rowid)
-                value = score(_text_source(unpack(blob)), needles)
-                item = (value, _recency(published), descending_key(key), key)
-                if len(best) < keep:
-                    heapq.heappush(best, item)
-                elif item[:3] > best[0][:3]:
-                    heapq.heapreplace(best, item)
-        ordered = sorted(best, key=lambda item: item[:3], reverse=True)
-        return [(key, value) for value, _, _, key in ordered[skip:]]
+            steps += 1
+            others = " AND ".join(code for n, code in enumerate(codes) if n != i)
+            for rowid, key, published in self._conn.execute(sql, (f"{expr} AND {others}", *params)):
+                known = parts.get(rowid)
+                if known is None:
+                    known = parts[rowid] = [None] * terms
+                    keys[rowid] = (key, published)
+                known[i] = value
+                low = floor_least + sum(part - least[n] for n, part in enumerate(known) if part is not None)
+                best_low = max(best_low, low)
+        blobs = self._blobs(top)
+        scored = []
+        for rowid in top:
+            key, published = keys[rowid]
+            exact = score(_text_source(unpack(blobs[rowid])), query.needles)
+            scored.append((exact, _recency(published), descending_key(key), key))
+        scored.sort(key=lambda item: item[:3], reverse=True)
+        return [(key, value) for value, _, _, key in scored[skip:keep]]
+
+    @staticmethod
+    def _nra_top(
+        parts: dict[int, list[float | None]],
+        nexts: list[float | None],
+        least: list[float],
+        keep: int,
+        margin: float,
+        exhausted: bool,
+    ) -> tuple[list[int], bool]:
+        """The hits that may be among the `keep` best, and whether no other hit can be.
+
+        Those are the `keep` best lower bounds plus every hit whose upper bound reaches the
+        least of them (equal scores are ordered by date, which the bounds do not know).
+        """
+        bounds = []
+        for rowid, known in parts.items():
+            low = high = 0.0
+            for n, part in enumerate(known):
+                if part is None:
+                    low += least[n]
+                    high += nexts[n] if nexts[n] is not None else least[n]
+                else:
+                    low += part
+                    high += part
+            bounds.append((low, high, rowid))
+        unseen = None if exhausted else sum(value for value in nexts if value is not None)
+        if len(bounds) <= keep:
+            return [rowid for _, _, rowid in bounds], unseen is None
+        bounds.sort(reverse=True)
+        floor = bounds[keep - 1][0]
+        ceiling = max(high for _, high, _ in bounds[keep:])
+        if unseen is not None:
+            ceiling = max(ceiling, unseen)
+        top = [rowid for low, high, rowid in bounds if low >= floor or high >= floor - margin]
+        return top, floor > ceiling + margin
+
+    def _blobs(self, rowids: list[int]) -> dict[int, bytes]:
+        found: dict[int, bytes] = {}
+        for start in range(0, len(rowids), 500):
+            chunk = rowids[start : start + 500]
+            sql = f"SELECT doc, data FROM rows WHERE doc IN ({', '.join('?' * len(chunk))})"  # noqa: S608
+            found.update(self._conn.execute(sql, chunk).fetchall())
+        return found
 
     def _ranked_exhaustive(self, query: SearchQuery, limit: int | None, skip: int) -> list[tuple[str, float]]:
         """Every hit scored from its stored row (quoted phrases: their counts are not marked)."""
