@@ -163,7 +163,10 @@ def test_fast_jsonl_lines_equal_the_reference_encoder() -> None:
         "big": 2**70,  # beyond orjson: the reference encoder takes it
         "bad": "\ud800",  # a lone surrogate: likewise
     }
-    for fields in (["_id", "title", "published_at", "events", "quality", "authors", "run", "missing"], list(doc)):
+    for fields in (
+        ["_id", "title", "published_at", "events", "quality", "authors", "run", "missing"],
+        list(doc),
+    ):
         assert json_line_bytes(doc, fields) == json_line(doc, fields).encode("utf-8", "surrogatepass")
 
 
