@@ -1040,12 +1040,11 @@ class SearchIndex:
             yield site, from_millis(published)
 
     def size_bytes(self) -> int:
-        """The file's size on disk (with its write-ahead log)."""
-        total = 0
-        for suffix in ("", "-wal"):
-            with suppress(OSError):
-                total += Path(str(self.path) + suffix).stat().st_size
-        return total
+        """What the index occupies: its pages in use (free pages left by deletions excluded)."""
+        page_size = self._conn.execute("PRAGMA page_size").fetchone()[0]
+        pages = self._conn.execute("PRAGMA page_count").fetchone()[0]
+        free = self._conn.execute("PRAGMA freelist_count").fetchone()[0]
+        return page_size * (pages - free)
 
 
 def day_bounds(days: list[date], tz: Any) -> tuple[datetime, datetime]:
