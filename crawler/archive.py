@@ -8,11 +8,12 @@ For notebooks and scripts::
         for doc in archive.search("东营 水利", site="dongying", since="2026-01-01"):
             print(doc["published_at"], doc["title"])
 
-Results are plain dicts as stored (dates are timezone-aware UTC datetimes) without the
-search-only fields `terms` and `title_terms`.
+Results are result rows: the fields RESULT_FIELDS (id, URL, site, title, text, authors,
+source, section, publication date, language, state; dates are timezone-aware UTC datetimes),
+the same on every server; `search(..., full=True)` or `fetch(ids)` gives whole stored articles.
 
 On the local FerretDB, search, count and paging are answered by the local search index
-(crawler/search/index.py) and only the page's articles are read from the store, by `_id`;
+(crawler/search/index.py), which also holds the result rows: a page never reads the store;
 on MongoDB by the server's own indexes. Without a built index the same queries run on the
 server as full scans (same results, ~100 s at 100,000 articles): `newsarchive reindex` builds it.
 """
@@ -26,7 +27,7 @@ from pymongo import DESCENDING
 
 from crawler.extract.urls import normalize_url
 from crawler.search.capabilities import Capabilities, detect, ensure_text_index
-from crawler.search.index import SearchIndex
+from crawler.search.index import RESULT_FIELDS, SearchIndex
 from crawler.search.query import DEFAULT_TZ, QueryError, SearchQuery, parse_query
 from crawler.search.ranking import text_search_string, top_by_score
 from crawler.store.articles import COLLECTION, VERSIONS
@@ -46,6 +47,8 @@ if TYPE_CHECKING:
 Sort = Literal["date", "relevance"]
 #: Left out of search results: the search index fields, large and of no use to a reader.
 HIDDEN_FIELDS = {"terms": 0, "title_terms": 0}
+#: What a result row holds, read from the store when there is no local index.
+RESULT_PROJECTION = dict.fromkeys(RESULT_FIELDS, 1)
 #: What date paging and Python ranking read before fetching the page's articles.
 SORT_KEYS = {"_id": 1, "published_at": 1}
 RANKING_FIELDS = {"_id": 1, "published_at": 1, "title_simplified": 1, "text_simplified": 1}
@@ -186,12 +189,15 @@ class Archive:
         limit: int = 20,
         skip: int = 0,
         tz: str = DEFAULT_TZ,
+        full: bool = False,
     ) -> list[dict[str, Any]]:
         """Articles holding every term and "quoted phrase" of query and passing every filter.
 
         Terms and phrases are script-insensitive (東營 finds 东营). Dates without a time zone are
         read in tz; `until` as a date includes that whole day. sort="date" is newest first;
         sort="relevance" adds a `score` (MongoDB: textScore; elsewhere computed here).
+        Each result is a row of RESULT_FIELDS; full=True gives the whole stored articles instead
+        (read by `_id`, one lookup each).
         """
         if not isinstance(query, SearchQuery):
             query = self.query(
@@ -210,14 +216,22 @@ class Archive:
             raise QueryError(f"limit must be 1..{MAX_LIMIT} and skip 0 or more")
         index = self.local_index
         if index is not None:
-            return self._from_index(index, query, sort, limit, skip)
-        if sort == "relevance" and query.needles:
-            return self._by_relevance(query, limit, skip)
-        # Sort and page on small projected documents, then fetch the page by _id: on FerretDB
-        # (every filter a full scan) this is markedly faster than sorting whole articles, and on
-        # MongoDB it is a covered walk of the index plus `limit` _id lookups.
-        page = self.articles.find(query.filter(), SORT_KEYS).sort(DATE_ORDER).skip(skip).limit(limit)
-        return self._fetch([doc["_id"] for doc in page])
+            found = index.results(query, sort=sort, limit=limit, skip=skip)
+        elif sort == "relevance" and query.needles:
+            found = self._by_relevance(query, limit, skip)
+        else:
+            # Sort and page on small projected documents, then fetch the page by _id: on FerretDB
+            # (every filter a full scan) this is markedly faster than sorting whole articles, and on
+            # MongoDB it is a covered walk of the index plus `limit` _id lookups.
+            page = self.articles.find(query.filter(), SORT_KEYS).sort(DATE_ORDER).skip(skip).limit(limit)
+            found = self._fetch([doc["_id"] for doc in page], RESULT_PROJECTION)
+        if full:
+            scores = {doc["_id"]: doc["score"] for doc in found if "score" in doc}
+            return [
+                {**doc, "score": scores[doc["_id"]]} if doc["_id"] in scores else doc
+                for doc in self.fetch([doc["_id"] for doc in found])
+            ]
+        return [result_row(doc) for doc in found]
 
     def count(self, query: str | SearchQuery = "", **filters: Any) -> int:
         """How many articles a search matches (a full scan on FerretDB)."""
@@ -241,43 +255,30 @@ class Archive:
         search = text_search_string(query.terms)
         if search is not None and self._can_rank_on_server():
             filter_ = {**query.filter(), "$text": {"$search": search}}
-            projection = {**HIDDEN_FIELDS, "score": {"$meta": "textScore"}}
+            projection = {**RESULT_PROJECTION, "score": {"$meta": "textScore"}}
             order = [("score", {"$meta": "textScore"}), *DATE_ORDER]
             return list(self.articles.find(filter_, projection).sort(order).skip(skip).limit(limit))
         with self.articles.find(query.filter(), RANKING_FIELDS, batch_size=200) as cursor:
             best = top_by_score(cursor, query.needles, skip + limit)[skip:]
         scores = {doc["_id"]: doc["score"] for doc in best}
-        return [{**doc, "score": scores[doc["_id"]]} for doc in self._fetch(list(scores))]
+        return [{**doc, "score": scores[doc["_id"]]} for doc in self._fetch(list(scores), RESULT_PROJECTION)]
 
-    def _from_index(
-        self, index: SearchIndex, query: SearchQuery, sort: Sort, limit: int, skip: int
-    ) -> list[dict[str, Any]]:
-        """A page found by the local index, its articles read by `_id`."""
-        if sort != "relevance" or not query.needles:
-            return self._fetch(index.search(query, limit=limit, skip=skip))
-        if query.phrases:
-            # Phrase occurrences count in the score: read every hit's simplified text (slower).
-            keys = [key for key, _ in index.ranked(query, limit=None)]
-            found = (self.articles.find_one({"_id": key}, RANKING_FIELDS) for key in keys)
-            best = top_by_score((doc for doc in found if doc is not None), query.needles, skip + limit)[skip:]
-            ranked = [(doc["_id"], doc["score"]) for doc in best]
-        else:
-            ranked = index.ranked(query, limit=limit, skip=skip)
-        scores = dict(ranked)
-        return [{**doc, "score": scores[doc["_id"]]} for doc in self._fetch(list(scores))]
+    def fetch(self, ids: list[Any]) -> list[dict[str, Any]]:
+        """Whole stored articles (without `terms`, `title_terms`), in the order of ids (missing: omitted)."""
+        return self._fetch(ids, HIDDEN_FIELDS)
 
-    def _fetch(self, ids: list[Any]) -> list[dict[str, Any]]:
-        """Whole articles in the order of ids: one indexed lookup each ($in is a scan on FerretDB).
+    def _fetch(self, ids: list[Any], projection: dict[str, Any]) -> list[dict[str, Any]]:
+        """Articles in the order of ids: one indexed lookup each ($in is a scan on FerretDB).
 
         The lookups of a page run on FETCH_THREADS connections at once, so a page costs about
         the latency of its slowest few lookups rather than the sum of twenty.
         """
         if len(ids) <= 1:
-            found = [self.articles.find_one({"_id": key}, HIDDEN_FIELDS) for key in ids]
+            found = [self.articles.find_one({"_id": key}, projection) for key in ids]
         else:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(FETCH_THREADS, thread_name_prefix="archive-fetch")
-            found = list(self._pool.map(lambda key: self.articles.find_one({"_id": key}, HIDDEN_FIELDS), ids))
+            found = list(self._pool.map(lambda key: self.articles.find_one({"_id": key}, projection), ids))
         return [doc for doc in found if doc is not None]
 
     def _can_rank_on_server(self) -> bool:
@@ -311,3 +312,12 @@ class Archive:
         # $group, not distinct: FerretDB 1.24 refuses distinct with maxTimeMS (which timeoutMS adds).
         rows = self.db[RUNS].aggregate([{"$group": {"_id": "$site"}}])
         return sorted(row["_id"] for row in rows if isinstance(row["_id"], str) and row["_id"])
+
+
+def result_row(doc: dict[str, Any]) -> dict[str, Any]:
+    """A search result as every path gives it: RESULT_FIELDS in order (absent ones None), and `score`."""
+    row = {name: doc.get(name) for name in RESULT_FIELDS}
+    row["state"] = row["state"] or "live"
+    if "score" in doc:
+        row["score"] = doc["score"]
+    return row

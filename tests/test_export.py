@@ -12,7 +12,7 @@ import pytest
 
 from crawler.archive import Archive
 from crawler.export import article_schema, default_fields, export_articles, sidecar_path
-from crawler.export.records import plain
+from crawler.export.records import json_line, json_line_bytes, plain
 from crawler.export.schema import INTERNAL_FIELDS, field_kind
 from crawler.export.writers import csv_cell
 from crawler.store import connect
@@ -145,6 +145,29 @@ def test_schema_documents_every_stored_field(known_db: Database[dict[str, Any]])
             assert json_types[type(value)] in allowed, f"{name}: {value!r} is not {allowed}"
         assert set(schema["required"]) <= set(doc)
     assert set(INTERNAL_FIELDS).isdisjoint(default_fields())
+
+
+def test_fast_jsonl_lines_equal_the_reference_encoder() -> None:
+    from datetime import UTC
+
+    from bson import ObjectId
+
+    doc = {
+        "_id": "http://x.test/1",
+        "title": '引号"与\\反斜杠\t制表\n换行\x01控制 東營 ✓',
+        "published_at": datetime(2026, 11, 27, 1, 30, 15, 123000, tzinfo=UTC),
+        "events": [{"type": "gone", "at": datetime(2026, 11, 28, tzinfo=UTC), "status": 404}],
+        "quality": {"score": 0.5, "flags": [], "nested": {"ok": True}},
+        "authors": ["王晓明", "李娜"],
+        "run": ObjectId("0123456789abcdef01234567"),
+        "big": 2**70,  # beyond orjson: the reference encoder takes it
+        "bad": "\ud800",  # a lone surrogate: likewise
+    }
+    for fields in (
+        ["_id", "title", "published_at", "events", "quality", "authors", "run", "missing"],
+        list(doc),
+    ):
+        assert json_line_bytes(doc, fields) == json_line(doc, fields).encode("utf-8", "surrogatepass")
 
 
 def test_csv_cells() -> None:

@@ -165,8 +165,10 @@ def test_date_order_pages_and_counts_equal_the_full_scan(
     indexed: tuple[Archive, Archive], text: str, filters: dict[str, Any]
 ) -> None:
     archive, scan = indexed
-    everything = ids(scan.search(text, limit=500, **filters))
-    assert ids(archive.search(text, limit=500, **filters)) == everything
+    rows = scan.search(text, limit=500, **filters)
+    everything = ids(rows)
+    # The index's result rows (read from the index alone) are the store's, field for field.
+    assert archive.search(text, limit=500, **filters) == rows
     assert archive.count(text, **filters) == len(everything) == scan.count(text, **filters)
     for skip in (0, 7, len(everything) - 3):  # deep pages too
         page = ids(archive.search(text, limit=7, skip=max(skip, 0), **filters))
@@ -175,21 +177,46 @@ def test_date_order_pages_and_counts_equal_the_full_scan(
 
 @pytest.mark.parametrize(
     ("text", "filters"),
-    [("东营", {}), ("黄河 湿地", {}), ("水利", {"site": "dezhou"}), ('东营 "乡村振兴"', {}), ("wetland", {})],
+    [
+        ("东营", {}),  # one term: its score buckets, best first
+        ("黄河 湿地", {}),  # several terms: the threshold walk
+        ("湿地 东营 水利", {}),
+        ("东营 黄河 湿地 水利", {}),  # four terms: the NRA walk
+        ("东营 黄河 湿地 学校", {"site": ["dongying", "dezhou"]}),
+        ("东营 黄河", {"since": "2026-11-12", "author": ["王晓明", "李娜"]}),
+        ("水利", {"site": "dezhou"}),
+        ('东营 "乡村振兴"', {}),  # a phrase: every hit scored
+        ('"东营"', {}),
+        ("wetland", {}),
+    ],
 )
 def test_relevance_equals_the_full_scan_scores(
     indexed: tuple[Archive, Archive], text: str, filters: dict[str, Any]
 ) -> None:
-    archive, _ = indexed
+    archive, scan = indexed
     expected = reference_ranking(archive, text, 500, 0, **filters)
     assert expected, "the query should have hits"
-    found = [
-        (doc["_id"], doc["score"]) for doc in archive.search(text, sort="relevance", limit=500, **filters)
-    ]
-    assert found == expected
-    for skip in (0, 5, len(expected) - 2):
-        page = archive.search(text, sort="relevance", limit=5, skip=max(skip, 0), **filters)
-        assert [(d["_id"], d["score"]) for d in page] == expected[max(skip, 0) : max(skip, 0) + 5]
+    found = archive.search(text, sort="relevance", limit=500, **filters)
+    assert [(doc["_id"], doc["score"]) for doc in found] == expected
+    by_id = {doc["_id"]: doc for doc in scan.search(text, limit=500, **filters)}
+    assert [{k: v for k, v in doc.items() if k != "score"} for doc in found] == [by_id[d] for d in ids(found)]
+    for skip, limit in ((0, 5), (5, 5), (3, 1), (17, 3), (len(expected) - 2, 5)):
+        page = archive.search(text, sort="relevance", limit=limit, skip=max(skip, 0), **filters)
+        assert [(d["_id"], d["score"]) for d in page] == expected[max(skip, 0) : max(skip, 0) + limit]
+        assert page == [row for row in found if row["_id"] in ids(page)]
+
+
+def test_full_results_are_the_stored_articles(indexed: tuple[Archive, Archive]) -> None:
+    archive, _ = indexed
+    rows = archive.search("黄河", sort="relevance", limit=5)
+    full = archive.search("黄河", sort="relevance", limit=5, full=True)
+    assert ids(full) == ids(rows) and [d["score"] for d in full] == [d["score"] for d in rows]
+    stored = {doc["_id"]: doc for doc in archive.articles.find({"_id": {"$in": ids(rows)}}, {"terms": 0})}
+    for doc in full:
+        assert {k: v for k, v in doc.items() if k not in ("score", "title_terms")} == {
+            k: v for k, v in stored[doc["_id"]].items() if k != "title_terms"
+        }
+    assert archive.fetch(ids(rows)) == [{k: v for k, v in d.items() if k != "score"} for d in full]
 
 
 def test_script_insensitive_through_the_index(indexed: tuple[Archive, Archive]) -> None:
@@ -245,6 +272,18 @@ def test_updates_gone_restored_and_deletions(mongo_db: Database[dict[str, Any]])
     hits = ids(archive.search('"候鸟保护区开放日"'))
     assert hits == [changed.canonical_url]
     assert index.drift(mongo_db.articles)[0].clean
+    assert archive.search("保护区")[0]["text"] == changed.text  # the result row changed with it
+    # Changed again: the FTS rows of the content it replaced are deleted with it, not left behind.
+    code = "保护区".encode().hex()
+    assert index._conn.execute("SELECT doc FROM terms_rows WHERE term = ?", (code,)).fetchall() == [(1,)]
+    changed.text = "第二次改写。"
+    changed.content_hash = content_hash(changed.title, changed.text)
+    store.add(changed, SEEN + timedelta(days=1, hours=1))
+    store.flush()
+    assert index._conn.execute("SELECT doc FROM terms_rows WHERE term = ?", (code,)).fetchall() == []
+    stale = "SELECT rowid FROM phrases WHERE phrases MATCH ?"
+    assert index._conn.execute(stale, ('"保护区开放"',)).fetchall() == []
+    assert ids(archive.search('"第二次改写"')) == [changed.canonical_url]
     state = index._conn.execute("SELECT state FROM docs WHERE id = ?", (gone_url,)).fetchone()
     assert state == ("gone",)
     # Seen again: restored.

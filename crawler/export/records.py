@@ -10,6 +10,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from bson import ObjectId
 
 
@@ -42,3 +43,28 @@ def record(doc: dict[str, Any], fields: list[str] | None = None) -> dict[str, An
 def json_line(doc: dict[str, Any], fields: list[str] | None = None) -> str:
     """One JSON Lines line (no newline), UTF-8 text kept readable."""
     return json.dumps(record(doc, fields), ensure_ascii=False, separators=(",", ":"))
+
+
+def _orjson_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, ObjectId):
+        return str(value)
+    raise TypeError(type(value).__name__)
+
+
+def json_line_bytes(doc: dict[str, Any], fields: list[str]) -> bytes:
+    """json_line(doc, fields) as UTF-8 bytes, several times faster (orjson, our date format).
+
+    Export writes one line per article and shares 2 cores with the server it reads from: the
+    client's CPU per article is taken from the server's. Values orjson refuses (integers
+    beyond 64 bits, lone surrogates) go through json_line.
+    """
+    try:
+        return orjson.dumps(
+            {name: doc.get(name) for name in fields},
+            default=_orjson_default,
+            option=orjson.OPT_PASSTHROUGH_DATETIME,
+        )
+    except TypeError:
+        return json_line(doc, fields).encode("utf-8", "surrogatepass")

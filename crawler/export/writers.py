@@ -16,7 +16,7 @@ import csv
 import json
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from crawler.export.records import plain, record
+from crawler.export.records import json_line_bytes, plain
 from crawler.export.schema import field_kind
 
 if TYPE_CHECKING:
@@ -57,12 +57,11 @@ class JsonlWriter(Writer):
     def __init__(self, path: Path, fields: list[str]) -> None:
         """Open path for writing."""
         super().__init__(path, fields)
-        self._file = path.open("w", encoding="utf-8", newline="\n")
+        self._file = path.open("wb")
 
     def write(self, doc: dict[str, Any]) -> None:
         """One line per document."""
-        self._file.write(json.dumps(record(doc, self.fields), ensure_ascii=False, separators=(",", ":")))
-        self._file.write("\n")
+        self._file.write(json_line_bytes(doc, self.fields) + b"\n")
 
     def close(self, schema: dict[str, Any]) -> None:
         """Close the file."""

@@ -25,14 +25,17 @@ garbage (contentless FTS5 cannot delete without the old tokens) until `newsarchi
 
 from __future__ import annotations
 
+import heapq
+import json
 import logging
+import math
 import os
 import re
 import socket
 import sqlite3
-import threading
 import time
 import uuid
+import zlib
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -43,7 +46,7 @@ from pymongo.errors import DuplicateKeyError
 
 from crawler.process import pid_alive
 from crawler.search.fields import TERMS_VERSION
-from crawler.search.ranking import TITLE_WEIGHT
+from crawler.search.ranking import TITLE_WEIGHT, descending_key, score
 from crawler.search.terms import to_simplified
 from crawler.workdir import var_dir
 
@@ -58,7 +61,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 #: Bump when the layout or the token rules change: an index of another version is rebuilt.
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 #: Where index files go (one per database); default var/search.
 FOLDER_ENV = "NEWSARCHIVE_SEARCH_INDEX"
 #: "auto" (the local index on FerretDB, MongoDB's own indexes elsewhere) or "off".
@@ -83,7 +86,26 @@ PROJECTION = {
     "text": 1,
     "title_simplified": 1,
     "text_simplified": 1,
+    "url": 1,
+    "language": 1,
 }
+#: The fields of a search result, in this order (absent ones are None), on every path: what a
+#: result row and its snippet need, kept in the index so a page never reads the store.
+RESULT_FIELDS = (
+    "_id",
+    "url",
+    "site",
+    "title",
+    "text",
+    "authors",
+    "source",
+    "section",
+    "published_at",
+    "language",
+    "state",
+)
+#: Result fields kept in a row's compressed data (the others are columns of `docs`).
+_STORED_RESULT_FIELDS = ("url", "site", "title", "text", "authors", "source", "section", "language")
 #: What a drift check reads from the store.
 CHECK_PROJECTION = {"_id": 1, "content_hash": 1, "state": 1, "terms_version": 1}
 #: Appended to each phrase column: every substring, even at the end, starts a trigram.
@@ -115,8 +137,10 @@ CREATE INDEX IF NOT EXISTS docs_site ON docs(site, published DESC, id);
 CREATE TABLE IF NOT EXISTS authors(author TEXT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(author, doc))
     WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS authors_doc ON authors(doc);
+CREATE TABLE IF NOT EXISTS rows(doc INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS terms USING fts5(tokens, tokenize='ascii', content='', detail=none);
-CREATE VIRTUAL TABLE IF NOT EXISTS terms_vocab USING fts5vocab(terms, 'instance');
+DROP TABLE IF EXISTS terms_vocab;
+CREATE VIRTUAL TABLE IF NOT EXISTS terms_rows USING fts5vocab(terms, 'row');
 CREATE VIRTUAL TABLE IF NOT EXISTS phrases USING fts5(title, text, tokenize='trigram', content='');
 CREATE VIRTUAL TABLE IF NOT EXISTS phrases_vocab USING fts5vocab(phrases, 'row');
 CREATE TABLE IF NOT EXISTS pending(
@@ -183,7 +207,7 @@ def term_tokens(doc: dict[str, Any]) -> str:
     """The `terms` row of an article: every stored term, its title mark and its body count.
 
     The marks carry the two parts of ranking.score for a term: found in the simplified title
-    (`<hex>t`), and how often it occurs in the simplified text (`<hex>n<count>`).
+    (`<hex>t`), and how often it occurs in the simplified text (`<hex>n<count>`, 0 included).
     """
     terms = doc.get("terms")
     if not isinstance(terms, list):
@@ -197,9 +221,7 @@ def term_tokens(doc: dict[str, Any]) -> str:
         tokens.append(code)
         if term in title:
             tokens.append(code + "t")
-        count = counter.count(term)
-        if count:
-            tokens.append(f"{code}n{count}")
+        tokens.append(f"{code}n{counter.count(term)}")
     return " ".join(tokens)
 
 
@@ -225,6 +247,62 @@ def _fts_string(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def _part(title: bool, count: int) -> float:
+    """One term's part of ranking.score: the title weight if it is in the title, log(1 + count)."""
+    return (TITLE_WEIGHT if title else 0.0) + math.log1p(count)
+
+
+def _recency(published: int | None) -> float:
+    """The date part of a relevance order key: newer first, undated last."""
+    return -math.inf if published is None else float(published)
+
+
+def _phrase_columns(doc: dict[str, Any]) -> tuple[str, str]:
+    """The `phrases` row of an article: its simplified title and text, each ending in the sentinel."""
+    title = doc.get("title_simplified")
+    body = doc.get("text_simplified")
+    return (
+        (title + _SENTINEL) if isinstance(title, str) else "",
+        (body + _SENTINEL) if isinstance(body, str) else "",
+    )
+
+
+def pack(doc: dict[str, Any]) -> bytes:
+    """An article's stored row, compressed JSON: result fields, terms, simplified title and text.
+
+    The simplified copies are kept only when they differ from the title and text.
+
+    Results and their snippets are read from here (never from the store); relevance of several
+    terms is computed from it; the FTS rows are deleted with the tokens it reproduces.
+    """
+    data: dict[str, Any] = {name: doc[name] for name in _STORED_RESULT_FIELDS if name in doc}
+    terms = doc.get("terms")
+    data["terms"] = [t for t in terms if isinstance(t, str)] if isinstance(terms, list) else None
+    for simplified, original in (("title_simplified", "title"), ("text_simplified", "text")):
+        value = doc.get(simplified)
+        if not (isinstance(value, str) and value == doc.get(original)):
+            data[simplified] = value if isinstance(value, str) else None
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    return zlib.compress(raw.encode("utf-8", "surrogatepass"), 6)
+
+
+def unpack(blob: bytes) -> dict[str, Any]:
+    """The dict pack() stored."""
+    return json.loads(zlib.decompress(blob).decode("utf-8", "surrogatepass"))
+
+
+def _text_source(data: dict[str, Any]) -> dict[str, Any]:
+    """What term_tokens, ranking.score and _phrase_columns read, from a stored row."""
+    terms = data.get("terms")
+    return {
+        "terms": terms if terms is not None else "",
+        "title": data.get("title"),
+        "text": data.get("text"),
+        "title_simplified": data.get("title_simplified", data.get("title")),
+        "text_simplified": data.get("text_simplified", data.get("text")),
+    }
+
+
 @dataclass
 class Drift:
     """How the index differs from the store (ids, at most `sample` of each kind kept)."""
@@ -242,8 +320,8 @@ class Drift:
         return not (self.missing or self.extra or self.changed or self.pending)
 
 
-#: Adds the title weight to the hits whose title holds a term (its `<hex>t` mark).
-TITLE_SCORE = "UPDATE rank_scores SET s = s + ? WHERE doc IN (SELECT doc FROM terms_vocab WHERE term = ?)"
+#: Up to this many terms, relevance visits combinations of score buckets; above, a threshold walk.
+LATTICE_TERMS = 3
 #: Above this share of the archive, a date-ordered page walks the date index instead of sorting hits.
 DENSE_SHARE = 0.05
 
@@ -272,7 +350,6 @@ class SearchIndex:
             elif version != str(INDEX_VERSION):
                 self._reset()
         self._host = socket.gethostname()
-        self._ranking = threading.Lock()
 
     # Opening ------------------------------------------------------------------------------
 
@@ -383,7 +460,7 @@ class SearchIndex:
         self._conn.execute("COMMIT")
 
     def _reset(self) -> None:
-        for table in ("docs", "authors", "pending"):
+        for table in ("docs", "authors", "rows", "pending"):
             self._conn.execute(f"DELETE FROM {table}")  # noqa: S608  (fixed names)
         self._conn.execute("INSERT INTO terms(terms) VALUES ('delete-all')")
         self._conn.execute("INSERT INTO phrases(phrases) VALUES ('delete-all')")
@@ -439,8 +516,30 @@ class SearchIndex:
     def _delete(self, conn: sqlite3.Connection, key: str) -> None:
         row = conn.execute("SELECT rowid FROM docs WHERE id = ?", (key,)).fetchone()
         if row is not None:
+            self._drop_text(conn, row[0])
             conn.execute("DELETE FROM authors WHERE doc = ?", row)
             conn.execute("DELETE FROM docs WHERE rowid = ?", row)
+
+    def _drop_text(self, conn: sqlite3.Connection, rowid: int) -> None:
+        """Delete an article's FTS rows and its stored row.
+
+        Contentless FTS5 deletes a row only when given the tokens it was indexed with; the row's
+        stored data holds exactly what produced them (its terms and simplified texts).
+        """
+        found = conn.execute("SELECT data FROM rows WHERE doc = ?", (rowid,)).fetchone()
+        if found is None:
+            return
+        data = unpack(found[0])
+        source = _text_source(data)
+        conn.execute(
+            "INSERT INTO terms(terms, rowid, tokens) VALUES ('delete', ?, ?)", (rowid, term_tokens(source))
+        )
+        title, body = _phrase_columns(source)
+        conn.execute(
+            "INSERT INTO phrases(phrases, rowid, title, text) VALUES ('delete', ?, ?, ?)",
+            (rowid, title, body),
+        )
+        conn.execute("DELETE FROM rows WHERE doc = ?", (rowid,))
 
     def _put(self, conn: sqlite3.Connection, doc: dict[str, Any]) -> None:
         key = doc["_id"]
@@ -460,6 +559,7 @@ class SearchIndex:
             len(text),
             0 if _NOT_BLANK.search(text) else 1,
         )
+        data = pack(doc)
         row = conn.execute(
             "SELECT rowid, content_hash, terms_version FROM docs WHERE id = ?", (key,)
         ).fetchone()
@@ -471,27 +571,21 @@ class SearchIndex:
                 (*values, row[0]),
             )
             conn.execute("DELETE FROM authors WHERE doc = ?", (row[0],))
+            conn.execute("INSERT OR REPLACE INTO rows(doc, data) VALUES (?, ?)", (row[0], data))
             rowid = row[0]
         else:
             if row is not None:
-                self._delete(conn, key)  # its FTS rows become unreachable garbage
+                self._delete(conn, key)  # its FTS rows are deleted with the tokens they had
             cursor = conn.execute(
                 "INSERT INTO docs(id, site, published, source, section, state, content_hash, terms_version, "
                 "authors, text_chars, text_blank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (key, *values),
             )
             rowid = cursor.lastrowid
+            conn.execute("INSERT INTO rows(doc, data) VALUES (?, ?)", (rowid, data))
             conn.execute("INSERT INTO terms(rowid, tokens) VALUES (?, ?)", (rowid, term_tokens(doc)))
-            title = doc.get("title_simplified")
-            body = doc.get("text_simplified")
-            conn.execute(
-                "INSERT INTO phrases(rowid, title, text) VALUES (?, ?, ?)",
-                (
-                    rowid,
-                    (title + _SENTINEL) if isinstance(title, str) else "",
-                    (body + _SENTINEL) if isinstance(body, str) else "",
-                ),
-            )
+            title, body = _phrase_columns(doc)
+            conn.execute("INSERT INTO phrases(rowid, title, text) VALUES (?, ?, ?)", (rowid, title, body))
         conn.executemany(
             "INSERT OR IGNORE INTO authors(author, doc) VALUES (?, ?)", [(a, rowid) for a in authors]
         )
@@ -667,10 +761,44 @@ class SearchIndex:
 
     def search(self, query: SearchQuery, *, limit: int, skip: int = 0) -> list[str]:
         """Ids of a page of hits, newest first (ties: by id), as the store's date order."""
+        return [key for _, key, _ in self._date_page(query, limit, skip)]
+
+    def _date_page(self, query: SearchQuery, limit: int, skip: int) -> list[tuple[int, str, int | None]]:
         conds, params = self._where(query, walk=self._dense(query))
         where = f"WHERE {' AND '.join(conds)}" if conds else ""
-        sql = f"SELECT d.id FROM docs d {where} ORDER BY d.published DESC, d.id LIMIT ? OFFSET ?"  # noqa: S608
-        return [key for (key,) in self._conn.execute(sql, (*params, limit, skip))]
+        sql = (
+            f"SELECT d.rowid, d.id, d.published FROM docs d {where} "  # noqa: S608
+            "ORDER BY d.published DESC, d.id LIMIT ? OFFSET ?"
+        )
+        return self._conn.execute(sql, (*params, limit, skip)).fetchall()
+
+    def results(
+        self, query: SearchQuery, *, sort: str = "date", limit: int, skip: int = 0
+    ) -> list[dict[str, Any]]:
+        """A page of results (RESULT_FIELDS, plus `score` by relevance), read from the index alone."""
+        if sort == "relevance" and query.needles:
+            ranked = self.ranked(query, limit=limit, skip=skip)
+            rows = self.rows([key for key, _ in ranked])
+            return [{**rows[key], "score": value} for key, value in ranked if key in rows]
+        page = self._date_page(query, limit, skip)
+        rows = self.rows([key for _, key, _ in page])
+        return [rows[key] for _, key, _ in page if key in rows]
+
+    def rows(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The result rows of these articles, by id (RESULT_FIELDS; absent ones None)."""
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            sql = (
+                "SELECT d.id, d.published, d.state, r.data FROM docs d JOIN rows r ON r.doc = d.rowid "  # noqa: S608
+                f"WHERE d.id IN ({', '.join('?' * len(chunk))})"
+            )
+            for key, published, state, blob in self._conn.execute(sql, chunk):
+                data = unpack(blob)
+                when = from_millis(published) if published is not None else None
+                data.update(_id=key, published_at=when, state=state)
+                found[key] = {name: data.get(name) for name in RESULT_FIELDS}
+        return found
 
     def _dense(self, query: SearchQuery) -> bool:
         """True when the query's words match more than DENSE_SHARE of the archive (cheap: one count)."""
@@ -684,49 +812,221 @@ class SearchIndex:
         return self._conn.execute("SELECT max(rowid) FROM docs").fetchone()[0] or 0
 
     def ranked(self, query: SearchQuery, *, limit: int | None, skip: int = 0) -> list[tuple[str, float]]:
-        """Ids and scores of hits by relevance for the query's terms: ranking.score, from the marks.
+        """Ids and scores of hits by relevance: ranking.score over the query's needles.
 
-        Per term, in query order: TITLE_WEIGHT if it is in the title, plus log(1 + its count in
-        the text), summed in that order and rounded to 4 places as ranking.score does. The sums
-        are made in a temporary table keyed by row id, walked by score with the page's limit.
         Ties: newer first, then by id (ranking.top_by_score). limit=None returns every hit.
-        """
-        with self._ranking:  # one temporary table per connection: one ranking at a time
-            return self._ranked(query, limit, skip)
 
-    def _ranked(self, query: SearchQuery, limit: int | None, skip: int) -> list[tuple[str, float]]:
-        conn = self._conn
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS rank_scores(doc INTEGER PRIMARY KEY, s REAL NOT NULL)")
-        conn.execute("DELETE FROM rank_scores")
-        try:
-            if query.terms:
-                match = " AND ".join(_hex(term) for term in query.terms)
-                conn.execute(
-                    "INSERT INTO rank_scores(doc, s) SELECT rowid, 0.0 FROM terms WHERE terms MATCH ?",
-                    (match,),
-                )
-            else:
-                conn.execute("INSERT INTO rank_scores(doc, s) SELECT rowid, 0.0 FROM docs")
-            for term in query.terms:
-                code = _hex(term)
-                conn.execute(TITLE_SCORE, (TITLE_WEIGHT, code + "t"))
-                conn.execute(
-                    "UPDATE rank_scores SET s = s + ln(1 + CAST(substr(c.term, ?) AS INTEGER)) "
-                    "FROM (SELECT doc, term FROM terms_vocab WHERE term >= ? AND term < ?) AS c "
-                    "WHERE rank_scores.doc = c.doc",
-                    (len(code) + 2, code + "n", code + "o"),
-                )
-            # rank_scores holds the hits of the terms: only the other conditions remain.
-            conds, params = self._where(replace(query, terms=()), walk=True)
-            where = f"AND {' AND '.join(conds)}" if conds else ""
-            sql = (
-                "SELECT d.id, round(r.s, 4) AS score FROM rank_scores r JOIN docs d ON d.rowid = r.doc "  # noqa: S608
-                f"WHERE 1 {where} ORDER BY round(r.s, 4) DESC, d.published DESC, d.id LIMIT ? OFFSET ?"
+        The score sums, per needle, TITLE_WEIGHT if it is in the title plus log(1 + its count
+        in the text). The `terms` rows carry both parts per term as marks (`<hex>t`,
+        `<hex>n<count>`), so the hits of a term fall into buckets of equal part (title or not,
+        times each count present), each one FTS5 expression. One or two terms: combinations of
+        buckets are visited best sum first (the k best sums of sorted lists), each equal-score
+        group read in date order, until the page is full: no hit is scored one by one. Three
+        terms or more: a threshold walk (Fagin's TA) over the buckets, scoring each candidate
+        from its stored row until no unseen hit can reach the page. Quoted phrases have no
+        marks: every hit is scored from its stored row.
+        """
+        if limit is None or query.phrases or not query.terms:
+            return self._ranked_exhaustive(query, limit, skip)
+        if len(query.terms) <= LATTICE_TERMS:
+            return self._ranked_by_buckets(query, limit, skip)
+        return self._ranked_threshold(query, limit, skip)
+
+    def _buckets(self, term: str) -> list[tuple[float, bool, int, str]]:
+        """(part of the score, title, count, FTS5 expression) of each bucket of the term, best first.
+
+        The buckets partition the term's hits: with (`t`) or without the title mark, times each
+        count in the text present in the archive, plus count 0.
+        """
+        code = _hex(term)
+        counts = [
+            int(token[len(code) + 1 :])
+            for (token,) in self._conn.execute(
+                "SELECT term FROM terms_rows WHERE term >= ? AND term < ?", (code + "n", code + "o")
             )
-            rows = conn.execute(sql, (*params, -1 if limit is None else limit, skip)).fetchall()
-        finally:
-            conn.execute("DELETE FROM rank_scores")
-        return [(key, float(score)) for key, score in rows]
+        ]
+        found = []
+        for title in (True, False):
+            for count in counts:
+                expr = f"({code}n{count} AND {code}t)" if title else f"({code}n{count} NOT {code}t)"
+                found.append((_part(title, count), title, count, expr))
+        return sorted(found, key=lambda bucket: bucket[0], reverse=True)
+
+    def _ranked_by_buckets(self, query: SearchQuery, limit: int, skip: int) -> list[tuple[str, float]]:
+        lists = [self._buckets(term) for term in query.terms]
+        members: list[dict[int, set[int]]] = [{} for _ in lists]
+        conds, params = self._where(replace(query, terms=()), walk=False)
+        rest = f"AND {' AND '.join(conds)}" if conds else ""
+        page_sql = (
+            "SELECT d.id FROM docs d WHERE d.rowid IN (SELECT value FROM json_each(?)) "  # noqa: S608
+            f"{rest} ORDER BY d.published DESC, d.id"
+        )
+
+        def bucket(n: int, at: int) -> set[int]:
+            # A bucket's hits are read once (best buckets first, so mostly small ones).
+            found = members[n].get(at)
+            if found is None:
+                sql = "SELECT rowid FROM terms WHERE terms MATCH ?"
+                found = members[n][at] = {r for (r,) in self._conn.execute(sql, (lists[n][at][3],))}
+            return found
+
+        def total(combo: tuple[int, ...]) -> float:
+            # ranking.score's arithmetic, term by term in query order, so the sums are equal.
+            value = 0.0
+            for n, at in enumerate(combo):
+                _, title, count, _ = lists[n][at]
+                if title:
+                    value += TITLE_WEIGHT
+                value += math.log1p(count)
+            return round(value, 4)
+
+        start = (0,) * len(lists)
+        heap = [(-total(start), start)]
+        queued = {start}
+        wanted = skip + limit
+        out: list[tuple[str, float]] = []
+        while heap and len(out) < wanted:
+            # Every combination of the next best sum (a sum never grows along a list): the hits
+            # in all its buckets at once have exactly that score; they are read in date order.
+            value = -heap[0][0]
+            hits: set[int] = set()
+            while heap and -heap[0][0] == value:
+                _, combo = heapq.heappop(heap)
+                sets = sorted((bucket(n, at) for n, at in enumerate(combo)), key=len)
+                hits |= sets[0].intersection(*sets[1:])
+                for n in range(len(lists)):
+                    if combo[n] + 1 < len(lists[n]):
+                        after = (*combo[:n], combo[n] + 1, *combo[n + 1 :])
+                        if after not in queued:
+                            queued.add(after)
+                            heapq.heappush(heap, (-total(after), after))
+            if not hits:
+                continue
+            keys = [key for (key,) in self._conn.execute(page_sql, (json.dumps(sorted(hits)), *params))]
+            out.extend((key, value) for key in keys[: wanted - len(out)])
+        return out[skip:]
+
+    def _ranked_threshold(self, query: SearchQuery, limit: int, skip: int) -> list[tuple[str, float]]:
+        """Fagin's NRA over the terms' buckets: sorted access only, no hit scored one by one.
+
+        Each step reads one bucket of one term (its hits holding the other terms and passing
+        the filters), which fixes that term's part of their score. A hit's score lies between
+        its known parts plus the least part of each unknown term, and its known parts plus the
+        next bucket of each unknown term; a hit not yet read is below the sum of the next
+        buckets. The walk stops when the `skip + limit` best lower bounds all beat every other
+        upper bound; only those hits are then scored exactly (from their stored rows).
+        """
+        keep = skip + limit
+        terms = len(query.terms)
+        lists = [self._buckets(term) for term in query.terms]
+        codes = [_hex(term) for term in query.terms]
+        least = [found[-1][0] if found else 0.0 for found in lists]
+        position = [0] * terms
+        conds, params = self._where(replace(query, terms=()), walk=False)
+        rest = f"AND {' AND '.join(conds)}" if conds else ""
+        sql = (
+            "SELECT d.rowid, d.id, d.published FROM docs d "  # noqa: S608
+            f"WHERE d.rowid IN (SELECT rowid FROM terms WHERE terms MATCH ?) {rest}"
+        )
+        parts: dict[int, list[float | None]] = {}
+        keys: dict[int, tuple[str, int | None]] = {}
+        margin = 1e-4 * (terms + 1)
+        steps = 0
+        top: list[int] = []
+        best_low = -math.inf  # the walk cannot stop before the best lower bound beats the unseen
+        floor_least = sum(least)
+        while True:
+            nexts = [
+                found[p][0] if p < len(found) else None for p, found in zip(position, lists, strict=True)
+            ]
+            exhausted = any(value is None for value in nexts)
+            unseen = -math.inf if exhausted else sum(value for value in nexts if value is not None)
+            if steps and (exhausted or best_low > unseen + margin):
+                top, done = self._nra_top(parts, nexts, least, keep, margin, exhausted)
+                if done or all(value is None for value in nexts):
+                    break
+            elif not steps and all(value is None for value in nexts):
+                break
+            i = max((n for n in range(terms) if nexts[n] is not None), key=lambda n: nexts[n])  # type: ignore[arg-type, return-value]
+            value, _, _, expr = lists[i][position[i]]
+            position[i] += 1
+            steps += 1
+            others = " AND ".join(code for n, code in enumerate(codes) if n != i)
+            for rowid, key, published in self._conn.execute(sql, (f"{expr} AND {others}", *params)):
+                known = parts.get(rowid)
+                if known is None:
+                    known = parts[rowid] = [None] * terms
+                    keys[rowid] = (key, published)
+                known[i] = value
+                low = floor_least + sum(part - least[n] for n, part in enumerate(known) if part is not None)
+                best_low = max(best_low, low)
+        blobs = self._blobs(top)
+        scored = []
+        for rowid in top:
+            key, published = keys[rowid]
+            exact = score(_text_source(unpack(blobs[rowid])), query.needles)
+            scored.append((exact, _recency(published), descending_key(key), key))
+        scored.sort(key=lambda item: item[:3], reverse=True)
+        return [(key, value) for value, _, _, key in scored[skip:keep]]
+
+    @staticmethod
+    def _nra_top(
+        parts: dict[int, list[float | None]],
+        nexts: list[float | None],
+        least: list[float],
+        keep: int,
+        margin: float,
+        exhausted: bool,
+    ) -> tuple[list[int], bool]:
+        """The hits that may be among the `keep` best, and whether no other hit can be.
+
+        Those are the `keep` best lower bounds plus every hit whose upper bound reaches the
+        least of them (equal scores are ordered by date, which the bounds do not know).
+        """
+        bounds = []
+        for rowid, known in parts.items():
+            low = high = 0.0
+            for n, part in enumerate(known):
+                if part is None:
+                    low += least[n]
+                    high += nexts[n] if nexts[n] is not None else least[n]
+                else:
+                    low += part
+                    high += part
+            bounds.append((low, high, rowid))
+        unseen = None if exhausted else sum(value for value in nexts if value is not None)
+        if len(bounds) <= keep:
+            return [rowid for _, _, rowid in bounds], unseen is None
+        bounds.sort(reverse=True)
+        floor = bounds[keep - 1][0]
+        ceiling = max(high for _, high, _ in bounds[keep:])
+        if unseen is not None:
+            ceiling = max(ceiling, unseen)
+        top = [rowid for low, high, rowid in bounds if low >= floor or high >= floor - margin]
+        return top, floor > ceiling + margin
+
+    def _blobs(self, rowids: list[int]) -> dict[int, bytes]:
+        found: dict[int, bytes] = {}
+        for start in range(0, len(rowids), 500):
+            chunk = rowids[start : start + 500]
+            sql = f"SELECT doc, data FROM rows WHERE doc IN ({', '.join('?' * len(chunk))})"  # noqa: S608
+            found.update(self._conn.execute(sql, chunk).fetchall())
+        return found
+
+    def _ranked_exhaustive(self, query: SearchQuery, limit: int | None, skip: int) -> list[tuple[str, float]]:
+        """Every hit scored from its stored row (quoted phrases: their counts are not marked)."""
+        conds, params = self._where(query)
+        where = f"WHERE {' AND '.join(conds)}" if conds else ""
+        sql = f"SELECT d.id, d.published, r.data FROM docs d JOIN rows r ON r.doc = d.rowid {where}"  # noqa: S608
+        scored = []
+        for key, published, blob in self._conn.execute(sql, params):
+            value = score(_text_source(unpack(blob)), query.needles)
+            scored.append((value, _recency(published), descending_key(key), key))
+        if limit is None:
+            ordered = sorted(scored, key=lambda item: item[:3], reverse=True)[skip:]
+        else:
+            ordered = heapq.nlargest(skip + limit, scored, key=lambda item: item[:3])[skip:]
+        return [(key, value) for value, _, _, key in ordered]
 
     def count(self, query: SearchQuery, *, cap: int | None = None) -> int:
         """How many articles match (up to cap)."""
@@ -778,12 +1078,11 @@ class SearchIndex:
             yield site, from_millis(published)
 
     def size_bytes(self) -> int:
-        """The file's size on disk (with its write-ahead log)."""
-        total = 0
-        for suffix in ("", "-wal"):
-            with suppress(OSError):
-                total += Path(str(self.path) + suffix).stat().st_size
-        return total
+        """What the index occupies: its pages in use (free pages left by deletions excluded)."""
+        page_size = self._conn.execute("PRAGMA page_size").fetchone()[0]
+        pages = self._conn.execute("PRAGMA page_count").fetchone()[0]
+        free = self._conn.execute("PRAGMA freelist_count").fetchone()[0]
+        return page_size * (pages - free)
 
 
 def day_bounds(days: list[date], tz: Any) -> tuple[datetime, datetime]:

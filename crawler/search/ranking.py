@@ -56,7 +56,7 @@ def top_by_score(docs: Iterable[dict[str, Any]], needles: tuple[str, ...], keep:
         published = doc.get("published_at")
         recency = (published - _EPOCH).total_seconds() if isinstance(published, datetime) else -math.inf
         # The smallest key is the worst: lower score, then older, then larger _id.
-        key = (value, recency, _descending(str(doc.get("_id", ""))), -order, doc)
+        key = (value, recency, descending_key(str(doc.get("_id", ""))), -order, doc)
         if len(heap) < keep:
             heapq.heappush(heap, key)
         elif key[:4] > heap[0][:4]:
@@ -65,6 +65,6 @@ def top_by_score(docs: Iterable[dict[str, Any]], needles: tuple[str, ...], keep:
     return [{**doc, "score": value} for value, _, _, _, doc in best]
 
 
-def _descending(text: str) -> tuple[int, ...]:
+def descending_key(text: str) -> tuple[int, ...]:
     """A key that orders strings backwards (so in a max-heap the smaller _id wins a tie)."""
     return (*(-ord(char) for char in text), 0)
