@@ -46,7 +46,7 @@ from pymongo.errors import DuplicateKeyError
 
 from crawler.process import pid_alive
 from crawler.search.fields import TERMS_VERSION
-from crawler.search.ranking import TITLE_WEIGHT, descending_key, score
+from crawler.search.ranking import add_needle, descending_key, score
 from crawler.search.terms import to_simplified
 from crawler.workdir import var_dir
 
@@ -249,7 +249,7 @@ def _fts_string(text: str) -> str:
 
 def _part(title: bool, count: int) -> float:
     """One term's part of ranking.score: the title weight if it is in the title, log(1 + count)."""
-    return (TITLE_WEIGHT if title else 0.0) + math.log1p(count)
+    return add_needle(0.0, title, count)
 
 
 def _recency(published: int | None) -> float:
@@ -875,9 +875,7 @@ class SearchIndex:
             value = 0.0
             for n, at in enumerate(combo):
                 _, title, count, _ = lists[n][at]
-                if title:
-                    value += TITLE_WEIGHT
-                value += math.log1p(count)
+                value = add_needle(value, title, count)
             return round(value, 4)
 
         start = (0,) * len(lists)

@@ -42,10 +42,15 @@ def score(doc: dict[str, Any], needles: Iterable[str]) -> float:
     text = (doc.get("text_simplified") or to_simplified(doc.get("text") or "")).lower()
     total = 0.0
     for needle in needles:
-        if needle in title:
-            total += TITLE_WEIGHT
-        total += math.log1p(text.count(needle))
+        total = add_needle(total, needle in title, text.count(needle))
     return round(total, 4)
+
+
+def add_needle(total: float, in_title: bool, count: int) -> float:
+    """Add one needle's part to total, in this order, so that every path's sums are equal floats."""
+    if in_title:
+        total += TITLE_WEIGHT
+    return total + math.log1p(count)
 
 
 def top_by_score(docs: Iterable[dict[str, Any]], needles: tuple[str, ...], keep: int) -> list[dict[str, Any]]:
