@@ -18,6 +18,7 @@ CPU cut left the output alone (dump before the change, compare after).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import sys
@@ -62,10 +63,8 @@ def ours(url: str, data: bytes) -> dict[str, Any]:
 
 
 def plain(url: str, data: bytes) -> None:
-    try:
+    with contextlib.suppress(ValueError, TypeError):
         trafilatura.bare_extraction(decode_html(data).text, url=url, with_metadata=True)
-    except (ValueError, TypeError):
-        pass
 
 
 def timed_round(pages: list[tuple[str, str, bytes]]) -> tuple[float, float]:
