@@ -158,3 +158,21 @@ def test_huge_page_is_cut_and_flagged(profile):
 def test_options_are_validated():
     with pytest.raises(ValueError, match="max_html_chars"):
         ExtractOptions(max_html_chars=10)
+
+
+def test_parse_gives_plain_html_elements_chosen_in_c() -> None:
+    """The page tree: HtmlElement everywhere (forms too), no Python class lookup per element proxy."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    from crawler.extract.article import _parse
+
+    tree = _parse("<html><body><form><input name=q><p>正文</p></form><!-- c --><p>more</p></body></html>")
+    assert tree is not None
+    assert {type(el) for el in tree.iter()} == {lxml_html.HtmlElement}
+    assert tree.text_content() == "正文more"
+    form = tree.find(".//form")
+    form.drop_tag()
+    assert etree.tostring(tree.find("body"), encoding="unicode", method="html") == (
+        '<body><input name="q"><p>正文</p><p>more</p></body>'
+    )
