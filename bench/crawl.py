@@ -372,7 +372,7 @@ def main() -> None:
                 f"(articles/s: {figures['ratio_articles_per_s']:.2f}x)"
             )
         if args.long and runs[0].samples:
-            print("memory over the crawl (t s, articles, tree RSS MB, tree PSS MB, crawl process RSS / PSS MB):")
+            print("memory over the crawl (t s, articles, tree RSS / PSS MB, crawl process RSS / PSS MB):")
             for s in runs[0].samples:
                 print(
                     f"  {s['t']:8.0f} {s['articles']:8d} {s['rss_mb']:8.0f} {s['pss_mb']:8.0f}"

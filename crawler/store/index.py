@@ -65,9 +65,16 @@ CREATE TABLE articles (
 CREATE TABLE urls (url TEXT PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE captures (url TEXT PRIMARY KEY, record BLOB NOT NULL) WITHOUT ROWID;
 """
-_COLUMNS = "id, content_hash, url, state, published_at, last_seen, etag, last_modified, version"
+_SELECT = (
+    "SELECT id, content_hash, url, state, published_at, last_seen, etag, last_modified, version FROM articles"
+)
+_SELECT_BY_URL = (
+    "SELECT a.id, a.content_hash, a.url, a.state, a.published_at, a.last_seen, a.etag, "
+    "a.last_modified, a.version FROM urls u JOIN articles a ON a.id = u.id WHERE u.url = ?"
+)
 _UPSERT = (
-    f"INSERT INTO articles ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "INSERT INTO articles (id, content_hash, url, state, published_at, last_seen, etag, "
+    "last_modified, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT(id) DO UPDATE SET content_hash=excluded.content_hash, url=excluded.url, "
     "state=excluded.state, published_at=excluded.published_at, last_seen=excluded.last_seen, "
     "etag=excluded.etag, last_modified=excluded.last_modified, version=excluded.version"
@@ -252,9 +259,7 @@ class ArchiveIndex:
         """Every article, read a page at a time by `_id` (articles remembered meanwhile may show up)."""
         last = ""
         while self._db is not None:
-            rows = self._db.execute(
-                f"SELECT {_COLUMNS} FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, PAGE)
-            ).fetchall()
+            rows = self._db.execute(_SELECT + " WHERE id > ? ORDER BY id LIMIT ?", (last, PAGE)).fetchall()
             if not rows:
                 return
             yield from (KnownArticle._from_row(row) for row in rows)
@@ -286,18 +291,14 @@ class ArchiveIndex:
         """By `_id` (canonical URL)."""
         if self._db is None:
             return None
-        row = self._db.execute(f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self._db.execute(_SELECT + " WHERE id = ?", (article_id,)).fetchone()
         return KnownArticle._from_row(row) if row else None
 
     def find_url(self, url: str) -> KnownArticle | None:
         """By any URL the article was fetched under (normalised), or its canonical URL."""
         if self._db is None:
             return None
-        row = self._db.execute(
-            f"SELECT {', '.join('a.' + c.strip() for c in _COLUMNS.split(','))} "
-            "FROM urls u JOIN articles a ON a.id = u.id WHERE u.url = ?",
-            (normalize_url(url),),
-        ).fetchone()
+        row = self._db.execute(_SELECT_BY_URL, (normalize_url(url),)).fetchone()
         return KnownArticle._from_row(row) if row else None
 
     def capture(self, url: str) -> dict[str, Any] | None:
@@ -309,7 +310,6 @@ class ArchiveIndex:
 
     def record_capture(self, url: str, record: dict[str, Any]) -> None:
         """Remember a capture written during this crawl."""
-        self._open().execute(
-            "INSERT OR REPLACE INTO captures (url, record) VALUES (?, ?)", (normalize_url(url), bson.encode(record))
-        )
+        row = (normalize_url(url), bson.encode(record))
+        self._open().execute("INSERT OR REPLACE INTO captures (url, record) VALUES (?, ?)", row)
         self._wrote()
