@@ -56,6 +56,9 @@ ITEM_PIPELINES = {
     "pipelines.validate.ValidateArticlePipeline": 100,
     "pipelines.failures.ExtractionFailuresPipeline": 600,
 }
+# Request fingerprints in a scratch SQLite file, not a set that grows with every URL (Scrapy's own
+# filter when JOBDIR is set; a frontier crawl uses the shared one in Redis).
+DUPEFILTER_CLASS = "crawler.store.seen.DiskDupeFilter"
 EXTENSIONS = {
     "crawler.extensions.progress.ProgressExtension": 600,
 }

@@ -4,33 +4,29 @@ The store decides new / changed / unchanged from it, the incremental middleware 
 is due for a revisit, and the WARC writer finds earlier captures for revisit records, all
 without one database query per page (a full scan each on the local FerretDB).
 
-It lives in a scratch SQLite file (var/index/, one per index, removed when the index is
-closed or its process is gone), not in the crawl's memory: held in dicts it cost ~1.2 KB per
+It lives in a scratch SQLite file (crawler/store/scratch.py: var/index/, removed when the
+index is closed or its process is gone), not in the crawl's memory: held in dicts it cost ~1.2 KB per
 stored article, 120 MB at 100k articles (docs/performance.md "Memory"). SQLite keeps a
-bounded page cache (`CACHE_KIB`); a lookup by primary key costs microseconds. The file is
+bounded page cache (`scratch.CACHE_KIB`); a lookup by primary key costs microseconds. The file is
 rebuilt from the store at every start, so it never disagrees with the database.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sqlite3
-import tempfile
-import weakref
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import bson
 from bson.codec_options import CodecOptions
 
 from crawler.extract.urls import normalize_url
-from crawler.workdir import private_dir, var_dir
+from crawler.store.scratch import ScratchFile
 
 if TYPE_CHECKING:
+    import sqlite3
     from collections.abc import Iterator
+    from pathlib import Path
 
     from pymongo.collection import Collection
 
@@ -47,17 +43,13 @@ PROJECTION = {
     "warc": 1,
 }
 
-#: Where index files go; default var/index.
-FOLDER_ENV = "NEWSARCHIVE_ARCHIVE_INDEX"
-#: SQLite's page cache per index (KiB): what the index may hold in memory.
-CACHE_KIB = 8192
 #: Writes per transaction (the file is scratch: no journal, no fsync; a commit is cheap but not free).
 COMMIT_EVERY = 500
 #: Articles read per query when iterating.
 PAGE = 500
 
 _CODEC = CodecOptions(tz_aware=True)
-_SCHEMA = """
+SCHEMA = """
 CREATE TABLE articles (
     id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, url TEXT NOT NULL, state TEXT NOT NULL,
     published_at TEXT, last_seen TEXT, etag TEXT, last_modified TEXT, version INTEGER NOT NULL
@@ -146,41 +138,6 @@ def _parse_when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def folder() -> Path:
-    """Where index files live: $NEWSARCHIVE_ARCHIVE_INDEX, else var/index."""
-    configured = os.environ.get(FOLDER_ENV)
-    return private_dir(Path(configured)) if configured else private_dir(var_dir() / "index")
-
-
-def remove_orphans(where: Path) -> int:
-    """Delete index files whose process is gone (a crawl killed half-way); returns how many."""
-    removed = 0
-    for path in where.glob("*.sqlite"):
-        pid = path.name.split("-", 1)[0]
-        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
-            continue
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-            removed += 1
-    return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _discard(connection: sqlite3.Connection, path: Path) -> None:
-    connection.close()
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()
-
-
 class ArchiveIndex:
     """Stored articles by `_id` and by every URL they were fetched under, plus their raw captures.
 
@@ -188,11 +145,8 @@ class ArchiveIndex:
     """
 
     def __init__(self, where: Path | None = None) -> None:
-        self._where = where
-        self._db: sqlite3.Connection | None = None
-        self._path: Path | None = None
+        self._file = ScratchFile(SCHEMA, where, prefix="index-")
         self._writes = 0
-        self._finalizer: weakref.finalize[Any, Any] | None = None
 
     @classmethod
     def load(cls, collection: Collection[dict[str, Any]], site: str | None = None) -> ArchiveIndex:
@@ -203,31 +157,17 @@ class ArchiveIndex:
         index.commit()
         return index
 
-    # The file ------------------------------------------------------------------------------
-
     @property
     def path(self) -> Path | None:
         """The SQLite file (None until something was remembered, and after close())."""
-        return self._path
+        return self._file.path
+
+    @property
+    def _db(self) -> sqlite3.Connection | None:
+        return self._file.opened
 
     def _open(self) -> sqlite3.Connection:
-        if self._db is None:
-            where = self._where or folder()
-            remove_orphans(where)
-            fd, name = tempfile.mkstemp(prefix=f"{os.getpid()}-", suffix=".sqlite", dir=where)
-            os.close(fd)
-            self._path = Path(name)
-            db = sqlite3.connect(name, isolation_level=None)
-            self._finalizer = weakref.finalize(self, _discard, db, self._path)
-            # scratch data, rebuilt from the store at every start: no journal, no fsync
-            db.execute("PRAGMA journal_mode=OFF")
-            db.execute("PRAGMA synchronous=OFF")
-            db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
-            db.execute("PRAGMA temp_store=FILE")
-            db.executescript(_SCHEMA)
-            db.execute("BEGIN")
-            self._db = db
-        return self._db
+        return self._file.open()
 
     def _wrote(self, count: int = 1) -> None:
         self._writes += count
@@ -236,16 +176,12 @@ class ArchiveIndex:
 
     def commit(self) -> None:
         """End the current batch of writes (reads see them before as well)."""
-        if self._db is not None and self._db.in_transaction:
-            self._db.execute("COMMIT")
-            self._db.execute("BEGIN")
+        self._file.commit()
         self._writes = 0
 
     def close(self) -> None:
         """Drop the file; the index is empty afterwards."""
-        if self._finalizer is not None:
-            self._finalizer()
-        self._db = self._path = self._finalizer = None
+        self._file.close()
         self._writes = 0
 
     # The API -------------------------------------------------------------------------------
