@@ -5,8 +5,9 @@
 For N article URLs shaped like the bench site's: the archive index held in dicts (the design
 before crawler/store/index.py moved it to SQLite, rebuilt here from its code) against the
 SQLite one (Python heap and its file), Scrapy's scheduler holding N pending article requests
-in its default memory queues, and the duplicate filter's fingerprint set. Prints bytes per URL
-and the total at 100k URLs.
+in its default memory queues (with their fingerprints in the crawl's duplicate filter), and
+Scrapy's fingerprint set against crawler/store/seen.py's. Prints bytes per URL and the total
+at 100k URLs, then the cost of an index lookup (informative: the dicts are the baseline).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import argparse
 import gc
 import json
 import tempfile
+import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,10 +24,12 @@ from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.core.scheduler import Scheduler
+from scrapy.dupefilters import RFPDupeFilter
 from scrapy.utils.test import get_crawler
 
 from crawler.extract.urls import normalize_url
 from crawler.store.index import ArchiveIndex, KnownArticle
+from crawler.store.seen import DiskDupeFilter
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -128,21 +132,66 @@ def main() -> None:
 
     size, sched = traced(scheduler)
     figures["scheduler_pending_request_with_fingerprint"] = size / n
-    figures["dupefilter_fingerprint"] = _fingerprints(sched.df.fingerprints) / n
-    figures["scheduler_pending_request"] = (
-        figures["scheduler_pending_request_with_fingerprint"] - figures["dupefilter_fingerprint"]
-    )
+    sched.close("finished")
+    del sched
+
+    def scrapys_filter() -> RFPDupeFilter:
+        df = RFPDupeFilter(fingerprinter=crawler.request_fingerprinter)
+        for doc in map(document, range(n)):
+            df.request_seen(Request(doc["url"]))
+        return df
+
+    def disk_filter() -> DiskDupeFilter:
+        df = DiskDupeFilter(fingerprinter=crawler.request_fingerprinter, where=Path(tempfile.mkdtemp()))
+        for doc in map(document, range(n)):
+            df.request_seen(Request(doc["url"]))
+        return df
+
+    size, kept = traced(scrapys_filter)
+    del kept
+    figures["dupefilter_set"] = size / n
+    figures["scheduler_pending_request"] = figures["scheduler_pending_request_with_fingerprint"] - size / n
+    size, df = traced(disk_filter)
+    figures["dupefilter_sqlite_heap"] = size / n
+    figures["dupefilter_sqlite_file"] = df.path.stat().st_size / n
+    df.close("finished")
     for name, per_url in figures.items():
         print(f"{name:45s} {per_url:8.0f} B per URL  {per_url * 100_000 / 2**20:7.1f} MB at 100k")
+    lookups = lookup_costs(n)
+    for name, micros in lookups.items():
+        print(f"{name:45s} {micros:8.1f} us")
     if args.json_out:
-        Path(args.json_out).write_text(json.dumps({"urls": n, "bytes_per_url": figures}, indent=2))
+        out = {"urls": n, "bytes_per_url": figures, "lookup_us": lookups}
+        Path(args.json_out).write_text(json.dumps(out, indent=2))
 
 
-def _fingerprints(fingerprints: set[str]) -> int:
-    import sys
-
-    # a str of 40 hex characters each, in a set
-    return sys.getsizeof(fingerprints) + sum(sys.getsizeof(f) for f in fingerprints)
+def lookup_costs(n: int) -> dict[str, float]:
+    """Microseconds per find_url / get / remember on each index of n articles (the dicts: the baseline)."""
+    dicts, disk = DictIndex(), ArchiveIndex(Path(tempfile.mkdtemp()))
+    for doc in map(document, range(n)):
+        dicts.remember(doc)
+        disk.remember(doc)
+    disk.commit()
+    probes = [document(i)["url"] for i in range(0, n, max(1, n // 5000))]
+    costs = {}
+    for name, find in (
+        ("find_url dicts", lambda u: dicts._by_id.get(dicts._by_url.get(normalize_url(u), ""))),
+        ("find_url sqlite", disk.find_url),
+        ("get sqlite", disk.get),
+        ("capture sqlite", disk.capture),
+    ):
+        began = time.perf_counter()
+        for url in probes:
+            find(url)
+        costs[name] = (time.perf_counter() - began) / len(probes) * 1e6
+    extra = [document(n + i) for i in range(len(probes))]
+    began = time.perf_counter()
+    for doc in extra:
+        disk.remember(doc)
+    disk.commit()
+    costs["remember sqlite"] = (time.perf_counter() - began) / len(extra) * 1e6
+    disk.close()
+    return costs
 
 
 if __name__ == "__main__":
