@@ -1,7 +1,8 @@
 """Scratch SQLite files: what a crawl would otherwise hold in memory for every URL, kept on disk.
 
 One file per owner (the archive index, the duplicate filter), named `<pid>-*.sqlite` in
-var/index/ ($NEWSARCHIVE_ARCHIVE_INDEX). Scratch means rebuilt at every start: no journal, no
+var/index/ ($NEWSARCHIVE_ARCHIVE_INDEX); the scheduler's disk queues go to a `<pid>-queue-*`
+folder there (crawler/store/pending.py). Scratch means rebuilt at every start: no journal, no
 fsync, deleted when its owner closes or is collected; a file whose process died (a crawl
 killed half-way) is deleted by the next one opened in the folder.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 import tempfile
 import weakref
@@ -30,14 +32,17 @@ def folder() -> Path:
 
 
 def remove_orphans(where: Path) -> int:
-    """Delete scratch files whose process is gone; returns how many."""
+    """Delete scratch files (and queue folders) whose process is gone; returns how many."""
     removed = 0
-    for path in where.glob("*.sqlite"):
+    for path in [*where.glob("*.sqlite"), *where.glob("*-queue-*")]:
         pid = path.name.split("-", 1)[0]
         if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
             continue
         with contextlib.suppress(FileNotFoundError):
-            path.unlink()
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink()
             removed += 1
     return removed
 
