@@ -15,6 +15,7 @@ import os
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from scrapy import signals
@@ -60,7 +61,13 @@ class MemoryProbe:
             "allocated_blocks": sys.getallocatedblocks(),
             "stored": self.crawler.stats.get_value("item_scraped_count", 0),
             "pending_requests": len(scheduler) if scheduler is not None else None,
-            "fingerprints": len(getattr(dupefilter, "fingerprints", ())),
+            # crawler/store/seen.py's filter counts its rows; Scrapy's keeps a set
+            "fingerprints": (
+                len(dupefilter)
+                if hasattr(dupefilter, "__len__")
+                else len(getattr(dupefilter, "_fingerprints", ()))
+            ),
+            "queue_dir_kb": _du(getattr(scheduler, "dqdir", None)),
             "index_articles": len(index) if index is not None else None,
             "index_file_kb": (
                 round(index.path.stat().st_size / 1024) if index is not None and index.path else None
@@ -71,6 +78,12 @@ class MemoryProbe:
         line["probe_s"] = round(time.monotonic() - began, 2)
         with open(self.out, "a") as out:
             out.write(json.dumps(line) + "\n")
+
+
+def _du(path: str | None) -> int | None:
+    if not path:
+        return None
+    return round(sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file()) / 1024)
 
 
 def _vmrss() -> int:
