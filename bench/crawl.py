@@ -98,14 +98,19 @@ class Sampler(threading.Thread):
         n = 0
         while not self.stop.is_set():
             rss = pss = 0.0
+            own_rss = own_pss = 0.0
             elapsed = time.monotonic() - self.started
             sampling = self.count is not None and elapsed >= next_sample
             with_pss = n % 8 == 0 or sampling
             for proc in tree(self.pid):
                 try:
-                    rss += proc.memory_info().rss
+                    proc_rss = proc.memory_info().rss
+                    rss += proc_rss
                     if with_pss:
-                        pss += proc.memory_full_info().pss
+                        proc_pss = proc.memory_full_info().pss
+                        pss += proc_pss
+                        if proc.pid == self.pid:
+                            own_rss, own_pss = proc_rss, proc_pss
                     times = proc.cpu_times()
                     self.cpu[proc.pid] = times.user + times.system
                 except psutil.Error:
@@ -121,6 +126,8 @@ class Sampler(threading.Thread):
                         "t": round(elapsed, 1),
                         "rss_mb": round(rss / 2**20, 1),
                         "pss_mb": round(pss / 2**20, 1),
+                        "crawl_rss_mb": round(own_rss / 2**20, 1),
+                        "crawl_pss_mb": round(own_pss / 2**20, 1),
                         "articles": self.count(),
                     }
                 )
@@ -181,6 +188,11 @@ def product(base: str, site_dir: Path, uri: str, db: str, args, var: Path, count
     }
     if args.workers is not None:
         settings["EXTRACT_WORKERS"] = args.workers
+    if args.probe_out:
+        # bench/memprobe.py: what grows inside the crawl process (pending requests, fingerprints, objects)
+        settings["EXTENSIONS"] = json.dumps({"bench.memprobe.MemoryProbe": 0})
+        env["NEWSARCHIVE_PROBE_OUT"] = str(Path(args.probe_out).resolve())
+        env["NEWSARCHIVE_PROBE_EVERY"] = str(args.probe_every)
     command = [sys.executable, "-m", "crawler.cli", "crawl", "benchsite", "--log-level", "WARNING"]
     for key, value in settings.items():
         command += ["--set", f"{key}={value}"]
@@ -309,6 +321,8 @@ def main() -> None:
     parser.add_argument("--long-pages", type=int, default=100_000)
     parser.add_argument("--sample-every", type=float, default=10.0, help="seconds between --long samples")
     parser.add_argument("--samples-out", help="--long: append each sample to this file as a JSON line")
+    parser.add_argument("--probe-out", help="append bench/memprobe.py's JSON lines (crawl process) here")
+    parser.add_argument("--probe-every", type=float, default=120.0, help="seconds between --probe-out lines")
     parser.add_argument("--profile-out", help="run our crawl under cProfile, stats to this file")
     parser.add_argument("--json", dest="json_out", help="write the figures to this file")
     args = parser.parse_args()
@@ -392,9 +406,12 @@ def main() -> None:
                 f"(articles/s: {figures['ratio_articles_per_s']:.2f}x)"
             )
         if args.long and runs[0].samples:
-            print("memory over the crawl (t s, articles, tree RSS MB, tree PSS MB):")
+            print("memory over the crawl (t s, articles, tree RSS / PSS MB, crawl process RSS / PSS MB):")
             for s in runs[0].samples:
-                print(f"  {s['t']:8.0f} {s['articles']:8d} {s['rss_mb']:8.0f} {s['pss_mb']:8.0f}")
+                print(
+                    f"  {s['t']:8.0f} {s['articles']:8d} {s['rss_mb']:8.0f} {s['pss_mb']:8.0f}"
+                    f" {s['crawl_rss_mb']:8.0f} {s['crawl_pss_mb']:8.0f}"
+                )
         if args.json_out:
             for r in figures["runs"]:
                 r["extra"].pop("stdout", None)

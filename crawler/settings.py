@@ -56,6 +56,12 @@ ITEM_PIPELINES = {
     "pipelines.validate.ValidateArticlePipeline": 100,
     "pipelines.failures.ExtractionFailuresPipeline": 600,
 }
+# Memory that does not grow with the site (docs/performance.md "Memory"); a frontier crawl uses
+# the shared queue and seen set in Redis instead. Request fingerprints in a scratch SQLite file,
+# not a set that grows with every URL (Scrapy's own filter when JOBDIR is set).
+DUPEFILTER_CLASS = "crawler.store.seen.DiskDupeFilter"
+# Requests waiting to be fetched in Scrapy's disk queues (a scratch folder; JOBDIR's when set).
+SCHEDULER = "crawler.store.pending.DiskQueueScheduler"
 EXTENSIONS = {
     "crawler.extensions.progress.ProgressExtension": 600,
 }

@@ -52,6 +52,19 @@ def search_index_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pa
         os.environ["NEWSARCHIVE_SEARCH_INDEX"] = before
 
 
+@pytest.fixture(scope="session", autouse=True)
+def archive_index_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Archive index scratch files (crawler/store/index.py) in a temporary folder, not the checkout's var/."""
+    folder = tmp_path_factory.mktemp("archive-index")
+    before = os.environ.get("NEWSARCHIVE_ARCHIVE_INDEX")
+    os.environ["NEWSARCHIVE_ARCHIVE_INDEX"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("NEWSARCHIVE_ARCHIVE_INDEX", None)
+    else:
+        os.environ["NEWSARCHIVE_ARCHIVE_INDEX"] = before
+
+
 @pytest.fixture
 def database_name(request: pytest.FixtureRequest) -> str:
     """A database of this test's own (dropped afterwards)."""

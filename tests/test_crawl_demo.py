@@ -42,7 +42,8 @@ def crawled(
     """The demo site crawled twice into a database of its own."""
     server, url = demo_site
     name = f"t_crawl_demo_{free_port()}"
-    env = cli_environment(mongo_uri, name, str(tmp_path_factory.mktemp("var")))
+    var = tmp_path_factory.mktemp("var")
+    env = cli_environment(mongo_uri, name, str(var))
     server.hits.reset()
     first = run_cli(["crawl", "demo", "--base-url", url, *FAST_CRAWL], env)
     hits_first = server.hits.counts()
@@ -64,6 +65,7 @@ def crawled(
             "runs": list(db.crawl_runs.find().sort("started_at", 1)),
             "url": url,
             "search_index": _index_drift(db),
+            "var": var,
         }
     finally:
         client.drop_database(name)
@@ -160,6 +162,16 @@ def test_full_crawl_refetches_and_finds_everything_unchanged(crawled: dict[str, 
     assert full["articles_new"] == 0 and full["articles_updated"] == 0
     assert full["articles_unchanged"] == len(ARTICLES)
     assert len(crawled["articles"]) == len(ARTICLES)
+
+
+def test_pending_requests_and_what_was_seen_stay_on_disk(crawled: dict[str, Any]) -> None:
+    """Queue, duplicate filter and archive index in scratch files, deleted when the crawl ends."""
+    for run in crawled["runs"]:
+        stats = run["stats"]
+        assert stats["scheduler_enqueued_disk"] == stats["scheduler_enqueued"] > 0
+        assert "scheduler_enqueued_memory" not in stats and "scheduler_unserializable" not in stats
+        assert stats["dupefilter_filtered"] > 0  # the feed, sitemap and lists name the same articles
+    assert list((crawled["var"] / "index").iterdir()) == []
 
 
 def test_crawl_runs_are_recorded(crawled: dict[str, Any]) -> None:

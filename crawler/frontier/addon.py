@@ -35,8 +35,9 @@ class FrontierAddon:
                 f"check --frontier, FRONTIER_URL or ${FRONTIER_ENV}"
             )
         settings.set("REDIS_URL", url, priority="addon")
-        settings.set("SCHEDULER", "crawler.frontier.scheduler.FrontierScheduler", priority="addon")
-        settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", priority="addon")
+        # "project": the project's settings name the non-distributed scheduler (crawler/settings.py)
+        settings.set("SCHEDULER", "crawler.frontier.scheduler.FrontierScheduler", priority="project")
+        settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", priority="project")
         from crawler.frontier.seeding import FrontierSeedMiddleware
 
         settings.set_in_component_priority_dict("SPIDER_MIDDLEWARES", FrontierSeedMiddleware, 10)

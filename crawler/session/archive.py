@@ -265,5 +265,7 @@ class ArchiveSession:
                     self.lease.release()
                 else:
                     self.lease.leave()  # the run's other workers still hold it
+            if self.store is not None:
+                self.store.close()
             if self.client is not None:
                 self.client.close()

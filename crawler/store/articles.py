@@ -203,8 +203,13 @@ class ArticleStore:
 
     def load_known(self, site: str | None = None) -> int:
         """Learn what is stored (one projected scan); returns how many articles."""
+        self.index.close()
         self.index = ArchiveIndex.load(self.collection, site)
         return len(self.index)
+
+    def close(self) -> None:
+        """Drop the archive index's scratch file (what is buffered stays buffered)."""
+        self.index.close()
 
     @property
     def pending(self) -> int:
@@ -275,6 +280,7 @@ class ArticleStore:
         else:
             outcome = NOT_MODIFIED
         known.last_seen = visit.fetched_at
+        self.index.save(known)
         self._updates.append(_Update(known.id, update, outcome, visit=visit))
         return outcome
 
