@@ -15,6 +15,7 @@ of the naive design's wall time to ours (how many times faster the site is archi
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -260,6 +261,30 @@ def naive(base: str, starts: list[str], uri: str, db: str, args) -> Run:
     return run
 
 
+def servers_cpu(pids: dict[str, int | None]) -> dict[str, float]:
+    """CPU seconds so far of each server (database, web) with its children: not in the crawl's tree,
+    but on the same cores, so each run's share is reported next to its own CPU figure."""
+    spent = {}
+    for name, pid in pids.items():
+        total = 0.0
+        for process in tree(pid) if pid else []:
+            with contextlib.suppress(psutil.Error):
+                times = process.cpu_times()
+                total += times.user + times.system
+        spent[name] = total
+    return spent
+
+
+def with_servers_cpu(pids: dict[str, int | None], run_crawl) -> Run:
+    before = servers_cpu(pids)
+    run = run_crawl()
+    after = servers_cpu(pids)
+    for name in pids:
+        if pids[name]:
+            run.extra[f"{name}_cpu_s"] = round(after[name] - before[name], 1)
+    return run
+
+
 def database(tmp: Path):
     if uri := os.environ.get("MONGO_URI"):
         return uri, None
@@ -273,13 +298,14 @@ def database(tmp: Path):
 def show(runs: list[Run]) -> None:
     print(
         f"{'run':<12} {'wall s':>8} {'pages':>7} {'pages/s':>8} {'articles':>9} {'art/s':>7} "
-        f"{'CPU s':>7} {'peak RSS MB':>12} {'peak PSS MB':>12} {'404s':>7}"
+        f"{'CPU s':>7} {'peak RSS MB':>12} {'peak PSS MB':>12} {'404s':>7} {'db CPU s':>9} {'web CPU s':>9}"
     )
     for r in runs:
         print(
             f"{r.name:<12} {r.wall_s:8.1f} {r.pages:7d} {r.pages_per_s:8.1f} {r.articles:9d} "
             f"{r.articles_per_s:7.1f} {r.cpu_s:7.1f} {r.peak_rss_mb:12.0f} {r.peak_pss_mb:12.0f} "
-            f"{r.extra.get('http_404', 0):>7}"
+            f"{r.extra.get('http_404', 0):>7} {r.extra.get('db_server_cpu_s', '-'):>9} "
+            f"{r.extra.get('web_server_cpu_s', '-'):>9}"
         )
 
 
@@ -327,20 +353,28 @@ def main() -> None:
                 client = MongoClient(uri)
                 col = client[f"bench_long_{stamp}"].articles
                 count = col.estimated_document_count
+            pids = {"db_server": local.pid() if local is not None else None, "web_server": server.pid}
             runs.append(
-                product(
-                    server.base_url,
-                    layout.root.parent,
-                    uri,
-                    f"bench_long_{stamp}" if args.long else f"bench_ours_{stamp}",
-                    args,
-                    tmp / "var",
-                    count=count,
+                with_servers_cpu(
+                    pids,
+                    lambda: product(
+                        server.base_url,
+                        layout.root.parent,
+                        uri,
+                        f"bench_long_{stamp}" if args.long else f"bench_ours_{stamp}",
+                        args,
+                        tmp / "var",
+                        count=count,
+                    ),
                 )
             )
             if not args.skip_naive and not args.long:
+                section_starts = ["/", *layout.section_paths]
                 runs.append(
-                    naive(server.base_url, ["/", *layout.section_paths], uri, f"bench_naive_{stamp}", args)
+                    with_servers_cpu(
+                        pids,
+                        lambda: naive(server.base_url, section_starts, uri, f"bench_naive_{stamp}", args),
+                    )
                 )
         finally:
             server.stop()

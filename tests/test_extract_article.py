@@ -158,3 +158,56 @@ def test_huge_page_is_cut_and_flagged(profile):
 def test_options_are_validated():
     with pytest.raises(ValueError, match="max_html_chars"):
         ExtractOptions(max_html_chars=10)
+
+
+def test_parse_gives_plain_html_elements_chosen_in_c() -> None:
+    """The page tree: HtmlElement everywhere (forms too), no Python class lookup per element proxy."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    from crawler.extract.article import _parse
+
+    tree = _parse("<html><body><form><input name=q><p>正文</p></form><!-- c --><p>more</p></body></html>")
+    assert tree is not None
+    assert {type(el) for el in tree.iter()} == {lxml_html.HtmlElement}
+    assert tree.text_content() == "正文more"
+    form = tree.find(".//form")
+    form.drop_tag()
+    assert etree.tostring(tree.find("body"), encoding="unicode", method="html") == (
+        '<body><input name="q"><p>正文</p><p>more</p></body>'
+    )
+
+
+def test_precision_pass_without_metadata_reads_the_same_text() -> None:
+    """The second (precision) pass skips trafilatura's metadata: same text, no metadata work."""
+    import trafilatura
+
+    from crawler.extract.article import _parse
+    from crawler.extract.options import DEFAULT_OPTIONS
+
+    body = "".join(
+        f"<p>Paragraph {i} of the council report says the new bridge opens in spring, "
+        f"after {i} months of work on the river crossing near the old harbour.</p>"
+        for i in range(8)
+    )
+    html = (
+        '<html><head><title>Bridge opens</title><meta name="author" content="Jane Doe">'
+        '<meta property="article:published_time" content="2024-03-01"></head><body>'
+        '<nav><a href="/">Home</a> <a href="/news">News</a></nav>'
+        f'<article><h1>Bridge opens</h1>{body}<aside><a href="/x">Related: ferry times</a></aside></article>'
+        "<footer>© 2024 Example News</footer></body></html>"
+    )
+    url = "https://news.example/bridge.html"
+    tree = _parse(html)
+    assert tree is not None
+    runs = {
+        metadata: trafilatura.bare_extraction(
+            tree,
+            options=DEFAULT_OPTIONS.trafilatura_options(url, cjk=False, precision=True, metadata=metadata),
+        )
+        for metadata in (True, False)
+    }
+    assert runs[True].author == "Jane Doe" and runs[True].date == "2024-03-01"
+    assert runs[False].author is None and runs[False].date is None and runs[False].title is None
+    assert "Paragraph 7" in runs[False].text
+    assert runs[False].text == runs[True].text

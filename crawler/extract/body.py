@@ -124,7 +124,7 @@ def choose_precise(default_text: str, precise_text: str) -> bool:
 def _trafilatura_text(tree: HtmlElement, url: str, options: ExtractOptions, *, precision: bool) -> str:
     try:
         document = trafilatura.bare_extraction(
-            tree, options=options.trafilatura_options(url, cjk=False, precision=precision)
+            tree, options=options.trafilatura_options(url, cjk=False, precision=precision, metadata=False)
         )
     except (ValueError, TypeError, etree.LxmlError) as exc:
         LOGGER.debug("trafilatura (precision) failed on %s: %s", url, exc)

@@ -52,14 +52,19 @@ class ExtractOptions:
                 stacklevel=3,
             )
 
-    def trafilatura_options(self, url: str | None, *, cjk: bool, precision: bool | None = None) -> Extractor:
+    def trafilatura_options(
+        self, url: str | None, *, cjk: bool, precision: bool | None = None, metadata: bool = True
+    ) -> Extractor:
         """Trafilatura's options for one page (the only ``Extractor(...)`` construction site).
 
-        ``precision`` overrides the mode (default: precision on CJK pages when ``cjk_precision``).
+        ``precision`` overrides the mode (default: precision on CJK pages when ``cjk_precision``);
+        ``metadata=False`` skips trafilatura's metadata (title, author, htmldate ...), for a second
+        pass over a page whose metadata the first pass read already: it never changes the text
+        (trafilatura reads metadata from its own copy of the tree and the url is given).
         """
         return Extractor(
             output_format="python",
-            with_metadata=True,
+            with_metadata=metadata,
             comments=self.include_comments,
             tables=self.include_tables,
             precision=(cjk and self.cjk_precision) if precision is None else precision,
