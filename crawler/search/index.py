@@ -903,15 +903,11 @@ class SearchIndex:
         self, query: SearchQuery, needles: list[_Marked], keep: int
     ) -> list[tuple[str, float]]:
         codes = list(dict.fromkeys(marked.code for marked in needles))
+        at = [codes.index(marked.code) for marked in needles]
+        present = [sorted(next(m.counts for m in needles if m.code == code), reverse=True) for code in codes]
         required = list(dict.fromkeys([*(_hex(term) for term in query.terms), *codes]))
-        conds, params = self._where(replace(query, terms=(), phrases=()))
-        rest = f"AND {' AND '.join(conds)}" if conds else ""
-        candidates_sql = (
-            "SELECT d.rowid, d.id, d.published FROM docs d "  # noqa: S608
-            f"WHERE d.rowid IN (SELECT rowid FROM terms WHERE terms MATCH ?) {rest}"
-        )
         exact = all(marked.exact for marked in needles)
-        heap: list[tuple[float, float, tuple[int, ...], str]] = []
+        heap: list[tuple[float, float, str, str]] = []
 
         def offer(value: float, key: str, published: int | None) -> None:
             entry = (value, _recency(published), descending_key(key), key)
@@ -920,56 +916,30 @@ class SearchIndex:
             elif entry > heap[0]:
                 heapq.heapreplace(heap, entry)
 
+        def bound(titles: tuple[bool, ...], counts: tuple[int, ...]) -> float:
+            # ranking.score's arithmetic, needle by needle in query order: equal floats when exact.
+            value = 0.0
+            for n in at:
+                value = add_needle(value, titles[n], counts[n])
+            return round(value, 4)
+
         # Phrase hits without their marked term (segmented otherwise there): no bound, scored.
         for rowid, key, published in self._unmarked(query, needles):
             offer(self._exact_score(rowid, query), key, published)
-
-        def bound(in_title: dict[str, bool], counts: dict[str, int]) -> float:
-            # ranking.score's arithmetic, needle by needle in query order: equal floats when exact.
-            value = 0.0
-            for marked in needles:
-                value = add_needle(value, in_title[marked.code], counts[marked.code])
-            return round(value, 4)
-
         classes = []
-        for flags in itertools.product((True, False), repeat=len(codes)):
-            in_title = dict(zip(codes, flags, strict=True))
-            most = {marked.code: max(marked.counts, default=0) for marked in needles}
-            classes.append((bound(in_title, most), in_title))
+        for titles in itertools.product((True, False), repeat=len(codes)):
+            classes.append((bound(titles, tuple(counts[0] if counts else 0 for counts in present)), titles))
         classes.sort(key=lambda item: item[0], reverse=True)
-        for ceiling, in_title in classes:
+        for ceiling, titles in classes:
             if len(heap) >= keep and heap[0][0] > ceiling:
                 break  # no hit of this class or a later one can reach the page
-            marks = [f"{code}t" for code in codes if in_title[code]]
-            expr = f"({' AND '.join(marks + required)})" + "".join(
-                f" NOT {code}t" for code in codes if not in_title[code]
-            )
-            hits = {
-                rowid: (key, published)
-                for rowid, key, published in self._conn.execute(candidates_sql, (expr, *params))
-            }
-            if not hits:
-                continue
-            # Each hit's count of each marked term: one FTS5 query per count present, narrowed
-            # by the class's title marks only (the hits themselves are checked here).
-            counts: dict[int, dict[str, int]] = {rowid: {} for rowid in hits}
-            for code, present in {marked.code: marked.counts for marked in needles}.items():
-                left = set(hits)
-                for count in present:
-                    if not left:
-                        break
-                    match = " AND ".join([f"{code}n{count}", *marks])
-                    for (rowid,) in self._conn.execute(
-                        "SELECT rowid FROM terms WHERE terms MATCH ?", (match,)
-                    ):
-                        if rowid in left:
-                            counts[rowid][code] = count
-                            left.discard(rowid)
-            ranked = sorted(((bound(in_title, counts[rowid]), rowid) for rowid in hits), reverse=True)
-            for value, rowid in ranked:
+            walk = _ClassWalk(self, query, codes, titles, present, required)
+            for counts, rowid, key, published in walk.hits(
+                lambda: heap[0][0] if len(heap) >= keep else None, bound
+            ):
+                value = bound(titles, counts)
                 if len(heap) >= keep and value < heap[0][0]:
-                    break  # the rest of the class is bounded below the page
-                key, published = hits[rowid]
+                    continue  # bounded below the page
                 if query.phrases and not self._has_phrases(rowid, query):
                     continue
                 offer(value if exact else self._exact_score(rowid, query), key, published)
@@ -1088,6 +1058,102 @@ class SearchIndex:
         pages = self._conn.execute("PRAGMA page_count").fetchone()[0]
         free = self._conn.execute("PRAGMA freelist_count").fetchone()[0]
         return page_size * (pages - free)
+
+
+class _ClassWalk:
+    """The hits of one title class, each with its count of every marked term.
+
+    The class's hits are read first (one query: its FTS5 expression and the filters). Then
+    each step reads one count of one marked term, the largest not read yet of any term whose
+    count some hit still misses: one FTS5 query narrowed by the class's title marks. A hit is
+    yielded once all its counts are known. Before each step the walk stops when the page's
+    last score (`floor()`) beats the bound of every hit not yet yielded: its known counts, and
+    the next unread count of each of the others.
+    """
+
+    def __init__(
+        self,
+        index: SearchIndex,
+        query: SearchQuery,
+        codes: list[str],
+        titles: tuple[bool, ...],
+        present: list[list[int]],
+        required: list[str],
+    ) -> None:
+        self.conn = index._conn
+        self.codes = codes
+        self.titles = titles
+        self.present = present
+        self.marks = [f"{code}t" for code, title in zip(codes, titles, strict=True) if title]
+        marked = {code for code, title in zip(codes, titles, strict=True) if title}
+        excluded = "".join(f" NOT {code}t" for code, title in zip(codes, titles, strict=True) if not title)
+        self.expr = f"({' AND '.join([*self.marks, *(c for c in required if c not in marked)])}){excluded}"
+        conds, self.params = index._where(replace(query, terms=(), phrases=()))
+        rest = f"AND {' AND '.join(conds)}" if conds else ""
+        self.sql = (
+            "SELECT d.rowid, d.id, d.published FROM docs d "  # noqa: S608
+            f"WHERE d.rowid IN (SELECT rowid FROM terms WHERE terms MATCH ?) {rest}"
+        )
+
+    def hits(
+        self,
+        floor: Callable[[], float | None],
+        bound: Callable[[tuple[bool, ...], tuple[int, ...]], float],
+    ) -> Iterator[tuple[tuple[int, ...] | None, int, str, int | None]]:
+        """(counts, rowid, id, published) of the class's hits (those passing the filters).
+
+        counts is None for a hit missing the mark of a count (an index row not written by
+        term_tokens): it is scored from its stored row.
+        """
+        size = len(self.codes)
+        info = {
+            rowid: (key, published)
+            for rowid, key, published in self.conn.execute(self.sql, (self.expr, *self.params))
+        }
+        pending: dict[int, list[int | None]] = {rowid: [None] * size for rowid in info}
+        groups: dict[tuple[int | None, ...], set[int]] = {(None,) * size: set(info)} if info else {}
+        position = [0] * size
+
+        def upcoming(n: int) -> int | None:
+            return self.present[n][position[n]] if position[n] < len(self.present[n]) else None
+
+        def ceiling() -> float:
+            best = -math.inf
+            for shape in groups:
+                counts = [known if known is not None else upcoming(n) for n, known in enumerate(shape)]
+                if any(value is None for value in counts):
+                    return math.inf
+                best = max(best, bound(self.titles, tuple(counts)))  # type: ignore[arg-type]
+            return best
+
+        while groups:
+            lowest = floor()
+            if lowest is not None and lowest > ceiling():
+                return
+            missing = {n for shape in groups for n, known in enumerate(shape) if known is None}
+            open_terms = [n for n in missing if upcoming(n) is not None]
+            if not open_terms:
+                break
+            n = max(open_terms, key=lambda m: (upcoming(m), -m))
+            count = upcoming(n)
+            position[n] += 1
+            match = " AND ".join([f"{self.codes[n]}n{count}", *self.marks])
+            for (rowid,) in self.conn.execute("SELECT rowid FROM terms WHERE terms MATCH ?", (match,)):
+                counts = pending.get(rowid)
+                if counts is None or counts[n] is not None:
+                    continue
+                shape = tuple(counts)
+                groups[shape].discard(rowid)
+                if not groups[shape]:
+                    del groups[shape]
+                counts[n] = count
+                if all(value is not None for value in counts):
+                    del pending[rowid]
+                    yield tuple(counts), rowid, *info[rowid]  # type: ignore[misc]
+                else:
+                    groups.setdefault(tuple(counts), set()).add(rowid)
+        for rowid in pending:  # no mark of some count: an index row not made by term_tokens
+            yield None, rowid, *info[rowid]
 
 
 def day_bounds(days: list[date], tz: Any) -> tuple[datetime, datetime]:
