@@ -231,7 +231,8 @@ def test_phrase_hits_without_the_bounding_term_are_scored(local_index: SearchInd
     query = parse_query('"营市"')
     needles = local_index._marked_needles(query)
     assert needles is not None and bytes.fromhex(needles[0].code).decode() == "市" and not needles[0].exact
-    assert [key for _, key, _ in local_index._unmarked(query, needles)] == ["d0", "d3"]
+    matches = [local_index._phrase_match(phrase) for phrase in query.phrases]
+    assert [key for _, key, _ in local_index._unmarked(query, needles, matches)] == ["d0", "d3"]
     expected = [
         (doc["_id"], doc["score"]) for doc in top_by_score([docs[0], docs[1], docs[3]], query.needles, 3)
     ]

@@ -923,8 +923,9 @@ class SearchIndex:
                 value = add_needle(value, titles[n], counts[n])
             return round(value, 4)
 
+        matches = [self._phrase_match(phrase) for phrase in query.phrases]
         # Phrase hits without their marked term (segmented otherwise there): no bound, scored.
-        for rowid, key, published in self._unmarked(query, needles):
+        for rowid, key, published in self._unmarked(query, needles, matches):
             offer(self._exact_score(rowid, query), key, published)
         classes = []
         for titles in itertools.product((True, False), repeat=len(codes)):
@@ -937,22 +938,23 @@ class SearchIndex:
             for counts, rowid, key, published in walk.hits(
                 lambda: heap[0][0] if len(heap) >= keep else None, bound
             ):
-                value = bound(titles, counts)
+                value = math.inf if counts is None else bound(titles, counts)
                 if len(heap) >= keep and value < heap[0][0]:
                     continue  # bounded below the page
-                if query.phrases and not self._has_phrases(rowid, query):
+                if not self._has_phrases(rowid, matches):
                     continue
-                offer(value if exact else self._exact_score(rowid, query), key, published)
+                offer(value if exact and counts else self._exact_score(rowid, query), key, published)
         best = sorted(heap, reverse=True)
         return [(key, value) for value, _, _, key in best]
 
-    def _unmarked(self, query: SearchQuery, needles: list[_Marked]) -> list[tuple[Any, ...]]:
+    def _unmarked(
+        self, query: SearchQuery, needles: list[_Marked], matches: list[str | None]
+    ) -> list[tuple[Any, ...]]:
         """Hits of the query holding a phrase but not the term that bounds its part."""
         rowids: set[int] = set()
-        for phrase, marked in zip(query.phrases, needles[len(query.terms) :], strict=True):
+        for match, marked in zip(matches, needles[len(query.terms) :], strict=True):
             if marked.code in {_hex(term) for term in query.terms}:
                 continue  # every hit holds it
-            match = self._phrase_match(phrase)
             if match is None:
                 return []  # no hits at all
             sql = (
@@ -972,12 +974,11 @@ class SearchIndex:
             f"WHERE d.rowid IN (SELECT value FROM json_each(?)) {rest}"
         )
         found = self._conn.execute(sql, (json.dumps(sorted(rowids)), *params)).fetchall()
-        return [row for row in found if self._has_phrases(row[0], query)]
+        return [row for row in found if self._has_phrases(row[0], matches)]
 
-    def _has_phrases(self, rowid: int, query: SearchQuery) -> bool:
-        """True when the article holds every quoted phrase of the query (one FTS5 seek each)."""
-        for phrase in query.phrases:
-            match = self._phrase_match(phrase)
+    def _has_phrases(self, rowid: int, matches: list[str | None]) -> bool:
+        """True when the article holds every phrase (their _phrase_match; one FTS5 seek each)."""
+        for match in matches:
             sql = "SELECT 1 FROM phrases WHERE phrases MATCH ? AND rowid = ?"
             if match is None or self._conn.execute(sql, (match, rowid)).fetchone() is None:
                 return False
