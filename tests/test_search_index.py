@@ -23,7 +23,9 @@ from hypothesis import strategies as st
 from crawler.archive import RANKING_FIELDS, Archive
 from crawler.extract.article import content_hash
 from crawler.items import Article, PageVisit
+from crawler.search.fields import search_fields
 from crawler.search.index import MODE_ENV, OccurrenceCounter, SearchIndex
+from crawler.search.query import parse_query
 from crawler.search.ranking import top_by_score
 from crawler.store import ArticleStore, connect
 from tests.conftest import ROOT
@@ -178,15 +180,21 @@ def test_date_order_pages_and_counts_equal_the_full_scan(
 @pytest.mark.parametrize(
     ("text", "filters"),
     [
-        ("东营", {}),  # one term: its score buckets, best first
-        ("黄河 湿地", {}),  # several terms: the threshold walk
+        ("东营", {}),  # one term: its title classes, best bound first
+        ("黄河 湿地", {}),  # several terms: 2^n title classes
         ("湿地 东营 水利", {}),
-        ("东营 黄河 湿地 水利", {}),  # four terms: the NRA walk
+        ("东营 黄河 湿地 水利", {}),
+        ("东营 黄河 湿地 水利 农田 候鸟 学校", {}),  # more marked terms than classes: every hit scored
         ("东营 黄河 湿地 学校", {"site": ["dongying", "dezhou"]}),
         ("东营 黄河", {"since": "2026-11-12", "author": ["王晓明", "李娜"]}),
         ("水利", {"site": "dezhou"}),
-        ('东营 "乡村振兴"', {}),  # a phrase: every hit scored
-        ('"东营"', {}),
+        ('东营 "乡村振兴"', {}),  # a phrase: its part bounded by a term inside it
+        ('"东营"', {}),  # a phrase that is a stored term: its part exact
+        ('"乡村振兴"', {"site": "dezhou"}),
+        ('"营市"', {}),  # 营市 inside 东营市 is not segmented as 市: hits without the bounding term
+        ('黄河 "营市"', {}),
+        ('"新闻东营" "湿地"', {"since": "2026-11-12"}),
+        ('"delta wetland"', {}),
         ("wetland", {}),
     ],
 )
@@ -204,6 +212,32 @@ def test_relevance_equals_the_full_scan_scores(
         page = archive.search(text, sort="relevance", limit=limit, skip=max(skip, 0), **filters)
         assert [(d["_id"], d["score"]) for d in page] == expected[max(skip, 0) : max(skip, 0) + limit]
         assert page == [row for row in found if row["_id"] in ids(page)]
+
+
+def test_phrase_hits_without_the_bounding_term_are_scored(local_index: SearchIndex) -> None:
+    # 营市 is bounded by the term 市, which "东营市" alone does not give (it segments as 东营/东营市).
+    texts = [
+        "东营市黄河工作推进湿地建设。",
+        "黄河市学校建设。东营市会议。东营市光伏。",
+        "学校市医院建设。",
+        "东营市东营市。",
+    ]
+    docs = []
+    for n, text in enumerate(texts):
+        doc = {"_id": f"d{n}", "site": "s", "title": f"新闻{n}", "text": text, "content_hash": str(n)}
+        doc["published_at"] = SEEN - timedelta(days=n)
+        docs.append({**doc, **search_fields(doc)})
+    local_index.put(docs)
+    query = parse_query('"营市"')
+    needles = local_index._marked_needles(query)
+    assert needles is not None and bytes.fromhex(needles[0].code).decode() == "市" and not needles[0].exact
+    matches = [local_index._phrase_match(phrase) for phrase in query.phrases]
+    assert [key for _, key, _ in local_index._unmarked(query, needles, matches)] == ["d0", "d3"]
+    expected = [
+        (doc["_id"], doc["score"]) for doc in top_by_score([docs[0], docs[1], docs[3]], query.needles, 3)
+    ]
+    assert local_index.ranked(query, limit=3) == expected
+    assert local_index.ranked(query, limit=1, skip=1) == expected[1:2]
 
 
 def test_full_results_are_the_stored_articles(indexed: tuple[Archive, Archive]) -> None:

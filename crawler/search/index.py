@@ -26,6 +26,7 @@ garbage (contentless FTS5 cannot delete without the old tokens) until `newsarchi
 from __future__ import annotations
 
 import heapq
+import itertools
 import json
 import logging
 import math
@@ -320,8 +321,25 @@ class Drift:
         return not (self.missing or self.extra or self.changed or self.pending)
 
 
-#: Up to this many terms, relevance visits combinations of score buckets; above, a threshold walk.
-LATTICE_TERMS = 3
+#: Relevance splits hits into 2^n title classes of n distinct marked terms; above, every hit is scored.
+MAX_CLASS_TERMS = 6
+#: The longest piece of a quoted phrase looked up as the stored term that bounds its part.
+MAX_WITNESS_CHARS = 8
+
+
+@dataclass(frozen=True)
+class _Marked:
+    """A needle's marked term: the needle's part of the score is read (or bounded) from its marks.
+
+    `exact`: the marks are the needle's part (a term, or a phrase that is a stored term); else
+    an upper bound. `counts`: the counts in the text present in the archive, most articles first.
+    """
+
+    code: str
+    exact: bool
+    counts: tuple[int, ...]
+
+
 #: Above this share of the archive, a date-ordered page walks the date index instead of sorting hits.
 DENSE_SHARE = 0.05
 
@@ -817,199 +835,159 @@ class SearchIndex:
         Ties: newer first, then by id (ranking.top_by_score). limit=None returns every hit.
 
         The score sums, per needle, TITLE_WEIGHT if it is in the title plus log(1 + its count
-        in the text). The `terms` rows carry both parts per term as marks (`<hex>t`,
-        `<hex>n<count>`), so the hits of a term fall into buckets of equal part (title or not,
-        times each count present), each one FTS5 expression. One or two terms: combinations of
-        buckets are visited best sum first (the k best sums of sorted lists), each equal-score
-        group read in date order, until the page is full: no hit is scored one by one. Three
-        terms or more: a threshold walk (Fagin's TA) over the buckets, scoring each candidate
-        from its stored row until no unseen hit can reach the page. Quoted phrases have no
-        marks: every hit is scored from its stored row.
+        in the text). The `terms` rows mark both parts for every stored term (`<hex>t`,
+        `<hex>n<count>`): exact for a term of the query, and an upper bound for a quoted phrase
+        through a stored term inside it (a phrase is in the title only where that term is, and
+        occurs at most as often). The hits are split into classes by which needles are in the
+        title; a class's best possible score comes from the largest counts of its needles.
+        Classes are read best bound first (each: its hits, then their counts by one FTS5 query
+        per count present); a hit is scored from its stored row only when a phrase makes its
+        part uncertain and its bound still reaches the page. The walk stops when the page's
+        last score beats every class not read yet. See docs/search.md for the costs.
         """
-        if limit is None or query.phrases or not query.terms:
+        needles = None if limit is None else self._marked_needles(query)
+        if limit is None or not needles:
             return self._ranked_exhaustive(query, limit, skip)
-        if len(query.terms) <= LATTICE_TERMS:
-            return self._ranked_by_buckets(query, limit, skip)
-        return self._ranked_threshold(query, limit, skip)
+        return self._ranked_by_classes(query, needles, skip + limit)[skip:]
 
-    def _buckets(self, term: str) -> list[tuple[float, bool, int, str]]:
-        """(part of the score, title, count, FTS5 expression) of each bucket of the term, best first.
+    def _marked_needles(self, query: SearchQuery) -> list[_Marked] | None:
+        """Per needle, the stored term whose marks give (term) or bound (phrase) its part.
 
-        The buckets partition the term's hits: with (`t`) or without the title mark, times each
-        count in the text present in the archive, plus count 0.
+        None when there are no needles, too many distinct marked terms for the classes, or a
+        phrase holds no stored term at all: then every hit is scored (_ranked_exhaustive).
         """
-        code = _hex(term)
-        counts = [
-            int(token[len(code) + 1 :])
-            for (token,) in self._conn.execute(
-                "SELECT term FROM terms_rows WHERE term >= ? AND term < ?", (code + "n", code + "o")
-            )
-        ]
-        found = []
-        for title in (True, False):
-            for count in counts:
-                expr = f"({code}n{count} AND {code}t)" if title else f"({code}n{count} NOT {code}t)"
-                found.append((_part(title, count), title, count, expr))
-        return sorted(found, key=lambda bucket: bucket[0], reverse=True)
+        if not query.needles:
+            return None
+        found: list[_Marked] = [self._marked(_hex(term), exact=True) for term in query.terms]
+        for needle in query.needles[len(query.terms) :]:
+            code = self._witness(needle)
+            if code is None:
+                return None
+            found.append(self._marked(code, exact=code == _hex(needle)))
+        if len({marked.code for marked in found}) > MAX_CLASS_TERMS:
+            return None
+        return found
 
-    def _ranked_by_buckets(self, query: SearchQuery, limit: int, skip: int) -> list[tuple[str, float]]:
-        lists = [self._buckets(term) for term in query.terms]
-        members: list[dict[int, set[int]]] = [{} for _ in lists]
-        conds, params = self._where(replace(query, terms=()), walk=False)
-        rest = f"AND {' AND '.join(conds)}" if conds else ""
-        page_sql = (
-            "SELECT d.id FROM docs d WHERE d.rowid IN (SELECT value FROM json_each(?)) "  # noqa: S608
-            f"{rest} ORDER BY d.published DESC, d.id"
-        )
+    def _marked(self, code: str, *, exact: bool) -> _Marked:
+        rows = self._conn.execute(
+            "SELECT term, doc FROM terms_rows WHERE term >= ? AND term < ?", (code + "n", code + "o")
+        ).fetchall()
+        counts = sorted(rows, key=lambda row: row[1], reverse=True)  # most articles first
+        return _Marked(code, exact, tuple(int(token[len(code) + 1 :]) for token, _ in counts))
 
-        def bucket(n: int, at: int) -> set[int]:
-            # A bucket's hits are read once (best buckets first, so mostly small ones).
-            found = members[n].get(at)
-            if found is None:
-                sql = "SELECT rowid FROM terms WHERE terms MATCH ?"
-                found = members[n][at] = {r for (r,) in self._conn.execute(sql, (lists[n][at][3],))}
-            return found
+    def _witness(self, needle: str) -> str | None:
+        """The stored term whose marks bound a phrase's part; None when no piece of it is one.
 
-        def total(combo: tuple[int, ...]) -> float:
-            # ranking.score's arithmetic, term by term in query order, so the sums are equal.
+        The phrase itself if it is a stored term, else the piece in most articles (longest first
+        on ties). A piece's occurrences are at least the phrase's (each non-overlapping phrase
+        occurrence holds one), and it is in the title wherever the phrase is.
+        """
+        pieces = {
+            needle[start:end]
+            for start in range(len(needle))
+            for end in range(start + 1, min(len(needle), start + MAX_WITNESS_CHARS) + 1)
+        }
+        pieces.add(needle)
+        codes = [_hex(piece) for piece in pieces if piece.strip()]
+        found: dict[str, int] = {}
+        for start in range(0, len(codes), 500):
+            chunk = codes[start : start + 500]
+            sql = f"SELECT term, doc FROM terms_rows WHERE term IN ({', '.join('?' * len(chunk))})"  # noqa: S608
+            found.update(self._conn.execute(sql, chunk).fetchall())
+        whole = _hex(needle)
+        if whole in found:
+            return whole
+        return max(found, key=lambda code: (found[code], len(code), code), default=None)
+
+    def _ranked_by_classes(
+        self, query: SearchQuery, needles: list[_Marked], keep: int
+    ) -> list[tuple[str, float]]:
+        codes = list(dict.fromkeys(marked.code for marked in needles))
+        at = [codes.index(marked.code) for marked in needles]
+        present = [sorted(next(m.counts for m in needles if m.code == code), reverse=True) for code in codes]
+        required = list(dict.fromkeys([*(_hex(term) for term in query.terms), *codes]))
+        exact = all(marked.exact for marked in needles)
+        heap: list[tuple[float, float, str, str]] = []
+
+        def offer(value: float, key: str, published: int | None) -> None:
+            entry = (value, _recency(published), descending_key(key), key)
+            if len(heap) < keep:
+                heapq.heappush(heap, entry)
+            elif entry > heap[0]:
+                heapq.heapreplace(heap, entry)
+
+        def bound(titles: tuple[bool, ...], counts: tuple[int, ...]) -> float:
+            # ranking.score's arithmetic, needle by needle in query order: equal floats when exact.
             value = 0.0
-            for n, at in enumerate(combo):
-                _, title, count, _ = lists[n][at]
-                value = add_needle(value, title, count)
+            for n in at:
+                value = add_needle(value, titles[n], counts[n])
             return round(value, 4)
 
-        start = (0,) * len(lists)
-        heap = [(-total(start), start)]
-        queued = {start}
-        wanted = skip + limit
-        out: list[tuple[str, float]] = []
-        while heap and len(out) < wanted:
-            # Every combination of the next best sum (a sum never grows along a list): the hits
-            # in all its buckets at once have exactly that score; they are read in date order.
-            value = -heap[0][0]
-            hits: set[int] = set()
-            while heap and -heap[0][0] == value:
-                _, combo = heapq.heappop(heap)
-                sets = sorted((bucket(n, at) for n, at in enumerate(combo)), key=len)
-                hits |= sets[0].intersection(*sets[1:])
-                for n in range(len(lists)):
-                    if combo[n] + 1 < len(lists[n]):
-                        after = (*combo[:n], combo[n] + 1, *combo[n + 1 :])
-                        if after not in queued:
-                            queued.add(after)
-                            heapq.heappush(heap, (-total(after), after))
-            if not hits:
-                continue
-            keys = [key for (key,) in self._conn.execute(page_sql, (json.dumps(sorted(hits)), *params))]
-            out.extend((key, value) for key in keys[: wanted - len(out)])
-        return out[skip:]
+        matches = [self._phrase_match(phrase) for phrase in query.phrases]
+        # Phrase hits without their marked term (segmented otherwise there): no bound, scored.
+        for rowid, key, published in self._unmarked(query, needles, matches):
+            offer(self._exact_score(rowid, query), key, published)
+        classes = []
+        for titles in itertools.product((True, False), repeat=len(codes)):
+            classes.append((bound(titles, tuple(counts[0] if counts else 0 for counts in present)), titles))
+        classes.sort(key=lambda item: item[0], reverse=True)
+        for ceiling, titles in classes:
+            if len(heap) >= keep and heap[0][0] > ceiling:
+                break  # no hit of this class or a later one can reach the page
+            walk = _ClassWalk(self, query, codes, titles, present, required)
+            for counts, rowid, key, published in walk.hits(
+                lambda: heap[0][0] if len(heap) >= keep else None, bound
+            ):
+                value = math.inf if counts is None else bound(titles, counts)
+                if len(heap) >= keep and value < heap[0][0]:
+                    continue  # bounded below the page
+                if not self._has_phrases(rowid, matches):
+                    continue
+                offer(value if exact and counts else self._exact_score(rowid, query), key, published)
+        best = sorted(heap, reverse=True)
+        return [(key, value) for value, _, _, key in best]
 
-    def _ranked_threshold(self, query: SearchQuery, limit: int, skip: int) -> list[tuple[str, float]]:
-        """Fagin's NRA over the terms' buckets: sorted access only, no hit scored one by one.
-
-        Each step reads one bucket of one term (its hits holding the other terms and passing
-        the filters), which fixes that term's part of their score. A hit's score lies between
-        its known parts plus the least part of each unknown term, and its known parts plus the
-        next bucket of each unknown term; a hit not yet read is below the sum of the next
-        buckets. The walk stops when the `skip + limit` best lower bounds all beat every other
-        upper bound; only those hits are then scored exactly (from their stored rows).
-        """
-        keep = skip + limit
-        terms = len(query.terms)
-        lists = [self._buckets(term) for term in query.terms]
-        codes = [_hex(term) for term in query.terms]
-        least = [found[-1][0] if found else 0.0 for found in lists]
-        position = [0] * terms
-        conds, params = self._where(replace(query, terms=()), walk=False)
+    def _unmarked(
+        self, query: SearchQuery, needles: list[_Marked], matches: list[str | None]
+    ) -> list[tuple[Any, ...]]:
+        """Hits of the query holding a phrase but not the term that bounds its part."""
+        rowids: set[int] = set()
+        for match, marked in zip(matches, needles[len(query.terms) :], strict=True):
+            if marked.code in {_hex(term) for term in query.terms}:
+                continue  # every hit holds it
+            if match is None:
+                return []  # no hits at all
+            sql = (
+                "SELECT rowid FROM phrases WHERE phrases MATCH ? "
+                "EXCEPT SELECT rowid FROM terms WHERE terms MATCH ?"
+            )
+            rowids.update(rowid for (rowid,) in self._conn.execute(sql, (match, marked.code)))
+        if not rowids:
+            return []
+        conds, params = self._where(replace(query, terms=(), phrases=()))
+        if query.terms:
+            conds.append("EXISTS (SELECT 1 FROM terms WHERE terms MATCH ? AND rowid = d.rowid)")
+            params.append(" AND ".join(_hex(term) for term in query.terms))
         rest = f"AND {' AND '.join(conds)}" if conds else ""
         sql = (
             "SELECT d.rowid, d.id, d.published FROM docs d "  # noqa: S608
-            f"WHERE d.rowid IN (SELECT rowid FROM terms WHERE terms MATCH ?) {rest}"
+            f"WHERE d.rowid IN (SELECT value FROM json_each(?)) {rest}"
         )
-        parts: dict[int, list[float | None]] = {}
-        keys: dict[int, tuple[str, int | None]] = {}
-        margin = 1e-4 * (terms + 1)
-        steps = 0
-        top: list[int] = []
-        best_low = -math.inf  # the walk cannot stop before the best lower bound beats the unseen
-        floor_least = sum(least)
-        while True:
-            nexts = [
-                found[p][0] if p < len(found) else None for p, found in zip(position, lists, strict=True)
-            ]
-            exhausted = any(value is None for value in nexts)
-            unseen = -math.inf if exhausted else sum(value for value in nexts if value is not None)
-            if steps and (exhausted or best_low > unseen + margin):
-                top, done = self._nra_top(parts, nexts, least, keep, margin, exhausted)
-                if done or all(value is None for value in nexts):
-                    break
-            elif not steps and all(value is None for value in nexts):
-                break
-            i = max((n for n in range(terms) if nexts[n] is not None), key=lambda n: nexts[n])  # type: ignore[arg-type, return-value]
-            value, _, _, expr = lists[i][position[i]]
-            position[i] += 1
-            steps += 1
-            others = " AND ".join(code for n, code in enumerate(codes) if n != i)
-            for rowid, key, published in self._conn.execute(sql, (f"{expr} AND {others}", *params)):
-                known = parts.get(rowid)
-                if known is None:
-                    known = parts[rowid] = [None] * terms
-                    keys[rowid] = (key, published)
-                known[i] = value
-                low = floor_least + sum(part - least[n] for n, part in enumerate(known) if part is not None)
-                best_low = max(best_low, low)
-        blobs = self._blobs(top)
-        scored = []
-        for rowid in top:
-            key, published = keys[rowid]
-            exact = score(_text_source(unpack(blobs[rowid])), query.needles)
-            scored.append((exact, _recency(published), descending_key(key), key))
-        scored.sort(key=lambda item: item[:3], reverse=True)
-        return [(key, value) for value, _, _, key in scored[skip:keep]]
+        found = self._conn.execute(sql, (json.dumps(sorted(rowids)), *params)).fetchall()
+        return [row for row in found if self._has_phrases(row[0], matches)]
 
-    @staticmethod
-    def _nra_top(
-        parts: dict[int, list[float | None]],
-        nexts: list[float | None],
-        least: list[float],
-        keep: int,
-        margin: float,
-        exhausted: bool,
-    ) -> tuple[list[int], bool]:
-        """The hits that may be among the `keep` best, and whether no other hit can be.
+    def _has_phrases(self, rowid: int, matches: list[str | None]) -> bool:
+        """True when the article holds every phrase (their _phrase_match; one FTS5 seek each)."""
+        for match in matches:
+            sql = "SELECT 1 FROM phrases WHERE phrases MATCH ? AND rowid = ?"
+            if match is None or self._conn.execute(sql, (match, rowid)).fetchone() is None:
+                return False
+        return True
 
-        Those are the `keep` best lower bounds plus every hit whose upper bound reaches the
-        least of them (equal scores are ordered by date, which the bounds do not know).
-        """
-        bounds = []
-        for rowid, known in parts.items():
-            low = high = 0.0
-            for n, part in enumerate(known):
-                if part is None:
-                    low += least[n]
-                    high += nexts[n] if nexts[n] is not None else least[n]
-                else:
-                    low += part
-                    high += part
-            bounds.append((low, high, rowid))
-        unseen = None if exhausted else sum(value for value in nexts if value is not None)
-        if len(bounds) <= keep:
-            return [rowid for _, _, rowid in bounds], unseen is None
-        bounds.sort(reverse=True)
-        floor = bounds[keep - 1][0]
-        ceiling = max(high for _, high, _ in bounds[keep:])
-        if unseen is not None:
-            ceiling = max(ceiling, unseen)
-        top = [rowid for low, high, rowid in bounds if low >= floor or high >= floor - margin]
-        return top, floor > ceiling + margin
-
-    def _blobs(self, rowids: list[int]) -> dict[int, bytes]:
-        found: dict[int, bytes] = {}
-        for start in range(0, len(rowids), 500):
-            chunk = rowids[start : start + 500]
-            sql = f"SELECT doc, data FROM rows WHERE doc IN ({', '.join('?' * len(chunk))})"  # noqa: S608
-            found.update(self._conn.execute(sql, chunk).fetchall())
-        return found
+    def _exact_score(self, rowid: int, query: SearchQuery) -> float:
+        """ranking.score of one article, from its stored row."""
+        found = self._conn.execute("SELECT data FROM rows WHERE doc = ?", (rowid,)).fetchone()
+        return score(_text_source(unpack(found[0])), query.needles) if found else 0.0
 
     def _ranked_exhaustive(self, query: SearchQuery, limit: int | None, skip: int) -> list[tuple[str, float]]:
         """Every hit scored from its stored row (quoted phrases: their counts are not marked)."""
@@ -1081,6 +1059,102 @@ class SearchIndex:
         pages = self._conn.execute("PRAGMA page_count").fetchone()[0]
         free = self._conn.execute("PRAGMA freelist_count").fetchone()[0]
         return page_size * (pages - free)
+
+
+class _ClassWalk:
+    """The hits of one title class, each with its count of every marked term.
+
+    The class's hits are read first (one query: its FTS5 expression and the filters). Then
+    each step reads one count of one marked term, the largest not read yet of any term whose
+    count some hit still misses: one FTS5 query narrowed by the class's title marks. A hit is
+    yielded once all its counts are known. Before each step the walk stops when the page's
+    last score (`floor()`) beats the bound of every hit not yet yielded: its known counts, and
+    the next unread count of each of the others.
+    """
+
+    def __init__(
+        self,
+        index: SearchIndex,
+        query: SearchQuery,
+        codes: list[str],
+        titles: tuple[bool, ...],
+        present: list[list[int]],
+        required: list[str],
+    ) -> None:
+        self.conn = index._conn
+        self.codes = codes
+        self.titles = titles
+        self.present = present
+        self.marks = [f"{code}t" for code, title in zip(codes, titles, strict=True) if title]
+        marked = {code for code, title in zip(codes, titles, strict=True) if title}
+        excluded = "".join(f" NOT {code}t" for code, title in zip(codes, titles, strict=True) if not title)
+        self.expr = f"({' AND '.join([*self.marks, *(c for c in required if c not in marked)])}){excluded}"
+        conds, self.params = index._where(replace(query, terms=(), phrases=()))
+        rest = f"AND {' AND '.join(conds)}" if conds else ""
+        self.sql = (
+            "SELECT d.rowid, d.id, d.published FROM docs d "  # noqa: S608
+            f"WHERE d.rowid IN (SELECT rowid FROM terms WHERE terms MATCH ?) {rest}"
+        )
+
+    def hits(
+        self,
+        floor: Callable[[], float | None],
+        bound: Callable[[tuple[bool, ...], tuple[int, ...]], float],
+    ) -> Iterator[tuple[tuple[int, ...] | None, int, str, int | None]]:
+        """(counts, rowid, id, published) of the class's hits (those passing the filters).
+
+        counts is None for a hit missing the mark of a count (an index row not written by
+        term_tokens): it is scored from its stored row.
+        """
+        size = len(self.codes)
+        info = {
+            rowid: (key, published)
+            for rowid, key, published in self.conn.execute(self.sql, (self.expr, *self.params))
+        }
+        pending: dict[int, list[int | None]] = {rowid: [None] * size for rowid in info}
+        groups: dict[tuple[int | None, ...], set[int]] = {(None,) * size: set(info)} if info else {}
+        position = [0] * size
+
+        def upcoming(n: int) -> int | None:
+            return self.present[n][position[n]] if position[n] < len(self.present[n]) else None
+
+        def ceiling() -> float:
+            best = -math.inf
+            for shape in groups:
+                counts = [known if known is not None else upcoming(n) for n, known in enumerate(shape)]
+                if any(value is None for value in counts):
+                    return math.inf
+                best = max(best, bound(self.titles, tuple(counts)))  # type: ignore[arg-type]
+            return best
+
+        while groups:
+            lowest = floor()
+            if lowest is not None and lowest > ceiling():
+                return
+            missing = {n for shape in groups for n, known in enumerate(shape) if known is None}
+            open_terms = [n for n in missing if upcoming(n) is not None]
+            if not open_terms:
+                break
+            n = max(open_terms, key=lambda m: (upcoming(m), -m))
+            count = upcoming(n)
+            position[n] += 1
+            match = " AND ".join([f"{self.codes[n]}n{count}", *self.marks])
+            for (rowid,) in self.conn.execute("SELECT rowid FROM terms WHERE terms MATCH ?", (match,)):
+                counts = pending.get(rowid)
+                if counts is None or counts[n] is not None:
+                    continue
+                shape = tuple(counts)
+                groups[shape].discard(rowid)
+                if not groups[shape]:
+                    del groups[shape]
+                counts[n] = count
+                if all(value is not None for value in counts):
+                    del pending[rowid]
+                    yield tuple(counts), rowid, *info[rowid]  # type: ignore[misc]
+                else:
+                    groups.setdefault(tuple(counts), set()).add(rowid)
+        for rowid in pending:  # no mark of some count: an index row not made by term_tokens
+            yield None, rowid, *info[rowid]
 
 
 def day_bounds(days: list[date], tz: Any) -> tuple[datetime, datetime]:

@@ -55,7 +55,7 @@ def add_needle(total: float, in_title: bool, count: int) -> float:
 
 def top_by_score(docs: Iterable[dict[str, Any]], needles: tuple[str, ...], keep: int) -> list[dict[str, Any]]:
     """The `keep` best documents, best first (ties: newer first, then by _id), each with `score`."""
-    heap: list[tuple[float, float, tuple[int, ...], int, dict[str, Any]]] = []
+    heap: list[tuple[float, float, str, int, dict[str, Any]]] = []
     for order, doc in enumerate(docs):
         value = score(doc, needles)
         published = doc.get("published_at")
@@ -70,6 +70,27 @@ def top_by_score(docs: Iterable[dict[str, Any]], needles: tuple[str, ...], keep:
     return [{**doc, "score": value} for value, _, _, _, doc in best]
 
 
-def descending_key(text: str) -> tuple[int, ...]:
+class Backwards(str):
+    """A string that orders backwards (so in a max-heap the smaller _id wins a tie).
+
+    Made in O(1), compared only on ties (a tuple compares its items with == first).
+    """
+
+    __slots__ = ()
+
+    def __lt__(self, other: str) -> bool:
+        return str.__gt__(self, other)
+
+    def __gt__(self, other: str) -> bool:
+        return str.__lt__(self, other)
+
+    def __le__(self, other: str) -> bool:
+        return str.__ge__(self, other)
+
+    def __ge__(self, other: str) -> bool:
+        return str.__le__(self, other)
+
+
+def descending_key(text: str) -> Backwards:
     """A key that orders strings backwards (so in a max-heap the smaller _id wins a tie)."""
-    return (*(-ord(char) for char in text), 0)
+    return Backwards(text)
