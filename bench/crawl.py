@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -154,7 +155,13 @@ def measure(
     )
     sampler = Sampler(process.pid, count=count, sample_every_s=sample_every_s, samples_out=samples_out)
     sampler.start()
-    stdout, stderr = process.communicate()
+    try:
+        stdout, stderr = process.communicate()
+    except BaseException:
+        # Stopped (SIGTERM, ^C): the crawl gets its own graceful stop, then the servers go.
+        process.terminate()
+        process.communicate(timeout=30)
+        raise
     run.wall_s = time.monotonic() - began
     sampler.stop.set()
     sampler.join()
@@ -309,7 +316,12 @@ def show(runs: list[Run]) -> None:
         )
 
 
+def _stop(signum: int, _frame) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _stop)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--copies", type=int, default=8, help="copies of the 524 eval pages (8: ~4,200)")
     parser.add_argument("--concurrency", type=int, default=32)
