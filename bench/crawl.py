@@ -167,6 +167,9 @@ def measure(
     sampler.join()
     run.returncode = process.returncode
     run.cpu_s = sum(sampler.cpu.values())
+    # The root's share against its children's (for ours: the crawl process against extraction).
+    own = sampler.cpu.get(process.pid, 0.0)
+    run.extra["cpu_s_split"] = {"root": round(own, 1), "children": round(run.cpu_s - own, 1)}
     run.peak_rss_mb, run.peak_pss_mb = sampler.peak_rss, sampler.peak_pss
     run.samples = sampler.samples
     run.extra["peak_tree_mb"] = sampler.peak_tree
@@ -314,6 +317,9 @@ def show(runs: list[Run]) -> None:
             f"{r.extra.get('http_404', 0):>7} {r.extra.get('db_server_cpu_s', '-'):>9} "
             f"{r.extra.get('web_server_cpu_s', '-'):>9}"
         )
+    for r in runs:
+        split = r.extra.get("cpu_s_split", {})
+        print(f"{r.name}: CPU s of the root process {split.get('root')}, children {split.get('children')}")
 
 
 def _stop(signum: int, _frame) -> None:
