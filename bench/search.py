@@ -670,11 +670,7 @@ def bench_server(label: str, uri: str, args: argparse.Namespace, server_pid: int
         _save(args, report)
 
     if args.kinds:  # iterating on some query kinds: no stats, no exports
-        archive.close()
-        scan.close()
-        if not args.keep and args.cache_folder is None:
-            client.drop_database(name)
-        client.close()
+        _close(args, archive, scan, client, name)
         return report
     if index is not None:
         t = time.perf_counter()
@@ -735,12 +731,17 @@ def bench_server(label: str, uri: str, args: argparse.Namespace, server_pid: int
         index.rebuild(db.articles)
         report["index_rebuild_s"] = round(time.perf_counter() - t, 1)
         print(f"\nreindex: the local index rebuilt from the store in {report['index_rebuild_s']:.0f} s")
+    _close(args, archive, scan, client, name)
+    return report
+
+
+def _close(args: argparse.Namespace, archive, scan, client, name: str) -> None:
+    """Close the archive and the scan client; drop the database unless kept or cached."""
     archive.close()
     scan.close()
     if not args.keep and args.cache_folder is None:
         client.drop_database(name)
     client.close()
-    return report
 
 
 def _save(args: argparse.Namespace, report: dict) -> None:

@@ -39,30 +39,28 @@ def mongo_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.stop()
 
 
+def _folder_in_env(tmp_path_factory: pytest.TempPathFactory, name: str, variable: str) -> Iterator[Path]:
+    """A temporary folder named by `variable` for the session, the variable restored after."""
+    folder = tmp_path_factory.mktemp(name)
+    before = os.environ.get(variable)
+    os.environ[variable] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop(variable, None)
+    else:
+        os.environ[variable] = before
+
+
 @pytest.fixture(scope="session", autouse=True)
 def search_index_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Local search index files of the tests' databases in a temporary folder, not the checkout's var/."""
-    folder = tmp_path_factory.mktemp("search-index")
-    before = os.environ.get("NEWSARCHIVE_SEARCH_INDEX")
-    os.environ["NEWSARCHIVE_SEARCH_INDEX"] = str(folder)
-    yield folder
-    if before is None:
-        os.environ.pop("NEWSARCHIVE_SEARCH_INDEX", None)
-    else:
-        os.environ["NEWSARCHIVE_SEARCH_INDEX"] = before
+    yield from _folder_in_env(tmp_path_factory, "search-index", "NEWSARCHIVE_SEARCH_INDEX")
 
 
 @pytest.fixture(scope="session", autouse=True)
 def archive_index_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Archive index scratch files (crawler/store/index.py) in a temporary folder, not the checkout's var/."""
-    folder = tmp_path_factory.mktemp("archive-index")
-    before = os.environ.get("NEWSARCHIVE_ARCHIVE_INDEX")
-    os.environ["NEWSARCHIVE_ARCHIVE_INDEX"] = str(folder)
-    yield folder
-    if before is None:
-        os.environ.pop("NEWSARCHIVE_ARCHIVE_INDEX", None)
-    else:
-        os.environ["NEWSARCHIVE_ARCHIVE_INDEX"] = before
+    yield from _folder_in_env(tmp_path_factory, "archive-index", "NEWSARCHIVE_ARCHIVE_INDEX")
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ import tempfile
 import weakref
 from pathlib import Path
 
+from crawler.process import pid_alive
 from crawler.workdir import private_dir, var_dir
 
 #: Where scratch files go; default var/index.
@@ -36,7 +37,7 @@ def remove_orphans(where: Path) -> int:
     removed = 0
     for path in [*where.glob("*.sqlite"), *where.glob("*-queue-*")]:
         pid = path.name.split("-", 1)[0]
-        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+        if not pid.isdigit() or int(pid) == os.getpid() or pid_alive(int(pid)):
             continue
         with contextlib.suppress(FileNotFoundError):
             if path.is_dir():
@@ -45,16 +46,6 @@ def remove_orphans(where: Path) -> int:
                 path.unlink()
             removed += 1
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _discard(connection: sqlite3.Connection, path: Path) -> None:
