@@ -145,8 +145,7 @@ class ArchiveIndex:
     """
 
     def __init__(self, where: Path | None = None) -> None:
-        self._file = ScratchFile(SCHEMA, where, prefix="index-")
-        self._writes = 0
+        self._file = ScratchFile(SCHEMA, where, prefix="index-", commit_every=COMMIT_EVERY)
 
     @classmethod
     def load(cls, collection: Collection[dict[str, Any]], site: str | None = None) -> ArchiveIndex:
@@ -169,20 +168,13 @@ class ArchiveIndex:
     def _open(self) -> sqlite3.Connection:
         return self._file.open()
 
-    def _wrote(self, count: int = 1) -> None:
-        self._writes += count
-        if self._writes >= COMMIT_EVERY:
-            self.commit()
-
     def commit(self) -> None:
         """End the current batch of writes (reads see them before as well)."""
         self._file.commit()
-        self._writes = 0
 
     def close(self) -> None:
         """Drop the file; the index is empty afterwards."""
         self._file.close()
-        self._writes = 0
 
     # The API -------------------------------------------------------------------------------
 
@@ -215,13 +207,13 @@ class ArchiveIndex:
         ]
         if captures:
             db.executemany("INSERT OR REPLACE INTO captures (url, record) VALUES (?, ?)", captures)
-        self._wrote(1 + len(captures))
+        self._file.wrote(1 + len(captures))
         return known
 
     def save(self, known: KnownArticle) -> None:
         """Keep a changed KnownArticle (the objects handed out are copies)."""
         self._open().execute(_UPSERT, known._row())
-        self._wrote()
+        self._file.wrote()
 
     def get(self, article_id: str) -> KnownArticle | None:
         """By `_id` (canonical URL)."""
@@ -248,4 +240,4 @@ class ArchiveIndex:
         """Remember a capture written during this crawl."""
         row = (normalize_url(url), bson.encode(record))
         self._open().execute("INSERT OR REPLACE INTO captures (url, record) VALUES (?, ?)", row)
-        self._wrote()
+        self._file.wrote()

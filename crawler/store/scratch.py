@@ -57,8 +57,12 @@ def _discard(connection: sqlite3.Connection, path: Path) -> None:
 class ScratchFile:
     """One scratch SQLite file, created with `schema` on first use."""
 
-    def __init__(self, schema: str, where: Path | None = None, prefix: str = "") -> None:
+    def __init__(
+        self, schema: str, where: Path | None = None, prefix: str = "", commit_every: int = 500
+    ) -> None:
         self.schema = schema
+        self.commit_every = commit_every
+        self._writes = 0
         self.where = where
         self.prefix = prefix
         self.path: Path | None = None
@@ -89,8 +93,15 @@ class ScratchFile:
             self._db = db
         return self._db
 
+    def wrote(self, count: int = 1) -> None:
+        """Count writes; every `commit_every` of them end the batch."""
+        self._writes += count
+        if self._writes >= self.commit_every:
+            self.commit()
+
     def commit(self) -> None:
         """End the current batch of writes (the same connection sees them before as well)."""
+        self._writes = 0
         if self._db is not None and self._db.in_transaction:
             self._db.execute("COMMIT")
             self._db.execute("BEGIN")
@@ -100,3 +111,4 @@ class ScratchFile:
         if self._finalizer is not None:
             self._finalizer()
         self._db = self.path = self._finalizer = None
+        self._writes = 0

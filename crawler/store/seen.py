@@ -42,8 +42,7 @@ class DiskDupeFilter(RFPDupeFilter):
         where: Path | None = None,
     ) -> None:
         super().__init__(None, debug, fingerprinter=fingerprinter)
-        self._file = ScratchFile(SCHEMA, where, prefix="seen-")
-        self._added = 0
+        self._file = ScratchFile(SCHEMA, where, prefix="seen-", commit_every=COMMIT_EVERY)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self | RFPDupeFilter:  # type: ignore[override]
@@ -68,10 +67,7 @@ class DiskDupeFilter(RFPDupeFilter):
         )
         if cursor.rowcount == 0:
             return True
-        self._added += 1
-        if self._added >= COMMIT_EVERY:
-            self._file.commit()
-            self._added = 0
+        self._file.wrote()
         return False
 
     def close(self, reason: str) -> None:
