@@ -2,7 +2,8 @@
 
 A URL containing ``/hang/`` never finishes (a busy loop, as a pathological regex would be);
 ``/crash/`` kills its worker process the first time it is seen (the marker file says so);
-``/raise/`` raises. Everything else is extracted as in production.
+``/raise/`` raises; ``/grow/`` makes its worker keep 64 MB more it has written itself.
+Everything else is extracted as in production.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 
 #: Where /crash/ pages remember that they already killed a worker once.
 CRASH_MARKER_ENV = "NEWSARCHIVE_TEST_CRASH_MARKER"
+#: What /grow/ pages keep alive in their worker.
+_KEPT: list[bytearray] = []
 
 
 def extract_with_traps(page: Page, profile: SiteProfile, **kwargs: Any) -> Article:
@@ -35,4 +38,6 @@ def extract_with_traps(page: Page, profile: SiteProfile, **kwargs: Any) -> Artic
             os.kill(os.getpid(), signal.SIGKILL)
     if "/raise/" in page.url:
         raise ValueError("a bug in extraction")
+    if "/grow/" in page.url:
+        _KEPT.append(bytearray(b"x" * (64 << 20)))
     return extract_page(page, profile, **kwargs)

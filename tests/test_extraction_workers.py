@@ -84,6 +84,16 @@ def test_an_exception_fails_its_page_only_and_workers_are_recycled() -> None:
     assert pool.stats.started == 2
 
 
+def test_a_worker_past_its_memory_limit_is_replaced() -> None:
+    # A fresh worker's own memory is a few MB (the rest is shared with the zygote), so a limit
+    # of 48 MB lets ordinary pages through and recycles the worker after each /grow/ page.
+    with ExtractionPool(PoolConfig(workers=1, max_rss_mb=48, function=HOOK)) as pool:
+        paths = ("/a/1.htm", "/grow/2.htm", "/a/3.htm", "/a/4.htm", "/grow/5.htm", "/a/6.htm")
+        assert all(pool.submit(page(p), PROFILE).result().text for p in paths)
+    assert pool.stats.recycled == 2
+    assert pool.stats.started == 3
+
+
 def test_workers_are_forks_of_one_zygote_which_is_replaced_when_it_dies(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -77,8 +77,10 @@ def prepare_tree(tree: HtmlElement) -> dict[str, int]:
 def is_cjk(text: str, share: float) -> bool:
     """True when Han/kana characters are at least ``share`` of the letters and characters."""
     cjk = len(_CJK_RE.findall(text))
+    if not cjk:
+        return False  # most pages of a Western site: no need to count their words
     words = len(_LETTER_RE.findall(text))
-    return cjk > 0 and cjk >= share * (cjk + words)
+    return cjk >= share * (cjk + words)
 
 
 def tokens(text: str) -> list[str]:

@@ -43,6 +43,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import ahocorasick
 from pymongo.errors import DuplicateKeyError
 
 from crawler.process import pid_alive
@@ -167,41 +168,33 @@ def from_millis(value: int) -> datetime:
     return _EPOCH + timedelta(milliseconds=value)
 
 
-class OccurrenceCounter:
-    """``text.count(term)`` for the hundreds of terms of one article, without a scan per term.
+def occurrence_counts(text: str, terms: Iterable[str]) -> dict[str, int]:
+    """``text.count(term)`` for each of the hundreds of non-empty terms of one article, in one pass.
 
-    The text's positions are grouped by character once; a term is then checked only where its
-    first character occurs (non-overlapping, left to right: what ``str.count`` counts). A term
-    whose first character is frequent (Latin letters) is counted by ``str.count`` itself. On a
-    crawl this was 26 ms of the crawl thread per article (profiled), now a few.
+    An Aho-Corasick automaton of the terms finds every occurrence of every term (overlapping
+    ones too) in one walk of the text; each term then counts its occurrences left to right,
+    skipping those that overlap its last counted one: what ``str.count`` counts. One-character
+    terms are left to ``str.count`` (they would be most of the matches). ~4x less CPU than a
+    scan per term on the eval pages' articles (profiled: 13 % of the crawl process).
     """
-
-    #: Above this many occurrences of the first character, str.count is faster.
-    MAX_CANDIDATES = 48
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.positions: dict[str, list[int]] = {}
-        for index, char in enumerate(text):
-            found = self.positions.get(char)
-            if found is None:
-                self.positions[char] = [index]
-            else:
-                found.append(index)
-
-    def count(self, term: str) -> int:
-        """Non-overlapping occurrences of a non-empty ``term``, exactly as ``str.count``."""
-        candidates = self.positions.get(term[0])
-        if not candidates:
-            return 0
-        if len(candidates) > self.MAX_CANDIDATES:
-            return self.text.count(term)
-        count, free_from, size, text = 0, 0, len(term), self.text
-        for index in candidates:
-            if index >= free_from and text.startswith(term, index):
-                count += 1
-                free_from = index + size
-        return count
+    counts: dict[str, int] = {}
+    automaton = ahocorasick.Automaton()
+    for term in terms:
+        if len(term) == 1:
+            counts[term] = text.count(term)
+        elif term not in counts:
+            counts[term] = 0
+            automaton.add_word(term, term)
+    if len(automaton) == 0:
+        return counts
+    automaton.make_automaton()
+    free_from: dict[str, int] = {}
+    for end, term in automaton.iter(text):
+        start = end - len(term) + 1
+        if start >= free_from.get(term, 0):
+            counts[term] += 1
+            free_from[term] = end + 1
+    return counts
 
 
 def term_tokens(doc: dict[str, Any]) -> str:
@@ -216,13 +209,14 @@ def term_tokens(doc: dict[str, Any]) -> str:
     title = (doc.get("title_simplified") or to_simplified(doc.get("title") or "") or "").lower()
     text = (doc.get("text_simplified") or to_simplified(doc.get("text") or "") or "").lower()
     tokens: list[str] = []
-    counter = OccurrenceCounter(text)
-    for term in dict.fromkeys(t for t in terms if isinstance(t, str) and t):
+    unique = list(dict.fromkeys(t for t in terms if isinstance(t, str) and t))
+    counts = occurrence_counts(text, unique)
+    for term in unique:
         code = _hex(term)
         tokens.append(code)
         if term in title:
             tokens.append(code + "t")
-        tokens.append(f"{code}n{counter.count(term)}")
+        tokens.append(f"{code}n{counts[term]}")
     return " ".join(tokens)
 
 
