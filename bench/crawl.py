@@ -2,6 +2,7 @@
 
     python bench/crawl.py                      # 8 copies of the eval pages (~4,200 articles)
     python bench/crawl.py --copies 2 --json out.json
+    python bench/crawl.py --copies 4 --rounds 2        # ours, naive, naive, ours: drift cancels
     python bench/crawl.py --long --long-pages 100000   # product only: RSS sampled along the crawl
 
 The site (bench/site.py) is served by nginx on 127.0.0.1; both crawls use the same concurrency
@@ -334,6 +335,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None, help="EXTRACT_WORKERS (default: one per core)")
     parser.add_argument("--skip-naive", action="store_true")
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="pairs of crawls, alternating which goes first (ABBA); the ratio is of the summed walls",
+    )
+    parser.add_argument(
         "--long", action="store_true", help="product only, RSS sampled over --long-pages pages"
     )
     parser.add_argument("--long-pages", type=int, default=100_000)
@@ -372,28 +379,31 @@ def main() -> None:
                 col = client[f"bench_long_{stamp}"].articles
                 count = col.estimated_document_count
             pids = {"db_server": local.pid() if local is not None else None, "web_server": server.pid}
-            runs.append(
-                with_servers_cpu(
+            section_starts = ["/", *layout.section_paths]
+
+            def ours(tag: str) -> Run:
+                db = f"bench_long_{stamp}" if args.long else f"bench_ours_{stamp}{tag}"
+                return with_servers_cpu(
                     pids,
                     lambda: product(
-                        server.base_url,
-                        layout.root.parent,
-                        uri,
-                        f"bench_long_{stamp}" if args.long else f"bench_ours_{stamp}",
-                        args,
-                        tmp / "var",
-                        count=count,
+                        server.base_url, layout.root.parent, uri, db, args, tmp / f"var{tag}", count=count
                     ),
                 )
-            )
-            if not args.skip_naive and not args.long:
-                section_starts = ["/", *layout.section_paths]
-                runs.append(
-                    with_servers_cpu(
-                        pids,
-                        lambda: naive(server.base_url, section_starts, uri, f"bench_naive_{stamp}", args),
-                    )
-                )
+
+            def theirs(tag: str) -> Run:
+                db = f"bench_naive_{stamp}{tag}"
+                return with_servers_cpu(pids, lambda: naive(server.base_url, section_starts, uri, db, args))
+
+            if args.skip_naive or args.long:
+                runs.append(ours(""))
+            else:
+                # Round i runs ours first when i is even, the naive design first when odd (ABBA):
+                # the machine's speed drifts over minutes, and the drift then falls on both alike.
+                for i in range(args.rounds):
+                    tag = f"_r{i}" if args.rounds > 1 else ""
+                    pair = [ours, theirs] if i % 2 == 0 else [theirs, ours]
+                    done = {f: f(tag) for f in pair}
+                    runs.extend([done[ours], done[theirs]])
         finally:
             server.stop()
             if local is not None:
@@ -413,12 +423,19 @@ def main() -> None:
                 {**asdict(r), "pages_per_s": r.pages_per_s, "articles_per_s": r.articles_per_s} for r in runs
             ],
         }
-        if len(runs) == 2:
-            ours, theirs = runs
-            figures["ratio_wall"] = theirs.wall_s / ours.wall_s
-            figures["ratio_articles_per_s"] = (
-                ours.articles_per_s / theirs.articles_per_s if theirs.articles_per_s else None
-            )
+        if len(runs) >= 2:
+            ours_runs, naive_runs = runs[0::2], runs[1::2]
+            figures["rounds"] = [
+                {"ours_wall_s": o.wall_s, "naive_wall_s": n.wall_s, "ratio_wall": n.wall_s / o.wall_s}
+                for o, n in zip(ours_runs, naive_runs, strict=True)
+            ]
+            ours_wall, naive_wall = sum(r.wall_s for r in ours_runs), sum(r.wall_s for r in naive_runs)
+            ours_rate = sum(r.articles for r in ours_runs) / ours_wall
+            naive_rate = sum(r.articles for r in naive_runs) / naive_wall
+            figures["ratio_wall"] = naive_wall / ours_wall
+            figures["ratio_articles_per_s"] = ours_rate / naive_rate if naive_rate else None
+            for i, r in enumerate(figures["rounds"]):
+                print(f"round {i + 1}: the naive design takes {r['ratio_wall']:.2f}x our wall time")
             print(
                 f"ratio: the naive design takes {figures['ratio_wall']:.2f}x our wall time "
                 f"(articles/s: {figures['ratio_articles_per_s']:.2f}x)"
