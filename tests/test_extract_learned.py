@@ -55,15 +55,35 @@ def test_learner_round_trips_through_plain_data():
     assert again.learned() == learner.learned() != frozenset()
 
 
+def test_the_table_stays_bounded_and_keeps_what_it_learned():
+    # Every article has three paragraphs of its own (news is unique; numbers would normalise
+    # away, so the paragraphs differ by a character) and the slogan.
+    def unique_article(n: int) -> str:
+        return "\n".join(f"{TOPICS[k]}的独有内容{chr(0x4E00 + 3 * n + k)}" for k in range(3)) + f"\n{SLOGAN}"
+
+    bounded = BoilerplateLearner(min_articles=5, min_count=3, min_share=0.5, max_table=100)
+    unbounded = BoilerplateLearner(min_articles=5, min_count=3, min_share=0.5)
+    sizes = []
+    for n in range(300):
+        bounded.add(unique_article(n))
+        unbounded.add(unique_article(n))
+        sizes.append(len(bounded.counts))
+    assert max(sizes) <= 100 < 800 < len(unbounded.counts)
+    assert bounded.learned() == unbounded.learned() == {fingerprint(SLOGAN)}
+    assert bounded.counts[fingerprint(SLOGAN)] == 300
+
+
 def test_duplicates_in_one_article_count_once():
     learner = BoilerplateLearner(min_articles=1, min_count=2, min_share=0.1)
     learner.add(f"{SLOGAN}\n{SLOGAN}")
     assert learner.learned() == frozenset()
 
 
-@pytest.mark.parametrize("bad", [{"min_articles": 0}, {"min_share": 0}, {"min_share": 1.5}, {"min_count": 0}])
+@pytest.mark.parametrize(
+    "bad", [{"min_articles": 0}, {"min_share": 0}, {"min_share": 1.5}, {"min_count": 0}, {"max_table": 1}]
+)
 def test_thresholds_are_validated(bad):
-    with pytest.raises(ValueError, match="min_"):
+    with pytest.raises(ValueError, match=r"min_|max_"):
         BoilerplateLearner(**bad)
 
 

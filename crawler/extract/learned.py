@@ -32,6 +32,13 @@ MIN_SHARE = project.LEARN_MIN_SHARE
 MIN_COUNT = project.LEARN_MIN_COUNT
 #: Paragraphs shorter than this (after normalisation) are not fingerprinted: "（完）" is not learned.
 MIN_CHARS = 4
+#: Most fingerprints counted in memory. Nearly every paragraph of a news site is unique, so the
+#: table would otherwise grow with every article (~120 B per paragraph: ~240 MB over a year of
+#: a portal, 100k articles). Past this size it keeps the most frequent half (boilerplate is by
+#: definition among the most frequent: it is in a share of all articles). ~12 MB at most.
+MAX_TABLE = 100_000
+#: Once a site has this many articles counted, paragraphs seen only once are forgotten first.
+FORGET_SINGLETONS_AFTER = 200
 
 _DIGITS_RE = re.compile(r"\d+")
 _SPACE_RE = re.compile(r"\s+")
@@ -88,12 +95,16 @@ class BoilerplateLearner:
     articles: int = 0
     #: fingerprint -> number of articles it occurred in.
     counts: Counter[str] = field(default_factory=Counter)
+    #: Most fingerprints held (MAX_TABLE); past it the table keeps the most frequent half.
+    max_table: int = MAX_TABLE
     #: The learned set, kept up to date by add_fingerprints (None: not computed yet).
     _learned: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.min_articles < 1 or self.min_count < 1 or not 0 < self.min_share <= 1:
             raise ValueError("min_articles and min_count must be >= 1 and 0 < min_share <= 1")
+        if self.max_table < 2:
+            raise ValueError("max_table must be >= 2")
 
     def add(self, text: str) -> None:
         """Count one article by its text (one paragraph per line)."""
@@ -104,6 +115,9 @@ class BoilerplateLearner:
         self.articles += 1
         unique = set(fingerprints)
         self.counts.update(unique)
+        if len(self.counts) > self.max_table:
+            self.counts = self.most_frequent(self.max_table // 2)
+            self._learned = None  # recomputed from the kept table at the next learned()
         cached = self._learned
         if cached is None or self.articles < self.min_articles:
             return
@@ -130,6 +144,16 @@ class BoilerplateLearner:
             floor = self._floor()
             self._learned = frozenset(fp for fp, count in self.counts.items() if count >= floor)
         return self._learned
+
+    def most_frequent(self, limit: int) -> Counter[str]:
+        """The counts of at most ``limit`` fingerprints, the most frequent: what is kept and stored.
+
+        Once FORGET_SINGLETONS_AFTER articles are counted, paragraphs seen once go first.
+        """
+        counts = self.counts
+        if self.articles >= FORGET_SINGLETONS_AFTER:
+            counts = Counter({fp: n for fp, n in counts.items() if n > 1})
+        return counts if len(counts) <= limit else Counter(dict(counts.most_common(limit)))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for storage: {"articles": n, "counts": {fingerprint: n}} (thresholds are options)."""

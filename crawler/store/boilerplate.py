@@ -18,10 +18,8 @@ if TYPE_CHECKING:
     from pymongo.database import Database
 
 COLLECTION = "boilerplate"
-#: Most fingerprints kept per site (the most frequent); real boilerplate is always among them.
+#: Most fingerprints stored per site (the most frequent); real boilerplate is always among them.
 MAX_FINGERPRINTS = 20_000
-#: Once a site has this many articles counted, paragraphs seen only once are forgotten.
-FORGET_SINGLETONS_AFTER = 200
 
 
 def load_learner(db: Database[dict[str, Any]], site: str, **thresholds: Any) -> BoilerplateLearner:
@@ -32,10 +30,7 @@ def load_learner(db: Database[dict[str, Any]], site: str, **thresholds: Any) -> 
 
 def save_learner(db: Database[dict[str, Any]], site: str, learner: BoilerplateLearner) -> None:
     """Store the counts (pruned) and, for people reading the database, the learned set's size."""
-    counts = learner.counts
-    if learner.articles >= FORGET_SINGLETONS_AFTER:
-        counts = type(counts)({fp: n for fp, n in counts.items() if n > 1})
-    kept = dict(counts.most_common(MAX_FINGERPRINTS))
+    kept = dict(learner.most_frequent(MAX_FINGERPRINTS))
     document = {
         "_id": site,
         "articles": learner.articles,
