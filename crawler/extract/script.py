@@ -51,4 +51,8 @@ def to_simplified(text: str | None) -> str | None:
     """OpenCC t2s copy of ``text`` (None stays None, simplified text comes back unchanged)."""
     if text is None:
         return None
+    if text.isascii():
+        # Nothing for OpenCC to change, and no need to load its dictionaries: the crawl process
+        # meets such text (an empty title, a Western page) and otherwise carries ~30 MB for it.
+        return text
     return _converter("t2s").convert(text)
