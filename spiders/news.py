@@ -22,7 +22,7 @@ from crawler.discovery import LinkKind, classify_url, parse_feed, parse_sitemap,
 from crawler.discovery.revisit import is_due
 from crawler.discovery.urls import is_pagination
 from crawler.extract import Page
-from crawler.extract.pagination import merge_pages
+from crawler.extract.pagination import PagesToMerge
 from crawler.extract.urls import normalize_url
 from crawler.identity import configured_contact, user_agent
 from crawler.items import ExtractionFailure, PageVisit
@@ -251,7 +251,7 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("extract/later_page")
             yield self.article_request(pages[0])  # an article is fetched from its first page
             return
-        for output in self.next_page(_Pages(collected=[article], remaining=pages[1:])):
+        async for output in self.next_page(_Pages(collected=[article], remaining=pages[1:])):
             yield output
 
     async def extract(self, response: Response, fetched_at: datetime) -> Article | ExtractionFailure | None:
@@ -302,7 +302,7 @@ class NewsSpider(scrapy.Spider):
 
     # Multi-page articles ---------------------------------------------------------------------
 
-    def next_page(self, pages: _Pages) -> Iterator[Article | scrapy.Request]:
+    async def next_page(self, pages: _Pages) -> AsyncIterator[Article | scrapy.Request]:
         """Fetch the next page of a multi-page article, or yield the merged article after the last."""
         if not pages.remaining:
             if pages.missing:
@@ -314,11 +314,13 @@ class NewsSpider(scrapy.Spider):
                     ", ".join(pages.missing),
                 )
                 self.crawler.stats.inc_value("extract/missing_pages", len(pages.missing))
-            yield (
-                pages.collected[0]
-                if len(pages.collected) == 1 and not pages.missing
-                else merge_pages(pages.collected, pages.missing)
-            )
+            if len(pages.collected) == 1 and not pages.missing:
+                yield pages.collected[0]
+            else:
+                assert self.extraction is not None
+                yield await self.extraction.merge(
+                    PagesToMerge(tuple(pages.collected), tuple(pages.missing)), self.profile
+                )
             return
         url, pages.remaining = pages.remaining[0], pages.remaining[1:]
         yield scrapy.Request(
@@ -340,15 +342,16 @@ class NewsSpider(scrapy.Spider):
             pages.missing.append(response.url)
         else:
             pages.collected.append(page)
-        for output in self.next_page(pages):
+        async for output in self.next_page(pages):
             yield output
 
-    def article_page_failed(self, failure: Failure) -> Iterator[Article | scrapy.Request]:
+    async def article_page_failed(self, failure: Failure) -> AsyncIterator[Article | scrapy.Request]:
         """A page that cannot be fetched is reported as missing; the others are still merged."""
         self.fetch_failed(failure)
         pages: _Pages = failure.request.meta["pages"]
         pages.missing.append(failure.request.url)
-        yield from self.next_page(pages)
+        async for output in self.next_page(pages):
+            yield output
 
     def visit(self, url: str, response: Response, kind: str, reason: str, fetched_at: datetime) -> PageVisit:
         """A PageVisit item for an article page that brought no new content."""

@@ -94,6 +94,21 @@ def test_a_worker_past_its_memory_limit_is_replaced() -> None:
     assert pool.stats.started == 3
 
 
+def test_a_multi_page_article_is_merged_in_a_worker_with_its_search_fields() -> None:
+    from crawler.extract.pagination import PagesToMerge, merge_pages
+    from crawler.workers.worker import with_search_fields
+
+    with ExtractionPool(PoolConfig(workers=1, function=HOOK)) as pool:
+        first, second = (pool.submit(page(p), PROFILE).result() for p in ("/a/1.htm", "/a/1_2.htm"))
+        merged = pool.submit(PagesToMerge((first, second), ("http://pages.invalid/a/1_3.htm",)), PROFILE)
+        article = merged.result()
+    here = with_search_fields(merge_pages([first, second], ["http://pages.invalid/a/1_3.htm"]))
+    assert article.page_urls == [first.url, second.url]
+    assert article.quality["incomplete"] is True
+    assert article.search and article.search == here.search
+    assert article.to_dict() == here.to_dict()
+
+
 def test_workers_are_forks_of_one_zygote_which_is_replaced_when_it_dies(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

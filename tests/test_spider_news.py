@@ -189,7 +189,7 @@ def test_a_missing_middle_page_is_reported_not_skipped(spider: NewsSpider) -> No
     assert isinstance(page2, Request) and page2.url.endswith("content_1010_2.htm")
     failure = Failure(IgnoreRequest("connection reset"))
     failure.request = page2  # type: ignore[attr-defined]
-    [page3] = list(spider.article_page_failed(failure))
+    [page3] = collect(spider.article_page_failed(failure))
     assert page3.url.endswith("content_1010_3.htm")
     response = html(page3.url, _page(3), **page3.meta)
     [article] = collect(spider.parse_article_page(response))

@@ -136,6 +136,23 @@ def find_page_links(html: str | lxml_html.HtmlElement, url: str) -> list[str]:
     return [url if link == normalize_url(url) else link for link in ordered]
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class PagesToMerge:
+    """A multi-page article's fetched pages, for ``merge_pages`` in an extraction worker.
+
+    Merging converts scripts and the merged article needs its search terms: both need the
+    language dictionaries (OpenCC, jieba's), which the crawl process does not load (~50 MB).
+    """
+
+    pages: tuple[Article, ...]
+    missing: tuple[str, ...] = ()
+
+    @property
+    def url(self) -> str:
+        """The first page's URL (what failures and logs name)."""
+        return self.pages[0].url
+
+
 def merge_pages(pages: list[Article], missing: list[str] | tuple[str, ...] = ()) -> Article:
     """One article from its pages in order: texts joined, credits united, missing pages reported.
 

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals
 
-from crawler.workers.pool import ExtractionPool, PoolConfig
+from crawler.extract.pagination import merge_pages
+from crawler.workers.pool import ExtractionFailed, ExtractionPool, PoolConfig
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from crawler.extract.page import Page
+    from crawler.extract.pagination import PagesToMerge
     from crawler.items import Article
     from crawler.profiles import SiteProfile
 
@@ -62,6 +64,20 @@ class CrawlExtraction:
         """The page's article, extracted in a worker within the budget; raises ExtractionFailed."""
         try:
             return await asyncio.wrap_future(self.pool.submit(page, profile, learned))
+        finally:
+            self._record_stats()
+
+    async def merge(self, pages: PagesToMerge, profile: SiteProfile) -> Article:
+        """The article merged from its pages, in a worker (where the language dictionaries are).
+
+        Should the worker fail, the pages are merged here instead: they are fetched and
+        extracted already, and nothing is lost for the price of those dictionaries in this process.
+        """
+        try:
+            return await asyncio.wrap_future(self.pool.submit(pages, profile))
+        except ExtractionFailed as exc:
+            logger.warning("merging in a worker failed (%s); merging here", exc)
+            return merge_pages(list(pages.pages), pages.missing)
         finally:
             self._record_stats()
 

@@ -46,6 +46,7 @@ from crawler.workers import worker
 
 if TYPE_CHECKING:
     from crawler.extract.page import Page
+    from crawler.extract.pagination import PagesToMerge
     from crawler.items import Article
     from crawler.profiles import SiteProfile
 
@@ -99,7 +100,7 @@ class PoolConfig:
 
 @dataclass(slots=True)
 class _Job:
-    page: Page
+    page: Page | PagesToMerge
     profile: SiteProfile
     learned: frozenset[str]
     future: Future[Article]
@@ -286,9 +287,12 @@ class ExtractionPool:
                 self._threads.append(thread)
 
     def submit(
-        self, page: Page, profile: SiteProfile, learned: frozenset[str] = frozenset()
+        self, page: Page | PagesToMerge, profile: SiteProfile, learned: frozenset[str] = frozenset()
     ) -> Future[Article]:
-        """Queue a page; the Future gives its Article or raises ExtractionFailed."""
+        """Queue a page (or the pages of an article to merge); the Future gives the Article.
+
+        It raises ExtractionFailed when the job does not complete.
+        """
         future: Future[Article] = Future()
         if self._closing.is_set():
             future.set_exception(ExtractionFailed(STOPPED, f"{page.url}: the pool is stopping"))

@@ -95,7 +95,8 @@ def serve(conn: Connection, function: Callable[..., Any]) -> None:
     """Serve extraction requests on ``conn`` until it closes or a None arrives.
 
     A request is ``(page, profile or None, learned or None)``: the profile and learned set are
-    sent again only when they change, the worker keeps the last ones.
+    sent again only when they change, the worker keeps the last ones. ``page`` is a ``Page``
+    to extract or ``PagesToMerge`` (the pages of a multi-page article).
     """
     conn.send((READY, None))
     profile: Any = None
@@ -113,13 +114,22 @@ def serve(conn: Connection, function: Callable[..., Any]) -> None:
         if new_learned is not None:
             learned = new_learned
         try:
-            reply: tuple[str, Any] = (OK, with_search_fields(function(page, profile, learned=learned)))
+            reply: tuple[str, Any] = (OK, with_search_fields(run(function, page, profile, learned)))
         except Exception as exc:  # any bug in extraction is this page's failure, not the worker's
             reply = (ERROR, f"{type(exc).__name__}: {exc}")
         try:
             conn.send(reply)
         except (BrokenPipeError, OSError):
             return
+
+
+def run(function: Callable[..., Any], job: Any, profile: Any, learned: frozenset[str]) -> Any:
+    """One job: a page for ``function`` (extraction), or the pages of an article to merge."""
+    from crawler.extract.pagination import PagesToMerge, merge_pages
+
+    if isinstance(job, PagesToMerge):
+        return merge_pages(list(job.pages), job.missing)
+    return function(job, profile, learned=learned)
 
 
 def with_search_fields(article: Any) -> Any:
