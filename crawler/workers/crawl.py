@@ -62,10 +62,7 @@ class CrawlExtraction:
         self, page: Page, profile: SiteProfile, learned: frozenset[str] = frozenset()
     ) -> Article:
         """The page's article, extracted in a worker within the budget; raises ExtractionFailed."""
-        try:
-            return await asyncio.wrap_future(self.pool.submit(page, profile, learned))
-        finally:
-            self._record_stats()
+        return await self._run(page, profile, learned)
 
     async def merge(self, pages: PagesToMerge, profile: SiteProfile) -> Article:
         """The article merged from its pages, in a worker (where the language dictionaries are).
@@ -74,10 +71,16 @@ class CrawlExtraction:
         extracted already, and nothing is lost for the price of those dictionaries in this process.
         """
         try:
-            return await asyncio.wrap_future(self.pool.submit(pages, profile))
+            return await self._run(pages, profile)
         except ExtractionFailed as exc:
             logger.warning("merging in a worker failed (%s); merging here", exc)
             return merge_pages(list(pages.pages), pages.missing)
+
+    async def _run(
+        self, job: Page | PagesToMerge, profile: SiteProfile, learned: frozenset[str] = frozenset()
+    ) -> Article:
+        try:
+            return await asyncio.wrap_future(self.pool.submit(job, profile, learned))
         finally:
             self._record_stats()
 
