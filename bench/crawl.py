@@ -8,9 +8,14 @@
 The site (bench/site.py) is served by nginx on 127.0.0.1; both crawls use the same concurrency
 (AutoThrottle off, no delay, robots.txt off) and the same database server (MONGO_URI, else a
 local FerretDB started here on a free port), each in a database of its own. Figures: wall time,
-pages fetched per second, articles stored per second, CPU seconds and peak RSS of the crawl's
-whole process tree (the crawl and its extraction workers, sampled every 0.25 s), and the ratio
-of the naive design's wall time to ours (how many times faster the site is archived).
+pages fetched per second, articles stored per second, CPU seconds, the peak memory of the crawl's
+whole process tree (the crawl and its extraction workers), and the ratio of the naive design's
+wall time to ours (how many times faster the site is archived).
+
+Memory, three ways: "tree RSS" is the resident set of the tree, every physical page any of its
+processes has resident counted once (as RSS counts a page inside one process; needs root, every
+2 s); "summed RSS" adds each process's RSS (every 0.25 s), counting a page shared by the forked
+extraction workers once per process; PSS splits each shared page among its sharers (every 2 s).
 """
 
 from __future__ import annotations
@@ -46,6 +51,8 @@ class Run:
     cpu_s: float = 0.0
     peak_rss_mb: float = 0.0
     peak_pss_mb: float = 0.0
+    #: distinct resident frames of the tree (None when not root): see resident_frames
+    peak_tree_rss_mb: float | None = None
     returncode: int = 0
     samples: list[dict[str, float]] = field(default_factory=list)
     extra: dict[str, object] = field(default_factory=dict)
@@ -78,6 +85,46 @@ def snapshot(pid: int) -> list[tuple[str, int]]:
     return out
 
 
+PAGE = os.sysconf("SC_PAGE_SIZE")
+PRESENT, FRAME = 1 << 63, (1 << 55) - 1
+
+
+def resident_frames(pid: int) -> set[int] | None:
+    """The physical frames a process has resident: the tree's RSS is the size of their union.
+
+    Summed per-process RSS counts a page shared by k processes k times (the extraction workers
+    are forks of one zygote and share most of it); the union counts it once, as RSS does inside
+    one process. From /proc/PID/pagemap, which shows frame numbers to root only: None otherwise.
+    """
+    frames: set[int] = set()
+    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/pagemap", "rb", buffering=0) as pagemap:
+        for line in maps:
+            span, perms = line.split(maxsplit=2)[:2]
+            if perms.startswith("---"):
+                continue  # reserved address space, never resident
+            start, end = (int(x, 16) for x in span.split("-"))
+            pagemap.seek(start // PAGE * 8)
+            entries = pagemap.read((end - start) // PAGE * 8)
+            frames.update({e & FRAME for e in set(memoryview(entries).cast("Q")) if e & PRESENT})
+    if frames == {0}:
+        return None
+    return frames
+
+
+def tree_resident_mb(procs: list[psutil.Process]) -> float | None:
+    """RSS of the whole tree: distinct resident frames (None when not root)."""
+    union: set[int] = set()
+    for proc in procs:
+        try:
+            frames = resident_frames(proc.pid)
+        except (OSError, ValueError):
+            continue  # gone meanwhile
+        if frames is None:
+            return None
+        union |= frames
+    return len(union) * PAGE / 2**20
+
+
 class Sampler(threading.Thread):
     """Peak RSS (and PSS) and CPU time of a process tree; optional (time, rss, articles) samples."""
 
@@ -89,6 +136,7 @@ class Sampler(threading.Thread):
         self.samples_out = samples_out
         self.pid, self.every_s, self.count, self.sample_every_s = pid, every_s, count, sample_every_s
         self.peak_rss = self.peak_pss = 0.0
+        self.peak_resident: float | None = None
         self.peak_tree: list[tuple[str, int]] = []
         self.cpu: dict[int, float] = {}
         self.samples: list[dict[str, float]] = []
@@ -104,7 +152,11 @@ class Sampler(threading.Thread):
             elapsed = time.monotonic() - self.started
             sampling = self.count is not None and elapsed >= next_sample
             with_pss = n % 8 == 0 or sampling
-            for proc in tree(self.pid):
+            procs = tree(self.pid)
+            resident = tree_resident_mb(procs) if with_pss else None
+            if resident is not None:
+                self.peak_resident = max(self.peak_resident or 0.0, resident)
+            for proc in procs:
                 try:
                     proc_rss = proc.memory_info().rss
                     rss += proc_rss
@@ -127,6 +179,7 @@ class Sampler(threading.Thread):
                     {
                         "t": round(elapsed, 1),
                         "rss_mb": round(rss / 2**20, 1),
+                        "tree_rss_mb": None if resident is None else round(resident, 1),
                         "pss_mb": round(pss / 2**20, 1),
                         "crawl_rss_mb": round(own_rss / 2**20, 1),
                         "crawl_pss_mb": round(own_pss / 2**20, 1),
@@ -172,6 +225,7 @@ def measure(
     own = sampler.cpu.get(process.pid, 0.0)
     run.extra["cpu_s_split"] = {"root": round(own, 1), "children": round(run.cpu_s - own, 1)}
     run.peak_rss_mb, run.peak_pss_mb = sampler.peak_rss, sampler.peak_pss
+    run.peak_tree_rss_mb = sampler.peak_resident
     run.samples = sampler.samples
     run.extra["peak_tree_mb"] = sampler.peak_tree
     if process.returncode != 0:
@@ -309,18 +363,24 @@ def database(tmp: Path):
 def show(runs: list[Run]) -> None:
     print(
         f"{'run':<12} {'wall s':>8} {'pages':>7} {'pages/s':>8} {'articles':>9} {'art/s':>7} "
-        f"{'CPU s':>7} {'peak RSS MB':>12} {'peak PSS MB':>12} {'404s':>7} {'db CPU s':>9} {'web CPU s':>9}"
+        f"{'CPU s':>7} {'tree RSS MB':>12} {'summed RSS':>11} {'PSS MB':>7} {'404s':>7} {'db CPU s':>9} "
+        f"{'web CPU s':>9}"
     )
     for r in runs:
         print(
             f"{r.name:<12} {r.wall_s:8.1f} {r.pages:7d} {r.pages_per_s:8.1f} {r.articles:9d} "
-            f"{r.articles_per_s:7.1f} {r.cpu_s:7.1f} {r.peak_rss_mb:12.0f} {r.peak_pss_mb:12.0f} "
+            f"{r.articles_per_s:7.1f} {r.cpu_s:7.1f} {_mb(r.peak_tree_rss_mb):>12} {r.peak_rss_mb:11.0f} "
+            f"{r.peak_pss_mb:7.0f} "
             f"{r.extra.get('http_404', 0):>7} {r.extra.get('db_server_cpu_s', '-'):>9} "
             f"{r.extra.get('web_server_cpu_s', '-'):>9}"
         )
     for r in runs:
         split = r.extra.get("cpu_s_split", {})
         print(f"{r.name}: CPU s of the root process {split.get('root')}, children {split.get('children')}")
+
+
+def _mb(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f}"
 
 
 def _stop(signum: int, _frame) -> None:
@@ -441,10 +501,14 @@ def main() -> None:
                 f"(articles/s: {figures['ratio_articles_per_s']:.2f}x)"
             )
         if args.long and runs[0].samples:
-            print("memory over the crawl (t s, articles, tree RSS / PSS MB, crawl process RSS / PSS MB):")
+            print(
+                "memory over the crawl (t s, articles, tree RSS / summed RSS / PSS MB,"
+                " crawl process RSS / PSS MB):"
+            )
             for s in runs[0].samples:
                 print(
-                    f"  {s['t']:8.0f} {s['articles']:8d} {s['rss_mb']:8.0f} {s['pss_mb']:8.0f}"
+                    f"  {s['t']:8.0f} {s['articles']:8d} {_mb(s['tree_rss_mb']):>8} {s['rss_mb']:8.0f}"
+                    f" {s['pss_mb']:8.0f}"
                     f" {s['crawl_rss_mb']:8.0f} {s['crawl_pss_mb']:8.0f}"
                 )
         if args.json_out:
