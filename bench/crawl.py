@@ -131,7 +131,7 @@ def tree_resident_mb(procs: list[psutil.Process]) -> float | None:
 
 
 class Sampler(threading.Thread):
-    """Peak RSS (and PSS) and CPU time of a process tree; optional (time, rss, articles) samples."""
+    """Peak memory (tree RSS, summed RSS, PSS) and CPU time of a process tree; optional samples."""
 
     def __init__(
         self, pid: int, every_s: float = 0.25, count=None, sample_every_s: float = 10.0, samples_out=None

@@ -152,6 +152,10 @@ class PagesToMerge:
         """The first page's URL (what failures and logs name)."""
         return self.pages[0].url
 
+    def merge(self) -> Article:
+        """What a worker runs for this job; the crawl process too, should the worker fail."""
+        return merge_pages(list(self.pages), self.missing)
+
 
 def merge_pages(pages: list[Article], missing: list[str] | tuple[str, ...] = ()) -> Article:
     """One article from its pages in order: texts joined, credits united, missing pages reported.

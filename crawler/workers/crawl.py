@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals
 
-from crawler.extract.pagination import merge_pages
 from crawler.workers.pool import ExtractionFailed, ExtractionPool, PoolConfig
 
 if TYPE_CHECKING:
@@ -74,7 +73,7 @@ class CrawlExtraction:
             return await self._run(pages, profile)
         except ExtractionFailed as exc:
             logger.warning("merging in a worker failed (%s); merging here", exc)
-            return merge_pages(list(pages.pages), pages.missing)
+            return pages.merge()
 
     async def _run(
         self, job: Page | PagesToMerge, profile: SiteProfile, learned: frozenset[str] = frozenset()

@@ -125,10 +125,10 @@ def serve(conn: Connection, function: Callable[..., Any]) -> None:
 
 def run(function: Callable[..., Any], job: Any, profile: Any, learned: frozenset[str]) -> Any:
     """One job: a page for ``function`` (extraction), or the pages of an article to merge."""
-    from crawler.extract.pagination import PagesToMerge, merge_pages
+    from crawler.extract.pagination import PagesToMerge
 
     if isinstance(job, PagesToMerge):
-        return merge_pages(list(job.pages), job.missing)
+        return job.merge()
     return function(job, profile, learned=learned)
 
 
