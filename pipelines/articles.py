@@ -83,6 +83,8 @@ class ArticlesPipeline:
             return item
         if isinstance(item, Article):
             outcome = store.add(item, datetime.now(UTC))
+            if item.canonical_ignored:
+                self.stats.inc_value(f"canonical/ignored/{item.canonical_ignored}")
             if outcome == NEW and self.session.learner is not None:
                 self.session.learner.add_fingerprints(item.fingerprints)  # each article counted once, ever
             if item.published_at is None and outcome not in (UNCHANGED, REJECTED):
