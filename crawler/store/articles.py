@@ -285,8 +285,8 @@ class ArticleStore:
             for event in doc.get("events") or ():  # new events this document brings (a move)
                 _add_event(update, event)
             if outcome == KEPT_COMPLETE:
-                failed = {"type": "incomplete_fetch", "at": doc["last_seen"], "missing_pages": doc["missing_pages"]}
-                _add_event(update, failed)
+                when, missing = doc["last_seen"], doc["missing_pages"]
+                _add_event(update, {"type": "incomplete_fetch", "at": when, "missing_pages": missing})
             if known.state == "gone":
                 _add_event(update, {"type": "restored", "at": doc["last_seen"], "url": doc["url"]})
                 update["$set"]["state"] = "live"
