@@ -252,8 +252,10 @@ class NewsSpider(scrapy.Spider):
                 yield self.own_article(later)
             return
         article = await self.extract(response, fetched_at)
-        notice = article is not None and not isinstance(article, ExtractionFailure) and article.quality.get(
-            "gone_notice"
+        notice = (
+            article is not None
+            and not isinstance(article, ExtractionFailure)
+            and article.quality.get("gone_notice")
         )
         if notice:
             yield self.visit(requested, response, "gone", "the page says the article was deleted", fetched_at)
