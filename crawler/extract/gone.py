@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 #: A page whose own text outside links is longer than this is not a bare notice.
 MAX_NOTICE_CHARS = 300
 #: A notice says it in one short line ("对不起，该文章已删除！"); a longer line is a sentence of an article.
-MAX_NOTICE_LINE = 60
+MAX_NOTICE_LINE = 40
 #: Words besides the notice lines ("返回首页", "3秒后自动跳转").
 MAX_OTHER_CHARS = 40
 #: Text nodes read from a page without article text (bounded work on huge pages).
