@@ -7,6 +7,7 @@ sitemap lastmod, and an archive stored under the older key rules.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -22,6 +23,8 @@ from tests.identity_site import SiteMap, article_html, list_html, serve
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
+
+    from pymongo.database import Database
 
 pytestmark = pytest.mark.integration
 
@@ -67,6 +70,18 @@ def _text(n: int, topic: str) -> tuple[str, ...]:
         f"{topic}的负责人介绍，今年共投入资金{n}千万元，惠及群众{n}万余人，社会反响良好。",
         f"据悉，{topic}下一步将进一步完善配套措施，确保工作取得更大成效，让群众有更多获得感。",
     )
+
+
+@contextmanager
+def _dropped_after(uri: str, *databases: str) -> Iterator[Database[dict[str, Any]]]:
+    """The first database (a client of its own), every one of them dropped afterwards."""
+    client = connect(uri)
+    try:
+        yield client[databases[0]]
+    finally:
+        for name in databases:
+            client.drop_database(name)
+        client.close()
 
 
 def _docs(uri: str, database: str) -> list[dict[str, Any]]:
@@ -246,8 +261,7 @@ def identity(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         )
     finally:
         server.shutdown()
-    client = connect(mongo_uri)
-    try:
+    with _dropped_after(mongo_uri, fresh, old):
         yield {
             "base": base,
             "runs": [first, second],
@@ -256,15 +270,15 @@ def identity(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
             "seeded": seeded,
             "stats": _run_stats(mongo_uri, fresh),
         }
-    finally:
-        client.drop_database(fresh)
-        client.drop_database(old)
-        client.close()
+
+
+def _succeeded(runs: list[Any]) -> None:
+    for run in runs:
+        assert run.returncode == 0, run.stderr[-3000:]
 
 
 def test_identity_crawls_succeed(identity: dict[str, Any]) -> None:
-    for run in identity["runs"]:
-        assert run.returncode == 0, run.stderr[-3000:]
+    _succeeded(identity["runs"])
 
 
 def test_every_article_is_stored_once_as_itself(identity: dict[str, Any]) -> None:
@@ -410,24 +424,19 @@ def lifecycle(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         docs.append(_docs(mongo_uri, name))
     finally:
         server.shutdown()
-    client = connect(mongo_uri)
-    try:
+    with _dropped_after(mongo_uri, name) as db:
         yield {
             "base": base,
             "runs": runs,
             "docs": [_by_path(d) for d in docs],
             "all_docs": docs,
-            "versions": list(client[name].article_versions.find()),
+            "versions": list(db.article_versions.find()),
             "page1_statuses": page1_statuses,
         }
-    finally:
-        client.drop_database(name)
-        client.close()
 
 
 def test_lifecycle_crawls_succeed(lifecycle: dict[str, Any]) -> None:
-    for run in lifecycle["runs"]:
-        assert run.returncode == 0, run.stderr[-3000:]
+    _succeeded(lifecycle["runs"])
 
 
 def test_an_edit_on_page_two_makes_a_version(lifecycle: dict[str, Any]) -> None:
@@ -519,17 +528,12 @@ def lastmod(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         runs.append(run_cli(crawl, env))
     finally:
         server.shutdown()
-    client = connect(mongo_uri)
-    try:
+    with _dropped_after(mongo_uri, name):
         yield {"runs": runs, "docs": _by_path(_docs(mongo_uri, name))}
-    finally:
-        client.drop_database(name)
-        client.close()
 
 
 def test_a_newer_sitemap_lastmod_makes_an_article_due(lastmod: dict[str, Any]) -> None:
-    for run in lastmod["runs"]:
-        assert run.returncode == 0, run.stderr[-3000:]
+    _succeeded(lastmod["runs"])
     assert lastmod["docs"]["/a/lm.html"]["version"] == 2
     assert "修订" in lastmod["docs"]["/a/lm.html"]["text"]
     assert lastmod["docs"]["/a/lm2.html"]["version"] == 1  # not due, and its lastmod is old

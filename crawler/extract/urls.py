@@ -73,17 +73,14 @@ def normalize_url(url: str, rules: UrlRules = DEFAULT_RULES) -> str:
 
     Never raises: a URL that does not parse (a bad port, a stray bracket) comes back stripped.
     """
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
+    tidy = _tidy(url)
+    if tidy is None:
         return url.strip()
-    scheme = parts.scheme.lower()
-    netloc = _netloc(scheme, parts.hostname, port)
-    path = DEFAULT_DOCUMENT_RE.sub("", _PATH_SESSION_RE.sub("", parts.path)) or "/"
+    scheme, netloc, path, query = tidy
+    path = DEFAULT_DOCUMENT_RE.sub("", _PATH_SESSION_RE.sub("", path)) or "/"
     if rules.case_insensitive_paths:
         path = path.lower()
-    query = "&".join(pair for pair in parts.query.split("&") if pair and not rules._ignored(pair))
+    query = "&".join(pair for pair in query.split("&") if pair and not rules._ignored(pair))
     plain = urlunsplit((scheme, netloc, path, query, ""))
     try:
         return canonicalize_url(plain)
@@ -97,13 +94,19 @@ def clean_url(url: str) -> str:
     What multi-page articles compare and request (``index.htm`` and ``index_1.htm`` must keep
     their names there); ``normalize_url`` is for identity.
     """
+    tidy = _tidy(url)
+    return url.strip() if tidy is None else urlunsplit((*tidy, ""))
+
+
+def _tidy(url: str) -> tuple[str, str, str, str] | None:
+    """(scheme, netloc, path, query): scheme and host lowercased, no default port; None if unparseable."""
     try:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError:
-        return url.strip()
+        return None
     scheme = parts.scheme.lower()
-    return urlunsplit((scheme, _netloc(scheme, parts.hostname, port), parts.path or "/", parts.query, ""))
+    return scheme, _netloc(scheme, parts.hostname, port), parts.path or "/", parts.query
 
 
 def _netloc(scheme: str, hostname: str | None, port: int | None) -> str:
@@ -170,6 +173,7 @@ def not_article_address(canonical: str, fetched: str, profile: SiteProfile | Non
 
     Also how a redirect is judged: an article redirected to its site's root or section is gone.
     """
+    # Imported here: the discovery package's other modules (feeds, sitemaps) are no business of extraction.
     from crawler.discovery.urls import LinkKind, classify_url
 
     there, here = urlsplit(canonical), urlsplit(fetched)
