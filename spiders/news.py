@@ -25,7 +25,7 @@ from crawler.extract import Page
 from crawler.extract.pagination import PagesToMerge, continues
 from crawler.extract.urls import UrlRules, clean_url, normalize_url, not_article_address
 from crawler.identity import configured_contact, user_agent
-from crawler.items import ExtractionFailure, PageVisit
+from crawler.items import Article, ExtractionFailure, PageVisit
 from crawler.middlewares.incremental import conditional
 from crawler.outbound.middleware import OutboundRefused
 from crawler.outbound.resolver import AddressRefused
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
-    from crawler.items import Article
     from crawler.profiles import SiteProfile
     from crawler.session import ArchiveView
 
@@ -252,16 +251,11 @@ class NewsSpider(scrapy.Spider):
                 yield self.own_article(later)
             return
         article = await self.extract(response, fetched_at)
-        notice = (
-            article is not None
-            and not isinstance(article, ExtractionFailure)
-            and article.quality.get("gone_notice")
-        )
-        if notice:
-            yield self.visit(requested, response, "gone", "the page says the article was deleted", fetched_at)
-        elif isinstance(article, ExtractionFailure):
+        if isinstance(article, ExtractionFailure):
             yield article
-        if notice or article is None or isinstance(article, ExtractionFailure):
+        elif isinstance(article, Article) and article.quality.get("gone_notice"):
+            yield self.visit(requested, response, "gone", "the page says the article was deleted", fetched_at)
+        if not isinstance(article, Article) or article.quality.get("gone_notice"):
             if later is not None:
                 yield self.own_article(later)
             return
