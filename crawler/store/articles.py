@@ -39,7 +39,7 @@ from crawler.search.index import SearchIndex
 from crawler.store.connection import DatabaseUnavailable
 from crawler.store.documents import FETCH_FIELDS, MAX_DOCUMENT_BYTES, article_document, version_document
 from crawler.store.index import PROJECTION, ArchiveIndex
-from crawler.store.keys import identify
+from crawler.store.keys import Identity, identify
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -227,14 +227,15 @@ class ArticleStore:
 
     # Buffering -----------------------------------------------------------------------------
 
-    def add(self, article: Article, seen_at: datetime) -> str:
+    def add(self, article: Article, seen_at: datetime, key: str | None = None) -> str:
         """Buffer one article: NEW, CHANGED, UNCHANGED or KEPT_COMPLETE. Call flush() when should_flush().
 
         The key is decided here, on the archive's evidence (crawler/store/keys.py): ``article``'s
         ``canonical_url`` (and ``canonical_ignored``, when its canonical URL is claimed by a
-        different article) are set to what it is stored as.
+        different article) are set to what it is stored as. ``key``: a stored article's own key
+        (re-extraction), taken as it is.
         """
-        identity = identify(article, self.index)
+        identity = Identity(key) if key is not None else identify(article, self.index)
         article.canonical_url = identity.key
         if identity.ignored:
             article.canonical_ignored = identity.ignored
