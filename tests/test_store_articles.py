@@ -197,3 +197,31 @@ def test_articles_claiming_one_canonical_url_in_one_batch_stay_apart(
     assert [items[n].canonical_ignored for n in (0, 1, 2)] == [None, "claimed", "claimed"]
     assert docs["http://a.cn/p/2.htm"]["_id"] == "http://a.cn/p/2.htm"
     assert mongo_db.article_versions.count_documents({}) == 0
+
+
+def test_a_page_whose_url_another_article_declared_canonical_is_stored_as_itself(
+    mongo_db: Database[dict[str, Any]],
+) -> None:
+    claimer = replace(article(1), url="http://a.cn/p/1.htm", canonical_url="http://a.cn/p/9.htm")
+    page = replace(article(9), url="http://a.cn/p/9.htm", canonical_url="http://a.cn/p/9.htm")
+    assert store_all(mongo_db, [claimer, page]) == [NEW, NEW]
+    assert {d["_id"]: d["url"] for d in mongo_db.articles.find()} == {
+        "http://a.cn/p/9.htm": "http://a.cn/p/1.htm",
+        "http://a.cn/p/9.htm#own": "http://a.cn/p/9.htm",
+    }
+    again = [replace(page), replace(claimer)]
+    assert store_all(mongo_db, again, T0 + timedelta(days=1)) == [UNCHANGED, UNCHANGED]
+    assert mongo_db.articles.count_documents({}) == 2
+
+
+def test_a_case_variant_is_the_same_article_only_with_the_same_text(
+    mongo_db: Database[dict[str, Any]],
+) -> None:
+    first = replace(article(1), url="http://a.cn/News/1.htm", canonical_url="http://a.cn/News/1.htm")
+    same = replace(article(1), url="http://a.cn/NEWS/1.HTM", canonical_url="http://a.cn/NEWS/1.HTM")
+    other = replace(article(2), url="http://a.cn/news/1.htm", canonical_url="http://a.cn/news/1.htm")
+    assert store_all(mongo_db, [first, same, other]) == [NEW, UNCHANGED, NEW]
+    assert sorted(d["_id"] for d in mongo_db.articles.find()) == [
+        "http://a.cn/News/1.htm",
+        "http://a.cn/news/1.htm",
+    ]

@@ -41,7 +41,6 @@ PROJECTION = {
     "last_modified": 1,
     "version": 1,
     "warc": 1,
-    "title": 1,
     "page_urls": 1,
     "missing_pages": 1,
 }
@@ -56,7 +55,7 @@ SCHEMA = """
 CREATE TABLE articles (
     id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, url TEXT NOT NULL, state TEXT NOT NULL,
     published_at TEXT, last_seen TEXT, etag TEXT, last_modified TEXT, version INTEGER NOT NULL,
-    title TEXT, pages INTEGER NOT NULL, incomplete INTEGER NOT NULL
+    pages INTEGER NOT NULL, incomplete INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE urls (url TEXT PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE folded (url TEXT PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID;
@@ -64,21 +63,21 @@ CREATE TABLE captures (url TEXT PRIMARY KEY, record BLOB NOT NULL) WITHOUT ROWID
 """
 _SELECT = (
     "SELECT id, content_hash, url, state, published_at, last_seen, etag, last_modified, version, "
-    "title, pages, incomplete FROM articles"
+    "pages, incomplete FROM articles"
 )
 _SELECT_JOINED = (
     "SELECT a.id, a.content_hash, a.url, a.state, a.published_at, a.last_seen, a.etag, "
-    "a.last_modified, a.version, a.title, a.pages, a.incomplete FROM "
+    "a.last_modified, a.version, a.pages, a.incomplete FROM "
 )
 _SELECT_BY_URL = _SELECT_JOINED + "urls u JOIN articles a ON a.id = u.id WHERE u.url = ?"
 _SELECT_BY_FOLDED = _SELECT_JOINED + "folded u JOIN articles a ON a.id = u.id WHERE u.url = ?"
 _UPSERT = (
     "INSERT INTO articles (id, content_hash, url, state, published_at, last_seen, etag, "
-    "last_modified, version, title, pages, incomplete) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "last_modified, version, pages, incomplete) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT(id) DO UPDATE SET content_hash=excluded.content_hash, url=excluded.url, "
     "state=excluded.state, published_at=excluded.published_at, last_seen=excluded.last_seen, "
     "etag=excluded.etag, last_modified=excluded.last_modified, version=excluded.version, "
-    "title=excluded.title, pages=excluded.pages, incomplete=excluded.incomplete"
+    "pages=excluded.pages, incomplete=excluded.incomplete"
 )
 
 
@@ -95,7 +94,6 @@ class KnownArticle:
     etag: str | None = None
     last_modified: str | None = None
     version: int = 1
-    title: str | None = None
     #: Pages of the stored version (a multi-page article is revisited whole, never by page 1's validators).
     pages: int = 1
     #: The stored version lacks pages that could not be fetched.
@@ -114,7 +112,6 @@ class KnownArticle:
             etag=doc.get("etag"),
             last_modified=doc.get("last_modified"),
             version=doc.get("version") or 1,
-            title=doc.get("title"),
             pages=len(doc.get("page_urls") or ()) or 1,
             incomplete=bool(doc.get("missing_pages")),
         )
@@ -130,7 +127,6 @@ class KnownArticle:
             self.etag,
             self.last_modified,
             self.version,
-            self.title,
             self.pages,
             int(self.incomplete),
         )
@@ -148,8 +144,7 @@ class KnownArticle:
             row[7],
             row[8],
             row[9],
-            row[10],
-            bool(row[11]),
+            bool(row[10]),
         )
 
 

@@ -7,7 +7,9 @@ article, else the normalised fetched URL: crawler/extract/urls.py). The archive 
    has: an archive keyed under older normalisation rules gets no duplicates.
 2. A canonical URL already held by a different article (stored from another URL, with another
    text) is not this page's key: two articles never become versions of each other. The
-   fetched URL is the key instead (counted as ``canonical/ignored/claimed``).
+   fetched URL is the key instead (counted as ``canonical/ignored/claimed``); should even that
+   be the key of the different article (which declared this page's URL canonical), the page's
+   key is its URL with ``#own`` appended.
 3. An article that moved (a permanent redirect from an archived URL to a URL the archive does
    not hold) keeps its key; its new URL is recorded.
 4. A new URL differing from a stored one only in letter case, with the same text, is that
