@@ -252,7 +252,7 @@ class ArticleStore:
                         kind=GONE,
                         status=article.status or 200,
                         fetched_at=doc["last_seen"],
-                        reason=f"moved to {identity.key}",
+                        reason=f"moved (permanent redirect) to {identity.key}",
                         moved_to=identity.key,
                     )
                 )
