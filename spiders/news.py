@@ -255,9 +255,9 @@ class NewsSpider(scrapy.Spider):
             yield article
         elif isinstance(article, Article) and article.quality.get("gone_notice"):
             yield self.visit(requested, response, "gone", "the page says the article was deleted", fetched_at)
-        if not isinstance(article, Article) or article.quality.get("gone_notice"):
             if later is not None:
                 yield self.own_article(later)
+        if not isinstance(article, Article) or article.quality.get("gone_notice"):
             return
         if later is not None and not continues(article, later):
             self.crawler.stats.inc_value("extract/not_a_later_page")
@@ -274,8 +274,9 @@ class NewsSpider(scrapy.Spider):
         pages = article.page_urls
         if len(pages) > 1 and clean_url(pages[0]) != clean_url(response.url):
             self.crawler.stats.inc_value("extract/later_page")
-            # Articles are fetched from their first page; this one is stored alone if that is another article.
-            request = self.article_request(pages[0]).replace(errback=self.first_page_failed)
+            # Articles are fetched from their first page; this one is stored alone if that is another
+            # article or gone (not when it fails for a while: the next crawl tries again).
+            request = self.article_request(pages[0])
             request.meta["later_page"] = article
             yield request
             return
@@ -286,11 +287,6 @@ class NewsSpider(scrapy.Spider):
         """A page taken for a later page of an article that turned out to be an article of its own."""
         article.page_urls = [article.url]
         return article
-
-    async def first_page_failed(self, failure: Failure) -> AsyncIterator[Article]:
-        """The first page a later page led to cannot be fetched: the later page is stored as itself."""
-        self.fetch_failed(failure)
-        yield self.own_article(failure.request.meta["later_page"])
 
     def gone_reason(self, response: Response, requested: str) -> str | None:
         """Why an answer means the article is gone: 404/410, or a redirect to the home or a section page."""
