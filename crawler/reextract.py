@@ -154,7 +154,7 @@ def reextract(
             known = store.index.get(doc["_id"])
             changed = known is None or known.content_hash != article.content_hash
         else:
-            changed = store.add(article, doc["last_seen"]) == CHANGED
+            changed = store.add(article, doc["last_seen"], key=doc["_id"]) == CHANGED
             if store.should_flush():
                 store.flush()
         if changed:

@@ -181,6 +181,10 @@ class SiteProfile(_Strict):
     list_patterns: list[Regex] = Field(default_factory=list)
     pagination_pattern: Regex | None = None
     exclude_patterns: list[Regex] = Field(default_factory=list)
+    #: Query parameters of this site that never change the article (besides tracking and session ones).
+    ignore_params: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(default_factory=list)
+    #: The server ignores case in paths (/NEWS/A.HTML is /news/a.html): article keys are lowercased.
+    case_insensitive_paths: bool = False
     #: How many list pages of one section to walk (newest first).
     max_list_pages: int = Field(default=50, ge=1)
     selectors: Selectors = Field(default_factory=Selectors)

@@ -20,6 +20,7 @@ from pymongo.errors import PyMongoError
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
 
+from crawler.extract.urls import UrlRules
 from crawler.health import Thresholds
 from crawler.projectdefaults import project_bool, project_float, project_int
 from crawler.session.lease import LeaseKeeper
@@ -164,7 +165,8 @@ class ArchiveSession:
             max_delay=project_float(settings, "STORE_MAX_DELAY"),
         )
         self.store.ensure_indexes()
-        known = self.store.load_known(self.site)
+        profile = getattr(self.crawler.spider, "profile", None)
+        known = self.store.load_known(self.site, UrlRules.of(profile))
         self.crawler.stats.set_value("store/known_at_start", known)
         self.learner = load_learner(
             self.db,

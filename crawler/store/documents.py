@@ -69,7 +69,7 @@ def cap_fields(doc: dict[str, Any]) -> list[str]:
 
 
 def document_id(canonical_url: str) -> str:
-    """The `_id` of an article: its canonical URL (deterministic, so re-crawls never duplicate)."""
+    """The `_id` of an article: the key the store decided (crawler/store/keys.py)."""
     return canonical_url
 
 
@@ -91,6 +91,7 @@ def _key(key: object) -> str:
 def article_document(article: Article, seen_at: datetime) -> dict[str, Any]:
     """The full document for a newly stored article."""
     doc = sanitize(article.to_dict())
+    doc.pop("moved_from", None)  # recorded as a "moved" event by the store, not as a field
     if truncated := cap_fields(doc):
         doc["quality"] = {**(doc.get("quality") or {}), "truncated": sorted(truncated)}
     doc["_id"] = document_id(article.canonical_url)
