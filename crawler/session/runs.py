@@ -23,6 +23,7 @@ RUN_STATUS = {
     "finished": "finished",
     "site_busy": "skipped",
     "database_unavailable": "failed",
+    "database_error": "failed",
     "lease_unavailable": "failed",
     "lease_lost": "failed",
 }

@@ -11,6 +11,7 @@ missed can neither run a script nor load anything.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from lxml import etree
 
 from crawler.extract.encoding import decode_html
 from crawler.profiles import ProfileError, load_profile
+from crawler.profiles.model import NAME_RE
 from crawler.warc.reader import Capture, WarcReadError, read_capture
 
 if TYPE_CHECKING:
@@ -92,11 +94,12 @@ def load(doc: dict[str, Any], page: int, warc_dir: Path) -> Replay:
     try:
         capture = read_capture(warc_dir, location)
     except WarcReadError as exc:
+        # The reader's message quotes the pointer and the parser: for the log, never for the page.
+        logger.warning("cannot replay page %d of %s: %s", page, doc.get("_id"), exc)
         raise ReplayError(
-            f"cannot read the archived page: {exc} (is --warc-dir the crawl's WARC_DIR?)"
-        ) from exc
-    except KeyError as exc:
-        raise ReplayError(f"the stored WARC location lacks {exc}") from exc
+            "the archived page cannot be read (the web server's log says why; "
+            "is --warc-dir the crawl's WARC_DIR?)"
+        ) from None
     hint = _profile_encoding(doc.get("site"))
     decoded = decode_html(capture.body, capture.content_type, hint)
     return Replay(doc.get("article_id") or doc["_id"], capture, decoded, doc.get("encoding"))
@@ -104,8 +107,8 @@ def load(doc: dict[str, Any], page: int, warc_dir: Path) -> Replay:
 
 def _profile_encoding(site: Any) -> str | None:
     """The encoding hint the crawler had from the site's profile (None if it cannot be loaded)."""
-    if not isinstance(site, str) or not site:
-        return None
+    if not isinstance(site, str) or not re.fullmatch(NAME_RE, site):
+        return None  # a stored site that is no profile name (never a path to read)
     try:
         return load_profile(site).encoding
     except (ProfileError, OSError) as exc:

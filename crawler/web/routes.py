@@ -361,5 +361,13 @@ async def not_found(request: Request, exc: Exception) -> Response:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
-    """What the reader sees when a page fails (the log has the traceback)."""
-    return _problem_page(request, 500, "This page failed", f"{type(exc).__name__}: {exc}"[:500])
+    """What the reader sees when a page fails: never the error's text (it may quote files or data).
+
+    The traceback goes to the server's log (Starlette re-raises the error after this page).
+    """
+    return _problem_page(
+        request,
+        500,
+        "This page failed",
+        f"An error inside the archive browser ({type(exc).__name__}); the server's log has the details.",
+    )
