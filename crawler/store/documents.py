@@ -160,7 +160,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
 
 @cache
 def _field_types() -> tuple[dict[str, set[str]], tuple[str, ...]]:
-    """Per schema field the allowed kinds ('string', 'date-time', 'array of string', ...), and the required ones."""
+    """Allowed kinds per schema field ('string', 'date-time', 'array of string' ...); required fields."""
     from crawler.export.schema import article_schema
 
     schema = article_schema()

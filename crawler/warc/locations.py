@@ -9,8 +9,10 @@ an absolute path, a `..` step, or a file reached through a link that leads out o
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 #: What the writer names its files (other tools' `.warc` files are accepted too).
 WARC_SUFFIXES = (".warc.gz", ".warc")
