@@ -14,7 +14,8 @@ class _Handler(BaseHTTPRequestHandler):
         site: Any = self.server
         with site.lock:
             site.hits.append(self.path)
-        kind, body = site.pages.get(self.path, ("text/html; charset=utf-8", None))
+        missing = ("text/html; charset=utf-8", None)
+        kind, body = site.pages.get(self.path) or site.pages.get(self.path.split("?")[0], missing)
         if body is None:
             self.send_response(404)
             self.send_header("Content-Length", "0")

@@ -8,7 +8,7 @@ import typer
 from pymongo.errors import PyMongoError
 
 from crawler.cli import app
-from crawler.cli.console import err, fail, out
+from crawler.cli.console import fail, out, problem
 from crawler.store import ArticleStore, DatabaseUnavailable, open_database
 from crawler.store.connection import database_error
 from crawler.store.spill import load_spill
@@ -44,14 +44,14 @@ def import_spill(
             try:
                 loaded = load_spill(store, path)
             except OSError as exc:
-                err.print(f"{path}: cannot read it ({exc.strerror or exc})")
+                problem(f"{path}: cannot read it ({exc.strerror or exc})")
                 failed = True
                 continue
-            for problem in loaded.problems:
-                err.print(problem)
+            for line in loaded.problems:
+                problem(line)
             refused = store.take_rejected()
             for item in refused:
-                err.print(f"{path}: {item.key}: {item.reason}")
+                problem(f"{path}: {item.key}: {item.reason}")
             lines = loaded.records + len(loaded.problems)
             out.print(f"{path}: {loaded.records - len(refused)} of {lines} records stored")
             clean = store.totals.errors == before and not loaded.problems
