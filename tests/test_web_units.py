@@ -64,12 +64,8 @@ def test_a_hostile_page_replays_without_scripts_loads_or_exits() -> None:
     ]
     [img] = root.cssselect("img")
     assert img.get("src") is None and img.get("srcset") is None
-    assert (
-        root.cssselect("iframe")[0].get("src") is None and root.cssselect("iframe")[0].get("srcdoc") is None
-    )
-    assert root.cssselect("form")[0].get("action") is None
-    assert root.cssselect('link[rel="stylesheet"]')[0].get("href") is None
-    assert "url(/bg.png)" not in out and "url()" in out
+    assert not root.cssselect("iframe, form, input, link, style, svg, object, embed")  # dropped, not emptied
+    assert "url(" not in out and "evil.example" not in out
     assert root.cssselect('meta[charset="utf-8"]') and not root.cssselect('meta[charset="gb2312"]')
     assert root.cssselect("h1")[0].text_content() == "标题"
     assert root.cssselect("body > div#newsarchive-replay a")[0].get("href") == "/article?url=x"
