@@ -83,8 +83,12 @@ def bs4_sanitise(text: str, base_url: str) -> str:
             if name not in keep:
                 del tag.attrs[name]
             elif (tag.name, name) in NAVIGATION:
-                link = urljoin(base_url, value.strip())
-                if urlsplit(link).scheme.lower() in LINK_SCHEMES:
+                try:
+                    link = urljoin(base_url, value.strip())
+                    web = urlsplit(link).scheme.lower() in LINK_SCHEMES
+                except ValueError:
+                    web = False
+                if web:
                     tag.attrs[name] = go_link(link)
                 else:
                     del tag.attrs[name]

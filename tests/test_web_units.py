@@ -151,3 +151,13 @@ def test_a_taken_port_is_a_clear_error(tmp_path: Path) -> None:
 )
 def test_loopback_hosts(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+def test_malformed_links_are_shown_as_text() -> None:
+    """urljoin raises on a bracketed host that is no address: the link stays text, the page replays."""
+    out = rewrite(
+        _replay('<p><a href="http://[ccpa-preferences]/x">坏链接</a><a href="/ok.htm">好链接</a></p>'),
+        {"text": "Archived copy"},
+    ).decode("utf-8")
+    root = lxml.html.fromstring(out)
+    assert [a.get("href") for a in root.cssselect("p a")] == [None, "/go?url=http%3A%2F%2Fsite.test%2Fok.htm"]

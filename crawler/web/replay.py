@@ -185,8 +185,12 @@ def sanitise(text: str, base_url: str) -> str:
 
     def attribute(tag: str, name: str, value: str) -> str | None:
         if (tag, name) in NAVIGATION:
-            link = urljoin(base_url, value.strip())
-            return go_link(link) if urlsplit(link).scheme.lower() in LINK_SCHEMES else None
+            try:
+                link = urljoin(base_url, value.strip())
+                web = urlsplit(link).scheme.lower() in LINK_SCHEMES
+            except ValueError:  # a malformed address ("http://[x]/"): shown as text, like any other
+                return None
+            return go_link(link) if web else None
         return value
 
     return nh3.clean(
