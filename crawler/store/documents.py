@@ -130,12 +130,12 @@ def storable(doc: Any) -> dict[str, Any]:
         raise UnstorableDocument(
             f"field '_id': must be the article's canonical URL (a non-empty string), not {_shown(key)}"
         )
-    properties, required = _field_types()
+    properties, required = field_types()
     for name in required:
         if clean.get(name) is None:
             raise UnstorableDocument(f"field '{name}' is missing")
     for name, allowed in properties.items():
-        if name in clean and not _fits(clean[name], allowed):
+        if name in clean and not fits(clean[name], allowed):
             expected = " or ".join(sorted(allowed))
             raise UnstorableDocument(f"field '{name}': must be {expected}, not {_shown(clean[name])}")
     try:
@@ -159,7 +159,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
 
 
 @cache
-def _field_types() -> tuple[dict[str, set[str]], tuple[str, ...]]:
+def field_types() -> tuple[dict[str, set[str]], tuple[str, ...]]:
     """Allowed kinds per schema field ('string', 'date-time', 'array of string' ...); required fields."""
     from crawler.export.schema import article_schema
 
@@ -177,7 +177,8 @@ def _field_types() -> tuple[dict[str, set[str]], tuple[str, ...]]:
     return properties, tuple(schema.get("required", ()))
 
 
-def _fits(value: Any, kinds: set[str]) -> bool:
+def fits(value: Any, kinds: set[str]) -> bool:
+    """True when value is of one of the kinds field_types() gives a field."""
     for kind in kinds:
         if kind.startswith("array of "):
             item = _TYPES[kind.removeprefix("array of ")]

@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from bson import json_util
-from bson.errors import InvalidBSON
 
 from crawler.items import PageVisit
 from crawler.store.documents import UnstorableDocument, storable
@@ -132,8 +131,9 @@ def _record(raw: bytes) -> dict[str, Any] | None:
         record = json_util.loads(line)
     except RecursionError:
         raise SpillFileError("nested too deeply to be a spill record") from None
-    except (ValueError, TypeError, KeyError, IndexError, OverflowError, AttributeError, InvalidBSON) as exc:
-        # json_util turns {"$date": ...}-style values into objects: each malformed one raises its own kind
+    except Exception as exc:
+        # json_util turns {"$date": ...}-style values into objects, and each malformed one raises
+        # its own kind (ValueError, KeyError, InvalidBSON, decimal.Overflow ...): all are this line's
         raise SpillFileError(f"not a spill record ({type(exc).__name__}: {str(exc)[:200]})") from None
     if not isinstance(record, dict) or "_id" not in record:
         raise SpillFileError("not a spill record (no _id)")
