@@ -64,6 +64,42 @@ def web_server(db: Database[dict[str, Any]], warc_dir: Path, host: str = LOOPBAC
         archive.close()
 
 
+def archive_page(
+    db: Database[dict[str, Any]], warc_dir: Path, url: str, body: bytes, title: str, text: str
+) -> str:
+    """Archive one fetched page (WARC record + stored article) as a crawl of the demo site would; its _id."""
+    from datetime import UTC, datetime
+
+    from crawler.extract.urls import normalize_url
+    from crawler.items import Article, content_hash
+    from crawler.store import ArticleStore
+    from crawler.warc import Exchange, WarcFileWriter
+
+    now = datetime.now(UTC)
+    writer = WarcFileWriter(warc_dir / "demo", "newsarchive-demo")
+    headers = [("Content-Type", "text/html; charset=utf-8")]
+    location = writer.write(Exchange(url, "GET", [("Host", "probe")], b"", 200, "OK", headers, body, now))
+    writer.close()
+    location["file"] = f"demo/{location['file']}"
+    article = Article(
+        url=url,
+        canonical_url=normalize_url(url),
+        site="demo",
+        title=title,
+        text=text,
+        content_hash=content_hash(title, text),
+        fetched_at=now,
+        status=200,
+        encoding="utf-8",
+        warc=[location],
+    )
+    store = ArticleStore(db)
+    store.load_known("demo")
+    store.add(article, now)
+    store.flush()
+    return article.canonical_url
+
+
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",  # tests run as root in CI

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 LOOPBACK = "127.0.0.1"
 
@@ -37,6 +40,15 @@ class _Server(ThreadingHTTPServer):
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hangs up early is no test failure."""
+
+
+def write_profile(folder: Path, name: str, base_url: str, extra: str = "") -> Path:
+    """A profile NAME for a site on loopback (private addresses allowed) in folder/profiles; that folder."""
+    profiles = folder / "profiles"
+    profiles.mkdir(exist_ok=True)
+    text = f"name: {name}\nbase_url: {base_url}\nallow_private_addresses: true\n{extra}"
+    (profiles / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return profiles
 
 
 class FixtureSite:

@@ -12,7 +12,7 @@ import pytest
 
 from crawler.store import connect
 from tests.conftest import FAST_CRAWL, cli_environment, run_cli
-from tests.fixture_site import FixtureSite
+from tests.fixture_site import FixtureSite, write_profile
 from tests.hostile_site import PARAGRAPH, article_html
 
 if TYPE_CHECKING:
@@ -23,10 +23,7 @@ pytestmark = pytest.mark.integration
 
 BAD_PORT = "http://127.0.0.1:1:2/a/9.htm"
 BAD_IPV6 = "http://[::1/a/8.htm"
-PROFILE = """name: disc
-base_url: {base}
-allow_private_addresses: true
-feeds: [/feed.xml]
+PROFILE = """feeds: [/feed.xml]
 sitemaps: [/sitemap.xml]
 start_urls: [/]
 article_patterns: ['/a/\\d+\\.htm$']
@@ -69,9 +66,7 @@ def crawled(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     tmp: Path = tmp_path_factory.mktemp("discovery-bad")
     site = FixtureSite({})
     site.server.pages.update(pages(site.url))
-    profiles = tmp / "profiles"
-    profiles.mkdir()
-    (profiles / "disc.yaml").write_text(PROFILE.format(base=site.url), encoding="utf-8")
+    profiles = write_profile(tmp, "disc", site.url, PROFILE)
     name = "t_discovery_bad"
     env = cli_environment(mongo_uri, name, tmp / "var", profiles)
     client = connect(mongo_uri)

@@ -12,7 +12,7 @@ from crawler.profiles import parse_profile
 from crawler.store import ArticleStore
 from tests.browser_tools import request, web_server
 from tests.conftest import FAST_CRAWL, cli_environment, run_cli
-from tests.fixture_site import FixtureSite
+from tests.fixture_site import FixtureSite, write_profile
 from tests.hostile_site import PARAGRAPH, article_html
 from tests.test_store_articles import T0, article
 
@@ -99,13 +99,7 @@ def test_warc_and_search_folders_are_owner_only_old_files_included(mongo_uri: st
     with FixtureSite({}) as site:
         site.server.pages["/"] = ("text/html", '<html><body><a href="/a/1.htm">1</a></body></html>')
         site.server.pages["/a/1.htm"] = ("text/html", article_html("第1篇", [PARAGRAPH, PARAGRAPH]))
-        profiles = tmp_path / "profiles"
-        profiles.mkdir()
-        (profiles / "modes.yaml").write_text(
-            f"name: modes\nbase_url: {site.url}\nallow_private_addresses: true\n"
-            "article_patterns: ['/a/\\d+\\.htm$']\n",
-            encoding="utf-8",
-        )
+        profiles = write_profile(tmp_path, "modes", site.url, "article_patterns: ['/a/\\d+\\.htm$']\n")
         env = cli_environment(mongo_uri, "t_modes", var, profiles)
         env["NEWSARCHIVE_SEARCH_INDEX"] = str(var / "search")
         result = run_cli(["crawl", "modes", *FAST_CRAWL], env)

@@ -32,7 +32,7 @@ from crawler.store.spill import load_spill
 from spiders.news import NewsSpider
 from tests.browser_tools import request, web_server
 from tests.conftest import FAST_CRAWL, cli_environment, run_cli
-from tests.fixture_site import FixtureSite
+from tests.fixture_site import FixtureSite, write_profile
 from tests.hostile_site import PARAGRAPH, article_html
 from tests.test_store_articles import T0, article
 
@@ -327,13 +327,8 @@ def test_a_crawl_of_generated_sitemaps_and_feeds_stores_every_good_article(
                 },
             }
         )
-        profiles = tmp / "profiles"
-        profiles.mkdir()
-        (profiles / "fz.yaml").write_text(
-            f"name: fz\nbase_url: {site.url}\nallow_private_addresses: true\nfeeds: [/feed.xml]\n"
-            "sitemaps: [/sitemap.xml]\nstart_urls: [/sitemap.xml]\n",
-            encoding="utf-8",
-        )
+        extra = "feeds: [/feed.xml]\nsitemaps: [/sitemap.xml]\nstart_urls: [/sitemap.xml]\n"
+        profiles = write_profile(tmp, "fz", site.url, extra)
         name = f"t_fuzz_crawl_{tmp.name[-6:]}"
         result = run_cli(
             ["crawl", "fz", *FAST_CRAWL], cli_environment(mongo_uri, name, tmp / "var", profiles)

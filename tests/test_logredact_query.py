@@ -12,7 +12,7 @@ from crawler.localdb import free_port
 from crawler.logredact import SECRET_MASK, is_secret_name, redact
 from crawler.store import connect
 from tests.conftest import FAST_CRAWL, cli_environment, run_cli
-from tests.fixture_site import FixtureSite
+from tests.fixture_site import FixtureSite, write_profile
 from tests.hostile_site import PARAGRAPH, article_html
 
 if TYPE_CHECKING:
@@ -101,13 +101,8 @@ def test_crawled_urls_with_secrets_are_masked_in_logs_and_run_records(mongo_uri:
                 "/a/1.htm": ("text/html", article_html("第1篇", [PARAGRAPH, PARAGRAPH])),
             }
         )
-        profiles = tmp_path / "profiles"
-        profiles.mkdir()
-        (profiles / "redact.yaml").write_text(
-            f"name: redact\nbase_url: {site.url}?token={SECRET}\nallow_private_addresses: true\n"
-            "article_patterns: ['/a/\\d+\\.htm']\n",
-            encoding="utf-8",
-        )
+        patterns = "article_patterns: ['/a/\\d+\\.htm']\n"
+        profiles = write_profile(tmp_path, "redact", f"{site.url}?token={SECRET}", patterns)
         env = cli_environment(mongo_uri, "t_redact_crawl", tmp_path / "var", profiles)
         result = run_cli(["crawl", "redact", *FAST_CRAWL[:4], "--log-level", "DEBUG"], env)
     client = connect(mongo_uri)

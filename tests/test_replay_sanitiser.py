@@ -16,13 +16,10 @@ import lxml.html
 import pytest
 
 from crawler.extract.encoding import decode_html
-from crawler.extract.urls import normalize_url
-from crawler.items import Article, content_hash
-from crawler.store import ArticleStore
-from crawler.warc import Capture, Exchange, WarcFileWriter
+from crawler.warc import Capture
 from crawler.web.replay import Replay, rewrite
 from tests.attack_shapes import MUTATION_XSS, SHAPES
-from tests.browser_tools import chromium, request, web_server
+from tests.browser_tools import archive_page, chromium, request, web_server
 from tests.fixture_site import FixtureSite
 
 if TYPE_CHECKING:
@@ -45,33 +42,6 @@ def attack_page(probe: str) -> bytes:
         f'<body onload="document.body.setAttribute(\'data-ran\', 1)" background="{probe}/body-bg">'
         f"<h1>净化测试</h1><p>{TEXT}</p>\n{shapes}\n<p>结尾</p></body></html>"
     ).encode()
-
-
-def _archive(db: Database[dict[str, Any]], warc_dir: Path, url: str, body: bytes) -> str:
-    now = datetime.now(UTC)
-    writer = WarcFileWriter(warc_dir / "demo", "newsarchive-demo")
-    location = writer.write(
-        Exchange(url, "GET", [], b"", 200, "OK", [("Content-Type", "text/html; charset=utf-8")], body, now)
-    )
-    writer.close()
-    location["file"] = f"demo/{location['file']}"
-    article = Article(
-        url=url,
-        canonical_url=normalize_url(url),
-        site="demo",
-        title="净化测试",
-        text=TEXT,
-        content_hash=content_hash("净化测试", TEXT),
-        fetched_at=now,
-        status=200,
-        encoding="utf-8",
-        warc=[location],
-    )
-    store = ArticleStore(db)
-    store.load_known("demo")
-    store.add(article, now)
-    store.flush()
-    return article.canonical_url
 
 
 def _sanitised(url: str, body: bytes) -> bytes:
@@ -111,7 +81,9 @@ def test_replay_of_the_attack_page_requests_nothing_in_chromium(
     warc_dir = tmp_path / "warc"
     with FixtureSite({}) as site:
         probe = site.url.rstrip("/") + "/probe"
-        article = _archive(mongo_db, warc_dir, site.url + "news/attack.htm", attack_page(probe))
+        article = archive_page(
+            mongo_db, warc_dir, site.url + "news/attack.htm", attack_page(probe), "净化测试", TEXT
+        )
         with web_server(mongo_db, warc_dir) as base:
             url = f"{base}/replay?url={quote(article, safe='')}"
             status, headers, _ = request(url)

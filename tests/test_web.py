@@ -12,7 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
@@ -23,16 +22,12 @@ import yaml
 from crawler.demo.content import ARTICLES, ARTICLES_BY_ID, correction_paragraph
 from crawler.demo.server import serve
 from crawler.demo.state import SiteState
-from crawler.extract.article import content_hash
 from crawler.extract.encoding import decode_html
-from crawler.extract.urls import normalize_url
-from crawler.items import Article
 from crawler.localdb import free_port
 from crawler.profiles.loader import BUNDLED_DIR
-from crawler.store import ArticleStore, connect
+from crawler.store import connect
 from crawler.warc.reader import read_capture
-from crawler.warc.writer import Exchange, WarcFileWriter
-from tests.browser_tools import LOOPBACK, chromium, request
+from tests.browser_tools import LOOPBACK, archive_page, chromium, request
 from tests.conftest import FAST_CRAWL, ROOT, cli_environment, run_cli, wait_for
 
 if TYPE_CHECKING:
@@ -148,32 +143,7 @@ def _archive_hostile_page(db: Any, warc_dir: Path, site_url: str) -> str:
     """Archive a page full of scripts and loads aimed at the demo site, as the crawler would store it."""
     url = f"{site_url.rstrip('/')}/probe/hostile.htm"
     body = HOSTILE_PAGE.format(site=site_url.rstrip("/")).encode("utf-8")
-    now = datetime.now(UTC)
-    writer = WarcFileWriter(warc_dir / "demo", "newsarchive-demo")
-    exchange = Exchange(
-        url, "GET", [("Host", "probe")], b"", 200, "OK", [("Content-Type", "text/html")], body, now
-    )
-    location = writer.write(exchange)
-    writer.close()
-    location["file"] = f"demo/{location['file']}"
-    title, text = "恶意页面测试", "正文：这是一篇用于检验回放沙箱的存档页面。"
-    article = Article(
-        url=url,
-        canonical_url=normalize_url(url),
-        site="demo",
-        title=title,
-        text=text,
-        content_hash=content_hash(title, text),
-        fetched_at=now,
-        status=200,
-        encoding="utf-8",
-        warc=[location],
-    )
-    store = ArticleStore(db)
-    store.load_known("demo")
-    store.add(article, now)
-    store.flush()
-    return article.canonical_url
+    return archive_page(db, warc_dir, url, body, "恶意页面测试", "正文：这是一篇用于检验回放沙箱的存档页面。")
 
 
 def links(html: str) -> list[str]:
