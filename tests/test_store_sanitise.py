@@ -135,16 +135,21 @@ def test_a_crawl_on_an_unreadable_archive_says_what_is_wrong(
     assert "database_error" in output
 
 
-def test_import_of_an_unreadable_archive_says_what_is_wrong(
+def test_commands_on_an_unreadable_archive_say_what_is_wrong(
     cli_env: dict[str, str], mongo_db: Database[dict[str, Any]], tmp_path: Path
 ) -> None:
     _poison_directly(mongo_db)
     spill = tmp_path / "one.jsonl"
     spill.write_text(_line(storable(article_document(article(1), T0))) + "\n")
-    result = run_cli(["import", str(spill)], cli_env)
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
-    assert "the database answered with an error" in result.stderr
+    for args in (
+        ["import", str(spill)],
+        ["export", "-f", "jsonl", "-o", str(tmp_path / "a.jsonl")],
+        ["reindex"],
+    ):
+        result = run_cli(args, cli_env)
+        assert result.returncode == 1, args
+        assert "Traceback" not in result.stderr, (args, result.stderr[-2000:])
+        assert "the database answered with an error" in result.stderr, args
 
 
 @pytest.mark.integration
