@@ -170,7 +170,8 @@ def test_the_browser_reads_nothing_outside_the_folder_and_never_quotes_what_it_r
                 for leaked in ("root:", SECRET, "secret.txt", "passwd", "outside", "first line", "Traceback"):
                     assert leaked not in text, (name, path, leaked)
                 assert status == 404, (name, path, status, text[:300])
-                assert "cannot be read" in text
+                # a pointer that is no object is not even taken for one (shown as a stored value)
+                assert "cannot be read" in text or (name == "not-an-object" and "no raw page" in text)
         status, _, body = request(f"{base}/replay/original?url={quote('http://a.cn/good', safe='')}")
         assert status == 200 and body == b"<p>archived</p>"
 
