@@ -298,7 +298,7 @@ def test_any_sitemap_feed_or_robots_file_yields_every_good_entry(bad: list[str],
 
 
 @pytest.mark.integration
-@settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=1, deadline=None, suppress_health_check=list(HealthCheck))
 @given(bad=st.lists(BAD_LOCS, min_size=2, max_size=6))
 def test_a_crawl_of_generated_sitemaps_and_feeds_stores_every_good_article(
     mongo_uri: str, tmp_path_factory: pytest.TempPathFactory, bad: list[str]
