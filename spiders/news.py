@@ -36,7 +36,7 @@ from crawler.workers import ExtractionFailed
 from crawler.workers.crawl import CrawlExtraction
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import AsyncIterator, Callable, Iterator
 
     from scrapy.crawler import Crawler
     from scrapy.http import Response
@@ -138,7 +138,8 @@ class NewsSpider(scrapy.Spider):
         if not entries:
             logger.warning("feed %s has no readable entries", response.url)
         for entry in entries:
-            yield from self.follow(response.urljoin(entry.url), depth=0, trusted=True)
+            if url := self.discovered(response, entry.url):
+                yield from self.follow(url, depth=0, trusted=True)
 
     def parse_sitemap(self, response: Response, depth: int = 0) -> Iterator[scrapy.Request]:
         """Sitemap indexes lead to sitemaps (SITEMAP_MAX_DEPTH deep); URL sets to articles and list pages.
@@ -167,9 +168,12 @@ class NewsSpider(scrapy.Spider):
             )
             return
         for entry in sitemap.entries:
-            url = response.urljoin(entry.loc)
+            url = self.discovered(response, entry.loc)
+            if url is None:
+                continue
             if sitemap.is_index:
-                yield self.sitemap_request(url, depth + 1)
+                if request := self.checked(url, lambda u=url: self.sitemap_request(u, depth + 1)):
+                    yield request
             else:
                 self.crawler.stats.inc_value("discovery/sitemap_urls")
                 lastmod = _w3c_datetime(entry.lastmod, self.profile.tz)
@@ -182,9 +186,12 @@ class NewsSpider(scrapy.Spider):
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         """Sitemaps announced in robots.txt that the profile does not already list."""
         listed = {self.profile.absolute(u) for u in self.profile.sitemaps}
-        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-            if url not in listed:
-                yield self.sitemap_request(url)
+        for line in sitemap_urls_from_robots(response.body):  # as written: joined one by one below
+            url = self.discovered(response, line)
+            if url is None or url in listed:
+                continue
+            if request := self.checked(url, lambda u=url: self.sitemap_request(u)):
+                yield request
 
     def parse_list(self, response: Response, depth: int = 0) -> Iterator[scrapy.Request]:
         """A section or home page: follow article links, and list pages up to max_list_pages deep."""
@@ -201,8 +208,15 @@ class NewsSpider(scrapy.Spider):
 
         Links from feeds and news sitemaps are articles by construction (``trusted``)
         unless the profile's exclude patterns say otherwise. A sitemap's ``lastmod`` makes an
-        archived article due when it is newer than the archive's last fetch.
+        archived article due when it is newer than the archive's last fetch. A URL that cannot be
+        requested (a port that is no number ...) is counted as `discovery/bad_url`; the caller goes on.
         """
+        if request := self.checked(url, lambda: self._request_for(url, depth, trusted, lastmod)):
+            yield request
+
+    def _request_for(
+        self, url: str, depth: int, trusted: bool, lastmod: datetime | None
+    ) -> scrapy.Request | None:
         kind = classify_url(url, self.profile)
         if kind is LinkKind.OTHER and trusted and not any(p.search(url) for p in self.profile.exclude_res):
             kind = LinkKind.ARTICLE
@@ -210,9 +224,39 @@ class NewsSpider(scrapy.Spider):
             request = self.article_request(url)
             if lastmod is not None:
                 request.meta["lastmod"] = lastmod
-            yield request
-        elif kind is LinkKind.LIST and depth <= self.profile.max_list_pages:
-            yield self.list_request(url, depth)
+            return request
+        if kind is LinkKind.LIST and depth <= self.profile.max_list_pages:
+            return self.list_request(url, depth)
+        return None
+
+    def discovered(self, response: Response, link: str) -> str | None:
+        """A link of a feed, sitemap or robots.txt made absolute; None (counted, logged) when malformed."""
+        try:
+            url = response.urljoin(link)
+            urlsplit(url).port  # noqa: B018 (raises ValueError on a port that is no number)
+        except ValueError as exc:
+            self.bad_url(link, response.url, exc)
+            return None
+        return url
+
+    def checked(
+        self, url: str, make: Callable[[], scrapy.Request | None], found_in: str | None = None
+    ) -> scrapy.Request | None:
+        """make() for a discovered URL, or None (counted as `discovery/bad_url`) when it cannot be requested.
+
+        One malformed entry must not end the reading of the feed, sitemap or page it is in.
+        """
+        try:
+            return make()
+        except ValueError as exc:
+            self.bad_url(url, found_in, exc)
+            return None
+
+    def bad_url(self, url: str, found_in: str | None, exc: Exception) -> None:
+        """Count and log one malformed discovered URL (the file it was in is read on)."""
+        self.crawler.stats.inc_value("discovery/bad_url")
+        where = f" in {found_in}" if found_in else ""
+        logger.warning("skipped a malformed URL%s: %.200r (%s)", where, url, exc)
 
     def list_request(self, url: str, depth: int) -> scrapy.Request:
         """A list page request; pagination pages are marked for the incremental middleware."""

@@ -37,7 +37,14 @@ from crawler.extract.urls import DEFAULT_RULES, UrlRules
 from crawler.items import PageVisit
 from crawler.search.index import SearchIndex
 from crawler.store.connection import DatabaseUnavailable
-from crawler.store.documents import FETCH_FIELDS, MAX_DOCUMENT_BYTES, article_document, version_document
+from crawler.store.documents import (
+    FETCH_FIELDS,
+    MAX_DOCUMENT_BYTES,
+    UnstorableDocument,
+    article_document,
+    storable,
+    version_document,
+)
 from crawler.store.index import PROJECTION, ArchiveIndex
 from crawler.store.keys import Identity, identify
 
@@ -263,11 +270,23 @@ class ArticleStore:
     def add_document(self, doc: dict[str, Any]) -> str:
         """Buffer one stored-form document (from add(), a spill file or re-extraction).
 
-        A document that cannot be stored at all (not encodable, over MAX_DOCUMENT_BYTES) is
-        rejected here, with its reason, instead of failing a whole batch later.
+        Every document passes the one sanitising step here (documents.storable: safe field
+        names, the schema's field types, WARC pointers under the WARC folder), whichever path it
+        came by. A document that cannot be stored at all (a wrong field, not encodable, over
+        MAX_DOCUMENT_BYTES) is rejected here, with its reason, instead of failing a whole batch
+        later (or, stored, making the collection unreadable).
         """
+        try:
+            doc = storable(doc)
+        except UnstorableDocument as exc:
+            key = doc.get("_id") if isinstance(doc, dict) else None
+            return self._reject_now(self._early, Rejected(str(key), f"not storable: {exc}", doc=doc))
         key = doc["_id"]
         try:
+            size = len(bson.encode(doc))
+        except UnicodeEncodeError:  # lone surrogates (from JSON escapes): replaced, as a decoder would
+            doc = _without_surrogates(doc)
+            key = doc["_id"]
             size = len(bson.encode(doc))
         except (InvalidDocument, OverflowError) as exc:
             return self._reject_now(self._early, Rejected(key, f"not storable: {exc}", doc=doc))
@@ -594,6 +613,17 @@ class ArticleStore:
 def _reason(exc: BaseException) -> str:
     """A short reason for a spill file: the error's class and first line."""
     return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:500]
+
+
+def _without_surrogates(value: Any) -> Any:
+    """Strings with lone surrogates (not UTF-8 encodable) get U+FFFD in their place."""
+    if isinstance(value, str):
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return value
 
 
 def _refresh(doc: dict[str, Any]) -> dict[str, Any]:
