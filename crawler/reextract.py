@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from crawler.extract import Page, extract_page
-from crawler.profiles import ProfileError, SiteProfile, load_profile
+from crawler.profiles import ProfileError, SiteProfile
 from crawler.store.articles import CHANGED, ArticleStore
 from crawler.store.failures import ExtractionFailures
+from crawler.store.profiles import SiteProfiles, site_profile
 from crawler.warc.reader import WarcReadError, read_capture
 from crawler.workers import ExtractionFailed, ExtractionPool
 
@@ -56,6 +57,8 @@ class ReextractCounts:
     #: Pages whose extraction had failed during a crawl (or an earlier re-extraction) and now worked.
     recovered: int = 0
     problems: list[str] = field(default_factory=list)
+    #: Worth knowing, not a failure: a profile taken from the archive, or a file that changed since.
+    notes: list[str] = field(default_factory=list)
 
 
 def rebuild(
@@ -139,7 +142,7 @@ def reextract(
         if not doc.get("warc"):
             counts.without_warc += 1
             continue
-        profile = profiles.setdefault(doc["site"], _profile(doc["site"], counts))
+        profile = _profile(db, doc["site"], profiles, counts)
         if profile is None:
             counts.failed += 1
             continue
@@ -185,7 +188,7 @@ def _retry_failures(
             counts.without_warc += 1
             counts.problems.append(f"{doc['url']}: its extraction failed and no WARC record was kept")
             continue
-        profile = profiles.setdefault(doc["site"], _profile(doc["site"], counts))
+        profile = _profile(db, doc["site"], profiles, counts)
         if profile is None:
             counts.failed += 1
             continue
@@ -208,10 +211,21 @@ def _retry_failures(
             failures.resolve(doc["_id"])
 
 
-def _profile(site: str, counts: ReextractCounts) -> SiteProfile | None:
+def _profile(
+    db: Database[dict[str, Any]], site: str, known: dict[str, SiteProfile | None], counts: ReextractCounts
+) -> SiteProfile | None:
+    """The site's profile (its file, else the one kept when it was crawled), looked up once per site."""
+    if site in known:
+        return known[site]
+    known[site] = None
     try:
-        return load_profile(site)
+        found = site_profile(site, SiteProfiles(db))
     except ProfileError as exc:
         counts.problems.append(f"site {site}: {exc}")
         logger.error("cannot re-extract articles of %s: %s", site, exc)
         return None
+    if found.note:
+        counts.notes.append(found.note)
+        logger.info("%s", found.note)
+    known[site] = found.profile
+    return found.profile

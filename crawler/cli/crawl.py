@@ -72,7 +72,7 @@ def crawl(
         overrides["INCREMENTAL_ENABLED"] = False
     if frontier:
         overrides["FRONTIER_URL"] = frontier
-        open_frontier(profile.name, frontier)  # fails fast when Redis cannot be reached
+        open_frontier(site, frontier)  # fails fast when Redis cannot be reached
     from crawler.crawl import run_crawl
 
     result = run_crawl(site, base_url=base_url, settings=overrides)
