@@ -82,6 +82,9 @@ def crawl(
         err.print(f"{profile.name} is being crawled by another process; nothing was fetched")
         raise typer.Exit(EXIT_SITE_BUSY)
     if not result.ok:
+        if result.all_refused:
+            err.print(f"{profile.name}: {result.all_refused}", markup=False)
+            raise typer.Exit(1)
         if result.write_errors:
             err.print(
                 f"{result.write_errors} articles or visits were not stored (saved under var/unsaved/; "
