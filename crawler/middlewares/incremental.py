@@ -98,7 +98,8 @@ class IncrementalMiddleware:
                 stats.inc_value("incremental/seen_this_crawl")  # stored minutes ago, by this crawl
                 return None
             if not is_due(known, self.crawler.spider.profile.revisit, datetime.now(UTC)):
-                stats.inc_value("incremental/skipped_known")
+                if index.first_skip(known.id):  # feeds, sitemaps and lists link an article many times
+                    stats.inc_value("incremental/skipped_known")
                 return None
             stats.inc_value("incremental/revisits")
             return conditional(obj, known)
