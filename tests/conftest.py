@@ -145,6 +145,18 @@ def shared_eval() -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def demo_url() -> Iterator[str]:
+    """The demo news site on a free loopback port, for the tests of one module."""
+    from crawler.demo.server import serve
+
+    server, url = serve(port=0)
+    try:
+        yield url
+    finally:
+        server.stop()
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A redis-server of the session on a free loopback port, temporary folder, no persistence."""

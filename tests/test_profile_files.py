@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from crawler.demo.content import ARTICLES
-from crawler.demo.server import serve
 from crawler.localdb import free_port
 from crawler.profiles.loader import BUNDLED_DIR
 from crawler.store import connect
@@ -37,20 +36,13 @@ def write_profile(folder: Path, base_url: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def site() -> Iterator[str]:
-    server, url = serve(port=0)
-    try:
-        yield url
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="module")
-def crawled(site: str, mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def crawled(
+    demo_url: str, mongo_uri: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Any]]:
     """One crawl of ./elsewhere/mysite.yaml (not in any profile folder) into a database of its own."""
     name = f"t_profile_files_{free_port()}"
     work = tmp_path_factory.mktemp("profile-files")
-    path = write_profile(work / "elsewhere", site)
+    path = write_profile(work / "elsewhere", demo_url)
     env = cli_environment(mongo_uri, name, work / "var")
     first = run_cli(["crawl", str(path), *FAST_CRAWL], env)
     client = connect(mongo_uri)
@@ -107,9 +99,9 @@ def test_a_changed_or_lost_file_is_said_and_the_archive_copy_serves(crawled: dic
 
 
 def test_a_distributed_crawl_of_a_profile_file(
-    site: str, redis_url: str, mongo_uri: str, mongo_db: Database, tmp_path: Path
+    demo_url: str, redis_url: str, mongo_uri: str, mongo_db: Database, tmp_path: Path
 ) -> None:
-    path = write_profile(tmp_path / "elsewhere", site)
+    path = write_profile(tmp_path / "elsewhere", demo_url)
     env = cli_environment(mongo_uri, mongo_db.name, tmp_path / "var")
     result = run_cli(["crawl", str(path), "--frontier", redis_url, *FAST_CRAWL], env)
     assert result.returncode == 0, result.stderr[-3000:]
