@@ -83,6 +83,10 @@ def test_a_failed_apt_get_is_said_and_the_tools_still_named(
     assert "apt-get could not install them" in said[1]
     monkeypatch.setenv(system_tools.INSTALL_ENV, "0")
     assert system_tools.can_install() == f"{system_tools.INSTALL_ENV}=0"
+    monkeypatch.setenv("CI", "true")
+    said.clear()
+    system_tools.install(WANTED, say=said.append)
+    assert "the distributed-crawl tests will fail (CI runs every test)" in said[0]
 
 
 def test_require_skips_with_the_install_command_and_fails_under_ci(
