@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -29,7 +30,8 @@ from crawler.items import Article, ExtractionFailure, PageVisit
 from crawler.middlewares.incremental import conditional
 from crawler.outbound.middleware import OutboundRefused
 from crawler.outbound.resolver import AddressRefused
-from crawler.profiles import load_profile
+from crawler.profiles import load_profile_file
+from crawler.profiles.loader import find_profile_path
 from crawler.projectdefaults import project_bool, project_int
 from crawler.session import ArchiveSession
 from crawler.workers import ExtractionFailed
@@ -63,6 +65,9 @@ class NewsSpider(scrapy.Spider):
     def __init__(self, profile: SiteProfile, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.profile = profile
+        #: The profile as its file says (before `-a base_url=`) and that file: what the archive keeps.
+        self.profile_as_written: SiteProfile = profile
+        self.profile_source: str | None = None
         self.allowed_domains = profile.domains
         self.extraction: CrawlExtraction | None = None
         # Domains are checked by classify_url (LinkExtractor.allow_domains mishandles hosts with ports).
@@ -73,14 +78,19 @@ class NewsSpider(scrapy.Spider):
         """Load the profile named by `-a site=` (and `-a base_url=`), apply its politeness settings."""
         site = kwargs.pop("site", None)
         base_url = kwargs.pop("base_url", None)
+        written, source = None, None
         if "profile" not in kwargs:
             if not site:
                 raise ValueError(
                     "which site? use: scrapy crawl news -a site=NAME (see `newsarchive profiles`)"
                 )
-            profile = load_profile(site, crawler.settings.get("PROFILES_DIR"))
-            kwargs["profile"] = profile.with_base_url(base_url) if base_url else profile
+            path = find_profile_path(site, crawler.settings.get("PROFILES_DIR"))
+            written = load_profile_file(path)
+            source = str(path.resolve()) if isinstance(path, Path) else str(path)
+            kwargs["profile"] = written.with_base_url(base_url) if base_url else written
         spider = super().from_crawler(crawler, *args, **kwargs)
+        if written is not None:
+            spider.profile_as_written, spider.profile_source = written, source
         spider.extraction = CrawlExtraction.from_crawler(crawler)
         apply_politeness(crawler, spider.profile)
         return spider

@@ -17,6 +17,7 @@ import pytest
 from crawler.archive import Archive
 from crawler.localdb import free_port
 from crawler.web.server import build_server
+from tests import system_tools
 from tests.conftest import wait_for
 
 if TYPE_CHECKING:
@@ -118,11 +119,9 @@ CHROMIUM_FLAGS = [
 
 def chromium(args: list[str], profile: Path, timeout: float = 90) -> str:
     """Run headless Chromium once; stopped by its process group id if it does not end in time."""
+    system_tools.require("chromium")
     binary = shutil.which("chromium") or shutil.which("chromium-browser")
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed: .ci/run installs Debian's chromium package")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
+    assert binary is not None
     proc = subprocess.Popen(
         [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
         stdout=subprocess.PIPE,

@@ -74,7 +74,7 @@ def crawl(
         overrides["INCREMENTAL_ENABLED"] = False
     if frontier:
         overrides["FRONTIER_URL"] = frontier
-        open_frontier(profile.name, frontier)  # fails fast when Redis cannot be reached
+        open_frontier(site, frontier)  # fails fast when Redis cannot be reached
     from crawler.crawl import run_crawl
 
     result = run_crawl(site, base_url=base_url, settings=overrides)
@@ -84,6 +84,9 @@ def crawl(
         err.print(f"{profile.name} is being crawled by another process; nothing was fetched")
         raise typer.Exit(EXIT_SITE_BUSY)
     if not result.ok:
+        if result.all_refused:
+            err.print(f"{profile.name}: {result.all_refused}", markup=False)
+            raise typer.Exit(1)
         if result.write_errors:
             err.print(
                 f"{result.write_errors} articles or visits were not stored (saved under var/unsaved/; "

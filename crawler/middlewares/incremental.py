@@ -108,7 +108,8 @@ class IncrementalMiddleware:
             if announced:
                 stats.inc_value("incremental/lastmod_newer")  # the sitemap says it changed since
             elif not is_due(known, self.crawler.spider.profile.revisit, datetime.now(UTC)):
-                stats.inc_value("incremental/skipped_known")
+                if index.first_skip(known.id):  # feeds, sitemaps and lists link an article many times
+                    stats.inc_value("incremental/skipped_known")
                 return None
             stats.inc_value("incremental/revisits")
             return conditional(obj, known)

@@ -40,12 +40,17 @@ class ProfileError(ValueError):
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: The folder a user adds profiles to, relative to the working directory (`./run` works in the checkout).
+LOCAL_DIR = "profiles"
+
+
 def profile_dirs(extra: str | os.PathLike[str] | None = None) -> list[Traversable]:
-    """Folders searched for profiles: an explicit one, $NEWSARCHIVE_PROFILES, then the bundled set."""
+    """Folders searched for profiles: an explicit one, $NEWSARCHIVE_PROFILES, ./profiles, the bundled set."""
     dirs: list[Traversable] = []
     for candidate in (extra, os.environ.get("NEWSARCHIVE_PROFILES")):
         if candidate:
             dirs.extend(Path(p) for p in str(candidate).split(os.pathsep) if p)
+    dirs.append(Path.cwd() / LOCAL_DIR)
     dirs.append(BUNDLED_DIR)
     return dirs
 
@@ -190,17 +195,37 @@ def load_profile_file(path: str | os.PathLike[str] | Traversable) -> SiteProfile
 
 
 def find_profile_path(name: str, profiles_dir: str | os.PathLike[str] | None = None) -> Traversable:
-    """Locate a profile by site name or by path."""
+    """Locate a profile by site name or by path (anything with a .yaml suffix or a slash)."""
     as_path = Path(name)
-    if as_path.suffix in PROFILE_SUFFIXES and as_path.exists():
-        return as_path
+    if as_path.suffix in PROFILE_SUFFIXES or "/" in name or os.sep in name:
+        if as_path.is_file():
+            return as_path
+        raise ProfileError(f"{name}: no such profile file (relative paths start at {Path.cwd()})")
     for folder in profile_dirs(profiles_dir):
         for suffix in PROFILE_SUFFIXES:
             candidate = folder.joinpath(f"{name}{suffix}")
             if candidate.is_file():
                 return candidate
+    raise ProfileError(_not_found(name, profiles_dir))
+
+
+def _not_found(name: str, profiles_dir: str | os.PathLike[str] | None) -> str:
+    """What was searched, what is known, and the two ways to add a profile."""
+    searched = []
+    for folder in profile_dirs(profiles_dir):
+        label = (
+            "bundled profiles" if folder is BUNDLED_DIR else "does not exist" if not folder.is_dir() else ""
+        )
+        searched.append(f"    {folder}" + (f" ({label})" if label else ""))
     known = ", ".join(available_profiles(profiles_dir)) or "none"
-    raise ProfileError(f"no profile named {name!r} (known: {known}); write profiles/<name>.yaml")
+    local = Path.cwd() / LOCAL_DIR / f"{name}.yaml"
+    return (
+        f"no profile named {name!r} (known: {known}). Searched, in this order:\n"
+        + "\n".join(searched)
+        + f'\n  To add one, write {local} (the README\'s "Writing a site profile" lists the keys; '
+        "`newsarchive profiles NAME` checks it), or give a file's path instead of a name; "
+        "more folders: NEWSARCHIVE_PROFILES=DIR[:DIR...] or the PROFILES_DIR setting."
+    )
 
 
 def load_profile(name: str, profiles_dir: str | os.PathLike[str] | None = None) -> SiteProfile:

@@ -30,6 +30,7 @@ from crawler.store import ArticleStore, DatabaseUnavailable, open_from_settings,
 from crawler.store.boilerplate import load_learner, save_learner
 from crawler.store.connection import database_error
 from crawler.store.locks import RunLease
+from crawler.store.profiles import SiteProfiles
 from crawler.store.spill import load_spill, spill_files
 from crawler.workdir import unsaved_dir
 
@@ -149,6 +150,7 @@ class ArchiveSession:
                 )
             self.lease = LeaseKeeper(self.db, self.site, ttl_s, self.stop, lock)
             self.lease.acquire(run_id)
+        self._keep_profile(spider)
         try:
             self._open_store(settings)
         except OperationFailure as exc:  # the server answered: data it cannot read, not a lost connection
@@ -159,6 +161,19 @@ class ArchiveSession:
             self.crawler.stats.inc_value("store/unavailable")
             logger.error("could not read the archive of %s: %s", self.site, exc)
             raise CloseSpider("database_unavailable") from exc
+
+    def _keep_profile(self, spider: Spider) -> None:
+        """Keep the site's profile as crawled with the site, so later commands find it by name."""
+        assert self.db is not None
+        written = getattr(spider, "profile_as_written", None)
+        if written is None:
+            return
+        crawled = getattr(spider, "profile", written)
+        base_url = crawled.base_url if crawled.base_url != written.base_url else None
+        try:
+            SiteProfiles(self.db).record(written, getattr(spider, "profile_source", None), base_url)
+        except PyMongoError as exc:
+            logger.error("could not keep the profile of %s in the archive: %s", self.site, exc)
 
     def _open_store(self, settings: BaseSettings) -> None:
         assert self.db is not None

@@ -8,7 +8,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from crawler.items import SCHEMA_VERSION
-from crawler.search.fields import TERMS_VERSION, search_fields
+from crawler.search.fields import TERMS_VERSION, search_fields, terms_source
 from crawler.warc.locations import BadWarcLocation, check_locations
 
 if TYPE_CHECKING:
@@ -214,9 +214,12 @@ def article_document(article: Article, seen_at: datetime) -> dict[str, Any]:
     doc["history"] = []
     doc["events"] = []
     # terms and t2s copies for search (crawler/search/), computed by the extraction worker if it could
+    # (from this very title and text: not if storing cut or cleaned them)
     precomputed = doc.pop("search", None) or {}
-    if precomputed.get("terms_version") == TERMS_VERSION and precomputed.get("text_simplified") == doc.get(
-        "text_simplified"
+    if (
+        precomputed.get("terms_version") == TERMS_VERSION
+        and precomputed.get("text_simplified") == doc.get("text_simplified")
+        and precomputed.get("terms_source") == terms_source(doc)
     ):
         doc.update(precomputed)
     else:

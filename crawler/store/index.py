@@ -60,6 +60,7 @@ CREATE TABLE articles (
 CREATE TABLE urls (url TEXT PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE folded (url TEXT PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE captures (url TEXT PRIMARY KEY, record BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE skipped (id TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 _SELECT = (
     "SELECT id, content_hash, url, state, published_at, last_seen, etag, last_modified, version, "
@@ -265,6 +266,12 @@ class ArchiveIndex:
             return None
         row = self._db.execute(_SELECT_BY_FOLDED, (self.rules.normalize(url).lower(),)).fetchone()
         return KnownArticle._from_row(row) if row else None
+
+    def first_skip(self, article_id: str) -> bool:
+        """True the first time this crawl skips an archived article: summaries count articles, not links."""
+        cursor = self._open().execute("INSERT OR IGNORE INTO skipped (id) VALUES (?)", (article_id,))
+        self._file.wrote()
+        return cursor.rowcount == 1
 
     def capture(self, url: str) -> dict[str, Any] | None:
         """The WARC record of the last archived response for this URL (for revisit records)."""

@@ -40,7 +40,15 @@ SHOWN_FIELDS = frozenset(
 )  # fmt: skip
 #: Never shown: search-index copies of the text (large, and the same words again).
 HIDDEN_FIELDS = frozenset(
-    ("terms", "title_terms", "title_simplified", "text_simplified", "terms_version", "fingerprints")
+    (
+        "terms",
+        "title_terms",
+        "title_simplified",
+        "text_simplified",
+        "terms_version",
+        "terms_source",
+        "fingerprints",
+    )
 )
 SORTS = ("date", "relevance")
 #: How many runs of a site are looked at for "the runs that saw this article".
