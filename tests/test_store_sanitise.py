@@ -185,3 +185,13 @@ def test_import_names_each_bad_line_and_stores_the_rest(
     assert len(result.stderr) < 5_000
     assert sorted(d["_id"] for d in _readable(mongo_db)) == [d["_id"] for d in good]
     assert spill.exists()  # not deleted: some lines were not stored
+
+
+def test_a_spilled_visit_may_carry_every_field_of_a_visit() -> None:
+    """The spill reader's field check follows PageVisit: a field added there must be importable."""
+    from dataclasses import fields
+
+    from crawler.items import PageVisit
+    from crawler.store.spill import VISIT_FIELDS
+
+    assert set(VISIT_FIELDS) == {f.name for f in fields(PageVisit)}
