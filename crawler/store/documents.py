@@ -104,6 +104,9 @@ def article_document(article: Article, seen_at: datetime) -> dict[str, Any]:
     doc["events"] = []
     # terms and t2s copies for search (crawler/search/), computed by the extraction worker if it could
     precomputed = doc.pop("search", None) or {}
+    # the story signature (crawler/stories/) travels with the document until the store assigns a story
+    if isinstance(signature := precomputed.pop("story_signature", None), bytes):
+        doc["story_signature"] = signature
     if precomputed.get("terms_version") == TERMS_VERSION and precomputed.get("text_simplified") == doc.get(
         "text_simplified"
     ):

@@ -102,6 +102,12 @@ class LocalStories:
             raise
         self._conn.execute("COMMIT")
 
+    def reset(self) -> None:
+        """Forget every band, story and copy (before a backfill of every article)."""
+        with self.transaction() as conn:
+            for table in ("bands", "stories", "copies"):
+                conn.execute(f"DELETE FROM {table}")  # noqa: S608  (fixed names)
+
     # StoryState ---------------------------------------------------------------------------------
 
     def stories_of_bands(self, keys: list[str]) -> dict[str, list[str]]:
@@ -220,6 +226,11 @@ class RemoteStories:
         from crawler.store.articles import ensure_indexes
 
         ensure_indexes(self.db["articles"], [IndexModel([("story", ASCENDING)], name="story")])
+
+    def reset(self) -> None:
+        """Forget every band and story signature (before a backfill of every article)."""
+        self.bands.drop()
+        self.stories.drop()
 
     def _by_ids(self, collection: Any, ids: list[str]) -> list[dict[str, Any]]:
         if not ids:
