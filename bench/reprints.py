@@ -92,10 +92,15 @@ def _chrome(n: int, title: str, paragraphs: list[str], zh: bool) -> str:
     """An article page on another portal's chrome (four templates)."""
     esc = html.escape
     body = "".join(f"<p>{esc(p)}</p>" for p in paragraphs)
-    nav_words = ["首页", "新闻", "国内", "国际", "财经", "体育", "图片"] if zh else ["Home", "News", "World", "Business", "Sport"]
+    nav_words = (
+        ["首页", "新闻", "国内", "国际", "财经", "体育", "图片"]
+        if zh
+        else ["Home", "News", "World", "Business", "Sport"]
+    )
     nav = "".join(f'<a href="/c/{i}.html">{w}</a> ' for i, w in enumerate(nav_words))
     related = "".join(
-        f'<li><a href="/r/{n}/{i}.html">{"相关新闻" if zh else "Related story"} {i}</a></li>' for i in range(8)
+        f'<li><a href="/r/{n}/{i}.html">{"相关新闻" if zh else "Related story"} {i}</a></li>'
+        for i in range(8)
     )
     footer = (
         "版权所有 © 2026 示例转载网 未经授权禁止转载 ICP备12345678号"
@@ -114,7 +119,10 @@ def _chrome(n: int, title: str, paragraphs: list[str], zh: bool) -> str:
         page = f'<table><tr><td colspan="2">{nav}</td></tr><tr>{main}<td><ul>{related}</ul></td></tr></table>'
     else:
         share = "分享到：微信 微博 QQ空间" if zh else "Share: Facebook Twitter Email"
-        main = f'<div id="main"><h1>{esc(title)}</h1><div class="share">{share}</div><div class="text">{body}</div></div>'
+        main = (
+            f'<div id="main"><h1>{esc(title)}</h1><div class="share">{share}</div>'
+            f'<div class="text">{body}</div></div>'
+        )
         page = f'<div id="top">{nav}</div><div id="left"><ul>{related}</ul></div>{main}'
     return f'{head}{page}<div class="footer"><p>{footer}</p></div></body></html>'
 
@@ -161,7 +169,8 @@ def generated_set(seed: int, limit: int | None) -> tuple[list[Item], dict[str, i
         records = gold(dataset)
         site_groups = json.loads((EVAL / dataset / "groups.json").read_text(encoding="utf-8"))
         for item_id in (EVAL / dataset / "dev.txt").read_text().split():
-            body = gzip.open(EVAL / dataset / "html" / f"{item_id}.html.gz", "rb").read()
+            with gzip.open(EVAL / dataset / "html" / f"{item_id}.html.gz", "rb") as page:
+                body = page.read()
             key = f"{dataset}/{item_id}"
             groups[key] = f"{dataset}/{site_groups.get(item_id, item_id)}"
             jobs.append((key, page_url(dataset, item_id, records.get(item_id, {})), body))
@@ -177,7 +186,9 @@ def generated_set(seed: int, limit: int | None) -> tuple[list[Item], dict[str, i
             for part in change.split("+"):
                 changes[part] += 1
             made[f"{key}#copy{n}"] = change
-            copy_jobs.append((f"{key}#copy{n}", f"http://reprint{n}.example/{abs(hash(key)) % 10**8}.html", page.encode()))
+            copy_jobs.append(
+                (f"{key}#copy{n}", f"http://reprint{n}.example/{abs(hash(key)) % 10**8}.html", page.encode())
+            )
     with ProcessPoolExecutor(workers) as pool:
         copies = list(pool.map(_extract, copy_jobs, chunksize=8))
     items = [Item(k, k, groups[k], t, x) for k, t, x in originals]
@@ -191,6 +202,7 @@ def generated_set(seed: int, limit: int | None) -> tuple[list[Item], dict[str, i
 
 def pair_scores(items: list[Item], predicted: dict[str, str]) -> dict[str, Any]:
     """Pairwise precision and recall, and the false pairs within a site group (hard negatives)."""
+
     def pairs(labels: dict[str, str]) -> set[tuple[str, str]]:
         clusters: dict[str, list[str]] = defaultdict(list)
         for key, label in labels.items():
@@ -226,7 +238,7 @@ def run_newsarchive(items: list[Item]) -> dict[str, str]:
 
 
 def run_datasketch(items: list[Item], verify: float = 0.0) -> dict[str, str]:
-    """datasketch's MinHashLSH; with verify, a candidate joins only at that Jaccard estimate to its first copy."""
+    """datasketch's MinHashLSH; with verify, a candidate joins at that Jaccard estimate to its first copy."""
     from datasketch import MinHash, MinHashLSH
 
     lsh = MinHashLSH(threshold=0.3, num_perm=128)
@@ -275,7 +287,10 @@ def quality(args: argparse.Namespace, out: dict[str, Any]) -> None:
         "simhash k=3": lambda: run_simhash(items, 3),
         "simhash k=8": lambda: run_simhash(items, 8),
     }
-    print(f"{'candidate':<14} {'precision':>9} {'recall':>7} {'articles/s':>10}  false pairs (same site group) / missed")
+    print(
+        f"{'candidate':<18} {'precision':>9} {'recall':>7} {'articles/s':>10}  "
+        "false pairs (same site group) / missed"
+    )
     for name, run in candidates.items():
         began = time.perf_counter()
         predicted = run()
@@ -284,7 +299,8 @@ def quality(args: argparse.Namespace, out: dict[str, Any]) -> None:
         scores["articles_per_s"] = round(len(items) / elapsed, 1)
         out["quality"]["candidates"][name] = scores
         print(
-            f"{name:<14} {scores['precision']:>9.4f} {scores['recall']:>7.4f} {scores['articles_per_s']:>10.1f}  "
+            f"{name:<18} {scores['precision']:>9.4f} {scores['recall']:>7.4f} "
+            f"{scores['articles_per_s']:>10.1f}  "
             f"{scores['false_pairs']} ({scores['false_pairs_same_site_group']}) / {scores['missed_pairs']}"
         )
     by_change: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -327,7 +343,9 @@ class PeakRss:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seed", type=int, default=25)
     parser.add_argument("--limit", type=int, help="only the first N eval pages (development)")
     parser.add_argument("--scale", type=int, nargs="*", help="cluster N generated articles (each size)")

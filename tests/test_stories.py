@@ -22,25 +22,78 @@ if TYPE_CHECKING:
 
 T0 = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 #: Words of one topic (farm irrigation in Dongying): unrelated articles made of them share vocabulary.
-WORDS = (
-    "东营 黄河 水利 农田 建设 冬春 灌溉 渠道 小麦 玉米 农民 合作社 项目 资金 亿元 工程 县区 乡镇 "
-    "村庄 排涝 泵站 节水 高标准 农业 生产 丰收 保障 部署 会议 推进 落实 检查 验收 技术 专家 培训 "
-    "示范 基地 湿地 生态 保护 治理 盐碱地 改良 种植 面积 亩 增产 收入 市场 服务 政策 补贴"
-).split()
+WORDS = [
+    "东营",
+    "黄河",
+    "水利",
+    "农田",
+    "建设",
+    "冬春",
+    "灌溉",
+    "渠道",
+    "小麦",
+    "玉米",
+    "农民",
+    "合作社",
+    "项目",
+    "资金",
+    "亿元",
+    "工程",
+    "县区",
+    "乡镇",
+    "村庄",
+    "排涝",
+    "泵站",
+    "节水",
+    "高标准",
+    "农业",
+    "生产",
+    "丰收",
+    "保障",
+    "部署",
+    "会议",
+    "推进",
+    "落实",
+    "检查",
+    "验收",
+    "技术",
+    "专家",
+    "培训",
+    "示范",
+    "基地",
+    "湿地",
+    "生态",
+    "保护",
+    "治理",
+    "盐碱地",
+    "改良",
+    "种植",
+    "面积",
+    "亩",
+    "增产",
+    "收入",
+    "市场",
+    "服务",
+    "政策",
+    "补贴",
+]
 
 
 def text_of(seed: int, paragraphs: int = 5) -> str:
     """An article of this topic, different for every seed."""
     rng = random.Random(seed)
     return "\n".join(
-        "".join(rng.choice(WORDS) for _ in range(rng.randint(3, 8))) + "，"
+        "".join(rng.choice(WORDS) for _ in range(rng.randint(3, 8)))
+        + "，"
         + "".join(rng.choice(WORDS) for _ in range(rng.randint(20, 30)))
         + "。"
         for _ in range(paragraphs)
     )
 
 
-def article(key: str, text: str, *, site: str = "dongying", day: int = 0, title: str = "黄河灌区冬春水利建设") -> Article:
+def article(
+    key: str, text: str, *, site: str = "dongying", day: int = 0, title: str = "黄河灌区冬春水利建设"
+) -> Article:
     when = T0 + timedelta(days=day)
     return Article(
         url=f"http://{site}.example/{key}.htm",
@@ -73,7 +126,10 @@ def store(db: Database[dict[str, Any]], articles: list[Article], **kw: Any) -> A
 
 
 def stories(db: Database[dict[str, Any]]) -> dict[str, str]:
-    return {doc["_id"].split("/")[-1].removesuffix(".htm"): doc.get("story") for doc in db.articles.find({}, {"story": 1})}
+    return {
+        doc["_id"].split("/")[-1].removesuffix(".htm"): doc.get("story")
+        for doc in db.articles.find({}, {"story": 1})
+    }
 
 
 def test_signature_is_script_and_punctuation_insensitive_and_refuses_short_or_foreign_data() -> None:
@@ -108,7 +164,10 @@ def test_reprints_share_a_story_across_sites_and_restarts(
     assert found["a2"] not in (None, found["a1"])
 
     # another crawl later (a new process in effect): the state was kept, a third copy joins
-    store(mongo_db, [article("c1", wire + "\n（责任编辑：李楠）", site="dzwww", day=2), article("a3", text_of(12))])
+    store(
+        mongo_db,
+        [article("c1", wire + "\n（责任编辑：李楠）", site="dzwww", day=2), article("a3", text_of(12))],
+    )
     found = stories(mongo_db)
     assert found["c1"] == found["a1"]
     assert len({found["a1"], found["a2"], found["a3"]}) == 3
@@ -117,7 +176,11 @@ def test_reprints_share_a_story_across_sites_and_restarts(
     try:
         assert isinstance(index.state, LocalStories if mode == "auto" else RemoteStories)
         copies = index.copies(found["a1"])
-        assert [c["_id"].split("/")[-1].removesuffix(".htm") for c in copies] == ["b1", "a1", "c1"]  # earliest publication first
+        assert [c["_id"].split("/")[-1].removesuffix(".htm") for c in copies] == [
+            "b1",
+            "a1",
+            "c1",
+        ]  # earliest publication first
         assert copies[0]["site"] == "dezhou" and copies[0]["url"] == "http://dezhou.example/b1.htm"
         listed = dict(index.reprinted())
         assert list(listed) == [found["a1"]]
@@ -130,7 +193,9 @@ def test_reprints_share_a_story_across_sites_and_restarts(
         assert "story" in {ix["name"] for ix in mongo_db.articles.list_indexes()}
 
 
-def test_a_changed_article_keeps_its_story_and_no_signature_is_stored(mongo_db: Database[dict[str, Any]]) -> None:
+def test_a_changed_article_keeps_its_story_and_no_signature_is_stored(
+    mongo_db: Database[dict[str, Any]],
+) -> None:
     wire = text_of(20)
     store(mongo_db, [article("a1", wire), article("b1", reprint(wire), site="dezhou")])
     before = stories(mongo_db)

@@ -1006,6 +1006,39 @@ class SearchIndex:
         args = (*params, cap) if cap is not None else tuple(params)
         return self._conn.execute(f"SELECT count(*) FROM ({inner})", args).fetchone()[0]  # noqa: S608
 
+    def day_counts(self, query: SearchQuery, tz: Any) -> tuple[list[tuple[Any, date, int]], dict[Any, int]]:
+        """(site, day in tz, hits) of the query's dated hits, and the undated hits per site.
+
+        Counted in SQL over `docs` (no row is read): a hit's day is its UTC millisecond plus the
+        zone's offset at that instant, every offset change of the archive's date range being a
+        branch of one CASE.
+        """
+        from crawler.search.trends import DAY_MS, zone_offsets
+
+        conds, params = self._where(query)
+        low, high = self._conn.execute("SELECT min(published), max(published) FROM docs").fetchone()
+        rows: list[tuple[Any, date, int]] = []
+        if low is not None:
+            segments = zone_offsets(tz, from_millis(low), from_millis(high))
+            case = " ".join("WHEN d.published < ? THEN ?" for _ in segments[1:])
+            case_params: list[Any] = []
+            for (start, _), (_, offset) in zip(segments[1:], segments, strict=False):
+                case_params += [start, offset]
+            shift = f"CASE {case} ELSE ? END" if case else "?"
+            case_params.append(segments[-1][1])
+            where = " AND ".join([*conds, "d.published IS NOT NULL"])
+            sql = (
+                "SELECT site, (local - ((local % ?) + ?) % ?) / ? AS day, count(*) FROM ("  # noqa: S608
+                f"SELECT d.site AS site, d.published + {shift} AS local FROM docs d WHERE {where}"
+                ") GROUP BY site, day"
+            )
+            epoch = date(1970, 1, 1)
+            for site, day, count in self._conn.execute(sql, [DAY_MS] * 4 + case_params + params):
+                rows.append((site, epoch + timedelta(days=day), count))
+        where = " AND ".join([*conds, "d.published IS NULL"])
+        sql = f"SELECT d.site, count(*) FROM docs d WHERE {where} GROUP BY d.site"  # noqa: S608
+        return rows, dict(self._conn.execute(sql, params).fetchall())
+
     def stale_terms(self) -> int:
         """Articles whose stored search terms come from other rules (reindex recomputes them)."""
         sql = "SELECT count(*) FROM docs WHERE terms_version IS NULL OR terms_version != ?"

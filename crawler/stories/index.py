@@ -31,7 +31,15 @@ logger = logging.getLogger(__name__)
 #: Where the signature computed by an extraction worker travels in a document (never stored).
 SIGNATURE_FIELD = "story_signature"
 #: What the backfill reads of each article.
-BACKFILL_PROJECTION = {"_id": 1, "url": 1, "site": 1, "published_at": 1, "text": 1, "text_simplified": 1, "story": 1}
+BACKFILL_PROJECTION = {
+    "_id": 1,
+    "url": 1,
+    "site": 1,
+    "published_at": 1,
+    "text": 1,
+    "text_simplified": 1,
+    "story": 1,
+}
 
 
 def document_signature(doc: dict[str, Any]) -> Signature | None:
@@ -60,7 +68,7 @@ class StoryIndex:
 
     @classmethod
     def for_database(cls, db: Database[dict[str, Any]]) -> StoryIndex:
-        """The local SQLite state beside the search index on FerretDB (unless switched off), else collections."""
+        """The local SQLite state beside the search index on FerretDB (unless off), else collections."""
         ferretdb = _is_ferretdb(db)
         local = ferretdb and os.environ.get(MODE_ENV, "auto").lower() not in ("off", "0", "no", "false")
         if local:
@@ -84,7 +92,7 @@ class StoryIndex:
     # Writing ------------------------------------------------------------------------------------
 
     def assign(self, docs: list[dict[str, Any]]) -> None:
-        """Set `story` on each document about to be inserted (in order: a later one may join an earlier one)."""
+        """Set `story` on each document about to be inserted (in order: a later one may join an earlier)."""
         if not docs:
             return
         if isinstance(self.state, LocalStories):
@@ -118,7 +126,9 @@ class StoryIndex:
             if not batch:
                 return
             self.assign(batch)
-            articles.bulk_write([UpdateOne({"_id": d["_id"]}, {"$set": {"story": d["story"]}}) for d in batch])
+            articles.bulk_write(
+                [UpdateOne({"_id": d["_id"]}, {"$set": {"story": d["story"]}}) for d in batch]
+            )
             self.record(batch)
             batch.clear()
 

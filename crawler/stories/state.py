@@ -14,7 +14,6 @@ from __future__ import annotations
 import sqlite3
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bson import Binary
@@ -25,6 +24,7 @@ from crawler.stories.signature import SIGNATURE_VERSION, Signature
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
+    from pathlib import Path
 
     from pymongo.database import Database
 
@@ -35,7 +35,8 @@ MAX_UPDATE_BATCH = 50
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS bands(key TEXT NOT NULL, story TEXT NOT NULL, PRIMARY KEY(key, story)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS bands(key TEXT NOT NULL, story TEXT NOT NULL, PRIMARY KEY(key, story))
+    WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS stories(story TEXT PRIMARY KEY, signature BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS copies(
     id TEXT PRIMARY KEY, story TEXT NOT NULL, site TEXT, published INTEGER, url TEXT
@@ -73,7 +74,9 @@ class LocalStories:
         """Open (creating) the file at path."""
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+        self._conn = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        )
         self._conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         self._conn.execute("PRAGMA journal_mode = WAL")
         self._conn.execute("PRAGMA synchronous = NORMAL")
@@ -133,7 +136,9 @@ class LocalStories:
             self._conn.execute(
                 "INSERT OR IGNORE INTO stories(story, signature) VALUES (?, ?)", (story, signature.to_bytes())
             )
-        self._conn.executemany("INSERT OR IGNORE INTO bands(key, story) VALUES (?, ?)", [(k, story) for k in keys])
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO bands(key, story) VALUES (?, ?)", [(k, story) for k in keys]
+        )
 
     # Copies ---------------------------------------------------------------------------------------
 
@@ -207,7 +212,9 @@ def first_key(copy: dict[str, Any]) -> tuple[bool, datetime, str]:
     """Order of copies: earliest publication first, undated last, then by id."""
     when = copy.get("published_at")
     dated = isinstance(when, datetime)
-    moment = (when if when.tzinfo else when.replace(tzinfo=UTC)) if dated else datetime.max.replace(tzinfo=UTC)
+    moment = (
+        (when if when.tzinfo else when.replace(tzinfo=UTC)) if dated else datetime.max.replace(tzinfo=UTC)
+    )
     return (not dated, moment, str(copy.get("_id")))
 
 
@@ -275,4 +282,7 @@ class RemoteStories:
     def copies(self, story: str) -> list[dict[str, Any]]:
         """Every copy of a story (the `story` index), first published first."""
         projection = {"_id": 1, "url": 1, "site": 1, "published_at": 1}
-        return sorted((copy_row(d) for d in self.db["articles"].find({"story": {"$eq": story}}, projection)), key=first_key)
+        return sorted(
+            (copy_row(d) for d in self.db["articles"].find({"story": {"$eq": story}}, projection)),
+            key=first_key,
+        )

@@ -133,7 +133,7 @@ def run(function: Callable[..., Any], job: Any, profile: Any, learned: frozenset
 
 
 def with_search_fields(article: Any) -> Any:
-    """Compute the article's search fields and story signature here, in parallel, not on the crawl's thread."""
+    """The article's search fields and story signature, computed here in parallel, not on the crawl thread."""
     from crawler.items import Article
     from crawler.search.fields import search_fields
     from crawler.stories.index import SIGNATURE_FIELD
