@@ -69,6 +69,6 @@ def reprints(
     if not as_json:
         if shown:
             out.print(table)
-        out.print(f"{shown} stories published more than once")
+        out.print(f"{shown} {'story' if shown == 1 else 'stories'} published more than once")
     elif not shown:
         err.print("no story was published more than once (with these filters)")
