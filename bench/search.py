@@ -555,6 +555,61 @@ QUERIES = [
 ]
 
 
+#: (kind, title, search arguments, period) of `trends`: matches per period and site.
+TRENDS = [
+    ("trends", "trends, one term by week (东营)", dict(query="东营"), "week"),
+    ("trends_day", "trends, traditional script by day (東營 濕地)", dict(query="東營 濕地"), "day"),
+    ("trends_phrase", 'trends, phrase by month ("乡村振兴")', dict(query='"乡村振兴"'), "month"),
+    (
+        "trends_site",
+        "trends, rare term + site + dates by day",
+        dict(query="马拉松", site="dezhou", since="2026-01-01"),
+        "day",
+    ),
+]
+
+
+def bench_trends(args: argparse.Namespace, archive: Archive, scan: Archive, report: dict) -> None:
+    """Time `trend()` per kind beside the same counts without the local index (a projected scan)."""
+    from zoneinfo import ZoneInfo
+
+    from crawler.search.trends import trend
+
+    zone = ZoneInfo("Asia/Shanghai")
+    print("\n| trends | hits | p50 | p95 | without index p50 | same counts |\n|---|---|---|---|---|---|")
+    for kind, title, spec, by in TRENDS:
+        if args.kinds and kind not in args.kinds:
+            continue
+        spec = dict(spec)
+        query = parse_query(spec.pop("query", ""), **spec)
+        found = trend(archive, query, by=by, tz=zone)
+        hits = sum(found.totals) + sum(found.undated.values())
+        if not hits:
+            raise SystemExit(f"the {kind} trend matches no article: its figures would measure nothing")
+        ours = timed(lambda q=query, b=by: trend(archive, q, by=b, tz=zone), args.repeat)
+        p50, p95 = percentile(ours, 0.5), percentile(ours, 0.95)
+        entry = {
+            "p50_ms": round(p50 * 1000, 1),
+            "p95_ms": round(p95 * 1000, 1),
+            "hits": hits,
+            "runs": args.repeat,
+        }
+        entry["periods"] = len(found.periods)
+        row = f"| {title} | {hits} | {p50 * 1000:,.1f} ms | {p95 * 1000:,.1f} ms |"
+        wanted = args.baseline_kinds is None or kind in args.baseline_kinds
+        if args.baseline_repeat and archive.local_index is not None and wanted:
+            t = time.perf_counter()
+            same = trend(scan, query, by=by, tz=zone) == found
+            base = time.perf_counter() - t
+            entry.update(full_scan_ms=round(base * 1000, 1), same_as_full_scan=same)
+            row += f" {base:,.1f} s | {'yes' if same else 'NO'} |"
+        else:
+            row += " - | - |"
+        report.setdefault("queries", {})[kind] = entry
+        print(row, flush=True)
+        _save(args, report)
+
+
 def bench_server(label: str, uri: str, args: argparse.Namespace, server_pid: int | None) -> dict:
     name = f"bench_search_{args.articles}"
     client = connect(uri, operation_timeout_ms=3_600_000)
@@ -668,6 +723,7 @@ def bench_server(label: str, uri: str, args: argparse.Namespace, server_pid: int
         report["queries"][kind] = entry
         print(row, flush=True)
         _save(args, report)
+    bench_trends(args, archive, scan, report)
 
     if args.kinds:  # iterating on some query kinds: no stats, no exports
         _close(args, archive, scan, client, name)
@@ -795,10 +851,10 @@ def main() -> None:
     parser.add_argument(
         "--kinds",
         nargs="+",
-        choices=[kind for kind, _, _ in QUERIES],
+        choices=[kind for kind, _, _ in QUERIES] + [kind for kind, *_ in TRENDS],
         metavar="KIND",
         help="run only these query kinds, and no stats or exports (while iterating); "
-        f"kinds: {' '.join(kind for kind, _, _ in QUERIES)}",
+        f"kinds: {' '.join(kind for kind, _, _ in QUERIES)} {' '.join(kind for kind, *_ in TRENDS)}",
     )
     parser.add_argument("--json", type=Path, help="write the figures as JSON to this file")
     parser.add_argument("--workers", type=int, default=2, help="processes generating articles")

@@ -1032,9 +1032,9 @@ class SearchIndex:
                 f"SELECT d.site AS site, d.published + {shift} AS local FROM docs d WHERE {where}"
                 ") GROUP BY site, day"
             )
-            epoch = date(1970, 1, 1)
+            epoch = date(1970, 1, 1).toordinal()
             for site, day, count in self._conn.execute(sql, [DAY_MS] * 4 + case_params + params):
-                rows.append((site, epoch + timedelta(days=day), count))
+                rows.append((site, date.fromordinal(epoch + day), count))
         where = " AND ".join([*conds, "d.published IS NULL"])
         sql = f"SELECT d.site, count(*) FROM docs d WHERE {where} GROUP BY d.site"  # noqa: S608
         return rows, dict(self._conn.execute(sql, params).fetchall())

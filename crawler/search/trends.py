@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -101,19 +102,26 @@ def _next(start: date, by: str) -> date:
 def zone_offsets(tz: ZoneInfo, first: datetime, last: datetime) -> list[tuple[int, int]]:
     """(from UTC ms, offset ms) of every offset the zone has between first and last, oldest first.
 
-    Days are stepped, and each change is narrowed to the millisecond by bisection.
+    The range is widened to whole 30-day blocks so that one archive's calls share a cached answer.
     """
+    block = 30 * DAY_MS
+    start = (first - _EPOCH) // timedelta(milliseconds=1) // block * block
+    end = -(-((last - _EPOCH) // timedelta(milliseconds=1)) // block) * block
+    return list(_zone_offsets(tz, start, max(end, start + block)))
+
+
+@lru_cache(maxsize=64)
+def _zone_offsets(tz: ZoneInfo, start: int, end: int) -> tuple[tuple[int, int], ...]:
+    """Weeks are stepped (no zone keeps an offset for less than a week), each change bisected to the ms."""
 
     def offset(ms: int) -> int:
         moment = _EPOCH + timedelta(milliseconds=ms)
         return int(moment.astimezone(tz).utcoffset().total_seconds() * 1000)  # type: ignore[union-attr]
 
-    start = (first - _EPOCH) // timedelta(milliseconds=1)
-    end = (last - _EPOCH) // timedelta(milliseconds=1)
     segments = [(start, offset(start))]
     at = start
     while at < end:
-        step = min(at + DAY_MS, end)
+        step = min(at + 7 * DAY_MS, end)
         if offset(step) != segments[-1][1]:
             low, high = at, step  # offset(low) is the last one, offset(high) a new one
             while high - low > 1:
@@ -124,7 +132,7 @@ def zone_offsets(tz: ZoneInfo, first: datetime, last: datetime) -> list[tuple[in
                     high = middle
             segments.append((high, offset(high)))
         at = step
-    return segments
+    return tuple(segments)
 
 
 def count_by_day(
@@ -132,10 +140,18 @@ def count_by_day(
 ) -> Trend:
     """A Trend from (site, local day, count) rows: summed into periods, every period between present."""
     per: dict[str, Counter[date]] = {}
-    days: list[date] = []
+    days: set[date] = set()
+    starts: dict[date, date] = {}
     for site, day, count in day_counts:
-        per.setdefault(site if isinstance(site, str) else "-", Counter())[period_start(day, by)] += count
-        days.append(day)
+        name = site if isinstance(site, str) else "-"
+        counter = per.get(name)
+        if counter is None:
+            counter = per[name] = Counter()
+        start = starts.get(day)
+        if start is None:
+            start = starts[day] = period_start(day, by)
+            days.add(day)
+        counter[start] += count
     trend = Trend(by=by, tz=tz, undated=undated)
     low = first if first is not None else min(days, default=None)
     high = last if last is not None else max(days, default=None)
