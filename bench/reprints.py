@@ -32,13 +32,15 @@ import gzip
 import html
 import itertools
 import json
+import math
 import os
 import random
 import sys
 import tempfile
 import threading
 import time
-from collections import defaultdict
+from array import array
+from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -342,6 +344,119 @@ class PeakRss:
         self._thread.join()
 
 
+def _scale_stream(count: int, seed: int) -> Any:
+    """(key, truth, text) of `count` generated articles: originals with 0-5 reprints each, roughly in order.
+
+    Texts are bench/search.py's generated Chinese (sentences from one vocabulary: every pair of
+    articles shares words, the hard negatives). Reprints are made on the text directly (no HTML
+    round trip at this size): last paragraph cut, an editor's note, traditional script. A window
+    of 500 is shuffled, so a copy may come before its original, as crawls meet them.
+    """
+    from search import _chinese
+
+    from crawler.extract.script import _converter
+
+    rng = random.Random(seed)
+    made = 0
+    window: list[tuple[str, int, str]] = []
+    original = 0
+    while made < count:
+        chars = int(math.exp(rng.uniform(math.log(300), math.log(3000))))
+        text = _chinese(rng, chars)
+        group = [(f"o{original}", original, text)]
+        for n in range(rng.randint(0, 5)):
+            paragraphs = text.split("\n")
+            if len(paragraphs) >= 2 and rng.random() < 0.5:
+                paragraphs = paragraphs[:-1]
+            if rng.random() < 0.5:
+                note = rng.choice(NOTES_ZH).format(src=rng.choice(SOURCES))
+                paragraphs = [note, *paragraphs] if rng.random() < 0.5 else [*paragraphs, note]
+            copy = "\n".join(paragraphs)
+            if rng.random() < 0.3:
+                copy = _converter("s2t").convert(copy)
+            group.append((f"o{original}#copy{n}", original, copy))
+        original += 1
+        for item in group[: count - made]:
+            window.append(item)
+            made += 1
+            if len(window) >= 500:
+                yield window.pop(rng.randrange(len(window)))
+    rng.shuffle(window)
+    yield from window
+
+
+def _pairs(labels: list[int]) -> int:
+    return sum(n * (n - 1) // 2 for n in Counter(labels).values())
+
+
+def scale(args: argparse.Namespace, out: dict[str, Any]) -> None:
+    """Cluster max(--scale) generated articles through the production path; figures at each size."""
+    sizes = sorted(set(args.scale))
+    truth = array("q")
+    predicted = array("Q")
+    checkpoints: list[dict[str, Any]] = []
+    process = psutil.Process()
+    sign_s = assign_s = 0.0
+    with tempfile.TemporaryDirectory() as folder, PeakRss() as peak:
+        state = LocalStories(Path(folder) / "stories.sqlite")
+        batch: list[tuple[str, Any]] = []
+        started = time.perf_counter()
+
+        def flush() -> None:
+            nonlocal assign_s
+            began = time.perf_counter()
+            with state.transaction():
+                for key, found in batch:
+                    predicted.append(int(assign(state, key, found), 16))
+            assign_s += time.perf_counter() - began
+            batch.clear()
+
+        for key, group, text in _scale_stream(sizes[-1], args.seed):
+            began = time.perf_counter()
+            found = signature(text)
+            sign_s += time.perf_counter() - began
+            truth.append(group)
+            batch.append((key, found))
+            if len(batch) >= 100:
+                flush()
+            if len(truth) in sizes:
+                flush()
+                elapsed = time.perf_counter() - started
+                point = {
+                    "articles": len(truth),
+                    "elapsed_s": round(elapsed, 1),
+                    "articles_per_s": round(len(truth) / elapsed),
+                    "clustering_articles_per_s": round(len(truth) / (sign_s + assign_s)),
+                    "signature_ms_per_article": round(sign_s / len(truth) * 1000, 3),
+                    "assign_ms_per_article": round(assign_s / len(truth) * 1000, 3),
+                    "rss_mb": round(process.memory_info().rss / 1e6),
+                    "peak_rss_mb": round(peak.peak / 1e6),
+                    "state_mb": round(sum(p.stat().st_size for p in Path(folder).iterdir()) / 1e6),
+                    "load_average": round(os.getloadavg()[0], 1),
+                }
+                checkpoints.append(point)
+                print(
+                    f"{point['articles']:>7} articles: {point['articles_per_s']} articles/s with generation, "
+                    f"{point['clustering_articles_per_s']} clustering "
+                    f"(signature {point['signature_ms_per_article']} ms, assignment "
+                    f"{point['assign_ms_per_article']} ms an article), RSS {point['rss_mb']} MB "
+                    f"(peak {point['peak_rss_mb']} MB), state {point['state_mb']} MB",
+                    flush=True,
+                )
+        state.close()
+    for point in checkpoints:  # quality at each size, computed after the memory was measured
+        n = point["articles"]
+        labels = list(truth[:n])
+        stories = list(predicted[:n])
+        true_pairs, found_pairs = _pairs(labels), _pairs(stories)
+        both = _pairs([hash((a, b)) for a, b in zip(labels, stories, strict=True)])
+        point["precision"] = round(both / found_pairs, 4) if found_pairs else 1.0
+        point["recall"] = round(both / true_pairs, 4) if true_pairs else 1.0
+        point["true_pairs"], point["predicted_pairs"] = true_pairs, found_pairs
+        print(f"{n:>7} articles: precision {point['precision']:.4f}, recall {point['recall']:.4f}")
+    out["scale"] = checkpoints
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -353,7 +468,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     out: dict[str, Any] = {"load_average": os.getloadavg()}
     if args.scale:
-        pass
+        scale(args, out)
     else:
         quality(args, out)
     if args.json:
