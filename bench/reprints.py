@@ -18,7 +18,7 @@ one article). Candidates, each on the same texts:
 **scale** (``--scale 10000 50000 100000``): generated articles (sentences from the eval
 articles' vocabulary of 5-grams would copy data, so: random sentences from a fixed word list,
 as bench/search.py does) with 0-5 reprints each, clustered through the production path in
-arrival order; articles/s, peak RSS of this process sampled every 50 ms, and precision and
+arrival order; articles/s, peak RSS of this process sampled every 20 ms, and precision and
 recall, per size.
 
     python bench/reprints.py --json reprints.json
@@ -37,7 +37,6 @@ import os
 import random
 import sys
 import tempfile
-import threading
 import time
 from array import array
 from collections import Counter, defaultdict
@@ -53,6 +52,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from extraction_quality import DATASETS, EVAL, gold, page_url  # noqa: E402
+from search import _chinese, peak_rss  # noqa: E402
 
 from crawler.extract import Page, extract_page  # noqa: E402
 from crawler.extract.page import default_profile  # noqa: E402
@@ -85,7 +85,7 @@ class Item:
     changes: str = ""
 
 
-def _chinese(text: str) -> bool:
+def _is_chinese(text: str) -> bool:
     cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in text[:2000])
     return cjk > 0.2 * min(len(text), 2000)
 
@@ -136,7 +136,7 @@ def _republish(title: str, text: str, rng: random.Random, n: int) -> tuple[str, 
     def to_traditional(value: str) -> str:
         return _converter("s2t").convert(value)
 
-    zh = _chinese(text)
+    zh = _is_chinese(text)
     paragraphs = [p for p in text.split("\n") if p.strip()]
     changes = [f"chrome{n % 4}"]
     src = rng.choice(SOURCES)
@@ -322,28 +322,6 @@ def quality(args: argparse.Namespace, out: dict[str, Any]) -> None:
     print(f"signature alone: {out['quality']['signature_ms_per_article']} ms per article")
 
 
-class PeakRss:
-    """This process's peak resident memory, sampled every 50 ms."""
-
-    def __init__(self) -> None:
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        process = psutil.Process()
-        while not self._stop.wait(0.05):
-            self.peak = max(self.peak, process.memory_info().rss)
-
-    def __enter__(self) -> PeakRss:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
 def _scale_stream(count: int, seed: int) -> Any:
     """(key, truth, text) of `count` generated articles: originals with 0-5 reprints each, roughly in order.
 
@@ -352,7 +330,6 @@ def _scale_stream(count: int, seed: int) -> Any:
     round trip at this size): last paragraph cut, an editor's note, traditional script. A window
     of 500 is shuffled, so a copy may come before its original, as crawls meet them.
     """
-    from search import _chinese
 
     from crawler.extract.script import _converter
 
@@ -397,7 +374,7 @@ def scale(args: argparse.Namespace, out: dict[str, Any]) -> None:
     checkpoints: list[dict[str, Any]] = []
     process = psutil.Process()
     sign_s = assign_s = 0.0
-    with tempfile.TemporaryDirectory() as folder, PeakRss() as peak:
+    with tempfile.TemporaryDirectory() as folder, peak_rss([os.getpid()]) as memory:
         state = LocalStories(Path(folder) / "stories.sqlite")
         batch: list[tuple[str, Any]] = []
         started = time.perf_counter()
@@ -430,7 +407,7 @@ def scale(args: argparse.Namespace, out: dict[str, Any]) -> None:
                     "signature_ms_per_article": round(sign_s / len(truth) * 1000, 3),
                     "assign_ms_per_article": round(assign_s / len(truth) * 1000, 3),
                     "rss_mb": round(process.memory_info().rss / 1e6),
-                    "peak_rss_mb": round(peak.peak / 1e6),
+                    "peak_rss_mb": round(memory[os.getpid()]["peak"] / 1e6),
                     "state_mb": round(sum(p.stat().st_size for p in Path(folder).iterdir()) / 1e6),
                     "load_average": round(os.getloadavg()[0], 1),
                 }
