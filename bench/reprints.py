@@ -57,7 +57,7 @@ from search import _chinese, peak_rss  # noqa: E402
 from crawler.extract import Page, extract_page  # noqa: E402
 from crawler.extract.page import default_profile  # noqa: E402
 from crawler.stories.clusters import assign  # noqa: E402
-from crawler.stories.signature import shingles, signature  # noqa: E402
+from crawler.stories.signature import MIN_SHINGLES, shingles, signature  # noqa: E402
 from crawler.stories.state import LocalStories  # noqa: E402
 
 NOTES_ZH = [
@@ -239,42 +239,49 @@ def run_newsarchive(items: list[Item]) -> dict[str, str]:
             return {i.key: assign(state, i.key, signature(i.text)) for i in items}
 
 
+def _online(items: list[Item], signed: Any, similar: Any, add: Any) -> dict[str, str]:
+    """Cluster in arrival order: an article joins the story of the first earlier one found similar."""
+    stories: dict[str, str] = {}
+    for item in items:
+        grams = shingles(item.text)
+        if len(grams) < MIN_SHINGLES:
+            stories[item.key] = item.key
+            continue
+        value = signed(grams)
+        found = similar(value, stories)
+        stories[item.key] = stories[min(found)] if found else item.key
+        add(item.key, value)
+    return stories
+
+
 def run_datasketch(items: list[Item], verify: float = 0.0) -> dict[str, str]:
     """datasketch's MinHashLSH; with verify, a candidate joins at that Jaccard estimate to its first copy."""
     from datasketch import MinHash, MinHashLSH
 
     lsh = MinHashLSH(threshold=0.3, num_perm=128)
-    stories: dict[str, str] = {}
     hashes: dict[str, Any] = {}
-    for item in items:
-        grams = shingles(item.text)
-        if len(grams) < 40:
-            stories[item.key] = item.key
-            continue
+
+    def signed(grams: list[str]) -> Any:
         minhash = MinHash(num_perm=128, seed=1)
         minhash.update_batch([g.encode() for g in grams])
-        found = [key for key in lsh.query(minhash) if minhash.jaccard(hashes[stories[key]]) >= verify]
-        stories[item.key] = stories[min(found)] if found else item.key
-        hashes[item.key] = minhash
-        lsh.insert(item.key, minhash)
-    return stories
+        return minhash
+
+    def add(key: str, minhash: Any) -> None:
+        hashes[key] = minhash
+        lsh.insert(key, minhash)
+
+    def similar(minhash: Any, stories: dict[str, str]) -> list[str]:
+        return [key for key in lsh.query(minhash) if minhash.jaccard(hashes[stories[key]]) >= verify]
+
+    return _online(items, signed, similar, add)
 
 
 def run_simhash(items: list[Item], k: int) -> dict[str, str]:
+    """The simhash library: 64 bits over the same 5-grams, near when at most k bits differ."""
     from simhash import Simhash, SimhashIndex
 
     index = SimhashIndex([], k=k)
-    stories: dict[str, str] = {}
-    for item in items:
-        grams = shingles(item.text)
-        if len(grams) < 40:
-            stories[item.key] = item.key
-            continue
-        value = Simhash(grams)
-        found = index.get_near_dups(value)
-        stories[item.key] = stories[min(found)] if found else item.key
-        index.add(item.key, value)
-    return stories
+    return _online(items, Simhash, lambda value, _: index.get_near_dups(value), index.add)
 
 
 def quality(args: argparse.Namespace, out: dict[str, Any]) -> None:

@@ -5,21 +5,16 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import lxml.html
 import pytest
 
-from crawler.localdb import free_port
 from crawler.store import connect
-from tests.conftest import ROOT, cli_environment, run_cli, wait_for
+from tests.conftest import cli_environment, run_cli
 from tests.test_stories import T0, article, reprint, store, stories, text_of
-from tests.test_web import LOOPBACK, chromium, request
+from tests.test_web import chromium, request, web_server
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -31,7 +26,9 @@ WIRE = text_of(100)
 
 
 @pytest.fixture(scope="module")
-def web(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any, dict[str, str]]]:
+def web(
+    mongo_uri: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Any, dict[str, str]]]:
     """An archive with one story on three sites and unrelated articles, and `newsarchive web` serving it."""
     tmp = tmp_path_factory.mktemp("web-stories")
     name = "t_web_stories"
@@ -42,42 +39,23 @@ def web(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tu
         article("a1", WIRE, day=0),
         article("b1", reprint(WIRE), site="dezhou", day=1, title="黃河灌區冬春水利建設"),
         article("c1", WIRE + "\n（责任编辑：李楠）", site="dzwww", day=9),
-        *(article(f"x{n}", text_of(200 + n), site=("dongying", "dezhou")[n % 2], day=n * 3) for n in range(8)),
+        *(
+            article(f"x{n}", text_of(200 + n), site=("dongying", "dezhou")[n % 2], day=n * 3)
+            for n in range(8)
+        ),
     ]
     store(db, articles)
-    port = free_port()
-    log = (tmp / "web.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", "web", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://{LOOPBACK}:{port}"
-
-    def answers() -> bool:
-        assert server.poll() is None, (tmp / "web.log").read_text(errors="replace")
-        try:
-            return request(base + "/static/style.css")[0] == 200
-        except OSError:
-            return False
-
     try:
-        wait_for(answers, 60, "newsarchive web to answer")
-        yield base, db, env
+        with web_server(env, tmp) as base:
+            yield base, db, env
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.kill(server.pid, signal.SIGKILL)
-            server.wait()
         client.drop_database(name)
         client.close()
 
 
-def test_the_article_page_lists_the_other_copies_first_one_first(web: tuple[str, Any, dict[str, str]]) -> None:
+def test_the_article_page_lists_the_other_copies_first_one_first(
+    web: tuple[str, Any, dict[str, str]],
+) -> None:
     base, _, _ = web
     status, _, body = request(f"{base}/article?url=http://dzwww.example/c1.htm")
     assert status == 200
@@ -134,7 +112,11 @@ def test_cli_reprints_lists_stories_with_their_copies(web: tuple[str, Any, dict[
     [story] = lines
     assert story["story"] == stories(db)["a1"]
     assert story["copies"] == [
-        {"url": "http://dongying.example/a1.htm", "site": "dongying", "published_at": "2026-11-20T02:00:00.000Z"},
+        {
+            "url": "http://dongying.example/a1.htm",
+            "site": "dongying",
+            "published_at": "2026-11-20T02:00:00.000Z",
+        },
         {"url": "http://dezhou.example/b1.htm", "site": "dezhou", "published_at": "2026-11-21T02:00:00.000Z"},
         {"url": "http://dzwww.example/c1.htm", "site": "dzwww", "published_at": "2026-11-29T02:00:00.000Z"},
     ]

@@ -37,7 +37,7 @@ import sqlite3
 import time
 import uuid
 import zlib
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -338,23 +338,44 @@ class _Marked:
 DENSE_SHARE = 0.05
 
 
+def open_shared(path: Path, schema: str) -> sqlite3.Connection:
+    """An SQLite file that several local processes write: the local search index, the stories beside it.
+
+    WAL and a busy timeout; autocommit outside `immediate()`. The schema's statements (`IF NOT
+    EXISTS`) are run in one transaction.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    with immediate(conn):
+        for statement in schema.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+    return conn
+
+
+@contextmanager
+def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue instead of failing."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
 class SearchIndex:
     """One database's index file; open with `for_database`, or directly for tests and tools."""
 
     def __init__(self, path: Path) -> None:
         """Open (creating) the index file at path."""
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(
-            path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-        )
-        self._conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        self._conn.execute("PRAGMA journal_mode = WAL")
-        self._conn.execute("PRAGMA synchronous = NORMAL")
+        self._conn = open_shared(path, SCHEMA)
         with self.transaction():
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    self._conn.execute(statement)
             version = self.meta("index_version")
             if version is None:
                 self._set_meta("index_version", str(INDEX_VERSION))
@@ -460,16 +481,9 @@ class SearchIndex:
     def __len__(self) -> int:
         return self._conn.execute("SELECT count(*) FROM docs").fetchone()[0]
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue instead of failing."""
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._conn
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+        return immediate(self._conn)
 
     def _reset(self) -> None:
         for table in ("docs", "authors", "rows", "pending"):

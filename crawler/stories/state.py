@@ -11,8 +11,7 @@ each, and the copies of a story are found through the `story` index of `articles
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, suppress
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -20,15 +19,16 @@ from bson import Binary
 from pymongo import ASCENDING, IndexModel, UpdateOne
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from crawler.search.index import immediate, open_shared
 from crawler.stories.signature import SIGNATURE_VERSION, Signature
 
 if TYPE_CHECKING:
+    import sqlite3
     from collections.abc import Iterable, Iterator
     from pathlib import Path
 
     from pymongo.database import Database
 
-BUSY_TIMEOUT_S = 60.0
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: FerretDB 1.x wedges on 100+ modifying updates in one command.
 MAX_UPDATE_BATCH = 50
@@ -73,17 +73,8 @@ class LocalStories:
     def __init__(self, path: Path) -> None:
         """Open (creating) the file at path."""
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(
-            path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-        )
-        self._conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        self._conn.execute("PRAGMA journal_mode = WAL")
-        self._conn.execute("PRAGMA synchronous = NORMAL")
+        self._conn = open_shared(path, SCHEMA)
         with self.transaction():
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    self._conn.execute(statement)
             found = self._conn.execute("SELECT value FROM meta WHERE key = 'signature_version'").fetchone()
             if found is None:
                 self._conn.execute(
@@ -94,16 +85,9 @@ class LocalStories:
         """Close the file."""
         self._conn.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         """One write transaction taken at once, so that concurrent crawls queue."""
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._conn
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+        return immediate(self._conn)
 
     def reset(self) -> None:
         """Forget every band, story and copy (before a backfill of every article)."""

@@ -27,12 +27,10 @@ class Bar:
     count: int
 
 
-@dataclass(frozen=True)
-class Chart:
-    """Bars plus the axis facts the template prints."""
+@dataclass(frozen=True, kw_only=True)
+class Frame:
+    """The axis facts the templates print: the drawing's size and the plot's margins."""
 
-    bars: list[Bar]
-    top: int
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -43,6 +41,14 @@ class Chart:
     def baseline(self) -> int:
         """The y of the zero line."""
         return self.height - self.bottom
+
+
+@dataclass(frozen=True)
+class Chart(Frame):
+    """Bars plus the axis facts the template prints."""
+
+    bars: list[Bar]
+    top: int
 
     @property
     def labels(self) -> list[Bar]:
@@ -95,23 +101,13 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class TrendChart:
+class TrendChart(Frame):
     """Stacked bars (one per period, one segment per site), the legend and the axis facts."""
 
     segments: list[Segment]
     legend: list[tuple[str, str, int]]
     labels: list[tuple[float, str]]
     top: int
-    width: int = WIDTH
-    height: int = HEIGHT
-    left: int = LEFT
-    bottom: int = BOTTOM
-    plot_top: int = TOP
-
-    @property
-    def baseline(self) -> int:
-        """The y of the zero line."""
-        return self.height - self.bottom
 
 
 def trend_chart(trend: Trend) -> TrendChart:
