@@ -42,7 +42,7 @@ def reprints(
     except QueryError as exc:
         fail(str(exc), code=2)
     archive = filters.open_archive()
-    index = StoryIndex.for_database(archive.db)
+    index = StoryIndex.for_database(archive.db, write=False)
     shown = 0
     try:
         table = Table("story", "copies", "first published", "site", "url", show_lines=False)

@@ -67,16 +67,24 @@ class StoryIndex:
         self.state = state
 
     @classmethod
-    def for_database(cls, db: Database[dict[str, Any]]) -> StoryIndex:
-        """The local SQLite state beside the search index on FerretDB (unless off), else collections."""
+    def for_database(cls, db: Database[dict[str, Any]], *, write: bool = True) -> StoryIndex:
+        """The local SQLite state beside the search index on FerretDB (unless off), else collections.
+
+        write=False (the web view, `reprints`): nothing is created, neither the file, its name in
+        `archive_meta`, nor the `story` index; an archive without the local file is read from
+        the collections.
+        """
         ferretdb = _is_ferretdb(db)
         local = ferretdb and os.environ.get(MODE_ENV, "auto").lower() not in ("off", "0", "no", "false")
         if local:
-            path = SearchIndex.path_for(db, create=True)
+            path = SearchIndex.path_for(db, create=write)
             if path is not None:
-                return cls(db, LocalStories(path.with_suffix(".stories.sqlite")))
+                path = path.with_suffix(".stories.sqlite")
+                if write or path.exists():
+                    return cls(db, LocalStories(path))
         remote = RemoteStories(db, ferretdb=ferretdb)
-        remote.ensure_indexes()
+        if write:
+            remote.ensure_indexes()
         return cls(db, remote)
 
     @property

@@ -238,7 +238,7 @@ def _copies(config: WebConfig, doc: dict[str, Any]) -> list[dict[str, Any]]:
     story = doc.get("story")
     if not isinstance(story, str):
         return []
-    index = StoryIndex.for_database(config.archive.db)
+    index = StoryIndex.for_database(config.archive.db, write=False)
     try:
         copies = index.copies(story)
     finally:
