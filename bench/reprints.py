@@ -42,6 +42,7 @@ from array import array
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -369,6 +370,10 @@ def _scale_stream(count: int, seed: int) -> Any:
     yield from window
 
 
+SCALE_SITES = ("dongying", "dezhou", "dzwww", "binzhou", "liaocheng", "weifang")
+SCALE_START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
 def _pairs(labels: list[int]) -> int:
     return sum(n * (n - 1) // 2 for n in Counter(labels).values())
 
@@ -390,8 +395,16 @@ def scale(args: argparse.Namespace, out: dict[str, Any]) -> None:
             nonlocal assign_s
             began = time.perf_counter()
             with state.transaction():
+                copies = []
                 for key, found in batch:
-                    predicted.append(int(assign(state, key, found), 16))
+                    story = assign(state, key, found)
+                    predicted.append(int(story, 16))
+                    site = SCALE_SITES[hash(key) % len(SCALE_SITES)]
+                    when = SCALE_START + timedelta(minutes=len(predicted))
+                    copies.append(
+                        {"_id": key, "story": story, "site": site, "published_at": when, "url": key}
+                    )
+                state.record(copies)
             assign_s += time.perf_counter() - began
             batch.clear()
 
@@ -427,6 +440,12 @@ def scale(args: argparse.Namespace, out: dict[str, Any]) -> None:
                     f"(peak {point['peak_rss_mb']} MB), state {point['state_mb']} MB",
                     flush=True,
                 )
+        began = time.perf_counter()
+        listed = sum(1 for _ in state.reprinted())
+        out["reprints_listing"] = {"stories": listed, "seconds": round(time.perf_counter() - began, 2)}
+        print(
+            f"`reprints` listing of the {listed} stories with copies: {out['reprints_listing']['seconds']} s"
+        )
         state.close()
     for point in checkpoints:  # quality at each size, computed after the memory was measured
         n = point["articles"]
