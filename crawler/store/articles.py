@@ -37,7 +37,8 @@ from crawler.search.index import SearchIndex
 from crawler.store.connection import DatabaseUnavailable
 from crawler.store.documents import FETCH_FIELDS, MAX_DOCUMENT_BYTES, article_document, version_document
 from crawler.store.index import PROJECTION, ArchiveIndex
-from crawler.stories.index import SIGNATURE_FIELD, StoryIndex
+from crawler.stories.index import StoryIndex
+from crawler.stories.signature import SIGNATURE_FIELD
 
 if TYPE_CHECKING:
     from datetime import datetime

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from crawler.items import SCHEMA_VERSION
 from crawler.search.fields import TERMS_VERSION, search_fields
+from crawler.stories.signature import SIGNATURE_FIELD
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -105,8 +106,8 @@ def article_document(article: Article, seen_at: datetime) -> dict[str, Any]:
     # terms and t2s copies for search (crawler/search/), computed by the extraction worker if it could
     precomputed = doc.pop("search", None) or {}
     # the story signature (crawler/stories/) travels with the document until the store assigns a story
-    if isinstance(signature := precomputed.pop("story_signature", None), bytes):
-        doc["story_signature"] = signature
+    if isinstance(signature := precomputed.pop(SIGNATURE_FIELD, None), bytes):
+        doc[SIGNATURE_FIELD] = signature
     if precomputed.get("terms_version") == TERMS_VERSION and precomputed.get("text_simplified") == doc.get(
         "text_simplified"
     ):

@@ -17,7 +17,7 @@ from pymongo import UpdateOne
 
 from crawler.search.index import MODE_ENV, SearchIndex
 from crawler.stories.clusters import assign
-from crawler.stories.signature import Signature, signature
+from crawler.stories.signature import SIGNATURE_FIELD, Signature, signature
 from crawler.stories.state import MAX_UPDATE_BATCH, LocalStories, RemoteStories, copy_row, first_key
 
 if TYPE_CHECKING:
@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: Where the signature computed by an extraction worker travels in a document (never stored).
-SIGNATURE_FIELD = "story_signature"
 #: What the backfill reads of each article.
 BACKFILL_PROJECTION = {
     "_id": 1,

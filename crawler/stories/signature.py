@@ -27,8 +27,10 @@ from dataclasses import dataclass
 
 from crawler.extract.script import to_simplified
 
-#: Version of the signature rules: stored signatures of another version are recomputed.
+#: Version of the signature rules (kept in the state; a change needs `reindex --stories --all`).
 SIGNATURE_VERSION = 1
+#: Where the signature computed by an extraction worker travels in a document (never stored).
+SIGNATURE_FIELD = "story_signature"
 SHINGLE_CHARS = 5
 NUM_PERM = 128
 BANDS = 32
