@@ -231,3 +231,47 @@ def test_backfill_gives_stored_articles_their_stories_once(mongo_db: Database[di
         assert stories(mongo_db) == found  # the same stories again: ids come from the first copy met
     finally:
         index.close()
+
+
+def test_the_worker_computes_the_signature_that_travels_to_the_store() -> None:
+    from crawler.store.documents import article_document
+    from crawler.stories.signature import SIGNATURE_FIELD
+    from crawler.workers.worker import with_search_fields
+
+    item = with_search_fields(article("w1", text_of(50)))
+    doc = article_document(item, T0)
+    assert doc[SIGNATURE_FIELD] == signature(text_of(50)).to_bytes()  # type: ignore[union-attr]
+    assert "search" not in doc and SIGNATURE_FIELD not in (doc.get("quality") or {})
+
+
+def _store_in_process(uri: str, name: str, key: str, text: str, site: str) -> None:
+    """One crawl process storing one article (run in a process of its own)."""
+    from crawler.store import connect
+
+    client = connect(uri)
+    try:
+        store(client[name], [article(key, text, site=site)])
+    finally:
+        client.close()
+
+
+def test_crawl_processes_writing_at_once_share_the_state(
+    mongo_uri: str, mongo_db: Database[dict[str, Any]]
+) -> None:
+    """Four processes store the copies of one story at the same time: one story, whoever came first."""
+    import multiprocessing
+
+    wire = text_of(60)
+    texts = [wire, reprint(wire), wire + "\n（完）", _converter("s2t").convert(wire)]
+    context = multiprocessing.get_context("spawn")
+    processes = [
+        context.Process(target=_store_in_process, args=(mongo_uri, mongo_db.name, f"p{n}", text, f"site{n}"))
+        for n, text in enumerate(texts)
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+        assert process.exitcode == 0
+    found = stories(mongo_db)
+    assert len(found) == 4 and len(set(found.values())) == 1 and None not in found.values()
