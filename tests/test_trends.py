@@ -176,3 +176,17 @@ def test_cli_table_json_and_plots(
     ):
         refused = run_cli(args, env)
         assert refused.returncode == 2 and message in refused.stderr, refused.stderr
+
+
+@pytest.mark.parametrize("mode", ["auto", "off"])
+def test_other_filters_are_counted_through_the_query(
+    trends_db: Database[dict[str, Any]], monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    """An author filter (the web view's search form) takes the SQL path of the index: nobody wrote these."""
+    monkeypatch.setenv(MODE_ENV, mode)
+    archive = Archive(trends_db)
+    try:
+        result = trend(archive, archive.query("黄河", author="王晓明"), by="day", tz=ZoneInfo("UTC"))
+    finally:
+        archive.close()
+    assert result.counts == {} and result.undated == {} and result.periods == []

@@ -44,12 +44,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ahocorasick
+import numpy as np
 from pymongo.errors import DuplicateKeyError
 
 from crawler.process import pid_alive
 from crawler.search.fields import TERMS_VERSION
 from crawler.search.ranking import add_needle, descending_key, score
 from crawler.search.terms import to_simplified
+from crawler.search.trends import DAY_MS
 from crawler.workdir import var_dir
 
 if TYPE_CHECKING:
@@ -115,6 +117,8 @@ _SENTINEL = "\x01\x01"
 #: Not whitespace in the sense of the stats' `\S` regex on the server (Go RE2 / PCRE: ASCII).
 _NOT_BLANK = re.compile(r"[^\t\n\v\f\r ]")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: An undated article in the column arrays of day_counts.
+_UNDATED = np.iinfo(np.int64).min
 #: Writers wait this long for another writer's transaction (several local crawls at once).
 BUSY_TIMEOUT_S = 60.0
 
@@ -375,6 +379,8 @@ class SearchIndex:
         """Open (creating) the index file at path."""
         self.path = path
         self._conn = open_shared(path, SCHEMA)
+        #: The column arrays of day_counts, with the file's change stamp they were read at.
+        self._column_cache: tuple[tuple[int, int], tuple[list[Any], np.ndarray, np.ndarray]] | None = None
         with self.transaction():
             version = self.meta("index_version")
             if version is None:
@@ -1023,35 +1029,106 @@ class SearchIndex:
     def day_counts(self, query: SearchQuery, tz: Any) -> tuple[list[tuple[Any, date, int]], dict[Any, int]]:
         """(site, day in tz, hits) of the query's dated hits, and the undated hits per site.
 
-        Counted in SQL over `docs` (no row is read): a hit's day is its UTC millisecond plus the
-        zone's offset at that instant, every offset change of the archive's date range being a
-        branch of one CASE.
+        No row is read. Words, phrases, sites and dates (what `trends` asks): the hits' rowids
+        come from the FTS tables alone and are counted over two column arrays of the whole index
+        (each article's site and publication time, reloaded when the file changed), with numpy.
+        Other filters: grouped in SQL. A hit's day is its UTC millisecond plus the zone's offset
+        at that instant (every offset change of the archive's date range).
         """
-        from crawler.search.trends import DAY_MS, zone_offsets
+        from crawler.search.trends import zone_offsets
 
-        conds, params = self._where(query)
-        low, high = self._conn.execute("SELECT min(published), max(published) FROM docs").fetchone()
+        if query.authors or query.sources or query.sections:
+            rowids = np.fromiter((r for (r,) in self._conn.execute(*self._rowid_sql(query))), dtype=np.int64)
+        else:
+            rowids = self._fts_rowids(query)
+        sites, codes, published = self._columns()
+        rowids = rowids[rowids < len(codes)]
+        hit_codes, hit_times = codes[rowids], published[rowids]
+        present = hit_codes >= 0  # rowids of articles deleted since (none: the arrays are current)
+        if query.sites:
+            wanted = [sites.index(site) for site in query.sites if site in sites]
+            present &= np.isin(hit_codes, wanted)
+        dated = present & (hit_times != _UNDATED)
+        if query.since is not None:
+            dated &= hit_times >= to_millis(query.since)
+        if query.until is not None:
+            dated &= hit_times < to_millis(query.until)
+        undated_mask = present & (hit_times == _UNDATED) & (query.since is None) & (query.until is None)
+        undated = {
+            sites[code]: int(count)
+            for code, count in zip(*np.unique(hit_codes[undated_mask], return_counts=True), strict=True)
+        }
+        times = hit_times[dated]
         rows: list[tuple[Any, date, int]] = []
-        if low is not None:
-            segments = zone_offsets(tz, from_millis(low), from_millis(high))
-            case = " ".join("WHEN d.published < ? THEN ?" for _ in segments[1:])
-            case_params: list[Any] = []
-            for (start, _), (_, offset) in zip(segments[1:], segments, strict=False):
-                case_params += [start, offset]
-            shift = f"CASE {case} ELSE ? END" if case else "?"
-            case_params.append(segments[-1][1])
-            where = " AND ".join([*conds, "d.published IS NOT NULL"])
-            sql = (
-                "SELECT site, (local - ((local % ?) + ?) % ?) / ? AS day, count(*) FROM ("  # noqa: S608
-                f"SELECT d.site AS site, d.published + {shift} AS local FROM docs d WHERE {where}"
-                ") GROUP BY site, day"
-            )
+        if len(times):
+            segments = zone_offsets(tz, from_millis(int(times.min())), from_millis(int(times.max())))
+            starts = np.array([start for start, _ in segments], dtype=np.int64)
+            offsets = np.array([offset for _, offset in segments], dtype=np.int64)
+            local = times + offsets[np.maximum(np.searchsorted(starts, times, side="right") - 1, 0)]
+            days = np.floor_divide(local, DAY_MS)
+            keys = hit_codes[dated].astype(np.int64) * (1 << 32) + (days + (1 << 31))
             epoch = date(1970, 1, 1).toordinal()
-            for site, day, count in self._conn.execute(sql, [DAY_MS] * 4 + case_params + params):
-                rows.append((site, date.fromordinal(epoch + day), count))
-        where = " AND ".join([*conds, "d.published IS NULL"])
-        sql = f"SELECT d.site, count(*) FROM docs d WHERE {where} GROUP BY d.site"  # noqa: S608
-        return rows, dict(self._conn.execute(sql, params).fetchall())
+            for key, count in zip(*np.unique(keys, return_counts=True), strict=True):
+                code, day = divmod(int(key), 1 << 32)
+                rows.append((sites[code], date.fromordinal(epoch + day - (1 << 31)), int(count)))
+        return rows, undated
+
+    def _rowid_sql(self, query: SearchQuery) -> tuple[str, list[Any]]:
+        conds, params = self._where(query)
+        where = f"WHERE {' AND '.join(conds)}" if conds else ""
+        return f"SELECT d.rowid AS rowid FROM docs d {where}", params  # noqa: S608
+
+    def _rowid_array(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> np.ndarray:
+        """The rowids a query selects, as an array: one row of text parsed in C (twice as fast as rows)."""
+        (text,) = self._conn.execute(f"SELECT group_concat(rowid, ' ') FROM ({sql})", params).fetchone()  # noqa: S608
+        return np.fromstring(text or "", dtype=np.int64, sep=" ")
+
+    def _fts_rowids(self, query: SearchQuery) -> np.ndarray:
+        """The rowids holding every term and phrase of the query, from the FTS tables alone."""
+        found: np.ndarray | None = None
+        sources: list[tuple[str, str | None]] = []
+        if query.terms:
+            sources.append(("terms", " AND ".join(_hex(term) for term in query.terms)))
+        sources += [("phrases", self._phrase_match(phrase)) for phrase in query.phrases]
+        if not sources:
+            return self._rowid_array("SELECT rowid FROM docs")
+        for table, match in sources:
+            if match is None:
+                return np.empty(0, dtype=np.int64)
+            sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ?"  # noqa: S608  (fixed names)
+            rowids = self._rowid_array(sql, (match,))
+            found = rowids if found is None else np.intersect1d(found, rowids, assume_unique=True)
+        return found if found is not None else np.empty(0, dtype=np.int64)
+
+    def _columns(self) -> tuple[list[Any], np.ndarray, np.ndarray]:
+        """Every article's site (a code into the list; -1: no article) and time (ms; _UNDATED), by rowid.
+
+        Kept between calls and reloaded (one scan of the covering index `docs_site`, ~10 bytes an
+        article) when this connection or another one changed the file.
+        """
+        stamp = (self._conn.execute("PRAGMA data_version").fetchone()[0], self._conn.total_changes)
+        if self._column_cache is not None and self._column_cache[0] == stamp:
+            return self._column_cache[1]
+        size = (self._conn.execute("SELECT max(rowid) FROM docs").fetchone()[0] or 0) + 1
+        codes = np.full(size, -1, dtype=np.int32)
+        published = np.full(size, _UNDATED, dtype=np.int64)
+        sites: list[Any] = []
+        lookup: dict[Any, int] = {}
+        for site, group in itertools.groupby(
+            self._conn.execute("SELECT site, rowid, published FROM docs INDEXED BY docs_site"),
+            key=lambda r: r[0],
+        ):
+            code = lookup.setdefault(site, len(sites))
+            if code == len(sites):
+                sites.append(site)
+            rows = np.array(
+                [(rowid, -1 if when is None else when) for _, rowid, when in group], dtype=np.int64
+            )
+            codes[rows[:, 0]] = code
+            times = rows[:, 1]
+            published[rows[:, 0]] = np.where(times == -1, _UNDATED, times)
+        self._column_cache = (stamp, (sites, codes, published))
+        return sites, codes, published
 
     def stale_terms(self) -> int:
         """Articles whose stored search terms come from other rules (reindex recomputes them)."""
