@@ -44,7 +44,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ahocorasick
-import numpy as np
 from pymongo.errors import DuplicateKeyError
 
 from crawler.process import pid_alive
@@ -57,6 +56,7 @@ from crawler.workdir import var_dir
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
+    import numpy as np
     from pymongo.collection import Collection
     from pymongo.database import Database
 
@@ -118,7 +118,7 @@ _SENTINEL = "\x01\x01"
 _NOT_BLANK = re.compile(r"[^\t\n\v\f\r ]")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: An undated article in the column arrays of day_counts.
-_UNDATED = np.iinfo(np.int64).min
+_UNDATED = -(2**63)
 #: Writers wait this long for another writer's transaction (several local crawls at once).
 BUSY_TIMEOUT_S = 60.0
 
@@ -1035,6 +1035,8 @@ class SearchIndex:
         Other filters: grouped in SQL. A hit's day is its UTC millisecond plus the zone's offset
         at that instant (every offset change of the archive's date range).
         """
+        import numpy as np  # only here: the crawl process that imports this module never needs it
+
         from crawler.search.trends import zone_offsets
 
         if query.authors or query.sources or query.sections:
@@ -1080,11 +1082,15 @@ class SearchIndex:
 
     def _rowid_array(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> np.ndarray:
         """The rowids a query selects, as an array: one row of text parsed in C (twice as fast as rows)."""
+        import numpy as np
+
         (text,) = self._conn.execute(f"SELECT group_concat(rowid, ' ') FROM ({sql})", params).fetchone()  # noqa: S608
         return np.fromstring(text or "", dtype=np.int64, sep=" ")
 
     def _fts_rowids(self, query: SearchQuery) -> np.ndarray:
         """The rowids holding every term and phrase of the query, from the FTS tables alone."""
+        import numpy as np
+
         found: np.ndarray | None = None
         sources: list[tuple[str, str | None]] = []
         if query.terms:
@@ -1106,6 +1112,8 @@ class SearchIndex:
         Kept between calls and reloaded (one scan of the covering index `docs_site`, ~10 bytes an
         article) when this connection or another one changed the file.
         """
+        import numpy as np
+
         stamp = (self._conn.execute("PRAGMA data_version").fetchone()[0], self._conn.total_changes)
         if self._column_cache is not None and self._column_cache[0] == stamp:
             return self._column_cache[1]

@@ -106,8 +106,10 @@ def article_document(article: Article, seen_at: datetime) -> dict[str, Any]:
     # terms and t2s copies for search (crawler/search/), computed by the extraction worker if it could
     precomputed = doc.pop("search", None) or {}
     # the story signature (crawler/stories/) travels with the document until the store assigns a story
-    if isinstance(signature := precomputed.pop(SIGNATURE_FIELD, None), bytes):
-        doc[SIGNATURE_FIELD] = signature
+    # (b"" when the worker found the text too short for one: the store does not try again)
+    if precomputed:
+        signature = precomputed.pop(SIGNATURE_FIELD, b"")
+        doc[SIGNATURE_FIELD] = signature if isinstance(signature, bytes) else b""
     if precomputed.get("terms_version") == TERMS_VERSION and precomputed.get("text_simplified") == doc.get(
         "text_simplified"
     ):

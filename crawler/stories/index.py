@@ -41,10 +41,10 @@ BACKFILL_PROJECTION = {
 
 
 def document_signature(doc: dict[str, Any]) -> Signature | None:
-    """The signature a worker attached (removed from doc), else computed from the stored text."""
+    """The signature a worker attached (removed from doc; b"": none), else computed from the stored text."""
     data = doc.pop(SIGNATURE_FIELD, None)
-    if isinstance(data, bytes | bytearray) and (found := Signature.from_bytes(bytes(data))) is not None:
-        return found
+    if isinstance(data, bytes | bytearray):
+        return Signature.from_bytes(bytes(data))
     text = doc.get("text_simplified") or doc.get("text")
     return signature(text) if isinstance(text, str) else None
 
