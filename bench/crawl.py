@@ -284,6 +284,9 @@ def product(base: str, site_dir: Path, uri: str, db: str, args, var: Path, count
     }
     if args.workers is not None:
         settings["EXTRACT_WORKERS"] = args.workers
+    for pair in args.set or ():
+        key, _, value = pair.partition("=")
+        settings[key] = value
     if args.probe_out:
         # bench/memprobe.py: what grows inside the crawl process (pending requests, fingerprints, objects)
         settings["EXTENSIONS"] = json.dumps({"bench.memprobe.MemoryProbe": 0})
@@ -425,6 +428,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=None, help="EXTRACT_WORKERS (default: one per core)")
     parser.add_argument("--skip-naive", action="store_true")
+    parser.add_argument(
+        "--set", action="append", metavar="KEY=VALUE", help="a project setting for our crawl (repeatable)"
+    )
     parser.add_argument(
         "--rounds",
         type=int,

@@ -99,6 +99,8 @@ STORE_UPDATE_BATCH = 50
 STORE_MAX_BATCH_BYTES = 8 * 1024 * 1024
 #: Seconds an article may wait in the write buffer (slow, polite crawls still write steadily).
 STORE_MAX_DELAY = 30.0
+#: Reprint detection: every new article gets a `story` id shared with its near-duplicates.
+STORE_STORIES = True
 
 # Raw pages: every response with its request, in rotating gzip WARC files (WARC_DIR/<site>/).
 WARC_ENABLED = True

@@ -7,6 +7,7 @@ started as a user would (`newsarchive web --port N`) and read over loopback HTTP
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import signal
@@ -76,6 +77,40 @@ def _due_profile(folder: Path) -> Path:
     return folder
 
 
+@contextlib.contextmanager
+def web_server(env: dict[str, str], tmp: Path) -> Iterator[str]:
+    """`newsarchive web` started as a user would, on a free loopback port; yields its base URL."""
+    port = free_port()
+    log = (tmp / "web.log").open("wb")
+    web = subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "web", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://{LOOPBACK}:{port}"
+
+    def answers() -> bool:
+        assert web.poll() is None, (tmp / "web.log").read_text(errors="replace")
+        try:
+            return request(base + "/static/style.css")[0] == 200
+        except OSError:
+            return False
+
+    try:
+        wait_for(answers, 60, "newsarchive web to answer")
+        yield base
+    finally:
+        web.terminate()
+        try:
+            web.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.kill(web.pid, signal.SIGKILL)
+            web.wait()
+        log.close()
+
+
 @pytest.fixture(scope="module")
 def browser(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     tmp = tmp_path_factory.mktemp("web")
@@ -84,7 +119,6 @@ def browser(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     articles = [dataclasses.replace(a, title=XSS_MARK + a.title) if a.id == XSS else a for a in ARTICLES]
     state = SiteState(articles=articles)
     site, site_url = serve(port=0, admin=True, state=state)
-    web: subprocess.Popen[bytes] | None = None
     client = connect(mongo_uri)
     try:
         first = run_cli(["crawl", "demo", "--base-url", site_url, *FAST_CRAWL], env)
@@ -94,34 +128,9 @@ def browser(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         second = run_cli(["crawl", "demo", "--base-url", site_url, *FAST_CRAWL], env)
         assert second.returncode == 0, second.stderr[-3000:]
         hostile = _archive_hostile_page(client[name], tmp / "var" / "warc", site_url)
-        port = free_port()
-        log = (tmp / "web.log").open("wb")
-        web = subprocess.Popen(
-            [sys.executable, "-m", "crawler.cli", "web", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://{LOOPBACK}:{port}"
-
-        def answers() -> bool:
-            assert web is not None and web.poll() is None, (tmp / "web.log").read_text(errors="replace")
-            try:
-                return request(base + "/static/style.css")[0] == 200
-            except OSError:
-                return False
-
-        wait_for(answers, 60, "newsarchive web to answer")
-        yield Browser(base, client[name], tmp / "var" / "warc", state, tmp, site, site_url, hostile)
+        with web_server(env, tmp) as base:
+            yield Browser(base, client[name], tmp / "var" / "warc", state, tmp, site, site_url, hostile)
     finally:
-        if web is not None:
-            web.terminate()
-            try:
-                web.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.kill(web.pid, signal.SIGKILL)
-                web.wait()
         site.stop()
         client.drop_database(name)
         client.close()

@@ -15,6 +15,8 @@ from crawler.cli import (
     search,
     spill,
     stats,
+    stories,
+    trends,
     web,
 )
 
@@ -33,5 +35,7 @@ __all__ = [
     "search",
     "spill",
     "stats",
+    "stories",
+    "trends",
     "web",
 ]

@@ -183,6 +183,7 @@ class ArchiveSession:
             update_batch=project_int(settings, "STORE_UPDATE_BATCH"),
             max_batch_bytes=project_int(settings, "STORE_MAX_BATCH_BYTES"),
             max_delay=project_float(settings, "STORE_MAX_DELAY"),
+            stories=project_bool(settings, "STORE_STORIES"),
         )
         self.store.ensure_indexes()
         profile = getattr(self.crawler.spider, "profile", None)

@@ -47,6 +47,8 @@ from crawler.store.documents import (
 )
 from crawler.store.index import PROJECTION, ArchiveIndex
 from crawler.store.keys import Identity, identify
+from crawler.stories.index import StoryIndex
+from crawler.stories.signature import SIGNATURE_FIELD
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -185,6 +187,7 @@ class ArticleStore:
         max_batch_bytes: int = project.STORE_MAX_BATCH_BYTES,
         max_delay: float = project.STORE_MAX_DELAY,
         search_index: bool = True,
+        stories: bool = project.STORE_STORIES,
     ) -> None:
         self.db = db
         self.collection = db[COLLECTION]
@@ -204,6 +207,9 @@ class ArticleStore:
         self.search_index: SearchIndex | None = None
         self._search_index_wanted = search_index
         self._search_index_opened = False
+        #: Reprint detection (crawler/stories/): new articles get their `story` before insertion.
+        self.stories: StoryIndex | None = None
+        self._stories_wanted = stories
         #: Refused by the database (or unstorable); taken by take_rejected() for a spill file.
         self.rejected: list[Rejected] = []
         #: Rejections while buffering, reported by the next flush.
@@ -226,6 +232,9 @@ class ArticleStore:
     def close(self) -> None:
         """Drop the archive index's scratch file (what is buffered stays buffered)."""
         self.index.close()
+        if self.stories is not None:
+            self.stories.close()
+            self.stories = None
 
     @property
     def pending(self) -> int:
@@ -382,7 +391,9 @@ class ArticleStore:
         intent = self._search_index_begin()
         try:
             if self._inserts:
+                inserting = self._assign_stories()
                 self._write_inserts(counts)
+                self._record_stories(inserting)
             while self._updates:
                 size = _distinct_prefix(self._updates, self.update_batch)
                 batch = self._archive_versions(self._updates[:size], counts)
@@ -399,6 +410,28 @@ class ArticleStore:
         self._oldest = None
         self.totals.add(counts)
         return counts
+
+    # Stories (crawler/stories/) -------------------------------------------------------------------
+
+    def _assign_stories(self) -> list[dict[str, Any]]:
+        """Give the articles about to be inserted their story; returns them (for _record_stories)."""
+        if not self._stories_wanted:
+            for doc in self._inserts:
+                doc.pop(SIGNATURE_FIELD, None)
+            return []
+        if self.stories is None:
+            self.stories = StoryIndex.for_database(self.db)
+        fresh = [doc for doc in self._inserts if "story" not in doc]
+        self.stories.assign(fresh)
+        return list(self._inserts)
+
+    def _record_stories(self, docs: list[dict[str, Any]]) -> None:
+        """Remember the stories of the articles that were inserted (not the rejected or requeued)."""
+        if self.stories is None or not docs:
+            return
+        refused = {r.key for r in self.rejected}
+        requeued = {doc["_id"] for doc in self._inserts} | {u.key for u in self._updates}
+        self.stories.record([d for d in docs if d["_id"] not in refused and d["_id"] not in requeued])
 
     # The local search index (crawler/search/index.py) ------------------------------------------
 
@@ -633,7 +666,7 @@ def _refresh(doc: dict[str, Any]) -> dict[str, Any]:
 
 def _replace(doc: dict[str, Any]) -> dict[str, Any]:
     """A changed article: the new content, a new version number, when this version appeared."""
-    kept = ("_id", "first_seen", "version", "history", "events")
+    kept = ("_id", "first_seen", "version", "history", "events", "story", SIGNATURE_FIELD)
     changed = {k: v for k, v in doc.items() if k not in kept}
     changed["version_since"] = doc["last_seen"]
     return {"$set": changed, "$inc": {"version": 1}}

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from crawler.items import SCHEMA_VERSION
 from crawler.search.fields import TERMS_VERSION, search_fields, terms_source
+from crawler.stories.signature import SIGNATURE_FIELD
 from crawler.warc.locations import BadWarcLocation, check_locations
 
 if TYPE_CHECKING:
@@ -216,6 +217,11 @@ def article_document(article: Article, seen_at: datetime) -> dict[str, Any]:
     # terms and t2s copies for search (crawler/search/), computed by the extraction worker if it could
     # (from this very title and text: not if storing cut or cleaned them)
     precomputed = doc.pop("search", None) or {}
+    # the story signature (crawler/stories/) travels with the document until the store assigns a story
+    # (b"" when the worker found the text too short for one: the store does not try again)
+    if precomputed:
+        signature = precomputed.pop(SIGNATURE_FIELD, b"")
+        doc[SIGNATURE_FIELD] = signature if isinstance(signature, bytes) else b""
     if (
         precomputed.get("terms_version") == TERMS_VERSION
         and precomputed.get("text_simplified") == doc.get("text_simplified")

@@ -14,12 +14,14 @@ from urllib.parse import quote
 
 from starlette.responses import RedirectResponse, Response
 
-from crawler.search.query import QueryError
+from crawler.search.query import QueryError, zone
 from crawler.search.snippets import highlight, make_snippet
+from crawler.search.trends import PERIODS, trend
 from crawler.stats.figures import figures_for
+from crawler.stories.index import StoryIndex
 from crawler.web import format as fmt
 from crawler.web import replay as replays
-from crawler.web.chart import per_day_chart
+from crawler.web.chart import per_day_chart, trend_chart
 from crawler.web.diff import field_changes, text_diff
 from crawler.web.stored import shown
 
@@ -35,7 +37,7 @@ SHOWN_FIELDS = frozenset(
         "published_at", "modified_at", "script", "quality", "section", "tags", "categories",
         "description", "language", "first_seen", "last_seen", "fetched_at", "version", "version_since",
         "state", "history", "events", "warc", "page_urls", "missing_pages", "status", "encoding",
-        "content_hash", "extractor_version", "etag", "last_modified", "schema_version",
+        "content_hash", "extractor_version", "etag", "last_modified", "schema_version", "story",
     )
 )  # fmt: skip
 #: Never shown: search-index copies of the text (large, and the same words again).
@@ -136,6 +138,7 @@ def search(request: Request) -> Response:
     }
     form["sort"] = params.get("sort", "date")
     form["per"] = params.get("per", "").strip()
+    form["by"] = params.get("by", "week")
     context: dict[str, Any] = {"form": form, "hits": [], "error": None, "hints": [], "page": 1, "more": False}
     context["link"] = lambda **changes: "/search?" + _query_string(form, **changes)
     context["sites"] = config.archive.crawled_sites()
@@ -144,6 +147,8 @@ def search(request: Request) -> Response:
         per_page = _int(request, "per", config.per_page, 1, MAX_PER_PAGE)
         if form["sort"] not in SORTS:
             raise QueryError(f"sort must be date or relevance, not {form['sort']!r}")
+        if form["by"] not in PERIODS:
+            raise QueryError(f"by must be one of {', '.join(PERIODS)}, not {form['by']!r}")
         query = config.archive.query(
             form["q"],
             site=form["site"] or None,
@@ -176,6 +181,10 @@ def search(request: Request) -> Response:
     ]
     if not results and page == 1:
         context["hints"] = [(what, n) for what, n in config.archive.loosen(query) if n]
+    if results and query.needles and not config.archive.index_missing:
+        # the matches per period and site (not on FerretDB without its index: a full scan per page)
+        found = trend(config.archive, query, by=form["by"], tz=zone(config.tz))
+        context["trend"] = (found, trend_chart(found))
     return _render(request, "search.html", context)
 
 
@@ -229,6 +238,7 @@ def article(request: Request) -> Response:
         "extra": extra,
         "paragraphs": [p for p in (doc.get("text") or "").splitlines() if p.strip()],
         "quality": doc.get("quality") if isinstance(doc.get("quality"), dict) else {},
+        "copies": _copies(config, doc),
     }
     return _render(request, "article.html", context)
 
@@ -236,6 +246,19 @@ def article(request: Request) -> Response:
 def _versions(config: WebConfig, doc: dict[str, Any]) -> list[dict[str, Any]]:
     """The article's earlier versions as the pages show them (see crawler/web/stored.py)."""
     return [shown(v) for v in config.archive.versions(doc)]
+
+
+def _copies(config: WebConfig, doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every copy of the article's story (itself included), first published first; [] when alone."""
+    story = doc.get("story")
+    if not isinstance(story, str):
+        return []
+    index = StoryIndex.for_database(config.archive.db, write=False)
+    try:
+        copies = index.copies(story)
+    finally:
+        index.close()
+    return copies if len(copies) > 1 else []
 
 
 def _version(config: WebConfig, doc: dict[str, Any], number: int) -> dict[str, Any]:
