@@ -362,7 +362,10 @@ def open_shared(path: Path, schema: str) -> sqlite3.Connection:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     private_tree(path.parent)  # every article's text: owner-only, files of older versions too
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))  # SQLite gives its -wal/-shm these bits
+    # created owner-only (SQLite gives its -wal/-shm these bits); an existing file is never opened
+    # outside SQLite: closing such a descriptor drops this process's SQLite locks on it
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     conn.execute("PRAGMA journal_mode = WAL")

@@ -157,7 +157,13 @@ def count_by_day(
     high = last if last is not None else max(days, default=None)
     if low is None or high is None:
         return trend
-    high = min(high, low + timedelta(days=MAX_DAYS))
+    if days:  # a bound far beyond every hit (--since 0001-01-01) would chart centuries of zeros
+        if (min(days) - low).days > MAX_DAYS:
+            low = min(days)
+        if (high - max(days)).days > MAX_DAYS:
+            high = max(days)
+    if (high - low).days > MAX_DAYS:
+        high = low + timedelta(days=MAX_DAYS)
     start = period_start(low, by)
     while start <= high:
         trend.periods.append(start)
@@ -171,14 +177,24 @@ def trend(archive: Archive, query: SearchQuery, *, by: str = "week", tz: ZoneInf
     """The hits of query per period and site; the range is --since/--until, else the first and last hit."""
     if by not in PERIODS:
         raise ValueError(f"by must be one of {', '.join(PERIODS)}, not {by!r}")
-    first = query.since.astimezone(tz).date() if query.since else None
-    last = (query.until - timedelta(milliseconds=1)).astimezone(tz).date() if query.until else None
+    first = _local_day(query.since, tz)
+    last = _local_day(query.until - timedelta(milliseconds=1), tz) if query.until else None
     index = archive.local_index
     if index is not None:
         rows, undated = index.day_counts(query, tz)
     else:
         rows, undated = _scan_day_counts(archive, query, tz)
     return count_by_day(rows, undated, by, str(tz), first, last)
+
+
+def _local_day(moment: datetime | None, tz: ZoneInfo) -> date | None:
+    """The local day of a range bound; None (no bound) for one at the edge of what a date holds."""
+    if moment is None:
+        return None
+    try:
+        return moment.astimezone(tz).date()
+    except OverflowError:
+        return None
 
 
 def _scan_day_counts(archive: Archive, query: SearchQuery, tz: ZoneInfo) -> tuple[list[Any], dict[str, int]]:
