@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.linkextractors import LinkExtractor
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.discovery import LinkKind, classify_url, parse_feed, parse_sitemap, sitemap_urls_from_robots
 from crawler.discovery.revisit import is_due
-from crawler.discovery.urls import is_pagination
+from crawler.discovery.urls import is_pagination, page_number
+from crawler.discovery.walks import ListKind, ListWalk, SiteWalks, known_streak
 from crawler.extract import Page
 from crawler.extract.pagination import PagesToMerge
 from crawler.extract.urls import normalize_url
@@ -66,6 +68,9 @@ class NewsSpider(scrapy.Spider):
         self.profile = profile
         self.allowed_domains = profile.domains
         self.extraction: CrawlExtraction | None = None
+        #: Articles archived since this moment were stored by this crawl (they say nothing of earlier walks).
+        self.started = datetime.now(UTC)
+        self._walks: SiteWalks | None = None
         # Domains are checked by classify_url (LinkExtractor.allow_domains mishandles hosts with ports).
         self.link_extractor = LinkExtractor(unique=True, canonicalize=False)
 
@@ -83,6 +88,7 @@ class NewsSpider(scrapy.Spider):
             kwargs["profile"] = profile.with_base_url(base_url) if base_url else profile
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.extraction = CrawlExtraction.from_crawler(crawler)
+        crawler.signals.connect(spider.list_dropped, signal=signals.request_dropped)
         apply_politeness(crawler, spider.profile)
         return spider
 
@@ -95,23 +101,58 @@ class NewsSpider(scrapy.Spider):
         crawler = getattr(self, "crawler", None)
         return ArchiveSession.of(crawler) if crawler is not None else None
 
+    @property
+    def walks(self) -> SiteWalks:
+        """The walks of the site's lists: the archive session's (kept durable), else this crawl's own."""
+        archive = self.archive
+        if archive is not None and archive.walks is not None:
+            return archive.walks
+        if self._walks is None:
+            self._walks = SiteWalks(budget=self.profile.max_list_pages)
+        return self._walks
+
     # Discovery -----------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        """Feeds and sitemaps first (they list the newest articles), then the list pages."""
+        """Feeds and sitemaps first (they list the newest articles), the backlog, then the list pages.
+
+        Every list is walked from its top (what is new), and every walk an earlier crawl left
+        unfinished continues from its cursor (crawler/discovery/walks.py).
+        """
         profile = self.profile
+        walks = self.walks
         for url in profile.feeds:
-            yield scrapy.Request(profile.absolute(url), self.parse_feed, errback=self.fetch_failed)
+            if walk := walks.top(profile.absolute(url), ListKind.FEED):
+                yield self.walk_request(walk, 0, walk.list_url, self.parse_feed)
         for url in profile.sitemaps:
-            yield self.sitemap_request(profile.absolute(url))
+            if walk := walks.top(profile.absolute(url), ListKind.SITEMAP):
+                yield self.sitemap_request(walk.list_url, walk=walk)
         if profile.sitemaps_from_robots:
             yield scrapy.Request(
                 profile.absolute("/robots.txt"), self.parse_robots, errback=self.fetch_failed
             )
+        for request in self.backlog():
+            yield request
         for url in profile.start_urls or [profile.base_url]:
-            yield self.list_request(profile.absolute(url), depth=0)
+            if walk := walks.top(profile.absolute(url)):
+                for request in self.list_requests(walk, walk.to_request(), streak=0, hops=0):
+                    yield request
+        for walk in walks.resumed():
+            self.crawler.stats.inc_value("history/walks_resumed")
+            for request in self.list_requests(walk, walk.to_request(), streak=0, hops=0):
+                yield request
         for request in self.revisits():
             yield request
+
+    def backlog(self) -> Iterator[scrapy.Request]:
+        """Article links that earlier crawls saw on walked list pages and did not store."""
+        archive = self.archive
+        history = getattr(archive, "history", None)
+        if history is None:
+            return
+        for url in history.pending_links(archive.is_stored):
+            self.crawler.stats.inc_value("history/backlog_requested")
+            yield self.article_request(url)
 
     def revisits(self) -> Iterator[scrapy.Request]:
         """Archived articles due for a revisit, linked or not: how edits and deletions are noticed."""
@@ -130,8 +171,15 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("discovery/feed_entries", len(entries))
         if not entries:
             logger.warning("feed %s has no readable entries", response.url)
+        unstored = []
         for entry in entries:
-            yield from self.follow(response.urljoin(entry.url), depth=0, trusted=True)
+            url = response.urljoin(entry.url)
+            for request in self.follow(url, depth=0, trusted=True):
+                if request.meta.get("kind") == "article" and self.archived_before(url) is not True:
+                    unstored.append(url)
+                yield request
+        if walk_meta := _meta(response).get("walk"):
+            self.walks.walked(self.walks.adopt(walk_meta), 0, response.url, unstored, {}, follow=True)
 
     def parse_sitemap(self, response: Response, depth: int = 0) -> Iterator[scrapy.Request]:
         """Sitemap indexes lead to sitemaps (SITEMAP_MAX_DEPTH deep); URL sets to articles and list pages.
@@ -141,8 +189,13 @@ class NewsSpider(scrapy.Spider):
         """
         settings = self.crawler.settings
         sitemap = parse_sitemap(response.body, max_entries=project_int(settings, "SITEMAP_MAX_ENTRIES"))
+        walk_meta = _meta(response).get("walk")
+        walk = self.walks.adopt(walk_meta) if walk_meta else None
+        number = _meta(response).get("page", 0)
         if sitemap is None:
             logger.warning("%s is not a readable XML sitemap", response.url)
+            if walk is not None:
+                self.walks.gone(walk, number)
             return
         if sitemap.truncated:
             self.crawler.stats.inc_value("discovery/sitemap_truncated")
@@ -158,18 +211,32 @@ class NewsSpider(scrapy.Spider):
                 response.url,
                 depth,
             )
+            if walk is not None:
+                self.walks.gone(walk, number)
             return
+        children: dict[int, str] = {}
         for entry in sitemap.entries:
             url = response.urljoin(entry.loc)
             if sitemap.is_index:
-                yield self.sitemap_request(url, depth + 1)
+                if walk is None:
+                    yield self.sitemap_request(url, depth + 1)
+                else:  # numbered after every page of the walk, so the walk takes them as its next pages
+                    children[max([*walk.walked, *walk.pending]) + 1 + len(children)] = url
             else:
                 self.crawler.stats.inc_value("discovery/sitemap_urls")
                 yield from self.follow(url, depth=0, trusted=bool(entry.published))
+        if walk is not None:
+            for n, url in self.walks.walked(walk, number, response.url, [], children, follow=True):
+                yield self.sitemap_request(url, depth + 1, walk=walk, number=n)
 
-    def sitemap_request(self, url: str, depth: int = 0) -> scrapy.Request:
-        """A sitemap request; depth counts the sitemap indexes above it."""
-        return scrapy.Request(url, self.parse_sitemap, cb_kwargs={"depth": depth}, errback=self.fetch_failed)
+    def sitemap_request(
+        self, url: str, depth: int = 0, *, walk: ListWalk | None = None, number: int = 0
+    ) -> scrapy.Request:
+        """A sitemap request; depth counts the sitemap indexes above it; a walk's page when walk is given."""
+        meta = {} if walk is None else {"walk": SiteWalks.meta(walk), "page": number}
+        return scrapy.Request(
+            url, self.parse_sitemap, cb_kwargs={"depth": depth}, meta=meta, errback=self.list_failed
+        )
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         """Sitemaps announced in robots.txt that the profile does not already list."""
@@ -178,13 +245,78 @@ class NewsSpider(scrapy.Spider):
             if url not in listed:
                 yield self.sitemap_request(url)
 
-    def parse_list(self, response: Response, depth: int = 0) -> Iterator[scrapy.Request]:
-        """A section or home page: follow article links, and list pages up to max_list_pages deep."""
+    def parse_list(self, response: Response, hops: int = 0) -> Iterator[scrapy.Request]:
+        """A page of a section's list: its article links, then the walk's next pages and other lists.
+
+        The walk goes on to the end of the list unless a streak of `stop_after_known` articles
+        archived before this crawl says it reached what earlier walks covered, which only counts
+        where something covers the list below (crawler/discovery/walks.py). Lists linked from here
+        (other sections) are walked too, up to max_list_pages hops from the start URLs.
+        """
+        walks = self.walks
+        walk_meta = response.meta.get("walk")
+        if not walk_meta:  # a page handed in without its walk (scrapy shell, tests): a walk of its own
+            walk_meta = SiteWalks.meta(walks.top(response.url) or ListWalk(response.url, ListKind.SECTION))
+        walk = walks.adopt(walk_meta)
+        number = response.meta.get("page", 0)
         if not hasattr(response, "text"):
             logger.warning("list page %s is not text (%s); skipped", response.url, _content_type(response))
+            yield from self.list_requests(walk, walks.gone(walk, number), streak=0, hops=hops)
             return
+        self.crawler.stats.inc_value("history/list_pages_walked")
+        articles: list[str] = []
+        pages: dict[int, str] = {}
+        lists: list[str] = []
         for link in self.link_extractor.extract_links(response):
-            yield from self.follow(link.url, depth=depth + 1)
+            kind = classify_url(link.url, self.profile)
+            if kind is LinkKind.ARTICLE:
+                articles.append(link.url)
+            elif kind is LinkKind.LIST:
+                self._sort_list_link(link.url, walk.list_url, number, pages, lists)
+        flags = [self.archived_before(url) for url in articles]
+        streak = known_streak(flags, response.meta.get("known_streak", 0))
+        follow = True
+        if walks.may_stop_on_streak(walk) and streak >= self.profile.revisit.stop_after_known:
+            follow = False
+            self.crawler.stats.inc_value("incremental/pagination_stopped")
+            logger.debug(
+                "%s: the last %d articles are archived; the walk of %s stops",
+                response.url,
+                streak,
+                walk.list_url,
+            )
+        for url in articles:
+            yield self.article_request(url)
+        unstored = [url for url, flag in zip(articles, flags, strict=True) if flag is not True]
+        yield from self.list_requests(
+            walk, walks.walked(walk, number, response.url, unstored, pages, follow=follow), streak, hops
+        )
+        if hops < self.profile.max_list_pages:
+            for url in lists:
+                if other := walks.top(url):
+                    yield from self.list_requests(other, other.to_request(), streak=0, hops=hops + 1)
+
+    def _sort_list_link(
+        self, url: str, list_url: str, number: int, pages: dict[int, str], lists: list[str]
+    ) -> None:
+        """A list link is a page of this list (numbered), or another list."""
+        if not is_pagination(url, self.profile):
+            lists.append(url)
+            return
+        n = page_number(url, self.profile)
+        if n == 0 or not _same_folder(url, list_url):
+            if url != list_url and n == 0:
+                lists.append(url)  # the first page of another list
+            return
+        pages.setdefault(number + 1 if n is None else n, url)
+
+    def archived_before(self, url: str) -> bool | None:
+        """True for an article archived before this crawl, False for one not archived, None: stored by this crawl."""
+        index = self.archive.index if self.archive is not None else None
+        known = index.find_url(url) if index is not None else None
+        if known is None:
+            return False
+        return None if known.last_seen is not None and known.last_seen >= self.started else True
 
     def follow(self, url: str, depth: int, trusted: bool = False) -> Iterator[scrapy.Request]:
         """Request a discovered URL according to what it is.
@@ -198,14 +330,61 @@ class NewsSpider(scrapy.Spider):
         if kind is LinkKind.ARTICLE:
             yield self.article_request(url)
         elif kind is LinkKind.LIST and depth <= self.profile.max_list_pages:
-            yield self.list_request(url, depth)
+            if walk := self.walks.top(url):
+                yield from self.list_requests(walk, walk.to_request(), streak=0, hops=depth)
 
-    def list_request(self, url: str, depth: int) -> scrapy.Request:
-        """A list page request; pagination pages are marked for the incremental middleware."""
-        meta = {"kind": "list", "pagination": is_pagination(url, self.profile)}
+    def list_requests(
+        self, walk: ListWalk, pages: list[tuple[int, str]], streak: int, hops: int
+    ) -> Iterator[scrapy.Request]:
+        """Requests for the next pages of a walk."""
+        for number, url in pages:
+            yield self.walk_request(walk, number, url, self.parse_list, streak=streak, hops=hops)
+
+    def walk_request(
+        self, walk: ListWalk, number: int, url: str, callback: Any, *, streak: int = 0, hops: int = 0
+    ) -> scrapy.Request:
+        """A page of a list's walk: lower pages first (priority), articles before any of them."""
+        meta = {
+            "kind": "list",
+            "pagination": number > 0,
+            "walk": SiteWalks.meta(walk),
+            "page": number,
+            "known_streak": streak,
+        }
+        kwargs = {"hops": hops} if callback == self.parse_list else {}
         return scrapy.Request(
-            url, self.parse_list, cb_kwargs={"depth": depth}, meta=meta, errback=self.fetch_failed
+            url,
+            callback,
+            cb_kwargs=kwargs,
+            meta=meta,
+            priority=-min(number, 1000),
+            errback=self.list_failed,
         )
+
+    def list_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        """A list page not walked: gone (404/410) ends the list there; any other error leaves it for the next crawl."""
+        self.fetch_failed(failure)
+        request = failure.request
+        walk_meta = request.meta.get("walk")
+        if not walk_meta:
+            return
+        walks = self.walks
+        walk = walks.adopt(walk_meta)
+        number = request.meta.get("page", 0)
+        status = failure.value.response.status if failure.check(HttpError) else None
+        if status in GONE_STATUSES:
+            pages = walks.gone(walk, number)
+        else:
+            self.crawler.stats.inc_value("history/list_pages_failed")
+            pages = walks.failed(walk, number)
+        hops = request.cb_kwargs.get("hops", 0)
+        yield from self.list_requests(walk, pages, request.meta.get("known_streak", 0), hops)
+
+    def list_dropped(self, request: scrapy.Request) -> None:
+        """A list page the scheduler dropped (another walk of this crawl asked for it first)."""
+        walk_meta = request.meta.get("walk")
+        if walk_meta and request.meta.get("kind") == "list":
+            self.walks.failed(self.walks.adopt(walk_meta), request.meta.get("page", 0))
 
     def article_request(self, url: str) -> scrapy.Request:
         """An article page request (fetched before further list pages).
@@ -395,6 +574,16 @@ class _Pages:
     collected: list[Article]
     remaining: list[str]
     missing: list[str] = field(default_factory=list)
+
+
+def _meta(response: Response) -> dict[str, Any]:
+    """The request's meta (empty for a response built without a request: scrapy shell, tests)."""
+    return response.request.meta if response.request is not None else {}
+
+
+def _same_folder(url: str, list_url: str) -> bool:
+    """Pages of one list share a folder (`/news/index_2.htm` and `/news/`, `?page=3` and its path)."""
+    return urlsplit(url).path.rsplit("/", 1)[0] == urlsplit(list_url).path.rsplit("/", 1)[0]
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -229,6 +229,14 @@ class ArchiveIndex:
         row = self._db.execute(_SELECT_BY_URL, (normalize_url(url),)).fetchone()
         return KnownArticle._from_row(row) if row else None
 
+    def oldest_published(self) -> datetime | None:
+        """The publication date of the oldest article held (how far back the history reaches)."""
+        if self._db is None:
+            return None
+        rows = self._db.execute("SELECT published_at FROM articles WHERE published_at IS NOT NULL")
+        dates = (_parse_when(row[0]) for row in rows)
+        return min((d for d in dates if d is not None), default=None)
+
     def capture(self, url: str) -> dict[str, Any] | None:
         """The WARC record of the last archived response for this URL (for revisit records)."""
         if self._db is None:
