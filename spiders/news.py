@@ -311,7 +311,7 @@ class NewsSpider(scrapy.Spider):
         pages.setdefault(number + 1 if n is None else n, url)
 
     def archived_before(self, url: str) -> bool | None:
-        """True for an article archived before this crawl, False for one not archived, None: stored by this crawl."""
+        """True: archived before this crawl; False: not archived; None: stored by this crawl."""
         index = self.archive.index if self.archive is not None else None
         known = index.find_url(url) if index is not None else None
         if known is None:
@@ -329,9 +329,8 @@ class NewsSpider(scrapy.Spider):
             kind = LinkKind.ARTICLE
         if kind is LinkKind.ARTICLE:
             yield self.article_request(url)
-        elif kind is LinkKind.LIST and depth <= self.profile.max_list_pages:
-            if walk := self.walks.top(url):
-                yield from self.list_requests(walk, walk.to_request(), streak=0, hops=depth)
+        elif kind is LinkKind.LIST and depth <= self.profile.max_list_pages and (walk := self.walks.top(url)):
+            yield from self.list_requests(walk, walk.to_request(), streak=0, hops=depth)
 
     def list_requests(
         self, walk: ListWalk, pages: list[tuple[int, str]], streak: int, hops: int
@@ -362,7 +361,7 @@ class NewsSpider(scrapy.Spider):
         )
 
     def list_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
-        """A list page not walked: gone (404/410) ends the list there; any other error leaves it for the next crawl."""
+        """A list page not walked: gone (404/410) ends the list there; other errors leave it to the next crawl."""
         self.fetch_failed(failure)
         request = failure.request
         walk_meta = request.meta.get("walk")

@@ -9,12 +9,12 @@ run made progress: new articles, or its walks got deeper, or the history became 
 from __future__ import annotations
 
 import os
-from datetime import datetime
 import random
 import re
 import signal
 import subprocess
 import sys
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -170,7 +170,7 @@ def test_sigkill_at_random_points_then_runs_until_complete(deep: DeepSite, tmp_p
         target = before + rng.randrange(5, 90)
         log = tmp_path / f"killed-{kill}.log"
         crawl = deep.start(log=log)
-        wait_for(
+        wait_for(  # noqa: B023 (called at once, inside the loop)
             lambda: crawl.poll() is not None or deep.stored() >= target, 120, f"{target} stored (seed {seed})"
         )
         if crawl.poll() is not None:

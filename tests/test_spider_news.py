@@ -110,7 +110,7 @@ def test_max_list_pages_is_a_budget_per_crawl_that_leaves_the_walk_resumable(spi
     walk = spider.walks.top(first)
     assert walk is not None
     walk.budget = 2
-    [request] = walk.to_request()  # the first page
+    [_first] = walk.to_request()  # the first page
     bar = "".join(f'<a href="index_{n}.htm">{n + 1}</a>' for n in range(1, 6))
     page = html(first, bar, **{"walk": spider.walks.meta(walk), "page": 0})
     [second] = [r for r in spider.parse_list(page) if r.meta["kind"] == "list"]

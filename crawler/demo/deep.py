@@ -26,7 +26,7 @@ TOPICS = ("道路改造", "供暖保障", "农田水利", "社区养老", "校�
 
 
 def generated_article(serial: int, *, newer: bool = False) -> DemoArticle:
-    """Article number `serial` of the deep archive: older ones have lower serials; `newer` ones follow the demo's."""
+    """Article `serial` of the deep archive: older ones before the demo's, `newer` ones after them."""
     section = SECTIONS[serial % len(SECTIONS)].key
     oldest = min(a.published for a in ARTICLES)
     newest = max(a.published for a in (*ARTICLES, *PENDING_ARTICLES))

@@ -279,7 +279,7 @@ class SiteWalks:
         return out
 
     def adopt(self, meta: dict[str, Any]) -> ListWalk:
-        """The walk a list request belongs to; one started by another worker of a distributed run is taken over."""
+        """The walk a list request belongs to (one started by another worker of a distributed run: taken over)."""
         walk = self.walks.get(meta["id"])
         if walk is None:
             kind = ListKind(meta["kind"])
@@ -328,7 +328,7 @@ class SiteWalks:
         return nxt
 
     def failed(self, walk: ListWalk, number: int) -> list[tuple[int, str]]:
-        """A list page could not be walked in this crawl: the next crawl resumes at it; the pages to request now."""
+        """A list page not walked in this crawl: the next crawl resumes at it. The pages to request now."""
         walk.fail_page(number)
         return walk.to_request()
 

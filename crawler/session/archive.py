@@ -194,7 +194,7 @@ class ArchiveSession:
         )
 
     def _open_history(self, settings: BaseSettings) -> None:
-        """How far each list of the site was walked, and the walks of this crawl (crawler/discovery/walks.py)."""
+        """How far each list of the site was walked, and this crawl's walks (crawler/discovery/walks.py)."""
         assert self.db is not None
         profile = getattr(self.crawler.spider, "profile", None)
         self.history = ListHistory(self.db, self.site)
@@ -215,7 +215,7 @@ class ArchiveSession:
         return index is not None and index.find_url(url) is not None
 
     def _close_history(self) -> None:
-        """Record each list's state, drop the backlog that is stored, and say whether the history is complete."""
+        """Record each list's state, drop the stored backlog, and say whether the history is complete."""
         stats = self.crawler.stats
         if self.walks is None or self.history is None:
             return

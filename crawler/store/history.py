@@ -113,7 +113,7 @@ class ListHistory:
             self._failed("read the backlog", exc)
 
     def settle(self, is_stored: Callable[[str], bool]) -> int:
-        """At the end of a crawl: drop backlog documents whose links are all stored; how many links are left."""
+        """At the end of a crawl: drop backlog documents whose links are all stored; the links left."""
         if self.failed:
             return -1
         left = 0
@@ -254,3 +254,34 @@ def _kind(value: Any) -> ListKind:
         return ListKind(value)
     except ValueError:
         return ListKind.SECTION
+
+
+def backfill_states(db: Database[dict[str, Any]], sites: list[str] | None = None) -> dict[str, str]:
+    """Per site, how far its history was walked: `complete`, or how many lists a next crawl continues.
+
+    Read from `list_walks` (a few documents per list); a site with none has never walked a list.
+    """
+    lists: dict[str, dict[str, bool]] = {}
+    deepest: dict[str, int] = {}
+    for doc in db[WALKS].find({} if not sites else {"site": {"$in": list(sites)}}):
+        site, url = doc.get("site"), doc.get("list")
+        if not isinstance(site, str) or not isinstance(url, str):
+            continue
+        done = lists.setdefault(site, {})
+        if doc.get("type") == "cursor":
+            done[url] = False
+            page = doc.get("page")
+            deepest[site] = max(deepest.get(site, 0), page if isinstance(page, int) else 0)
+        else:
+            done.setdefault(url, bool(doc.get("reached_end")))
+            if not doc.get("reached_end"):
+                done[url] = False
+    out = {}
+    for site, done in lists.items():
+        left = sum(1 for ok in done.values() if not ok)
+        out[site] = (
+            "complete"
+            if not left
+            else f"{left} of {len(done)} lists incomplete (deepest open page {deepest.get(site, 0)})"
+        )
+    return out
