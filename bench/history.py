@@ -169,7 +169,8 @@ def main(argv: list[str] | None = None) -> int:
             load = os.getloadavg()
             base = run_case(server, uri, work, expected, None)
             print(
-                f"uninterrupted: {base['list_pages']} list pages, {base['wall_s']} s, {base['stored']} articles",
+                f"uninterrupted: {base['list_pages']} list pages, {base['wall_s']} s, "
+                f"{base['stored']} articles",
                 flush=True,
             )
             cases = []

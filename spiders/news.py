@@ -361,7 +361,7 @@ class NewsSpider(scrapy.Spider):
         )
 
     def list_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
-        """A list page not walked: gone (404/410) ends the list there; other errors leave it to the next crawl."""
+        """A list page not walked: gone (404/410) ends the list; other errors leave it to the next crawl."""
         self.fetch_failed(failure)
         request = failure.request
         walk_meta = request.meta.get("walk")

@@ -170,9 +170,11 @@ def test_sigkill_at_random_points_then_runs_until_complete(deep: DeepSite, tmp_p
         target = before + rng.randrange(5, 90)
         log = tmp_path / f"killed-{kill}.log"
         crawl = deep.start(log=log)
-        wait_for(  # noqa: B023 (called at once, inside the loop)
-            lambda: crawl.poll() is not None or deep.stored() >= target, 120, f"{target} stored (seed {seed})"
-        )
+
+        def reached(crawl: subprocess.Popen[bytes] = crawl, target: int = target) -> bool:
+            return crawl.poll() is not None or deep.stored() >= target
+
+        wait_for(reached, 120, f"{target} stored (seed {seed})")
         if crawl.poll() is not None:
             break  # it finished first: the rest of the test still holds
         crawl.send_signal(signal.SIGKILL)
