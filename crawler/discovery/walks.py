@@ -279,7 +279,7 @@ class SiteWalks:
         return out
 
     def adopt(self, meta: dict[str, Any]) -> ListWalk:
-        """The walk a list request belongs to (one another worker of a distributed run started: taken over)."""
+        """The walk a list request belongs to (one started by another worker of a distributed run, too)."""
         walk = self.walks.get(meta["id"])
         if walk is None:
             kind = ListKind(meta["kind"])
