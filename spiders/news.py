@@ -304,9 +304,9 @@ class NewsSpider(scrapy.Spider):
             lists.append(url)
             return
         n = page_number(url, self.profile)
-        if n == 0 or not _same_folder(url, list_url):
-            if url != list_url and n == 0:
-                lists.append(url)  # the first page of another list
+        if n == 0:  # a first page: another list's (the pagination pattern may match first pages too)
+            if url != list_url:
+                lists.append(url)
             return
         pages.setdefault(number + 1 if n is None else n, url)
 
@@ -578,11 +578,6 @@ class _Pages:
 def _meta(response: Response) -> dict[str, Any]:
     """The request's meta (empty for a response built without a request: scrapy shell, tests)."""
     return response.request.meta if response.request is not None else {}
-
-
-def _same_folder(url: str, list_url: str) -> bool:
-    """Pages of one list share a folder (`/news/index_2.htm` and `/news/`, `?page=3` and its path)."""
-    return urlsplit(url).path.rsplit("/", 1)[0] == urlsplit(list_url).path.rsplit("/", 1)[0]
 
 
 def _header(response: Response, name: bytes) -> str | None:
