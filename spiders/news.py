@@ -133,11 +133,12 @@ class NewsSpider(scrapy.Spider):
             )
         for request in self.backlog():
             yield request
+        resumed = walks.resumed()  # first: a top walk ends where one of them starts
         for url in profile.start_urls or [profile.base_url]:
             if walk := walks.top(profile.absolute(url)):
                 for request in self.list_requests(walk, walk.to_request(), streak=0, hops=0):
                     yield request
-        for walk in walks.resumed():
+        for walk in resumed:
             self.crawler.stats.inc_value("history/walks_resumed")
             for request in self.list_requests(walk, walk.to_request(), streak=0, hops=0):
                 yield request
@@ -274,7 +275,8 @@ class NewsSpider(scrapy.Spider):
             elif kind is LinkKind.LIST:
                 self._sort_list_link(link.url, walk.list_url, number, pages, lists)
         flags = [self.archived_before(url) for url in articles]
-        streak = known_streak(flags, response.meta.get("known_streak", 0))
+        streak = known_streak(flags, walk.streak_before(number, response.meta.get("known_streak", 0)))
+        walk.streaks[number] = streak
         follow = True
         if walks.may_stop_on_streak(walk) and streak >= self.profile.revisit.stop_after_known:
             follow = False
@@ -311,7 +313,13 @@ class NewsSpider(scrapy.Spider):
         pages.setdefault(number + 1 if n is None else n, url)
 
     def archived_before(self, url: str) -> bool | None:
-        """True: archived before this crawl; False: not archived; None: stored by this crawl."""
+        """Whether an earlier walk covered an article: True, False, or None (stored by this crawl).
+
+        True for an article archived before this crawl or in the backlog (an earlier walk saw it).
+        """
+        history = getattr(self.archive, "history", None)
+        if history is not None and url in history.backlog_urls:
+            return True
         index = self.archive.index if self.archive is not None else None
         known = index.find_url(url) if index is not None else None
         if known is None:
@@ -358,6 +366,7 @@ class NewsSpider(scrapy.Spider):
             meta=meta,
             priority=-min(number, 1000),
             errback=self.list_failed,
+            dont_filter=number == walk.join_at,  # the other walk of the list asked for it too
         )
 
     def list_failed(self, failure: Failure) -> Iterator[scrapy.Request]:

@@ -72,6 +72,12 @@ class ListWalk:
     window: int = 2
     #: Pages that could not be walked in this crawl (errors): left for the next crawl.
     failed: set[int] = field(default_factory=set)
+    #: Where another walk of the list started in this crawl: this one walks that page too (an
+    #: overlap of one page, for what the site published in between) and ends there.
+    join_at: int | None = None
+    joined: bool = False
+    #: The streak of archived articles at the end of each walked page.
+    streaks: dict[int, int] = field(default_factory=dict)
 
     def start_at(self, number: int, url: str) -> None:
         """The page the walk starts (or resumes) at."""
@@ -108,9 +114,15 @@ class ListWalk:
             # Covered below: drop the pages not requested yet (those in flight are still walked).
             self.pending = {n: u for n, u in self.pending.items() if n in self.requested}
             return
+        if self.join_at is not None and number >= self.join_at:
+            self.joined = True  # the other walk goes on from here
+            self.pending = {n: u for n, u in self.pending.items() if n in self.requested}
+            return
         forward = {n: u for n, u in links.items() if n > number}
         if not forward:
             self.reached_end = True
+        if self.join_at is not None:
+            forward = {n: u for n, u in forward.items() if n <= self.join_at}
         for n, u in forward.items():
             if n not in self.walked and n not in self.pending:
                 self.pending[n] = u
@@ -124,6 +136,11 @@ class ListWalk:
         self.pending.pop(number, None)
         if not any(n > number for n in self.walked):
             self.reached_end = True
+
+    def streak_before(self, number: int, fallback: int) -> int:
+        """The streak of archived articles before page `number`: at the end of the page walked before it."""
+        before = [n for n in self.streaks if n < number]
+        return self.streaks[max(before)] if before else fallback
 
     @property
     def finished(self) -> bool:
@@ -244,6 +261,8 @@ class SiteWalks:
         self.may_stop = may_stop
         self.walks: dict[str, ListWalk] = {}
         self._saved: dict[str, tuple[int, str] | None] = {}
+        #: Pages where walks resumed from cursors start in this crawl, per list.
+        self._cursor_starts: dict[str, list[int]] = {}
 
     def top(self, list_url: str, kind: ListKind = ListKind.SECTION) -> ListWalk | None:
         """A walk from the first page of a list (None when this crawl already walks it from the top)."""
@@ -252,10 +271,16 @@ class SiteWalks:
         record = self.lists.get(list_url)
         backfill = kind is ListKind.SECTION and not (record is not None and record.covered_below)
         budget = self.budget if kind is ListKind.SECTION else None
-        walk = ListWalk(list_url, kind, backfill=backfill, budget=budget)
+        walk = ListWalk(
+            list_url, kind, backfill=backfill, budget=budget, join_at=self._join_point(list_url, 0)
+        )
         walk.start_at(0, list_url)
         self.walks[walk.walk_id] = walk
         return walk
+
+    def _join_point(self, list_url: str, start: int) -> int | None:
+        """The nearest page below `start` where another walk of the list starts in this crawl."""
+        return min((s for s in self._cursor_starts.get(list_url, ()) if s > start), default=None)
 
     def resumed(self) -> list[ListWalk]:
         """Walks continuing from the cursors of earlier crawls (section lists; feeds and sitemaps restart)."""
@@ -274,8 +299,11 @@ class SiteWalks:
                 )
                 walk.start_at(cursor.page, cursor.url)
                 self._saved[walk.walk_id] = (cursor.page, cursor.url)
+                self._cursor_starts.setdefault(walk.list_url, []).append(cursor.page)
                 self.walks[walk.walk_id] = walk
                 out.append(walk)
+        for walk in out:
+            walk.join_at = self._join_point(walk.list_url, min(walk.pending))
         return out
 
     def adopt(self, meta: dict[str, Any]) -> ListWalk:
@@ -290,6 +318,7 @@ class SiteWalks:
                 backfill=meta["backfill"],
                 budget=self.budget if kind is ListKind.SECTION else None,
                 resumed=True,
+                join_at=meta.get("join_at"),
             )
             self.walks[walk.walk_id] = walk
         return walk
@@ -302,6 +331,7 @@ class SiteWalks:
             "list": walk.list_url,
             "kind": str(walk.kind),
             "backfill": walk.backfill,
+            "join_at": walk.join_at,
         }
 
     def may_stop_on_streak(self, walk: ListWalk) -> bool:

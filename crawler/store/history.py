@@ -56,6 +56,8 @@ class ListHistory:
         #: Set by the first failed write: no history write after it in this crawl.
         self.failed = False
         self.given_up = 0
+        #: The backlog's links requested by this crawl: walks saw them, so they count as covered.
+        self.backlog_urls: set[str] = set()
 
     # Reading ---------------------------------------------------------------------------------
 
@@ -104,6 +106,7 @@ class ListHistory:
                     ops.append(DeleteOne({"_id": doc["_id"]}))
                 else:
                     ops.append(UpdateOne({"_id": doc["_id"]}, {"$set": {"urls": urls, "tries": tries + 1}}))
+                    self.backlog_urls.update(urls)
                     yield from urls
                 if len(ops) >= BATCH:
                     self._bulk(self.backlog, ops)
