@@ -32,27 +32,13 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from crawler.demo.deep import deep_state  # noqa: E402
+from crawler.demo.deep import deep_profile, deep_state  # noqa: E402
 from crawler.demo.server import serve  # noqa: E402
 from crawler.localdb import LocalServer, free_port  # noqa: E402
 from crawler.store import connect  # noqa: E402
 
-SECTIONS = ("/news/local/index.htm", "/news/society/index.htm", "/county/index.htm")
 LIST_PATH = re.compile(r"/index(_\d+)?\.htm$")
 ARTICLE_PATH = re.compile(r"/content_\d+\.htm$")
-PROFILE = """\
-name: deephist
-base_url: {url}
-start_urls: [{starts}]
-sitemaps_from_robots: false
-article_patterns: ['/(news/(local|society)|county)/\\d{{4}}-\\d{{2}}/\\d{{2}}/content_\\d+\\.htm$']
-list_patterns: ['/(news/(local|society)|county)/index\\.htm$']
-pagination_pattern: 'index(_\\d+)?\\.htm$'
-exclude_patterns: ['/__admin__/', '/edge/', '/(search|comment)/', '\\.(css|js|gif|jpe?g|png)$']
-max_list_pages: 100000
-politeness: {{download_delay: 0, concurrency: 4, obey_robots: false}}
-allow_private_addresses: true
-"""
 CRAWL = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_START_DELAY=0", "--set", "PROGRESS_LIVE=false"]
 CRAWL += ["--log-level", "WARNING"]
 
@@ -163,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         server, url = serve(port=0, state=state)
         try:
             (work / "profiles").mkdir()
-            profile = PROFILE.format(url=url, starts=", ".join(SECTIONS))
+            profile = deep_profile(url, name="deephist", max_list_pages=100_000)
             (work / "profiles" / "deephist.yaml").write_text(profile)
             expected = {a.url(url) for a in state.published()}
             load = os.getloadavg()

@@ -154,3 +154,17 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield server.url
     finally:
         server.stop()
+
+
+@pytest.fixture
+def frontier(redis_url: str) -> Iterator[str]:
+    """redis_url, emptied before and after the test (a distributed crawl's frontier)."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    try:
+        yield redis_url
+    finally:
+        client.flushdb()
+        client.close()

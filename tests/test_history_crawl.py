@@ -18,9 +18,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import redis
 
-from crawler.demo.deep import deep_state
+from crawler.demo.deep import deep_profile, deep_state
 from crawler.demo.server import serve
 from crawler.store import connect
 from tests.conftest import FAST_CRAWL, ROOT, cli_environment, run_cli, wait_for
@@ -37,20 +36,6 @@ pytestmark = pytest.mark.integration
 
 DEEP_ARTICLES = 300
 SECTIONS = ("/news/local/index.htm", "/news/society/index.htm", "/county/index.htm")
-PROFILE = """\
-name: deep
-base_url: {url}
-start_urls: [{starts}]
-sitemaps_from_robots: false
-article_patterns: ['/(news/(local|society)|county)/\\d{{4}}-\\d{{2}}/\\d{{2}}/content_\\d+\\.htm$']
-list_patterns: ['/(news/(local|society)|county)/index\\.htm$']
-pagination_pattern: 'index(_\\d+)?\\.htm$'
-exclude_patterns: ['/__admin__/', '/edge/', '/(search|comment)/', '\\.(css|js|gif|jpe?g|png)$']
-max_list_pages: {max_list_pages}
-revisit: {{stop_after_known: 6}}
-politeness: {{download_delay: 0, concurrency: 4, obey_robots: false}}
-allow_private_addresses: true
-"""
 #: Small write batches, so that a kill finds articles stored and others only buffered.
 CRAWL = [*FAST_CRAWL, "-s", "STORE_INSERT_BATCH=10", "-s", "PROGRESS_LIVE=false"]
 
@@ -126,8 +111,7 @@ def deep(
     server, url = serve(port=0, state=state)
     profiles = tmp_path / "profiles"
     profiles.mkdir()
-    starts = ", ".join(SECTIONS)
-    (profiles / "deep.yaml").write_text(PROFILE.format(url=url, starts=starts, max_list_pages=max_list_pages))
+    (profiles / "deep.yaml").write_text(deep_profile(url, max_list_pages=max_list_pages, stop_after_known=6))
     client = connect(mongo_uri)
     try:
         env = cli_environment(mongo_uri, database_name, tmp_path / "var", profiles)
@@ -206,17 +190,6 @@ def test_new_articles_published_during_a_backfill(deep: DeepSite, tmp_path: Path
     deep.until_complete()
     deep.assert_archived_once()
     assert published == 24
-
-
-@pytest.fixture
-def frontier(redis_url: str) -> Iterator[str]:
-    client = redis.Redis.from_url(redis_url)
-    client.flushdb()
-    try:
-        yield redis_url
-    finally:
-        client.flushdb()
-        client.close()
 
 
 @pytest.mark.parametrize("deep", [200], indirect=True)

@@ -30,6 +30,13 @@ def bar(n: int, last: int) -> dict[int, str]:
     return {k: page_url(k) for k in range(max(0, n - 5), min(last, n + 5) + 1) if k != n}
 
 
+def walk_on(walks: SiteWalks, walk: ListWalk, last: int) -> None:
+    """Walk pages with bars up to page `last` until the walk requests no more (no archived article)."""
+    todo = walk.to_request()
+    while todo:
+        todo = [nxt for n, url in todo for nxt in walks.walked(walk, n, url, [], bar(n, last), follow=True)]
+
+
 def test_streak_counts_only_articles_archived_before_this_crawl() -> None:
     assert known_streak([True, True, False, True], 5) == 1
     assert known_streak([True, None, None, True], 0) == 2  # stored by this crawl: neither counts nor resets
@@ -40,12 +47,7 @@ def test_the_first_walk_is_the_backfill_and_goes_to_the_end() -> None:
     walks = SiteWalks(budget=None)
     walk = walks.top(LIST)
     assert walk is not None and walk.backfill and not walks.may_stop_on_streak(walk)
-    todo = walk.to_request()
-    while todo:
-        nxt = []
-        for n, url in todo:
-            nxt += walks.walked(walk, n, url, [], bar(n, 9), follow=True)
-        todo = nxt
+    walk_on(walks, walk, last=9)
     assert walk.finished and walk.reached_end and sorted(walk.walked) == list(range(10))
     assert walks.lists[LIST].complete
     top = walks.top(LIST)
@@ -85,12 +87,7 @@ def test_a_top_walk_ends_one_page_into_a_resumed_walk() -> None:
     [resumed] = walks.resumed()
     top = walks.top(LIST)
     assert top is not None and top.join_at == 7 and not top.backfill and resumed.join_at is None
-    todo = top.to_request()
-    while todo:
-        nxt = []
-        for n, url in todo:
-            nxt += walks.walked(top, n, url, [], bar(n, 50), follow=True)
-        todo = nxt
+    walk_on(walks, top, last=50)
     assert sorted(top.walked) == list(range(8))  # page 7 walked by both: the overlap
     assert top.finished and top.joined and not top.reached_end
     assert [c.walk_id for c in walks.lists[LIST].cursors] == ["old"]  # the resumed walk goes on

@@ -59,6 +59,32 @@ def generated_article(serial: int, *, newer: bool = False) -> DemoArticle:
     )
 
 
+#: A profile for the deep archive at {url}: its sections' list pages, nothing else (no sitemap, no feed).
+PROFILE = """\
+name: {name}
+base_url: {url}
+start_urls: [/news/local/index.htm, /news/society/index.htm, /county/index.htm]
+sitemaps_from_robots: false
+article_patterns: ['/(news/(local|society)|county)/\\d{{4}}-\\d{{2}}/\\d{{2}}/content_\\d+\\.htm$']
+list_patterns: ['/(news/(local|society)|county)/index\\.htm$']
+pagination_pattern: 'index(_\\d+)?\\.htm$'
+exclude_patterns: ['/__admin__/', '/edge/', '/(search|comment)/', '\\.(css|js|gif|jpe?g|png)$']
+max_list_pages: {max_list_pages}
+revisit: {{stop_after_known: {stop_after_known}}}
+politeness: {{download_delay: 0, concurrency: 4, obey_robots: false}}
+allow_private_addresses: true
+"""
+
+
+def deep_profile(
+    url: str, *, name: str = "deep", max_list_pages: int = 50, stop_after_known: int = 20
+) -> str:
+    """The YAML profile of the deep archive served at `url`."""
+    return PROFILE.format(
+        name=name, url=url, max_list_pages=max_list_pages, stop_after_known=stop_after_known
+    )
+
+
 def deep_state(count: int, *, pending: int = 0) -> SiteState:
     """The demo site with `count` generated older articles and `pending` newer ones to publish later."""
     older = [generated_article(n) for n in range(count)]

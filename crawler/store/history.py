@@ -88,7 +88,7 @@ class ListHistory:
 
     def pending_links(self, is_stored: Callable[[str], bool]) -> Iterator[str]:
         """Backlog links still not stored (each counted as one more try); resolved documents are dropped."""
-        ops: list[Any] = []
+        batch = _Batched(self.backlog)
         try:
             for doc in self.backlog.find({"site": self.site}):
                 urls = [u for u in doc.get("urls") or () if isinstance(u, str) and not is_stored(u)]
@@ -103,15 +103,12 @@ class ListHistory:
                             tries,
                             ", ".join(urls[:5]),
                         )
-                    ops.append(DeleteOne({"_id": doc["_id"]}))
+                    batch.add(DeleteOne({"_id": doc["_id"]}))
                 else:
-                    ops.append(UpdateOne({"_id": doc["_id"]}, {"$set": {"urls": urls, "tries": tries + 1}}))
+                    batch.add(UpdateOne({"_id": doc["_id"]}, {"$set": {"urls": urls, "tries": tries + 1}}))
                     self.backlog_urls.update(urls)
                     yield from urls
-                if len(ops) >= BATCH:
-                    self._bulk(self.backlog, ops)
-                    ops = []
-            self._bulk(self.backlog, ops)
+            batch.flush()
         except PyMongoError as exc:
             self._failed("read the backlog", exc)
 
@@ -120,17 +117,14 @@ class ListHistory:
         if self.failed:
             return -1
         left = 0
-        ops: list[Any] = []
+        batch = _Batched(self.backlog)
         try:
             for doc in self.backlog.find({"site": self.site}, {"urls": 1}):
                 unstored = sum(1 for u in doc.get("urls") or () if isinstance(u, str) and not is_stored(u))
                 left += unstored
                 if not unstored:
-                    ops.append(DeleteOne({"_id": doc["_id"]}))
-                if len(ops) >= BATCH:
-                    self._bulk(self.backlog, ops)
-                    ops = []
-            self._bulk(self.backlog, ops)
+                    batch.add(DeleteOne({"_id": doc["_id"]}))
+            batch.flush()
         except PyMongoError as exc:
             self._failed("settle the backlog", exc)
             return -1
@@ -229,16 +223,13 @@ class ListHistory:
     def _write(self, collection: Any, ops: list[Any], what: str) -> None:
         if self.failed or not ops:
             return
+        batch = _Batched(collection)
         try:
-            for start in range(0, len(ops), BATCH):
-                self._bulk(collection, ops[start : start + BATCH])
+            for op in ops:
+                batch.add(op)
+            batch.flush()
         except PyMongoError as exc:
             self._failed(what, exc)
-
-    @staticmethod
-    def _bulk(collection: Any, ops: list[Any]) -> None:
-        if ops:
-            collection.bulk_write(ops, ordered=True)
 
     def _failed(self, what: str, exc: PyMongoError) -> None:
         if not self.failed:
@@ -250,6 +241,24 @@ class ListHistory:
                 exc,
             )
         self.failed = True
+
+
+class _Batched:
+    """Writes to one collection, sent BATCH at a time, `_id`-keyed (FerretDB's limits)."""
+
+    def __init__(self, collection: Any) -> None:
+        self.collection = collection
+        self.ops: list[Any] = []
+
+    def add(self, op: Any) -> None:
+        self.ops.append(op)
+        if len(self.ops) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.ops:
+            self.collection.bulk_write(self.ops, ordered=True)
+        self.ops = []
 
 
 def _kind(value: Any) -> ListKind:
