@@ -243,8 +243,8 @@ class NewsSpider(scrapy.Spider):
         """Sitemaps announced in robots.txt that the profile does not already list."""
         listed = {self.profile.absolute(u) for u in self.profile.sitemaps}
         for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-            if url not in listed:
-                yield self.sitemap_request(url)
+            if url not in listed and (walk := self.walks.top(url, ListKind.SITEMAP)):
+                yield self.sitemap_request(url, walk=walk)
 
     def parse_list(self, response: Response, hops: int = 0) -> Iterator[scrapy.Request]:
         """A page of a section's list: its article links, then the walk's next pages and other lists.

@@ -97,7 +97,7 @@ def stats(
         "no author",
         "empty text",
         f"text < {short}",
-        "history (oldest: first)",
+        "history",
         title=f"archive by site (dates in {tz})",
     )
     for s in figures.sites:
