@@ -13,7 +13,7 @@ import pytest
 from pymongo import MongoClient
 
 from crawler.discovery.walks import Cursor, ListKind, ListRecord, ListWalk, SiteWalks, known_streak
-from crawler.store.history import ListHistory
+from crawler.store.history import ListHistory, backfill_states
 
 if TYPE_CHECKING:
     from pymongo.database import Database
@@ -211,3 +211,21 @@ def test_invariant_a_shifting_list_crawled_by_killed_runs(
             next_id += 1
     assert complete
     assert archive == set(site), sorted(set(site) - archive)[:10]
+
+
+def test_backfill_states_say_per_site_what_is_left(mongo_db: Database[dict[str, Any]]) -> None:
+    """What `stats`, `db check` and the health page show."""
+    done = ListHistory(mongo_db, "done")
+    done.record_lists({LIST: ListRecord(LIST, ListKind.SECTION, reached_end=True, deepest=40)})
+    going = ListHistory(mongo_db, "going")
+    walks = SiteWalks(going.load(), going)
+    walk = walks.top(LIST)
+    assert walk is not None
+    for n, url in walk.to_request():
+        walks.walked(walk, n, url, [], bar(n, 50), follow=True)
+    going.record_lists(walks.lists)
+    assert backfill_states(mongo_db) == {
+        "done": "complete",
+        "going": "1 of 1 lists incomplete (deepest open page 1)",
+    }
+    assert backfill_states(mongo_db, ["done"]) == {"done": "complete"}
