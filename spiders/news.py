@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
 from scrapy.linkextractors import LinkExtractor
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -227,8 +228,8 @@ class NewsSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("discovery/sitemap_urls")
                 yield from self.follow(url, depth=0, trusted=bool(entry.published))
         if walk is not None:
-            for n, url in self.walks.walked(walk, number, response.url, [], children, follow=True):
-                yield self.sitemap_request(url, depth + 1, walk=walk, number=n)
+            pages = self.walks.walked(walk, number, response.url, [], children, follow=True)
+            yield from self.list_requests(walk, pages, streak=0, hops=depth + 1)
 
     def sitemap_request(
         self, url: str, depth: int = 0, *, walk: ListWalk | None = None, number: int = 0
@@ -236,7 +237,12 @@ class NewsSpider(scrapy.Spider):
         """A sitemap request; depth counts the sitemap indexes above it; a walk's page when walk is given."""
         meta = {} if walk is None else {"walk": SiteWalks.meta(walk), "page": number}
         return scrapy.Request(
-            url, self.parse_sitemap, cb_kwargs={"depth": depth}, meta=meta, errback=self.list_failed
+            url,
+            self.parse_sitemap,
+            cb_kwargs={"depth": depth},
+            meta=meta,
+            errback=self.list_failed,
+            dont_filter=walk is not None and self.own_dedup,
         )
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
@@ -343,9 +349,12 @@ class NewsSpider(scrapy.Spider):
     def list_requests(
         self, walk: ListWalk, pages: list[tuple[int, str]], streak: int, hops: int
     ) -> Iterator[scrapy.Request]:
-        """Requests for the next pages of a walk."""
+        """Requests for the next pages of a walk (`hops`: for a sitemap walk, the index depth)."""
         for number, url in pages:
-            yield self.walk_request(walk, number, url, self.parse_list, streak=streak, hops=hops)
+            if walk.kind is ListKind.SITEMAP:
+                yield self.sitemap_request(url, hops, walk=walk, number=number)
+            else:
+                yield self.walk_request(walk, number, url, self.parse_list, streak=streak, hops=hops)
 
     def walk_request(
         self, walk: ListWalk, number: int, url: str, callback: Any, *, streak: int = 0, hops: int = 0
@@ -366,8 +375,14 @@ class NewsSpider(scrapy.Spider):
             meta=meta,
             priority=-min(number, 1000),
             errback=self.list_failed,
-            dont_filter=number == walk.join_at,  # the other walk of the list asked for it too
+            # a walk never asks for a page twice; another walk sharing the page walks it too
+            dont_filter=self.own_dedup or number == walk.join_at,
         )
+
+    @property
+    def own_dedup(self) -> bool:
+        """Walks skip the duplicate filter, except in a distributed run (its workers share one filter)."""
+        return not self.crawler.settings.get("FRONTIER_URL")
 
     def list_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         """A list page not walked: gone (404/410) ends the list; other errors leave it to the next crawl."""
@@ -380,12 +395,12 @@ class NewsSpider(scrapy.Spider):
         walk = walks.adopt(walk_meta)
         number = request.meta.get("page", 0)
         status = failure.value.response.status if failure.check(HttpError) else None
-        if status in GONE_STATUSES:
-            pages = walks.gone(walk, number)
+        if status in GONE_STATUSES or failure.check(OutboundRefused, AddressRefused, IgnoreRequest):
+            pages = walks.gone(walk, number)  # never to be walked: gone, refused, offsite or robots.txt
         else:
             self.crawler.stats.inc_value("history/list_pages_failed")
             pages = walks.failed(walk, number)
-        hops = request.cb_kwargs.get("hops", 0)
+        hops = request.cb_kwargs.get("hops", request.cb_kwargs.get("depth", 0))
         yield from self.list_requests(walk, pages, request.meta.get("known_streak", 0), hops)
 
     def list_dropped(self, request: scrapy.Request) -> None:

@@ -229,3 +229,18 @@ def test_backfill_states_say_per_site_what_is_left(mongo_db: Database[dict[str, 
         "going": "1 of 1 lists incomplete (deepest open page 1)",
     }
     assert backfill_states(mongo_db, ["done"]) == {"done": "complete"}
+
+
+def test_pages_that_can_never_be_walked_free_their_place() -> None:
+    """Refused, offsite or gone pages (a sitemap index naming file:// and other ports) end, the rest go on."""
+    walk = ListWalk("http://site.test/sitemap.xml", ListKind.SITEMAP)
+    walk.start_at(0, walk.list_url)
+    walk.to_request()
+    walk.walk_page(0, walk.list_url, {n: f"http://site.test/s{n}.xml" for n in range(1, 5)})
+    assert [n for n, _ in walk.to_request()] == [1, 2]
+    walk.give_up_page(1)
+    walk.give_up_page(2)
+    assert [n for n, _ in walk.to_request()] == [3, 4]
+    walk.walk_page(3, "http://site.test/s3.xml", {})
+    walk.walk_page(4, "http://site.test/s4.xml", {})
+    assert walk.finished and walk.reached_end

@@ -86,7 +86,7 @@ class ListWalk:
     def to_request(self) -> list[tuple[int, str]]:
         """Pending pages not requested yet, lowest first, as far as the budget allows."""
         out: list[tuple[int, str]] = []
-        in_flight = len(self.requested - self.walked.keys() - self.failed)
+        in_flight = sum(1 for n in self.requested if n in self.pending and n not in self.failed)
         for number in sorted(self.pending):
             if number in self.requested:
                 continue

@@ -14,7 +14,7 @@ rebuilt from the store at every start, so it never disagrees with the database.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import bson
@@ -235,7 +235,8 @@ class ArchiveIndex:
             return None
         rows = self._db.execute("SELECT published_at FROM articles WHERE published_at IS NOT NULL")
         dates = (_parse_when(row[0]) for row in rows)
-        return min((d for d in dates if d is not None), default=None)
+        # a date stored without its zone (by other tools) is UTC, as the store writes them
+        return min((d if d.tzinfo else d.replace(tzinfo=UTC) for d in dates if d is not None), default=None)
 
     def capture(self, url: str) -> dict[str, Any] | None:
         """The WARC record of the last archived response for this URL (for revisit records)."""
