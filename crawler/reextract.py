@@ -8,11 +8,13 @@ comes out the same is left alone.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from crawler.extract import Page, extract_page
 from crawler.profiles import ProfileError, SiteProfile, load_profile
+from crawler.profiles.model import NAME_RE
 from crawler.store.articles import CHANGED, ArticleStore
 from crawler.store.failures import ExtractionFailures
 from crawler.warc.reader import WarcReadError, read_capture
@@ -139,7 +141,7 @@ def reextract(
         if not doc.get("warc"):
             counts.without_warc += 1
             continue
-        profile = profiles.setdefault(doc["site"], _profile(doc["site"], counts))
+        profile = _cached_profile(profiles, doc.get("site"), counts)
         if profile is None:
             counts.failed += 1
             continue
@@ -154,7 +156,7 @@ def reextract(
             known = store.index.get(doc["_id"])
             changed = known is None or known.content_hash != article.content_hash
         else:
-            changed = store.add(article, doc["last_seen"]) == CHANGED
+            changed = store.add(article, doc["last_seen"], key=doc["_id"]) == CHANGED
             if store.should_flush():
                 store.flush()
         if changed:
@@ -185,7 +187,7 @@ def _retry_failures(
             counts.without_warc += 1
             counts.problems.append(f"{doc['url']}: its extraction failed and no WARC record was kept")
             continue
-        profile = profiles.setdefault(doc["site"], _profile(doc["site"], counts))
+        profile = _cached_profile(profiles, doc.get("site"), counts)
         if profile is None:
             counts.failed += 1
             continue
@@ -208,7 +210,21 @@ def _retry_failures(
             failures.resolve(doc["_id"])
 
 
-def _profile(site: str, counts: ReextractCounts) -> SiteProfile | None:
+def _cached_profile(
+    profiles: dict[str, SiteProfile | None], site: Any, counts: ReextractCounts
+) -> SiteProfile | None:
+    """The profile of a stored article's site, loaded (or found missing) once per site."""
+    key = str(site)
+    if key not in profiles:
+        profiles[key] = _profile(site, counts)
+    return profiles[key]
+
+
+def _profile(site: Any, counts: ReextractCounts) -> SiteProfile | None:
+    if not isinstance(site, str) or not re.fullmatch(NAME_RE, site):
+        # a stored value, not a command-line argument: a profile name, never a path to read
+        counts.problems.append(f"site {str(site)[:80]!r}: not a profile name")
+        return None
     try:
         return load_profile(site)
     except ProfileError as exc:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -25,10 +26,10 @@ from crawler.discovery.revisit import is_due
 from crawler.discovery.urls import is_pagination, page_number
 from crawler.discovery.walks import ListKind, ListWalk, SiteWalks, known_streak
 from crawler.extract import Page
-from crawler.extract.pagination import PagesToMerge
-from crawler.extract.urls import normalize_url
+from crawler.extract.pagination import PagesToMerge, continues
+from crawler.extract.urls import UrlRules, clean_url, normalize_url, not_article_address
 from crawler.identity import configured_contact, user_agent
-from crawler.items import ExtractionFailure, PageVisit
+from crawler.items import Article, ExtractionFailure, PageVisit
 from crawler.middlewares.incremental import conditional
 from crawler.outbound.middleware import OutboundRefused
 from crawler.outbound.resolver import AddressRefused
@@ -39,13 +40,12 @@ from crawler.workers import ExtractionFailed
 from crawler.workers.crawl import CrawlExtraction
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import AsyncIterator, Callable, Iterator
 
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
-    from crawler.items import Article
     from crawler.profiles import SiteProfile
     from crawler.session import ArchiveView
 
@@ -157,15 +157,23 @@ class NewsSpider(scrapy.Spider):
             yield self.article_request(url)
 
     def revisits(self) -> Iterator[scrapy.Request]:
-        """Archived articles due for a revisit, linked or not: how edits and deletions are noticed."""
+        """Archived articles due for a revisit, linked or not: how edits and deletions are noticed.
+
+        In every mode: a full crawl (INCREMENTAL_ENABLED off) fetches every archived article that
+        is not gone, unconditionally, so that it notices deletions too.
+        """
         index = self.archive.index if self.archive is not None else None
-        if index is None or not project_bool(self.crawler.settings, "INCREMENTAL_ENABLED"):
+        if index is None:
             return
+        incremental = project_bool(self.crawler.settings, "INCREMENTAL_ENABLED")
         now = datetime.now(UTC)
         for known in index:
-            if is_due(known, self.profile.revisit, now):
+            if incremental and is_due(known, self.profile.revisit, now):
                 self.crawler.stats.inc_value("incremental/revisits_scheduled")
                 yield conditional(self.article_request(known.url), known)
+            elif not incremental and (known.state != "gone" or is_due(known, self.profile.revisit, now)):
+                self.crawler.stats.inc_value("incremental/revisits_scheduled")
+                yield self.article_request(known.url)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         """Every item of an RSS/Atom feed is an article candidate."""
@@ -175,11 +183,11 @@ class NewsSpider(scrapy.Spider):
             logger.warning("feed %s has no readable entries", response.url)
         unstored = []
         for entry in entries:
-            url = response.urljoin(entry.url)
-            for request in self.follow(url, depth=0, trusted=True):
-                if request.meta.get("kind") == "article" and self.archived_before(url) is not True:
-                    unstored.append(url)
-                yield request
+            if url := self.discovered(response, entry.url):
+                for request in self.follow(url, depth=0, trusted=True):
+                    if request.meta.get("kind") == "article" and self.archived_before(url) is not True:
+                        unstored.append(url)
+                    yield request
         if walk_meta := _meta(response).get("walk"):
             self.walks.walked(self.walks.adopt(walk_meta), 0, response.url, unstored, {}, follow=True)
 
@@ -218,15 +226,19 @@ class NewsSpider(scrapy.Spider):
             return
         children: dict[int, str] = {}
         for entry in sitemap.entries:
-            url = response.urljoin(entry.loc)
+            url = self.discovered(response, entry.loc)
+            if url is None:
+                continue
             if sitemap.is_index:
                 if walk is None:
-                    yield self.sitemap_request(url, depth + 1)
+                    if request := self.checked(url, lambda u=url: self.sitemap_request(u, depth + 1)):
+                        yield request
                 else:  # numbered after every page of the walk, so the walk takes them as its next pages
                     children[max([*walk.walked, *walk.pending]) + 1 + len(children)] = url
             else:
                 self.crawler.stats.inc_value("discovery/sitemap_urls")
-                yield from self.follow(url, depth=0, trusted=bool(entry.published))
+                lastmod = _w3c_datetime(entry.lastmod, self.profile.tz)
+                yield from self.follow(url, depth=0, trusted=bool(entry.published), lastmod=lastmod)
         if walk is not None:
             pages = self.walks.walked(walk, number, response.url, [], children, follow=True)
             yield from self.list_requests(walk, pages, streak=0, hops=depth + 1)
@@ -248,9 +260,12 @@ class NewsSpider(scrapy.Spider):
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         """Sitemaps announced in robots.txt that the profile does not already list."""
         listed = {self.profile.absolute(u) for u in self.profile.sitemaps}
-        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-            if url not in listed and (walk := self.walks.top(url, ListKind.SITEMAP)):
-                yield self.sitemap_request(url, walk=walk)
+        for line in sitemap_urls_from_robots(response.body):  # as written: joined one by one below
+            url = self.discovered(response, line)
+            if url is None or url in listed or (walk := self.walks.top(url, ListKind.SITEMAP)) is None:
+                continue
+            if request := self.checked(url, lambda u=url, w=walk: self.sitemap_request(u, walk=w)):
+                yield request
 
     def parse_list(self, response: Response, hops: int = 0) -> Iterator[scrapy.Request]:
         """A page of a section's list: its article links, then the walk's next pages and other lists.
@@ -294,7 +309,8 @@ class NewsSpider(scrapy.Spider):
                 walk.list_url,
             )
         for url in articles:
-            yield self.article_request(url)
+            if request := self.checked(url, partial(self.article_request, url), response.url):
+                yield request
         unstored = [url for url, flag in zip(articles, flags, strict=True) if flag is not True]
         yield from self.list_requests(
             walk, walks.walked(walk, number, response.url, unstored, pages, follow=follow), streak, hops
@@ -332,19 +348,63 @@ class NewsSpider(scrapy.Spider):
             return False
         return None if known.last_seen is not None and known.last_seen >= self.started else True
 
-    def follow(self, url: str, depth: int, trusted: bool = False) -> Iterator[scrapy.Request]:
+    def follow(
+        self, url: str, depth: int, trusted: bool = False, lastmod: datetime | None = None
+    ) -> Iterator[scrapy.Request]:
         """Request a discovered URL according to what it is.
 
         Links from feeds and news sitemaps are articles by construction (``trusted``)
-        unless the profile's exclude patterns say otherwise.
+        unless the profile's exclude patterns say otherwise. A sitemap's ``lastmod`` makes an
+        archived article due when it is newer than the archive's last fetch. A URL that cannot be
+        requested (a port that is no number ...) is counted as `discovery/bad_url`; the caller goes on.
         """
+        if request := self.checked(url, lambda: self._request_for(url, depth, trusted, lastmod)):
+            yield request
+
+    def _request_for(
+        self, url: str, depth: int, trusted: bool, lastmod: datetime | None
+    ) -> scrapy.Request | None:
         kind = classify_url(url, self.profile)
         if kind is LinkKind.OTHER and trusted and not any(p.search(url) for p in self.profile.exclude_res):
             kind = LinkKind.ARTICLE
         if kind is LinkKind.ARTICLE:
-            yield self.article_request(url)
-        elif kind is LinkKind.LIST and depth <= self.profile.max_list_pages and (walk := self.walks.top(url)):
-            yield from self.list_requests(walk, walk.to_request(), streak=0, hops=depth)
+            request = self.article_request(url)
+            if lastmod is not None:
+                request.meta["lastmod"] = lastmod
+            return request
+        if kind is LinkKind.LIST and depth <= self.profile.max_list_pages and (walk := self.walks.top(url)):
+            pages = walk.to_request()
+            return self.walk_request(walk, *pages[0], self.parse_list, hops=depth) if pages else None
+        return None
+
+    def discovered(self, response: Response, link: str) -> str | None:
+        """A link of a feed, sitemap or robots.txt made absolute; None (counted, logged) when malformed."""
+        try:
+            url = response.urljoin(link)
+            urlsplit(url).port  # noqa: B018 (raises ValueError on a port that is no number)
+        except ValueError as exc:
+            self.bad_url(link, response.url, exc)
+            return None
+        return url
+
+    def checked(
+        self, url: str, make: Callable[[], scrapy.Request | None], found_in: str | None = None
+    ) -> scrapy.Request | None:
+        """make() for a discovered URL, or None (counted as `discovery/bad_url`) when it cannot be requested.
+
+        One malformed entry must not end the reading of the feed, sitemap or page it is in.
+        """
+        try:
+            return make()
+        except ValueError as exc:
+            self.bad_url(url, found_in, exc)
+            return None
+
+    def bad_url(self, url: str, found_in: str | None, exc: Exception) -> None:
+        """Count and log one malformed discovered URL (the file it was in is read on)."""
+        self.crawler.stats.inc_value("discovery/bad_url")
+        where = f" in {found_in}" if found_in else ""
+        logger.warning("skipped a malformed URL%s: %.200r (%s)", where, url, exc)
 
     def list_requests(
         self, walk: ListWalk, pages: list[tuple[int, str]], streak: int, hops: int
@@ -352,9 +412,15 @@ class NewsSpider(scrapy.Spider):
         """Requests for the next pages of a walk (`hops`: for a sitemap walk, the index depth)."""
         for number, url in pages:
             if walk.kind is ListKind.SITEMAP:
-                yield self.sitemap_request(url, hops, walk=walk, number=number)
+                make = partial(self.sitemap_request, url, hops, walk=walk, number=number)
             else:
-                yield self.walk_request(walk, number, url, self.parse_list, streak=streak, hops=hops)
+                make = partial(
+                    self.walk_request, walk, number, url, self.parse_list, streak=streak, hops=hops
+                )
+            if request := self.checked(url, make):
+                yield request
+            else:  # a URL that cannot be requested: the list ends before it
+                yield from self.list_requests(walk, self.walks.gone(walk, number), streak, hops)
 
     def walk_request(
         self, walk: ListWalk, number: int, url: str, callback: Any, *, streak: int = 0, hops: int = 0
@@ -428,33 +494,67 @@ class NewsSpider(scrapy.Spider):
         """Hand the fetched bytes to extraction; visits without content become PageVisit items."""
         fetched_at = datetime.now(UTC)
         requested = (response.meta.get("redirect_urls") or [response.url])[0]
+        later: Article | None = response.meta.get("later_page")
+        gone = self.gone_reason(response, requested)
         if response.status == 304:
             yield self.visit(requested, response, "not_modified", "HTTP 304 Not Modified", fetched_at)
             return
-        if response.status in GONE_STATUSES:
-            yield self.visit(requested, response, "gone", f"HTTP {response.status}", fetched_at)
-            return
-        if response.meta.get("redirect_urls") and self.is_home(response.url):
-            yield self.visit(
-                requested, response, "gone", f"redirected to the home page {response.url}", fetched_at
-            )
+        if gone is not None:
+            yield self.visit(requested, response, "gone", gone, fetched_at)
+            if later is not None:
+                yield self.own_article(later)
             return
         article = await self.extract(response, fetched_at)
         if isinstance(article, ExtractionFailure):
             yield article
-            return
-        if article is None:
-            return
-        if article.quality.get("gone_notice"):
+        elif isinstance(article, Article) and article.quality.get("gone_notice"):
             yield self.visit(requested, response, "gone", "the page says the article was deleted", fetched_at)
+            if later is not None:
+                yield self.own_article(later)
+        if not isinstance(article, Article) or article.quality.get("gone_notice"):
             return
+        if later is not None and not continues(article, later):
+            self.crawler.stats.inc_value("extract/not_a_later_page")
+            yield self.own_article(later)  # its "first page" is another article
+        if _moved(response) and normalize_url(requested) != normalize_url(response.url):
+            article.moved_from = [requested]
+        async for output in self.article_pages(article, response):
+            yield output
+
+    async def article_pages(
+        self, article: Article, response: Response
+    ) -> AsyncIterator[Article | scrapy.Request]:
+        """An article's first page in hand: fetch the others, or the first one when this is a later page."""
         pages = article.page_urls
-        if len(pages) > 1 and normalize_url(pages[0]) != normalize_url(response.url):
+        if len(pages) > 1 and clean_url(pages[0]) != clean_url(response.url):
             self.crawler.stats.inc_value("extract/later_page")
-            yield self.article_request(pages[0])  # an article is fetched from its first page
+            # Articles are fetched from their first page; this one is stored alone if that is another
+            # article or gone (not when it fails for a while: the next crawl tries again).
+            request = self.article_request(pages[0])
+            request.meta["later_page"] = article
+            yield request
             return
         async for output in self.next_page(_Pages(collected=[article], remaining=pages[1:])):
             yield output
+
+    def own_article(self, article: Article) -> Article:
+        """A page taken for a later page of an article that turned out to be an article of its own."""
+        article.page_urls = [article.url]
+        return article
+
+    def gone_reason(self, response: Response, requested: str) -> str | None:
+        """Why an answer means the article is gone: 404/410, or a redirect to the home or a section page."""
+        if response.status in GONE_STATUSES:
+            return f"HTTP {response.status}"
+        if not response.meta.get("redirect_urls"):
+            return None
+        if self.is_home(response.url):
+            return f"redirected to the home page {response.url}"
+        rules = UrlRules.of(self.profile)
+        where = not_article_address(rules.normalize(response.url), rules.normalize(requested), self.profile)
+        if where in ("site_root", "list_page"):
+            return f"redirected to a section page {response.url}"
+        return None
 
     async def extract(self, response: Response, fetched_at: datetime) -> Article | ExtractionFailure | None:
         """The article on one fetched page, extracted in a worker process within its budget.
@@ -542,6 +642,12 @@ class NewsSpider(scrapy.Spider):
         page = await self.extract(response, datetime.now(UTC))
         if isinstance(page, ExtractionFailure) or page is None or not page.text:
             pages.missing.append(response.url)
+        elif not continues(pages.collected[0], page):
+            # A 下一页 to another article: this article ends here, and that one is stored as itself.
+            self.crawler.stats.inc_value("extract/not_a_later_page")
+            pages.remaining = []
+            if not page.quality.get("gone_notice"):
+                yield self.own_article(page)
         else:
             pages.collected.append(page)
         async for output in self.next_page(pages):
@@ -602,6 +708,23 @@ class _Pages:
 def _meta(response: Response) -> dict[str, Any]:
     """The request's meta (empty for a response built without a request: scrapy shell, tests)."""
     return response.request.meta if response.request is not None else {}
+
+
+def _moved(response: Response) -> bool:
+    """The response came through permanent redirects only (301, 308): the page moved."""
+    reasons = response.meta.get("redirect_reasons") or ()
+    return bool(reasons) and all(reason in (301, 308) for reason in reasons)
+
+
+def _w3c_datetime(value: str | None, tz: tzinfo) -> datetime | None:
+    """A sitemap's lastmod (W3C datetime: a day, or a time with or without a zone) as an aware datetime."""
+    if not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value.strip()[:40])
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=tz)
 
 
 def _header(response: Response, name: bytes) -> str | None:

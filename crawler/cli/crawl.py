@@ -6,11 +6,13 @@ import logging
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from crawler.cli import app
 from crawler.cli.console import err, fail, out
 from crawler.cli.frontier import open_frontier
 from crawler.frontier import FRONTIER_ENV
+from crawler.logredact import redact
 from crawler.profiles import ProfileError, load_profile
 
 #: Exit code of `--fail-on-warning` when the health checks warn.
@@ -93,6 +95,6 @@ def crawl(
     if result.history_incomplete:  # a warning for cron: the archive does not reach back to the start yet
         warnings.append(result.history)
     for warning in warnings:
-        err.print(f"[yellow]health warning:[/] {warning}", markup=True)
+        err.print(f"[yellow]health warning:[/] {escape(redact(str(warning)))}", markup=True)
     if warnings and fail_on_warning:
         raise typer.Exit(EXIT_HEALTH_WARNING)

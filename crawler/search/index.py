@@ -50,7 +50,7 @@ from crawler.process import pid_alive
 from crawler.search.fields import TERMS_VERSION
 from crawler.search.ranking import add_needle, descending_key, score
 from crawler.search.terms import to_simplified
-from crawler.workdir import var_dir
+from crawler.workdir import private_tree, var_dir
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -344,7 +344,8 @@ class SearchIndex:
     def __init__(self, path: Path) -> None:
         """Open (creating) the index file at path."""
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_tree(path.parent)  # every article's text: owner-only, files of older versions too
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))  # SQLite gives its -wal/-shm these bits
         self._conn = sqlite3.connect(
             path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
         )
