@@ -276,11 +276,12 @@ class NewsSpider(scrapy.Spider):
         (other sections) are walked too, up to max_list_pages hops from the start URLs.
         """
         walks = self.walks
-        walk_meta = response.meta.get("walk")
+        meta = _meta(response)
+        walk_meta = meta.get("walk")
         if not walk_meta:  # a page handed in without its walk (scrapy shell, tests): a walk of its own
             walk_meta = SiteWalks.meta(walks.top(response.url) or ListWalk(response.url, ListKind.SECTION))
         walk = walks.adopt(walk_meta)
-        number = response.meta.get("page", 0)
+        number = meta.get("page", 0)
         if not hasattr(response, "text"):
             logger.warning("list page %s is not text (%s); skipped", response.url, _content_type(response))
             yield from self.list_requests(walk, walks.gone(walk, number), streak=0, hops=hops)
@@ -296,7 +297,7 @@ class NewsSpider(scrapy.Spider):
             elif kind is LinkKind.LIST:
                 self._sort_list_link(link.url, walk.list_url, number, pages, lists)
         flags = [self.archived_before(url) for url in articles]
-        streak = known_streak(flags, walk.streak_before(number, response.meta.get("known_streak", 0)))
+        streak = known_streak(flags, walk.streak_before(number, meta.get("known_streak", 0)))
         walk.streaks[number] = streak
         follow = True
         if walks.may_stop_on_streak(walk) and streak >= self.profile.revisit.stop_after_known:

@@ -94,6 +94,7 @@ VISIT_FIELDS: dict[str, tuple[type, ...]] = {
     "fetched_at": (datetime,),
     "reason": (str,),
     "warc": (dict, type(None)),
+    "moved_to": (str, type(None)),
 }
 VISIT_KINDS = ("not_modified", "gone")
 
