@@ -34,7 +34,22 @@ class CrawlResult:
             f"{n('store/gone', 0)} gone, "
             f"{n('item_dropped_count', 0)} pages without article text; "
             f"{n('incremental/skipped_known', 0)} archived articles not due; finished: {self.finish_reason}"
+            + (f"; {self.history}" if self.history else "")
         )
+
+    @property
+    def history_incomplete(self) -> int:
+        """Lists of the site whose history is not walked to the end yet (0: complete)."""
+        return int(self.stats.get("history/incomplete") or 0)
+
+    @property
+    def history(self) -> str:
+        """`history: complete`, or how many lists a next run continues ("" when not known)."""
+        if "history/incomplete" not in self.stats:
+            return ""
+        if not self.history_incomplete:
+            return "history: complete"
+        return f"history: {self.history_incomplete} sections incomplete, run again to continue"
 
     @property
     def ok(self) -> bool:

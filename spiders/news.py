@@ -10,18 +10,22 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
 from scrapy.linkextractors import LinkExtractor
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.discovery import LinkKind, classify_url, parse_feed, parse_sitemap, sitemap_urls_from_robots
 from crawler.discovery.revisit import is_due
-from crawler.discovery.urls import is_pagination
+from crawler.discovery.urls import is_pagination, page_number
+from crawler.discovery.walks import ListKind, ListWalk, SiteWalks, known_streak
 from crawler.extract import Page
 from crawler.extract.pagination import PagesToMerge, continues
 from crawler.extract.urls import UrlRules, clean_url, normalize_url, not_article_address
@@ -70,6 +74,9 @@ class NewsSpider(scrapy.Spider):
         self.profile_source: str | None = None
         self.allowed_domains = profile.domains
         self.extraction: CrawlExtraction | None = None
+        #: Articles archived since this moment were stored by this crawl (they say nothing of earlier walks).
+        self.started = datetime.now(UTC)
+        self._walks: SiteWalks | None = None
         # Domains are checked by classify_url (LinkExtractor.allow_domains mishandles hosts with ports).
         self.link_extractor = LinkExtractor(unique=True, canonicalize=False)
 
@@ -92,6 +99,7 @@ class NewsSpider(scrapy.Spider):
         if written is not None:
             spider.profile_as_written, spider.profile_source = written, source
         spider.extraction = CrawlExtraction.from_crawler(crawler)
+        crawler.signals.connect(spider.list_dropped, signal=signals.request_dropped)
         apply_politeness(crawler, spider.profile)
         return spider
 
@@ -104,23 +112,59 @@ class NewsSpider(scrapy.Spider):
         crawler = getattr(self, "crawler", None)
         return ArchiveSession.of(crawler) if crawler is not None else None
 
+    @property
+    def walks(self) -> SiteWalks:
+        """The walks of the site's lists: the archive session's (kept durable), else this crawl's own."""
+        archive = self.archive
+        if archive is not None and archive.walks is not None:
+            return archive.walks
+        if self._walks is None:
+            self._walks = SiteWalks(budget=self.profile.max_list_pages)
+        return self._walks
+
     # Discovery -----------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        """Feeds and sitemaps first (they list the newest articles), then the list pages."""
+        """Feeds and sitemaps first (they list the newest articles), the backlog, then the list pages.
+
+        Every list is walked from its top (what is new), and every walk an earlier crawl left
+        unfinished continues from its cursor (crawler/discovery/walks.py).
+        """
         profile = self.profile
+        walks = self.walks
         for url in profile.feeds:
-            yield scrapy.Request(profile.absolute(url), self.parse_feed, errback=self.fetch_failed)
+            if walk := walks.top(profile.absolute(url), ListKind.FEED):
+                yield self.walk_request(walk, 0, walk.list_url, self.parse_feed)
         for url in profile.sitemaps:
-            yield self.sitemap_request(profile.absolute(url))
+            if walk := walks.top(profile.absolute(url), ListKind.SITEMAP):
+                yield self.sitemap_request(walk.list_url, walk=walk)
         if profile.sitemaps_from_robots:
             yield scrapy.Request(
                 profile.absolute("/robots.txt"), self.parse_robots, errback=self.fetch_failed
             )
+        for request in self.backlog():
+            yield request
+        resumed = walks.resumed()  # first: a top walk ends where one of them starts
         for url in profile.start_urls or [profile.base_url]:
-            yield self.list_request(profile.absolute(url), depth=0)
+            if walk := walks.top(profile.absolute(url)):
+                for request in self.list_requests(walk, walk.to_request(), streak=0, hops=0):
+                    yield request
+        for walk in resumed:
+            self.crawler.stats.inc_value("history/walks_resumed")
+            for request in self.list_requests(walk, walk.to_request(), streak=0, hops=0):
+                yield request
         for request in self.revisits():
             yield request
+
+    def backlog(self) -> Iterator[scrapy.Request]:
+        """Article links that earlier crawls saw on walked list pages and did not store."""
+        archive = self.archive
+        history = getattr(archive, "history", None)
+        if history is None:
+            return
+        for url in history.pending_links(archive.is_stored):
+            self.crawler.stats.inc_value("history/backlog_requested")
+            yield self.article_request(url)
 
     def revisits(self) -> Iterator[scrapy.Request]:
         """Archived articles due for a revisit, linked or not: how edits and deletions are noticed.
@@ -147,9 +191,15 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("discovery/feed_entries", len(entries))
         if not entries:
             logger.warning("feed %s has no readable entries", response.url)
+        unstored = []
         for entry in entries:
             if url := self.discovered(response, entry.url):
-                yield from self.follow(url, depth=0, trusted=True)
+                for request in self.follow(url, depth=0, trusted=True):
+                    if request.meta.get("kind") == "article" and self.archived_before(url) is not True:
+                        unstored.append(url)
+                    yield request
+        if walk_meta := _meta(response).get("walk"):
+            self.walks.walked(self.walks.adopt(walk_meta), 0, response.url, unstored, {}, follow=True)
 
     def parse_sitemap(self, response: Response, depth: int = 0) -> Iterator[scrapy.Request]:
         """Sitemap indexes lead to sitemaps (SITEMAP_MAX_DEPTH deep); URL sets to articles and list pages.
@@ -159,8 +209,13 @@ class NewsSpider(scrapy.Spider):
         """
         settings = self.crawler.settings
         sitemap = parse_sitemap(response.body, max_entries=project_int(settings, "SITEMAP_MAX_ENTRIES"))
+        walk_meta = _meta(response).get("walk")
+        walk = self.walks.adopt(walk_meta) if walk_meta else None
+        number = _meta(response).get("page", 0)
         if sitemap is None:
             logger.warning("%s is not a readable XML sitemap", response.url)
+            if walk is not None:
+                self.walks.gone(walk, number)
             return
         if sitemap.truncated:
             self.crawler.stats.inc_value("discovery/sitemap_truncated")
@@ -176,40 +231,133 @@ class NewsSpider(scrapy.Spider):
                 response.url,
                 depth,
             )
+            if walk is not None:
+                self.walks.gone(walk, number)
             return
+        children: dict[int, str] = {}
         for entry in sitemap.entries:
             url = self.discovered(response, entry.loc)
             if url is None:
                 continue
             if sitemap.is_index:
-                if request := self.checked(url, lambda u=url: self.sitemap_request(u, depth + 1)):
-                    yield request
+                if walk is None:
+                    if request := self.checked(url, lambda u=url: self.sitemap_request(u, depth + 1)):
+                        yield request
+                else:  # numbered after every page of the walk, so the walk takes them as its next pages
+                    children[max([*walk.walked, *walk.pending]) + 1 + len(children)] = url
             else:
                 self.crawler.stats.inc_value("discovery/sitemap_urls")
                 lastmod = _w3c_datetime(entry.lastmod, self.profile.tz)
                 yield from self.follow(url, depth=0, trusted=bool(entry.published), lastmod=lastmod)
+        if walk is not None:
+            pages = self.walks.walked(walk, number, response.url, [], children, follow=True)
+            yield from self.list_requests(walk, pages, streak=0, hops=depth + 1)
 
-    def sitemap_request(self, url: str, depth: int = 0) -> scrapy.Request:
-        """A sitemap request; depth counts the sitemap indexes above it."""
-        return scrapy.Request(url, self.parse_sitemap, cb_kwargs={"depth": depth}, errback=self.fetch_failed)
+    def sitemap_request(
+        self, url: str, depth: int = 0, *, walk: ListWalk | None = None, number: int = 0
+    ) -> scrapy.Request:
+        """A sitemap request; depth counts the sitemap indexes above it; a walk's page when walk is given."""
+        meta = {} if walk is None else {"walk": SiteWalks.meta(walk), "page": number}
+        return scrapy.Request(
+            url,
+            self.parse_sitemap,
+            cb_kwargs={"depth": depth},
+            meta=meta,
+            errback=self.list_failed,
+            dont_filter=walk is not None and self.own_dedup,
+        )
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         """Sitemaps announced in robots.txt that the profile does not already list."""
         listed = {self.profile.absolute(u) for u in self.profile.sitemaps}
         for line in sitemap_urls_from_robots(response.body):  # as written: joined one by one below
             url = self.discovered(response, line)
-            if url is None or url in listed:
+            if url is None or url in listed or (walk := self.walks.top(url, ListKind.SITEMAP)) is None:
                 continue
-            if request := self.checked(url, lambda u=url: self.sitemap_request(u)):
+            if request := self.checked(url, lambda u=url, w=walk: self.sitemap_request(u, walk=w)):
                 yield request
 
-    def parse_list(self, response: Response, depth: int = 0) -> Iterator[scrapy.Request]:
-        """A section or home page: follow article links, and list pages up to max_list_pages deep."""
+    def parse_list(self, response: Response, hops: int = 0) -> Iterator[scrapy.Request]:
+        """A page of a section's list: its article links, then the walk's next pages and other lists.
+
+        The walk goes on to the end of the list unless a streak of `stop_after_known` articles
+        archived before this crawl says it reached what earlier walks covered, which only counts
+        where something covers the list below (crawler/discovery/walks.py). Lists linked from here
+        (other sections) are walked too, up to max_list_pages hops from the start URLs.
+        """
+        walks = self.walks
+        meta = _meta(response)
+        walk_meta = meta.get("walk")
+        if not walk_meta:  # a page handed in without its walk (scrapy shell, tests): a walk of its own
+            walk_meta = SiteWalks.meta(walks.top(response.url) or ListWalk(response.url, ListKind.SECTION))
+        walk = walks.adopt(walk_meta)
+        number = meta.get("page", 0)
         if not hasattr(response, "text"):
             logger.warning("list page %s is not text (%s); skipped", response.url, _content_type(response))
+            yield from self.list_requests(walk, walks.gone(walk, number), streak=0, hops=hops)
             return
+        self.crawler.stats.inc_value("history/list_pages_walked")
+        articles: list[str] = []
+        pages: dict[int, str] = {}
+        lists: list[str] = []
         for link in self.link_extractor.extract_links(response):
-            yield from self.follow(link.url, depth=depth + 1)
+            kind = classify_url(link.url, self.profile)
+            if kind is LinkKind.ARTICLE:
+                articles.append(link.url)
+            elif kind is LinkKind.LIST:
+                self._sort_list_link(link.url, walk.list_url, number, pages, lists)
+        flags = [self.archived_before(url) for url in articles]
+        streak = known_streak(flags, walk.streak_before(number, meta.get("known_streak", 0)))
+        walk.streaks[number] = streak
+        follow = True
+        if walks.may_stop_on_streak(walk) and streak >= self.profile.revisit.stop_after_known:
+            follow = False
+            self.crawler.stats.inc_value("incremental/pagination_stopped")
+            logger.debug(
+                "%s: the last %d articles are archived; the walk of %s stops",
+                response.url,
+                streak,
+                walk.list_url,
+            )
+        for url in articles:
+            if request := self.checked(url, partial(self.article_request, url), response.url):
+                yield request
+        unstored = [url for url, flag in zip(articles, flags, strict=True) if flag is not True]
+        yield from self.list_requests(
+            walk, walks.walked(walk, number, response.url, unstored, pages, follow=follow), streak, hops
+        )
+        if hops < self.profile.max_list_pages:
+            for url in lists:
+                if other := walks.top(url):
+                    yield from self.list_requests(other, other.to_request(), streak=0, hops=hops + 1)
+
+    def _sort_list_link(
+        self, url: str, list_url: str, number: int, pages: dict[int, str], lists: list[str]
+    ) -> None:
+        """A list link is a page of this list (numbered), or another list."""
+        if not is_pagination(url, self.profile):
+            lists.append(url)
+            return
+        n = page_number(url, self.profile)
+        if n == 0:  # a first page: another list's (the pagination pattern may match first pages too)
+            if url != list_url:
+                lists.append(url)
+            return
+        pages.setdefault(number + 1 if n is None else n, url)
+
+    def archived_before(self, url: str) -> bool | None:
+        """Whether an earlier walk covered an article: True, False, or None (stored by this crawl).
+
+        True for an article archived before this crawl or in the backlog (an earlier walk saw it).
+        """
+        history = getattr(self.archive, "history", None)
+        if history is not None and url in history.backlog_urls:
+            return True
+        index = self.archive.index if self.archive is not None else None
+        known = index.find_url(url) if index is not None else None
+        if known is None:
+            return False
+        return None if known.last_seen is not None and known.last_seen >= self.started else True
 
     def follow(
         self, url: str, depth: int, trusted: bool = False, lastmod: datetime | None = None
@@ -235,8 +383,9 @@ class NewsSpider(scrapy.Spider):
             if lastmod is not None:
                 request.meta["lastmod"] = lastmod
             return request
-        if kind is LinkKind.LIST and depth <= self.profile.max_list_pages:
-            return self.list_request(url, depth)
+        if kind is LinkKind.LIST and depth <= self.profile.max_list_pages and (walk := self.walks.top(url)):
+            pages = walk.to_request()
+            return self.walk_request(walk, *pages[0], self.parse_list, hops=depth) if pages else None
         return None
 
     def discovered(self, response: Response, link: str) -> str | None:
@@ -268,12 +417,74 @@ class NewsSpider(scrapy.Spider):
         where = f" in {found_in}" if found_in else ""
         logger.warning("skipped a malformed URL%s: %.200r (%s)", where, url, exc)
 
-    def list_request(self, url: str, depth: int) -> scrapy.Request:
-        """A list page request; pagination pages are marked for the incremental middleware."""
-        meta = {"kind": "list", "pagination": is_pagination(url, self.profile)}
+    def list_requests(
+        self, walk: ListWalk, pages: list[tuple[int, str]], streak: int, hops: int
+    ) -> Iterator[scrapy.Request]:
+        """Requests for the next pages of a walk (`hops`: for a sitemap walk, the index depth)."""
+        for number, url in pages:
+            if walk.kind is ListKind.SITEMAP:
+                make = partial(self.sitemap_request, url, hops, walk=walk, number=number)
+            else:
+                make = partial(
+                    self.walk_request, walk, number, url, self.parse_list, streak=streak, hops=hops
+                )
+            if request := self.checked(url, make):
+                yield request
+            else:  # a URL that cannot be requested: the list ends before it
+                yield from self.list_requests(walk, self.walks.gone(walk, number), streak, hops)
+
+    def walk_request(
+        self, walk: ListWalk, number: int, url: str, callback: Any, *, streak: int = 0, hops: int = 0
+    ) -> scrapy.Request:
+        """A page of a list's walk: lower pages first (priority), articles before any of them."""
+        meta = {
+            "kind": "list",
+            "pagination": number > 0,
+            "walk": SiteWalks.meta(walk),
+            "page": number,
+            "known_streak": streak,
+        }
+        kwargs = {"hops": hops} if callback == self.parse_list else {}
         return scrapy.Request(
-            url, self.parse_list, cb_kwargs={"depth": depth}, meta=meta, errback=self.fetch_failed
+            url,
+            callback,
+            cb_kwargs=kwargs,
+            meta=meta,
+            priority=-min(number, 1000),
+            errback=self.list_failed,
+            # a walk never asks for a page twice; another walk sharing the page walks it too
+            dont_filter=self.own_dedup or number == walk.join_at,
         )
+
+    @property
+    def own_dedup(self) -> bool:
+        """Walks skip the duplicate filter, except in a distributed run (its workers share one filter)."""
+        return not self.crawler.settings.get("FRONTIER_URL")
+
+    def list_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        """A list page not walked: gone (404/410) ends the list; other errors leave it to the next crawl."""
+        self.fetch_failed(failure)
+        request = failure.request
+        walk_meta = request.meta.get("walk")
+        if not walk_meta:
+            return
+        walks = self.walks
+        walk = walks.adopt(walk_meta)
+        number = request.meta.get("page", 0)
+        status = failure.value.response.status if failure.check(HttpError) else None
+        if status in GONE_STATUSES or failure.check(OutboundRefused, AddressRefused, IgnoreRequest):
+            pages = walks.gone(walk, number)  # never to be walked: gone, refused, offsite or robots.txt
+        else:
+            self.crawler.stats.inc_value("history/list_pages_failed")
+            pages = walks.failed(walk, number)
+        hops = request.cb_kwargs.get("hops", request.cb_kwargs.get("depth", 0))
+        yield from self.list_requests(walk, pages, request.meta.get("known_streak", 0), hops)
+
+    def list_dropped(self, request: scrapy.Request) -> None:
+        """A list page the scheduler dropped (another walk of this crawl asked for it first)."""
+        walk_meta = request.meta.get("walk")
+        if walk_meta and request.meta.get("kind") == "list":
+            self.walks.failed(self.walks.adopt(walk_meta), request.meta.get("page", 0))
 
     def article_request(self, url: str) -> scrapy.Request:
         """An article page request (fetched before further list pages).
@@ -503,6 +714,11 @@ class _Pages:
     collected: list[Article]
     remaining: list[str]
     missing: list[str] = field(default_factory=list)
+
+
+def _meta(response: Response) -> dict[str, Any]:
+    """The request's meta (empty for a response built without a request: scrapy shell, tests)."""
+    return response.request.meta if response.request is not None else {}
 
 
 def _moved(response: Response) -> bool:

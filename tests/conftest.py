@@ -182,3 +182,17 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.section("system tools missing", sep="-", yellow=True)
         for line in lines:
             terminalreporter.line(line, yellow=True)
+
+
+@pytest.fixture
+def frontier(redis_url: str) -> Iterator[str]:
+    """redis_url, emptied before and after the test (a distributed crawl's frontier)."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    try:
+        yield redis_url
+    finally:
+        client.flushdb()
+        client.close()

@@ -97,17 +97,28 @@ def test_list_page_requests_articles_first_and_pagination_as_lists(spider: NewsS
         <a href="http://elsewhere.cn/p/1234567.html">off site</a>
         <a href="/admin/login.htm">admin</a>""",
     )
-    requests = list(spider.parse_list(page, depth=0))
+    requests = list(spider.parse_list(page))
     kinds = {r.url: (r.meta["kind"], r.meta.get("pagination"), r.priority) for r in requests}
     assert kinds == {
         f"{BASE}news/local/2026-11/27/content_1001.htm": ("article", None, 10),
-        f"{BASE}news/local/index_1.htm": ("list", True, 0),
+        f"{BASE}news/local/index_1.htm": ("list", True, -1),
     }
 
 
-def test_list_walk_stops_at_max_list_pages(spider: NewsSpider) -> None:
-    page = html(f"{BASE}news/local/index_9.htm", '<a href="index_10.htm">下一页</a>')
-    assert list(spider.parse_list(page, depth=spider.profile.max_list_pages)) == []
+def test_max_list_pages_is_a_budget_per_crawl_that_leaves_the_walk_resumable(spider: NewsSpider) -> None:
+    first = f"{BASE}news/local/index.htm"
+    walk = spider.walks.top(first)
+    assert walk is not None
+    walk.budget = 2
+    [_first] = walk.to_request()  # the first page
+    bar = "".join(f'<a href="index_{n}.htm">{n + 1}</a>' for n in range(1, 6))
+    page = html(first, bar, **{"walk": spider.walks.meta(walk), "page": 0})
+    [second] = [r for r in spider.parse_list(page) if r.meta["kind"] == "list"]
+    assert second.url == f"{BASE}news/local/index_1.htm"
+    page = html(second.url, bar, **second.meta)
+    assert [r for r in spider.parse_list(page) if r.meta["kind"] == "list"] == []  # budget spent
+    assert walk.over_budget and not walk.finished
+    assert walk.resume_point() == (2, f"{BASE}news/local/index_2.htm")  # the next crawl goes on there
 
 
 @pytest.mark.parametrize(("status", "kind"), [(404, "gone"), (410, "gone"), (304, "not_modified")])

@@ -282,6 +282,9 @@ def test_health_page_charts_articles_per_day(browser: Browser) -> None:
     assert counted == browser.db.articles.count_documents({"published_at": {"$ne": None}})
     figures = root.cssselect("table.figures")[0].text_content()
     assert "last run" in figures and "finished" in figures
+    history = [row for row in root.cssselect("table.figures tr") if row.cssselect("th")[0].text == "history"]
+    assert history and history[0].cssselect("td")[0].text_content() == "complete"  # lists walked to the end
+    assert "oldest article reached" in history[0].text_content()
     assert browser.page("/health", site="nowhere")[0] == 404
 
 

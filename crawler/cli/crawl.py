@@ -95,6 +95,8 @@ def crawl(
         err.print(f"the crawl did not complete ({result.finish_reason}); see the log above")
         raise typer.Exit(1)
     warnings = list(result.stats.get("run/health_warnings") or [])
+    if result.history_incomplete:  # a warning for cron: the archive does not reach back to the start yet
+        warnings.append(result.history)
     for warning in warnings:
         err.print(f"[yellow]health warning:[/] {escape(redact(str(warning)))}", markup=True)
     if warnings and fail_on_warning:

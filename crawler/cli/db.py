@@ -14,6 +14,7 @@ from crawler.search.index import SearchIndex
 from crawler.search.reindex import stale_articles
 from crawler.store import DatabaseUnavailable
 from crawler.store.connection import open_database, redact_uri, resolve_uri
+from crawler.store.history import backfill_states
 
 db_app = typer.Typer(help="The local database (FerretDB with SQLite, under var/); MONGO_URI overrides it.")
 app.add_typer(db_app, name="db")
@@ -102,7 +103,8 @@ def _say_stale(count: int, ids: list[str]) -> None:
 def check() -> None:
     """Compare the local search index with the store (one scan); exit 1 if they differ.
 
-    Reports articles missing from the index (written by other tools), left in it (deleted from
+    Says per site how far its history was walked (crawls continue an incomplete one). Reports
+    articles missing from the index (written by other tools), left in it (deleted from
     the store), or changed since (content, state or search terms), and interrupted writes.
     `newsarchive reindex` repairs all of them.
     """
@@ -111,6 +113,8 @@ def check() -> None:
     except DatabaseUnavailable as exc:
         fail(str(exc))
     try:
+        for site, state in sorted(backfill_states(db).items()):  # not a fault: `crawl SITE` continues it
+            out.print(f"history of {site}: {state}")
         if not SearchIndex.wanted(db):
             out.print("no local search index on this server: MongoDB answers searches from its own indexes")
             stale, ids = stale_articles(db["articles"])

@@ -20,6 +20,7 @@ from pymongo.errors import OperationFailure, PyMongoError
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
 
+from crawler.discovery.walks import SiteWalks
 from crawler.extract.urls import UrlRules
 from crawler.health import Thresholds
 from crawler.projectdefaults import project_bool, project_float, project_int
@@ -29,6 +30,7 @@ from crawler.signals import frontier_opened, frontier_rejoined, frontier_worker_
 from crawler.store import ArticleStore, DatabaseUnavailable, open_from_settings, redact_uri, resolve_uri
 from crawler.store.boilerplate import load_learner, save_learner
 from crawler.store.connection import database_error
+from crawler.store.history import ListHistory
 from crawler.store.locks import RunLease
 from crawler.store.profiles import SiteProfiles
 from crawler.store.spill import load_spill, spill_files
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
 
     from crawler.extract.learned import BoilerplateLearner
     from crawler.frontier.scheduler import FrontierSession
+    from crawler.profiles import SiteProfile
     from crawler.store.index import ArchiveIndex
 
 logger = logging.getLogger(__name__)
@@ -71,6 +74,11 @@ class ArchiveView(Protocol):
         """The site's learned boilerplate paragraphs."""
         ...
 
+    @property
+    def walks(self) -> SiteWalks | None:
+        """The walks of the site's lists in this crawl, kept durable as they go."""
+        ...
+
 
 class ArchiveSession:
     """The crawl's MongoDB client, lease, run record, archive index and learner (a Scrapy add-on)."""
@@ -83,6 +91,8 @@ class ArchiveSession:
         self.learner: BoilerplateLearner | None = None
         self.lease: LeaseKeeper | None = None
         self.runs: RunRecorder | None = None
+        self.history: ListHistory | None = None
+        self.walks: SiteWalks | None = None
         self.site = ""
         #: set when this crawl is a worker of a distributed run (`crawl --frontier`)
         self.frontier: FrontierSession | None = None
@@ -197,6 +207,7 @@ class ArchiveSession:
             min_count=project_int(settings, "LEARN_MIN_COUNT"),
         )
         self._import_spills()
+        self._open_history(settings)
         logger.info(
             "storing into %s, database %r: %d articles of %s already archived",
             redact_uri(resolve_uri(settings.get("MONGO_URI"))),
@@ -204,6 +215,57 @@ class ArchiveSession:
             known,
             self.site,
         )
+
+    def _open_history(self, settings: BaseSettings) -> None:
+        """How far each list of the site was walked, and this crawl's walks (crawler/discovery/walks.py)."""
+        assert self.db is not None
+        profile = getattr(self.crawler.spider, "profile", None)
+        self.history = ListHistory(self.db, self.site)
+        lists = self.history.load()
+        self.walks = SiteWalks(
+            lists,
+            self.history,
+            budget=profile.max_list_pages if profile is not None else None,
+            may_stop=project_bool(settings, "INCREMENTAL_ENABLED"),
+        )
+        open_walks = sum(len(r.cursors) for r in lists.values())
+        if open_walks:
+            logger.info("%d unfinished list walks of %s continue where they stopped", open_walks, self.site)
+
+    def is_stored(self, url: str) -> bool:
+        """The archive holds the article at url (stored, or buffered for the next write)."""
+        index = self.index
+        return index is not None and index.find_url(url) is not None
+
+    def _close_history(self) -> None:
+        """Record each list's state, drop the stored backlog, and say whether the history is complete."""
+        stats = self.crawler.stats
+        if self.walks is None or self.history is None:
+            return
+        if not stats.get_value("store/unavailable"):
+            self.history.record_lists(self.walks.lists)
+            left = self.history.settle(self.is_stored)
+            if left >= 0:
+                stats.set_value("history/backlog_left", left)
+        profile = getattr(self.crawler.spider, "profile", None)
+        declared = declared_lists(profile) if profile is not None else []
+        incomplete = self.walks.incomplete(declared)
+        if self.history.failed and not incomplete:
+            incomplete = declared or ["?"]  # the database has less than this crawl walked
+        stats.set_value("history/lists", len(set(declared) | set(self.walks.lists)))
+        stats.set_value("history/incomplete", len(incomplete))
+        if self.history.given_up:
+            stats.set_value("history/backlog_given_up", self.history.given_up)
+        oldest = self.index.oldest_published() if self.index is not None else None
+        if oldest is not None:
+            stats.set_value("history/oldest_published", oldest.isoformat())
+        if incomplete:
+            logger.info(
+                "history of %s: %d lists not walked to the end (%s); run again to continue",
+                self.site,
+                len(incomplete),
+                ", ".join(incomplete[:5]),
+            )
 
     def _import_spills(self) -> None:
         """Store what earlier crawls of the site could not (their spill files), before fetching anything.
@@ -289,6 +351,10 @@ class ArchiveSession:
                 except PyMongoError as exc:
                     logger.error("could not save the learned boilerplate: %s", exc)
                     stats.inc_value("store/write_errors")
+            try:
+                self._close_history()
+            except PyMongoError as exc:
+                logger.error("could not record the history of %s: %s", self.site, exc)
             if self.runs is not None:
                 # kept in the stats too: `newsarchive crawl` prints them without another client
                 if self.frontier is None:
@@ -306,3 +372,9 @@ class ArchiveSession:
                 self.store.close()
             if self.client is not None:
                 self.client.close()
+
+
+def declared_lists(profile: SiteProfile) -> list[str]:
+    """The lists a profile names: start URLs (or the base URL), feeds and sitemaps, absolute."""
+    urls = [*(profile.start_urls or [profile.base_url]), *profile.feeds, *profile.sitemaps]
+    return list(dict.fromkeys(profile.absolute(u) for u in urls))

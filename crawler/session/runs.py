@@ -53,11 +53,26 @@ def run_figures(stats: dict[str, Any]) -> dict[str, Any]:
         "articles_missing_date": stats.get("extract/missing_date", 0),
         "extraction_failed": stats.get("extract/failed", 0),
         "errors": errors,
+        **history_figures(stats),
         "stats": {
             k.replace("/", "_"): redact_uri(v) if isinstance(v, str) else v
             for k, v in stats.items()
             if isinstance(v, int | float | str)
         },
+    }
+
+
+def history_figures(stats: dict[str, Any]) -> dict[str, Any]:
+    """The site's backfill state after the run: complete or not, lists left, the oldest article reached."""
+    if "history/incomplete" not in stats:
+        return {}
+    return {
+        "history": {
+            "complete": not stats["history/incomplete"],
+            "lists": stats.get("history/lists", 0),
+            "incomplete_lists": stats["history/incomplete"],
+            "oldest_published": stats.get("history/oldest_published"),
+        }
     }
 
 
@@ -151,7 +166,7 @@ class RunRecorder:
             )
             if run is None:
                 return []
-            totals: dict[str, Any] = {k: run.get(k, 0) for k in SUMMED_FIGURES}
+            totals: dict[str, Any] = {k: run.get(k, 0) for k in SUMMED_FIGURES} | history_figures(stats)
             final = (
                 "finished" if run.get("frontier_completed") and status in ("finished", "stopped") else status
             )

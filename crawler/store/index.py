@@ -14,7 +14,7 @@ rebuilt from the store at every start, so it never disagrees with the database.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import bson
@@ -272,6 +272,15 @@ class ArchiveIndex:
         cursor = self._open().execute("INSERT OR IGNORE INTO skipped (id) VALUES (?)", (article_id,))
         self._file.wrote()
         return cursor.rowcount == 1
+
+    def oldest_published(self) -> datetime | None:
+        """The publication date of the oldest article held (how far back the history reaches)."""
+        if self._db is None:
+            return None
+        rows = self._db.execute("SELECT published_at FROM articles WHERE published_at IS NOT NULL")
+        dates = (_parse_when(row[0]) for row in rows)
+        # a date stored without its zone (by other tools) is UTC, as the store writes them
+        return min((d if d.tzinfo else d.replace(tzinfo=UTC) for d in dates if d is not None), default=None)
 
     def capture(self, url: str) -> dict[str, Any] | None:
         """The WARC record of the last archived response for this URL (for revisit records)."""

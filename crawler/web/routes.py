@@ -18,6 +18,7 @@ from crawler.search.query import QueryError, zone
 from crawler.search.snippets import highlight, make_snippet
 from crawler.search.trends import PERIODS, trend
 from crawler.stats.figures import figures_for
+from crawler.store.history import backfill_states
 from crawler.stories.index import StoryIndex
 from crawler.web import format as fmt
 from crawler.web import replay as replays
@@ -355,12 +356,13 @@ def go(request: Request) -> Response:
 
 
 def health(request: Request) -> Response:
-    """Per site: articles per day, pages without text, extraction failures, missing fields, runs."""
+    """Per site: articles per day, pages without text, extraction failures, missing fields, runs, backfill."""
     config = _config(request)
     site = request.query_params.get("site", "").strip()
     days = _int(request, "days", config.days, 1, 3660)
     figures = figures_for(config.archive, days=days, tz=config.tz, sites=[site] if site else None)
     sites = []
+    backfill = backfill_states(config.archive.articles.database, [site] if site else None)
     for stats in figures.sites:
         runs = config.archive.runs(stats.site, limit=10)
         sites.append(
@@ -371,6 +373,7 @@ def health(request: Request) -> Response:
                 "last": runs[0] if runs else None,
                 "dropped": sum(int(r.get("articles_dropped") or 0) for r in runs),
                 "fetched": sum(int(r.get("pages_fetched") or 0) for r in runs),
+                "history": backfill.get(stats.site, "no list walked yet"),
             }
         )
     if site and not sites:
