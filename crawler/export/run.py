@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from crawler import __version__
+from crawler.export.dataset import DatasetWriter
 from crawler.export.records import plain
 from crawler.export.schema import export_schema
 from crawler.export.writers import WRITERS
@@ -142,3 +143,59 @@ def export_articles(
     if progress is not None:
         progress(count)
     return count
+
+
+def export_dataset(
+    archive: Archive,
+    query: SearchQuery,
+    root: Path,
+    fields: list[str],
+    *,
+    tz: str = "UTC",
+    batch_size: int = 1000,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[int, list[Path]]:
+    """Write the articles the query matches as a new snapshot into the dataset folder root.
+
+    Returns how many articles and the files added. Appending changes run by run is
+    export_feed(dataset=...) in crawler/export/feed.py.
+    """
+    fields = [name for name in fields if name != "site"]
+    projection = {**dict.fromkeys(fields, 1), "site": 1, "first_seen": 1, "published_at": 1}
+    if "_id" not in fields:
+        projection["_id"] = 0
+    name = "snapshot-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    writer = DatasetWriter(root, fields, name, tz)
+    filter_ = query.filter()
+    with writer.locked():
+        writer.recover(None)
+        count = 0
+        try:
+            docs = read_ahead(
+                lambda: archive.articles.find(filter_, projection, batch_size=batch_size), batch_size
+            )
+            try:
+                for doc in docs:
+                    writer.write(doc)
+                    count += 1
+                    if progress is not None and count % batch_size == 0:
+                        progress(count)
+            finally:
+                docs.close()
+            info = {
+                "format": "parquet dataset",
+                "fields": writer.fields,
+                "filter": plain(filter_),
+                "articles": count,
+                "exported_at": plain(datetime.now(UTC)),
+                "exported_by": f"newsarchive/{__version__}",
+            }
+            schema = export_schema(writer.fields, info)
+        except BaseException:
+            writer.abort()
+            raise
+        files = writer.close(schema)
+        writer.finish()
+    if progress is not None:
+        progress(count)
+    return count, files
