@@ -362,3 +362,33 @@ def _claimer(uri: str, name: str, queue: Any) -> None:
     log = ChangeLog(connect(uri)[name])
     at = datetime(2026, 1, 1, tzinfo=UTC)
     queue.put([log.claim([Entry(NEW, f"u{i}", "s", 1, at)] * 3) for i in range(40)])
+
+
+def test_changes_and_monthly_shares_include_history_from_before_the_sequence(mongo_db: Database[DB]) -> None:
+    from crawler.stats.changes import changes, monthly_shares
+
+    store_all(mongo_db, [article(n) for n in range(4)], search_index=False)  # 2026-11
+    store_all(mongo_db, [article(0, text="第二版")], seen=T0 + timedelta(days=10), search_index=False)  # 12
+    mongo_db.articles.update_many({}, {"$unset": {"seq": ""}})  # stored before the sequence
+    mongo_db.archive_log.drop()
+    mongo_db.archive_sequence.drop()
+    backfill(mongo_db)
+    store = ArticleStore(mongo_db, search_index=False)
+    store.load_known()
+    store.add_visit(gone(1, 11))  # 2026-12, after
+    store.add_visit(gone(2, 11))
+    store.flush()
+    found = changes(mongo_db)
+    assert [(c.kind, c.url[-6:], c.version) for c in found] == [
+        ("gone", "/2.htm", 1),
+        ("gone", "/1.htm", 1),
+        ("edited", "/0.htm", 2),
+    ]
+    assert [c.kind for c in changes(mongo_db, kinds=["edited"])] == ["edited"]
+    assert changes(mongo_db, since=T0 + timedelta(days=11)) == found[:2]
+    shares = monthly_shares(mongo_db, tz="Asia/Shanghai").sites["demo"]
+    assert [(m.month, m.archived, m.edited, m.gone) for m in shares] == [
+        ("2026-11", 4, 0, 0),
+        ("2026-12", 4, 1, 2),
+    ]
+    assert shares[1].gone_share == 0.5
