@@ -7,6 +7,7 @@ even when a run is killed (SIGKILL of a real process) or fails after its files w
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -204,3 +205,18 @@ def test_partition_values_stay_folder_names(tmp_path: Path) -> None:
     assert partition_value("a/../b") == "a%2F..%2Fb"
     assert partition_value("_hidden").startswith("%5F") and partition_value(".x").startswith("%2E")
     assert DatasetWriter(tmp_path, ["site", "title"], "r").fields == ["title"]  # site is the partition
+
+
+def test_the_readme_duckdb_query_runs_on_a_dataset(
+    mongo_db: Database[dict[str, Any]], tmp_path: Path
+) -> None:
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("### Partitioned Parquet datasets", 1)[1]
+    [query] = re.findall(r"```sql\n(.*?)```", section.split("\n### ", 1)[0], re.S)
+    store_all(mongo_db, [dated(n, "dongying", T0) for n in range(3)], search_index=False)
+    store_all(
+        mongo_db, [dated(1, "dongying", T0, text="改过")], seen=T0 + timedelta(days=1), search_index=False
+    )
+    root = tmp_path / "news"
+    export_feed(mongo_db, tmp_path / "c", default_fields(), dataset=root)
+    result = duckdb.sql(query.replace("'news/", f"'{root}/")).fetchall()
+    assert result == [("dongying", 2026, 11, 3, 1, 0)]
