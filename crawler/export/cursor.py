@@ -9,7 +9,6 @@ another one) and the sites it follows; a lock file beside it keeps two runs from
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -90,12 +89,8 @@ class Cursor:
     def locked(self) -> Iterator[None]:
         """Hold the cursor's lock file for a run; CursorError if another run holds it."""
         lock_path = self.path.with_name(self.path.name + ".lock")
-        with lock_path.open("a") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise CursorError(f"another export is using the cursor {self.path} ({lock_path})") from None
-            try:
+        try:
+            with durable.exclusive(lock_path):
                 yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        except durable.Busy:
+            raise CursorError(f"another export is using the cursor {self.path} ({lock_path})") from None

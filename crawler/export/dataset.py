@@ -17,7 +17,6 @@ rows, nothing skipped.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import shutil
 from dataclasses import dataclass
@@ -85,15 +84,11 @@ class DatasetWriter:
     def locked(self) -> Iterator[None]:
         """Hold the dataset's lock for a run (DatasetError if another run holds it)."""
         self.meta.mkdir(parents=True, exist_ok=True)
-        with (self.meta / "lock").open("a") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise DatasetError(f"another export is writing the dataset {self.root}") from None
-            try:
+        try:
+            with durable.exclusive(self.meta / "lock"):
                 yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        except durable.Busy:
+            raise DatasetError(f"another export is writing the dataset {self.root}") from None
 
     def recover(self, committed_upto: int | None) -> int:
         """Undo a run that did not complete; returns how many of its files were removed.

@@ -1,16 +1,38 @@
-"""Files that are whole or absent after a crash: written aside, synced, renamed, folder synced.
+"""Files an export run relies on: whole or absent after a crash, and held by one run at a time.
 
-A rename is atomic, but without fsync a power cut can leave the new name pointing at an empty
-or partial file; the folder's fsync makes the rename itself durable.
+Written aside, synced, renamed, folder synced: a rename is atomic, but without fsync a power
+cut can leave the new name pointing at an empty or partial file; the folder's fsync makes the
+rename itself durable.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
+
+
+class Busy(RuntimeError):
+    """Another run holds the lock."""
+
+
+@contextlib.contextmanager
+def exclusive(lock_path: Path) -> Iterator[None]:
+    """Hold an advisory lock on lock_path (created if needed) for a run; Busy if another holds it."""
+    with lock_path.open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Busy(str(lock_path)) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def sync_file(path: Path) -> None:

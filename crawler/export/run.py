@@ -85,6 +85,40 @@ def read_ahead(open_cursor: Callable[[], Any], batch_size: int) -> Generator[dic
         thread.join()
 
 
+def _stream(
+    archive: Archive,
+    filter_: dict[str, Any],
+    projection: dict[str, Any],
+    write: Callable[[dict[str, Any]], None],
+    batch_size: int,
+    progress: Callable[[int], None] | None,
+) -> int:
+    """Hand every matching article to write(), read one batch ahead; returns how many."""
+    count = 0
+    docs = read_ahead(lambda: archive.articles.find(filter_, projection, batch_size=batch_size), batch_size)
+    try:
+        for doc in docs:
+            write(doc)
+            count += 1
+            if progress is not None and count % batch_size == 0:
+                progress(count)
+    finally:
+        docs.close()  # stops the reader thread when writing failed
+    return count
+
+
+def _facts(fmt: str, fields: list[str], filter_: dict[str, Any], count: int) -> dict[str, Any]:
+    """What an export holds, for its schema's x-export."""
+    return {
+        "format": fmt,
+        "fields": fields,
+        "filter": plain(filter_),
+        "articles": count,
+        "exported_at": plain(datetime.now(UTC)),
+        "exported_by": f"newsarchive/{__version__}",
+    }
+
+
 def sidecar_path(path: Path) -> Path:
     """Where the JSON Schema of a jsonl or csv export goes."""
     return path.with_name(path.name + ".schema.json")
@@ -106,31 +140,12 @@ def export_articles(
     part = path.with_name(path.name + ".part")
     writer = WRITERS[fmt](part, fields)
     filter_ = query.filter()
-    count = 0
     try:
         projection = dict.fromkeys(fields, 1)
         if "_id" not in fields:
             projection["_id"] = 0
-        docs = read_ahead(
-            lambda: archive.articles.find(filter_, projection, batch_size=batch_size), batch_size
-        )
-        try:
-            for doc in docs:
-                writer.write(doc)
-                count += 1
-                if progress is not None and count % batch_size == 0:
-                    progress(count)
-        finally:
-            docs.close()  # stops the reader thread when writing failed
-        info = {
-            "format": fmt,
-            "fields": fields,
-            "filter": plain(filter_),
-            "articles": count,
-            "exported_at": plain(datetime.now(UTC)),
-            "exported_by": f"newsarchive/{__version__}",
-        }
-        schema = export_schema(fields, info)
+        count = _stream(archive, filter_, projection, writer.write, batch_size, progress)
+        schema = export_schema(fields, _facts(fmt, fields, filter_, count))
     except BaseException:
         writer.abort()
         part.unlink(missing_ok=True)
@@ -169,28 +184,9 @@ def export_dataset(
     filter_ = query.filter()
     with writer.locked():
         writer.recover(None)
-        count = 0
         try:
-            docs = read_ahead(
-                lambda: archive.articles.find(filter_, projection, batch_size=batch_size), batch_size
-            )
-            try:
-                for doc in docs:
-                    writer.write(doc)
-                    count += 1
-                    if progress is not None and count % batch_size == 0:
-                        progress(count)
-            finally:
-                docs.close()
-            info = {
-                "format": "parquet dataset",
-                "fields": writer.fields,
-                "filter": plain(filter_),
-                "articles": count,
-                "exported_at": plain(datetime.now(UTC)),
-                "exported_by": f"newsarchive/{__version__}",
-            }
-            schema = export_schema(writer.fields, info)
+            count = _stream(archive, filter_, projection, writer.write, batch_size, progress)
+            schema = export_schema(writer.fields, _facts("parquet dataset", writer.fields, filter_, count))
         except BaseException:
             writer.abort()
             raise
