@@ -32,8 +32,11 @@ PROJECTION = {"_id": 1, "site": 1, "version": 1, "first_seen": 1, "seq": 1, "his
 
 
 def needs_backfill(db: Database[dict[str, Any]]) -> bool:
-    """True until a backfill has run on this archive (a new archive never needs one)."""
-    return not ChangeLog(db).counter_state().get("backfilled_at")
+    """True until a backfill has run on this archive (a new or empty archive never needs one)."""
+    state = ChangeLog(db).counter_state()
+    if state:
+        return not state.get("backfilled_at")
+    return db[COLLECTION].find_one({}, {"_id": 1}) is not None
 
 
 def legacy_entries(doc: dict[str, Any]) -> list[Entry]:

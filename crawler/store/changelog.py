@@ -160,26 +160,29 @@ class ChangeLog:
 
     # The counter --------------------------------------------------------------------------
 
-    def _counter(self) -> dict[str, Any]:
-        """The counter document, created on first use (with the archive's identity for cursors)."""
+    def _counter(self, *, create: bool = True) -> dict[str, Any]:
+        """The counter document; created on first use by writers (with the archive's identity for cursors).
+
+        Readers (create=False: pages, `changes`) never write: without a counter they see an empty chain.
+        """
         doc = self.counter.find_one({"_id": COUNTER_ID})
-        if doc is None:
+        if doc is None and create:
             now = datetime.now(UTC)
             doc = {"_id": COUNTER_ID, "next": 1, "archive": uuid.uuid4().hex, "created_at": now}
             if self.articles.find_one({}, {"_id": 1}) is None:
                 doc.update(backfilled_at=now, backfilled=0)  # a new archive: nothing to number
             with contextlib.suppress(DuplicateKeyError):  # created by another writer just now
                 self.counter.insert_one(doc)
-            doc = self.counter.find_one({"_id": COUNTER_ID}) or {}
-        return doc
+            doc = self.counter.find_one({"_id": COUNTER_ID})
+        return doc or {}
 
     def archive_id(self) -> str:
         """A random name given to this archive's sequence when it began (cursors check it)."""
         return str(self._counter().get("archive", ""))
 
     def counter_state(self) -> dict[str, Any]:
-        """The counter document as stored (next number hint, backfill marks)."""
-        return self._counter()
+        """The counter document as stored (next number hint, backfill marks); {} before any write."""
+        return self._counter(create=False)
 
     def mark(self, **fields: Any) -> None:
         """Record facts on the counter document (e.g. that the backfill ran)."""
@@ -243,7 +246,7 @@ class ChangeLog:
 
     def high(self) -> int:
         """The last number handed out (as far as the counter knows, then following the chain)."""
-        start = max(1, int(self._counter().get("next") or 1))
+        start = max(1, int(self._counter(create=False).get("next") or 1))
         while (taken := self.log.find_one({"_id": block_id(start)}, {"entries": 1})) is not None:
             start += max(1, len(taken.get("entries") or []))
         return start - 1
