@@ -151,10 +151,9 @@ def sequence() -> None:
         fail(str(exc))
     try:
         if not needs_backfill(db):
-            state = ChangeLog(db).counter_state()
-            out.print(
-                f"already numbered (since {state.get('backfilled_at'):%Y-%m-%d %H:%M} UTC); nothing to do"
-            )
+            since = ChangeLog(db).counter_state().get("backfilled_at")
+            when = f" (since {since:%Y-%m-%d %H:%M} UTC)" if since else ""
+            out.print(f"already numbered{when}; nothing to do")
             return
         started = time.perf_counter()
         count = backfill(db)
