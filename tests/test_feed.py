@@ -392,3 +392,27 @@ def test_changes_and_monthly_shares_include_history_from_before_the_sequence(mon
         ("2026-12", 4, 1, 2),
     ]
     assert shares[1].gone_share == 0.5
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_feeds_in_csv_and_parquet_carry_typed_seq_and_kind(
+    mongo_db: Database[DB], tmp_path: Path, fmt: str
+) -> None:
+    import csv
+
+    import pyarrow.parquet as pq
+
+    store_all(mongo_db, [article(n) for n in range(3)], search_index=False)
+    out = tmp_path / f"feed.{fmt}"
+    run = export_feed(mongo_db, tmp_path / "c", default_fields(), fmt=fmt, out=out)
+    assert run.records == 3
+    if fmt == "csv":
+        with out.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        assert [(r["seq"], r["kind"]) for r in rows] == [("1", "new"), ("2", "new"), ("3", "new")]
+        assert (tmp_path / "feed.csv.schema.json").exists()
+    else:
+        table = pq.read_table(out)
+        assert table.column("seq").to_pylist() == [1, 2, 3]
+        assert str(table.schema.field("seq").type) == "int64"
+        assert str(table.schema.field("changed_at").type) == "timestamp[ms, tz=UTC]"
