@@ -416,3 +416,16 @@ def test_feeds_in_csv_and_parquet_carry_typed_seq_and_kind(
         assert table.column("seq").to_pylist() == [1, 2, 3]
         assert str(table.schema.field("seq").type) == "int64"
         assert str(table.schema.field("changed_at").type) == "timestamp[ms, tz=UTC]"
+
+
+def test_reading_the_log_by_one_query_gives_the_walk_and_stops_at_the_same_block(
+    mongo_db: Database[DB],
+) -> None:
+    for n in range(4):
+        store_all(mongo_db, [article(n)], search_index=False)
+    log = ChangeLog(mongo_db)
+    log.claim([Entry(NEW, "http://a.cn/p/9.htm", "demo", 1, T0)])  # open, this process alive
+    store_all(mongo_db, [article(5)], search_index=False)
+    walked = [b.start for b in log.blocks(0)]
+    assert walked == [b.start for b in log.blocks(0, scan=True)] == [1, 2, 3, 4]
+    assert [b.start for b in log.blocks(2, scan=True)] == [3, 4]

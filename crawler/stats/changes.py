@@ -1,10 +1,10 @@
 """Edits and take-downs as data: the changes the archive saw, and their share per month.
 
 Read from the archive sequence (crawler/store/changelog.py), which lists every new article,
-new version and gone / restored event with its time, article and site: one `_id` lookup per
-block of changes, not a scan of the articles (history and events included, ~100 s at 100,000
-articles on the local FerretDB). History from before the sequence existed is there once the
-backfill has run (crawler/store/backfill.py: `newsarchive db sequence`).
+new version and gone / restored event with its time, article and site: one read of the log
+(about a hundred changes per document), not a scan of the articles with their history and
+events (~100 s at 100,000 articles on the local FerretDB). History from before the sequence
+existed is there once the backfill has run (crawler/store/backfill.py: `db sequence`).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class Change:
 def _entries(db: Database[dict[str, Any]]) -> Iterator[tuple[int, Any]]:
     """Every change that reached the store, in sequence order, up to the low-water mark."""
     log = ChangeLog(db)
-    for block in log.blocks(0):
+    for block in log.blocks(0, scan=True):
         void = block.void if block.done else log.void_entries(block)
         for offset, entry in enumerate(block.entries):
             if offset not in void:

@@ -224,19 +224,31 @@ class ChangeLog:
         doc = self.log.find_one({"_id": block_id(start)})
         return None if doc is None else Block.from_document(doc)
 
-    def blocks(self, after: int = 0, *, upto: int | None = None) -> Iterator[Block]:
+    def blocks(self, after: int = 0, *, upto: int | None = None, scan: bool = False) -> Iterator[Block]:
         """Complete blocks with numbers above `after`, in order, up to the low-water mark.
 
         Stops at the end of the chain, at the first block still being written by a live writer
         (a later block is never read before an earlier one completes), or past `upto` (the
         chain's end when the walk began, so a walk during a busy crawl ends). Abandoned blocks
         are yielded as they are (state open): their entries must be checked against the store.
+
+        The chain is walked by `_id` lookups, one per block (a delta costs its own size); with
+        scan=True it is read by one range query instead, which on FerretDB scans the whole log
+        but beats a lookup per block when most of the log is wanted (`changes`, health pages:
+        5.2 s against 12 s for 1,022 blocks, bench/feeds.py).
         """
         if upto is None:
             upto = self.high()
         start = after + 1
+        docs = iter(self.log.find({"_id": {"$gte": block_id(start)}}).sort("_id", 1)) if scan else None
         while start <= upto:
-            block = self.block(start)
+            if docs is None:
+                block = self.block(start)
+            else:
+                doc = next(docs, None)
+                block = None if doc is None else Block.from_document(doc)
+                if block is not None and block.start != start:
+                    return  # claimed after the query began: the next read gets it
             if block is None:
                 return
             if not block.done and not abandoned(block):
