@@ -24,7 +24,6 @@ import argparse
 import contextlib
 import json
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -41,6 +40,7 @@ from pymongo import MongoClient
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.sigterm import stop_on_sigterm  # noqa: E402
 from bench.site import build_site, serve  # noqa: E402
 
 if TYPE_CHECKING:
@@ -387,7 +387,11 @@ def database(tmp: Path):
     from crawler.localdb import LocalServer, free_port
 
     server = LocalServer(tmp / "ferretdb", free_port())
-    server.start()
+    try:
+        server.start()
+    except BaseException:  # SIGTERM or an error while it starts: not left running
+        server.stop()
+        raise
     return server.uri, server
 
 
@@ -414,12 +418,8 @@ def _mb(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0f}"
 
 
-def _stop(signum: int, _frame) -> None:
-    raise SystemExit(128 + signum)
-
-
 def main() -> None:
-    signal.signal(signal.SIGTERM, _stop)
+    stop_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--copies", type=int, default=8, help="copies of the 524 eval pages (8: ~4,200)")
     parser.add_argument("--concurrency", type=int, default=32)

@@ -34,6 +34,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.sigterm import stop_on_sigterm
 from crawler.archive import Archive
 from crawler.export import default_fields, export_articles
 from crawler.extract.article import content_hash
@@ -765,6 +766,7 @@ def _memory_row(
 
 
 def main() -> None:
+    stop_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1000, help="insert_many batch size")
@@ -829,8 +831,8 @@ def main() -> None:
         # The local search index files of the bench's databases live with its server.
         os.environ[FOLDER_ENV] = str((args.folder or Path(tmp)) / "search")
         server = LocalServer(args.folder or Path(tmp), free_port())
-        server.start()
-        try:
+        try:  # started inside: a SIGTERM while it starts stops it too
+            server.start()
             reports.append(bench_server("FerretDB (local, SQLite)", server.uri, args, server.pid()))
         finally:
             server.stop()

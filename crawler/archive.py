@@ -142,10 +142,15 @@ class Archive:
     # Reading --------------------------------------------------------------------------------
 
     def get(self, url: str) -> dict[str, Any] | None:
-        """The article stored under url, canonicalised as the crawler does (tracking params, port...)."""
+        """The article stored under url, normalised as the crawler does (tracking params, port...).
+
+        Else the article last fetched from that URL (its key may be its canonical URL, the URL it
+        moved from, or a key made under older rules): a scan on FerretDB, only when the key misses.
+        """
         if not isinstance(url, str):
             raise TypeError(f"url must be a string, got {type(url).__name__}")
-        return self.articles.find_one({"_id": normalize_url(url)})  # a str: never an operator
+        found = self.articles.find_one({"_id": normalize_url(url)})  # a str: never an operator
+        return found if found is not None else self.articles.find_one({"url": url})
 
     def iter_articles(
         self,

@@ -38,8 +38,20 @@ class CrawlResult:
 
     @property
     def ok(self) -> bool:
-        """True when the crawl ran to its end and every article and visit reached the database."""
-        return not self.bootstrap_failed and self.finish_reason in BUDGET_REASONS and not self.write_errors
+        """True when the crawl ran to its end, fetched what it was allowed to, and stored everything."""
+        return (
+            not self.bootstrap_failed
+            and self.finish_reason in BUDGET_REASONS
+            and not self.write_errors
+            and self.all_refused is None
+        )
+
+    @property
+    def all_refused(self) -> str | None:
+        """Why the outbound policy refused every request (and the fix), when no page was fetched for that."""
+        from crawler.outbound.middleware import refused_everything
+
+        return refused_everything(self.stats)
 
     @property
     def write_errors(self) -> int:

@@ -69,6 +69,11 @@ SCHEDULER = "crawler.store.pending.DiskQueueScheduler"
 EXTENSIONS = {
     "crawler.extensions.progress.ProgressExtension": 600,
 }
+# Scrapy's telnet console and its remote-control endpoint run Python inside the crawl for anyone
+# holding the password or token (the telnet password is printed in the log); the project uses
+# neither. Turn one on for a debugging session with --set TELNETCONSOLE_ENABLED=true.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # Distributed crawling: with a frontier (redis://HOST:PORT/DB; `crawl --frontier`, or
 # $NEWSARCHIVE_FRONTIER), workers on any machine share one site's queue, seen set and run.

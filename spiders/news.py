@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -22,27 +23,27 @@ from crawler.discovery import LinkKind, classify_url, parse_feed, parse_sitemap,
 from crawler.discovery.revisit import is_due
 from crawler.discovery.urls import is_pagination
 from crawler.extract import Page
-from crawler.extract.pagination import PagesToMerge
-from crawler.extract.urls import normalize_url
+from crawler.extract.pagination import PagesToMerge, continues
+from crawler.extract.urls import UrlRules, clean_url, normalize_url, not_article_address
 from crawler.identity import configured_contact, user_agent
-from crawler.items import ExtractionFailure, PageVisit
+from crawler.items import Article, ExtractionFailure, PageVisit
 from crawler.middlewares.incremental import conditional
 from crawler.outbound.middleware import OutboundRefused
 from crawler.outbound.resolver import AddressRefused
-from crawler.profiles import load_profile
+from crawler.profiles import load_profile_file
+from crawler.profiles.loader import find_profile_path
 from crawler.projectdefaults import project_bool, project_int
 from crawler.session import ArchiveSession
 from crawler.workers import ExtractionFailed
 from crawler.workers.crawl import CrawlExtraction
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import AsyncIterator, Callable, Iterator
 
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
-    from crawler.items import Article
     from crawler.profiles import SiteProfile
     from crawler.session import ArchiveView
 
@@ -64,6 +65,9 @@ class NewsSpider(scrapy.Spider):
     def __init__(self, profile: SiteProfile, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.profile = profile
+        #: The profile as its file says (before `-a base_url=`) and that file: what the archive keeps.
+        self.profile_as_written: SiteProfile = profile
+        self.profile_source: str | None = None
         self.allowed_domains = profile.domains
         self.extraction: CrawlExtraction | None = None
         # Domains are checked by classify_url (LinkExtractor.allow_domains mishandles hosts with ports).
@@ -74,14 +78,19 @@ class NewsSpider(scrapy.Spider):
         """Load the profile named by `-a site=` (and `-a base_url=`), apply its politeness settings."""
         site = kwargs.pop("site", None)
         base_url = kwargs.pop("base_url", None)
+        written, source = None, None
         if "profile" not in kwargs:
             if not site:
                 raise ValueError(
                     "which site? use: scrapy crawl news -a site=NAME (see `newsarchive profiles`)"
                 )
-            profile = load_profile(site, crawler.settings.get("PROFILES_DIR"))
-            kwargs["profile"] = profile.with_base_url(base_url) if base_url else profile
+            path = find_profile_path(site, crawler.settings.get("PROFILES_DIR"))
+            written = load_profile_file(path)
+            source = str(path.resolve()) if isinstance(path, Path) else str(path)
+            kwargs["profile"] = written.with_base_url(base_url) if base_url else written
         spider = super().from_crawler(crawler, *args, **kwargs)
+        if written is not None:
+            spider.profile_as_written, spider.profile_source = written, source
         spider.extraction = CrawlExtraction.from_crawler(crawler)
         apply_politeness(crawler, spider.profile)
         return spider
@@ -114,15 +123,23 @@ class NewsSpider(scrapy.Spider):
             yield request
 
     def revisits(self) -> Iterator[scrapy.Request]:
-        """Archived articles due for a revisit, linked or not: how edits and deletions are noticed."""
+        """Archived articles due for a revisit, linked or not: how edits and deletions are noticed.
+
+        In every mode: a full crawl (INCREMENTAL_ENABLED off) fetches every archived article that
+        is not gone, unconditionally, so that it notices deletions too.
+        """
         index = self.archive.index if self.archive is not None else None
-        if index is None or not project_bool(self.crawler.settings, "INCREMENTAL_ENABLED"):
+        if index is None:
             return
+        incremental = project_bool(self.crawler.settings, "INCREMENTAL_ENABLED")
         now = datetime.now(UTC)
         for known in index:
-            if is_due(known, self.profile.revisit, now):
+            if incremental and is_due(known, self.profile.revisit, now):
                 self.crawler.stats.inc_value("incremental/revisits_scheduled")
                 yield conditional(self.article_request(known.url), known)
+            elif not incremental and (known.state != "gone" or is_due(known, self.profile.revisit, now)):
+                self.crawler.stats.inc_value("incremental/revisits_scheduled")
+                yield self.article_request(known.url)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         """Every item of an RSS/Atom feed is an article candidate."""
@@ -131,7 +148,8 @@ class NewsSpider(scrapy.Spider):
         if not entries:
             logger.warning("feed %s has no readable entries", response.url)
         for entry in entries:
-            yield from self.follow(response.urljoin(entry.url), depth=0, trusted=True)
+            if url := self.discovered(response, entry.url):
+                yield from self.follow(url, depth=0, trusted=True)
 
     def parse_sitemap(self, response: Response, depth: int = 0) -> Iterator[scrapy.Request]:
         """Sitemap indexes lead to sitemaps (SITEMAP_MAX_DEPTH deep); URL sets to articles and list pages.
@@ -160,12 +178,16 @@ class NewsSpider(scrapy.Spider):
             )
             return
         for entry in sitemap.entries:
-            url = response.urljoin(entry.loc)
+            url = self.discovered(response, entry.loc)
+            if url is None:
+                continue
             if sitemap.is_index:
-                yield self.sitemap_request(url, depth + 1)
+                if request := self.checked(url, lambda u=url: self.sitemap_request(u, depth + 1)):
+                    yield request
             else:
                 self.crawler.stats.inc_value("discovery/sitemap_urls")
-                yield from self.follow(url, depth=0, trusted=bool(entry.published))
+                lastmod = _w3c_datetime(entry.lastmod, self.profile.tz)
+                yield from self.follow(url, depth=0, trusted=bool(entry.published), lastmod=lastmod)
 
     def sitemap_request(self, url: str, depth: int = 0) -> scrapy.Request:
         """A sitemap request; depth counts the sitemap indexes above it."""
@@ -174,9 +196,12 @@ class NewsSpider(scrapy.Spider):
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         """Sitemaps announced in robots.txt that the profile does not already list."""
         listed = {self.profile.absolute(u) for u in self.profile.sitemaps}
-        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-            if url not in listed:
-                yield self.sitemap_request(url)
+        for line in sitemap_urls_from_robots(response.body):  # as written: joined one by one below
+            url = self.discovered(response, line)
+            if url is None or url in listed:
+                continue
+            if request := self.checked(url, lambda u=url: self.sitemap_request(u)):
+                yield request
 
     def parse_list(self, response: Response, depth: int = 0) -> Iterator[scrapy.Request]:
         """A section or home page: follow article links, and list pages up to max_list_pages deep."""
@@ -186,19 +211,62 @@ class NewsSpider(scrapy.Spider):
         for link in self.link_extractor.extract_links(response):
             yield from self.follow(link.url, depth=depth + 1)
 
-    def follow(self, url: str, depth: int, trusted: bool = False) -> Iterator[scrapy.Request]:
+    def follow(
+        self, url: str, depth: int, trusted: bool = False, lastmod: datetime | None = None
+    ) -> Iterator[scrapy.Request]:
         """Request a discovered URL according to what it is.
 
         Links from feeds and news sitemaps are articles by construction (``trusted``)
-        unless the profile's exclude patterns say otherwise.
+        unless the profile's exclude patterns say otherwise. A sitemap's ``lastmod`` makes an
+        archived article due when it is newer than the archive's last fetch. A URL that cannot be
+        requested (a port that is no number ...) is counted as `discovery/bad_url`; the caller goes on.
         """
+        if request := self.checked(url, lambda: self._request_for(url, depth, trusted, lastmod)):
+            yield request
+
+    def _request_for(
+        self, url: str, depth: int, trusted: bool, lastmod: datetime | None
+    ) -> scrapy.Request | None:
         kind = classify_url(url, self.profile)
         if kind is LinkKind.OTHER and trusted and not any(p.search(url) for p in self.profile.exclude_res):
             kind = LinkKind.ARTICLE
         if kind is LinkKind.ARTICLE:
-            yield self.article_request(url)
-        elif kind is LinkKind.LIST and depth <= self.profile.max_list_pages:
-            yield self.list_request(url, depth)
+            request = self.article_request(url)
+            if lastmod is not None:
+                request.meta["lastmod"] = lastmod
+            return request
+        if kind is LinkKind.LIST and depth <= self.profile.max_list_pages:
+            return self.list_request(url, depth)
+        return None
+
+    def discovered(self, response: Response, link: str) -> str | None:
+        """A link of a feed, sitemap or robots.txt made absolute; None (counted, logged) when malformed."""
+        try:
+            url = response.urljoin(link)
+            urlsplit(url).port  # noqa: B018 (raises ValueError on a port that is no number)
+        except ValueError as exc:
+            self.bad_url(link, response.url, exc)
+            return None
+        return url
+
+    def checked(
+        self, url: str, make: Callable[[], scrapy.Request | None], found_in: str | None = None
+    ) -> scrapy.Request | None:
+        """make() for a discovered URL, or None (counted as `discovery/bad_url`) when it cannot be requested.
+
+        One malformed entry must not end the reading of the feed, sitemap or page it is in.
+        """
+        try:
+            return make()
+        except ValueError as exc:
+            self.bad_url(url, found_in, exc)
+            return None
+
+    def bad_url(self, url: str, found_in: str | None, exc: Exception) -> None:
+        """Count and log one malformed discovered URL (the file it was in is read on)."""
+        self.crawler.stats.inc_value("discovery/bad_url")
+        where = f" in {found_in}" if found_in else ""
+        logger.warning("skipped a malformed URL%s: %.200r (%s)", where, url, exc)
 
     def list_request(self, url: str, depth: int) -> scrapy.Request:
         """A list page request; pagination pages are marked for the incremental middleware."""
@@ -226,33 +294,67 @@ class NewsSpider(scrapy.Spider):
         """Hand the fetched bytes to extraction; visits without content become PageVisit items."""
         fetched_at = datetime.now(UTC)
         requested = (response.meta.get("redirect_urls") or [response.url])[0]
+        later: Article | None = response.meta.get("later_page")
+        gone = self.gone_reason(response, requested)
         if response.status == 304:
             yield self.visit(requested, response, "not_modified", "HTTP 304 Not Modified", fetched_at)
             return
-        if response.status in GONE_STATUSES:
-            yield self.visit(requested, response, "gone", f"HTTP {response.status}", fetched_at)
-            return
-        if response.meta.get("redirect_urls") and self.is_home(response.url):
-            yield self.visit(
-                requested, response, "gone", f"redirected to the home page {response.url}", fetched_at
-            )
+        if gone is not None:
+            yield self.visit(requested, response, "gone", gone, fetched_at)
+            if later is not None:
+                yield self.own_article(later)
             return
         article = await self.extract(response, fetched_at)
         if isinstance(article, ExtractionFailure):
             yield article
-            return
-        if article is None:
-            return
-        if article.quality.get("gone_notice"):
+        elif isinstance(article, Article) and article.quality.get("gone_notice"):
             yield self.visit(requested, response, "gone", "the page says the article was deleted", fetched_at)
+            if later is not None:
+                yield self.own_article(later)
+        if not isinstance(article, Article) or article.quality.get("gone_notice"):
             return
+        if later is not None and not continues(article, later):
+            self.crawler.stats.inc_value("extract/not_a_later_page")
+            yield self.own_article(later)  # its "first page" is another article
+        if _moved(response) and normalize_url(requested) != normalize_url(response.url):
+            article.moved_from = [requested]
+        async for output in self.article_pages(article, response):
+            yield output
+
+    async def article_pages(
+        self, article: Article, response: Response
+    ) -> AsyncIterator[Article | scrapy.Request]:
+        """An article's first page in hand: fetch the others, or the first one when this is a later page."""
         pages = article.page_urls
-        if len(pages) > 1 and normalize_url(pages[0]) != normalize_url(response.url):
+        if len(pages) > 1 and clean_url(pages[0]) != clean_url(response.url):
             self.crawler.stats.inc_value("extract/later_page")
-            yield self.article_request(pages[0])  # an article is fetched from its first page
+            # Articles are fetched from their first page; this one is stored alone if that is another
+            # article or gone (not when it fails for a while: the next crawl tries again).
+            request = self.article_request(pages[0])
+            request.meta["later_page"] = article
+            yield request
             return
         async for output in self.next_page(_Pages(collected=[article], remaining=pages[1:])):
             yield output
+
+    def own_article(self, article: Article) -> Article:
+        """A page taken for a later page of an article that turned out to be an article of its own."""
+        article.page_urls = [article.url]
+        return article
+
+    def gone_reason(self, response: Response, requested: str) -> str | None:
+        """Why an answer means the article is gone: 404/410, or a redirect to the home or a section page."""
+        if response.status in GONE_STATUSES:
+            return f"HTTP {response.status}"
+        if not response.meta.get("redirect_urls"):
+            return None
+        if self.is_home(response.url):
+            return f"redirected to the home page {response.url}"
+        rules = UrlRules.of(self.profile)
+        where = not_article_address(rules.normalize(response.url), rules.normalize(requested), self.profile)
+        if where in ("site_root", "list_page"):
+            return f"redirected to a section page {response.url}"
+        return None
 
     async def extract(self, response: Response, fetched_at: datetime) -> Article | ExtractionFailure | None:
         """The article on one fetched page, extracted in a worker process within its budget.
@@ -340,6 +442,12 @@ class NewsSpider(scrapy.Spider):
         page = await self.extract(response, datetime.now(UTC))
         if isinstance(page, ExtractionFailure) or page is None or not page.text:
             pages.missing.append(response.url)
+        elif not continues(pages.collected[0], page):
+            # A 下一页 to another article: this article ends here, and that one is stored as itself.
+            self.crawler.stats.inc_value("extract/not_a_later_page")
+            pages.remaining = []
+            if not page.quality.get("gone_notice"):
+                yield self.own_article(page)
         else:
             pages.collected.append(page)
         async for output in self.next_page(pages):
@@ -395,6 +503,23 @@ class _Pages:
     collected: list[Article]
     remaining: list[str]
     missing: list[str] = field(default_factory=list)
+
+
+def _moved(response: Response) -> bool:
+    """The response came through permanent redirects only (301, 308): the page moved."""
+    reasons = response.meta.get("redirect_reasons") or ()
+    return bool(reasons) and all(reason in (301, 308) for reason in reasons)
+
+
+def _w3c_datetime(value: str | None, tz: tzinfo) -> datetime | None:
+    """A sitemap's lastmod (W3C datetime: a day, or a time with or without a zone) as an aware datetime."""
+    if not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value.strip()[:40])
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=tz)
 
 
 def _header(response: Response, name: bytes) -> str | None:

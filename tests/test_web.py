@@ -10,12 +10,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
@@ -28,15 +25,12 @@ import yaml
 from crawler.demo.content import ARTICLES, ARTICLES_BY_ID, correction_paragraph
 from crawler.demo.server import serve
 from crawler.demo.state import SiteState
-from crawler.extract.article import content_hash
 from crawler.extract.encoding import decode_html
-from crawler.extract.urls import normalize_url
-from crawler.items import Article
 from crawler.localdb import free_port
 from crawler.profiles.loader import BUNDLED_DIR
-from crawler.store import ArticleStore, connect
+from crawler.store import connect
 from crawler.warc.reader import read_capture
-from crawler.warc.writer import Exchange, WarcFileWriter
+from tests.browser_tools import LOOPBACK, archive_page, chromium, request
 from tests.conftest import FAST_CRAWL, ROOT, cli_environment, run_cli, wait_for
 
 if TYPE_CHECKING:
@@ -47,7 +41,6 @@ pytestmark = pytest.mark.integration
 
 EDITED, DELETED, XSS = 1003, 1004, 1006
 XSS_MARK = '<script>alert("xss")</script>'
-LOOPBACK = "127.0.0.1"
 
 
 @dataclasses.dataclass
@@ -77,24 +70,6 @@ class Browser:
     def article(self, demo_id: int) -> dict[str, Any]:
         [doc] = [d for d in self.db.articles.find() if d["_id"].endswith(f"content_{demo_id}.htm")]
         return doc
-
-
-def request(
-    url: str, method: str = "GET", headers: dict[str, str] | None = None
-) -> tuple[int, dict[str, str], bytes]:
-    """Status, headers (lower-case names) and body, without following redirects."""
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-            return None
-
-    opener = urllib.request.build_opener(NoRedirect)
-    req = urllib.request.Request(url, method=method, headers=headers or {})
-    try:
-        with opener.open(req, timeout=60) as response:
-            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
 
 
 def _due_profile(folder: Path) -> Path:
@@ -172,32 +147,7 @@ def _archive_hostile_page(db: Any, warc_dir: Path, site_url: str) -> str:
     """Archive a page full of scripts and loads aimed at the demo site, as the crawler would store it."""
     url = f"{site_url.rstrip('/')}/probe/hostile.htm"
     body = HOSTILE_PAGE.format(site=site_url.rstrip("/")).encode("utf-8")
-    now = datetime.now(UTC)
-    writer = WarcFileWriter(warc_dir / "demo", "newsarchive-demo")
-    exchange = Exchange(
-        url, "GET", [("Host", "probe")], b"", 200, "OK", [("Content-Type", "text/html")], body, now
-    )
-    location = writer.write(exchange)
-    writer.close()
-    location["file"] = f"demo/{location['file']}"
-    title, text = "恶意页面测试", "正文：这是一篇用于检验回放沙箱的存档页面。"
-    article = Article(
-        url=url,
-        canonical_url=normalize_url(url),
-        site="demo",
-        title=title,
-        text=text,
-        content_hash=content_hash(title, text),
-        fetched_at=now,
-        status=200,
-        encoding="utf-8",
-        warc=[location],
-    )
-    store = ArticleStore(db)
-    store.load_known("demo")
-    store.add(article, now)
-    store.flush()
-    return article.canonical_url
+    return archive_page(db, warc_dir, url, body, "恶意页面测试", "正文：这是一篇用于检验回放沙箱的存档页面。")
 
 
 def links(html: str) -> list[str]:
@@ -473,47 +423,6 @@ def test_other_host_names_are_refused(browser: Browser) -> None:
 
 
 # A real browser -------------------------------------------------------------------------------
-
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",  # tests run as root in CI
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--no-default-browser-check",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-extensions",
-    "--hide-scrollbars",
-    f"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE {LOOPBACK}",
-]
-
-
-def chromium(args: list[str], profile: Path, timeout: float = 90) -> str:
-    """Run headless Chromium once; stopped by its process group id if it does not end in time."""
-    binary = shutil.which("chromium") or shutil.which("chromium-browser")
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed: .ci/run installs Debian's chromium package")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    proc = subprocess.Popen(
-        [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
-        pytest.fail(f"chromium did not finish within {timeout}s: {err.decode(errors='replace')[-2000:]}")
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == 0, err.decode(errors="replace")[-2000:]
-    return out.decode("utf-8", errors="replace")
 
 
 @pytest.mark.parametrize("page", ["search", "article", "diff", "health", "replay", "changes"])

@@ -11,6 +11,7 @@ from crawler.cli import app
 from crawler.cli.console import err, fail, out
 from crawler.localdb import LocalDBError, LocalServer
 from crawler.search.index import SearchIndex
+from crawler.search.reindex import stale_articles
 from crawler.store import DatabaseUnavailable
 from crawler.store.connection import open_database, redact_uri, resolve_uri
 
@@ -87,6 +88,16 @@ def status(uri_only: bool = typer.Option(False, "--uri", help="Print only the UR
         raise typer.Exit(1)
 
 
+def _say_stale(count: int, ids: list[str]) -> None:
+    if count:
+        sample = ", ".join(ids) + (" ..." if count > len(ids) else "")
+        out.print(
+            f"search fields not those of the article's title and text (edited by another tool, or "
+            f"stored under older rules): {count}: {sample}",
+            markup=False,
+        )
+
+
 @db_app.command("check")
 def check() -> None:
     """Compare the local search index with the store (one scan); exit 1 if they differ.
@@ -102,6 +113,10 @@ def check() -> None:
     try:
         if not SearchIndex.wanted(db):
             out.print("no local search index on this server: MongoDB answers searches from its own indexes")
+            stale, ids = stale_articles(db["articles"])
+            _say_stale(stale, ids)
+            if stale:
+                raise typer.Exit(1)
             return
         index = SearchIndex.for_database(db)
         if index is None or not index.complete:
@@ -122,13 +137,16 @@ def check() -> None:
         ):
             if ids:
                 out.print(f"{label}: {', '.join(ids)}" + (" ..." if len(ids) >= 20 else ""))
+        _say_stale(report.stale, report.stale_ids)
         if report.pending:
             out.print(
                 f"{report.pending} articles of interrupted writes (the next search or crawl repairs them)"
             )
         index.close()
         if not report.clean:
-            out.print(f"{len(resync)} articles differ: run `newsarchive reindex` to resync them")
+            out.print(
+                f"{len(resync) + report.stale} articles differ: run `newsarchive reindex` to resync them"
+            )
             raise typer.Exit(1)
         out.print("the search index agrees with the store")
     finally:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from crawler.search.query import SearchQuery
 
 #: Left out of --json lines besides the search fields: copies of title and text.
-_JSON_HIDDEN = {"title_simplified", "text_simplified", "terms_version"}
+_JSON_HIDDEN = {"title_simplified", "text_simplified", "terms_version", "terms_source"}
 
 
 def _marked(snippet: Snippet, style: str = "bold yellow") -> Text:

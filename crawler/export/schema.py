@@ -15,6 +15,7 @@ INTERNAL_FIELDS = (
     "terms",
     "title_terms",
     "terms_version",
+    "terms_source",
     "title_simplified",
     "text_simplified",
     "fingerprints",

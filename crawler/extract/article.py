@@ -38,7 +38,7 @@ from crawler.extract.pinyin import strip_inline_pinyin
 from crawler.extract.quality import check_text, repair_text
 from crawler.extract.script import detect_script, to_simplified
 from crawler.extract.title import extract_title
-from crawler.extract.urls import canonical_url
+from crawler.extract.urls import UrlRules, declared_canonical, judge_canonical, normalize_url
 from crawler.items import Article, content_hash
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ def _selector_text(tree: HtmlElement, selector: str | None) -> str:
 def _empty(url: str, profile: SiteProfile, fetched_at: datetime, quality: dict[str, Any]) -> Article:
     return Article(
         url=url,
-        canonical_url=canonical_url(None, url),
+        canonical_url=normalize_url(url, UrlRules.of(profile)),
         site=profile.name,
         page_urls=[url],
         quality={**quality, "empty_text": True},
@@ -211,14 +211,17 @@ def extract_article(
     if not text:
         quality["empty_text"] = True
     quality["method"] = body.method
-    if is_gone_notice(title, text, page_text):
+    if is_gone_notice(title, text, tree):
         quality["gone_notice"] = True
+    canonical = judge_canonical(declared_canonical(tree, url), url, profile)
     return Article(
         url=url,
-        canonical_url=canonical_url(tree, url),
+        canonical_url=canonical.key,
         site=profile.name,
         title=title,
         text=text,
+        declared_canonical=canonical.declared,
+        canonical_ignored=canonical.ignored,
         authors=credits.authors,
         source=credits.source,
         editors=credits.editors,

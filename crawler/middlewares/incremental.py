@@ -34,7 +34,13 @@ logger = logging.getLogger(__name__)
 
 
 def conditional(request: Request, known: KnownArticle) -> Request:
-    """The request with the stored validators, so an unchanged page can answer 304."""
+    """The request with the stored validators, so an unchanged page can answer 304.
+
+    Not for a multi-page article: its first page's validators say nothing about the others
+    (an edit on page 2 leaves page 1 unchanged), so it is fetched and compared whole.
+    """
+    if known.pages > 1:
+        return request
     headers = {}
     if known.etag:
         headers["If-None-Match"] = known.etag
@@ -97,8 +103,13 @@ class IncrementalMiddleware:
             if known.last_seen is not None and known.last_seen >= self.started:
                 stats.inc_value("incremental/seen_this_crawl")  # stored minutes ago, by this crawl
                 return None
-            if not is_due(known, self.crawler.spider.profile.revisit, datetime.now(UTC)):
-                stats.inc_value("incremental/skipped_known")
+            lastmod = obj.meta.get("lastmod")
+            announced = lastmod is not None and (known.last_seen is None or lastmod > known.last_seen)
+            if announced:
+                stats.inc_value("incremental/lastmod_newer")  # the sitemap says it changed since
+            elif not is_due(known, self.crawler.spider.profile.revisit, datetime.now(UTC)):
+                if index.first_skip(known.id):  # feeds, sitemaps and lists link an article many times
+                    stats.inc_value("incremental/skipped_known")
                 return None
             stats.inc_value("incremental/revisits")
             return conditional(obj, known)

@@ -47,10 +47,10 @@ import ahocorasick
 from pymongo.errors import DuplicateKeyError
 
 from crawler.process import pid_alive
-from crawler.search.fields import TERMS_VERSION
+from crawler.search.fields import TERMS_VERSION, fields_current
 from crawler.search.ranking import add_needle, descending_key, score
 from crawler.search.terms import to_simplified
-from crawler.workdir import var_dir
+from crawler.workdir import private_tree, var_dir
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -108,8 +108,16 @@ RESULT_FIELDS = (
 )
 #: Result fields kept in a row's compressed data (the others are columns of `docs`).
 _STORED_RESULT_FIELDS = ("url", "site", "title", "text", "authors", "source", "section", "language")
-#: What a drift check reads from the store.
-CHECK_PROJECTION = {"_id": 1, "content_hash": 1, "state": 1, "terms_version": 1}
+#: What a drift check reads from the store (title and text: are the search fields still theirs?).
+CHECK_PROJECTION = {
+    "_id": 1,
+    "content_hash": 1,
+    "state": 1,
+    "terms_version": 1,
+    "terms_source": 1,
+    "title": 1,
+    "text": 1,
+}
 #: Appended to each phrase column: every substring, even at the end, starts a trigram.
 _SENTINEL = "\x01\x01"
 #: Not whitespace in the sense of the stats' `\S` regex on the server (Go RE2 / PCRE: ASCII).
@@ -308,11 +316,15 @@ class Drift:
     extra: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     pending: int = 0
+    #: Articles whose search fields are not those of their title and text (edited by another tool)
+    #: or of today's rules: the store's fields need recomputing (`reindex`), not only the index.
+    stale: int = 0
+    stale_ids: list[str] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
-        """True when the index answers exactly as the store would."""
-        return not (self.missing or self.extra or self.changed or self.pending)
+        """True when the index answers exactly as the store would, and the store's fields are current."""
+        return not (self.missing or self.extra or self.changed or self.pending or self.stale)
 
 
 #: Relevance splits hits into 2^n title classes of n distinct marked terms; above, every hit is scored.
@@ -344,7 +356,8 @@ class SearchIndex:
     def __init__(self, path: Path) -> None:
         """Open (creating) the index file at path."""
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_tree(path.parent)  # every article's text: owner-only, files of older versions too
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))  # SQLite gives its -wal/-shm these bits
         self._conn = sqlite3.connect(
             path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
         )
@@ -652,6 +665,10 @@ class SearchIndex:
                 key = doc["_id"]
                 report.store += 1
                 seen.add(key)
+                if not fields_current(doc):
+                    report.stale += 1
+                    if len(report.stale_ids) < sample:
+                        report.stale_ids.append(key)
                 known = indexed.get(key)
                 if known is None:
                     kind = report.missing

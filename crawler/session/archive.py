@@ -16,10 +16,11 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
-from pymongo.errors import PyMongoError
+from pymongo.errors import OperationFailure, PyMongoError
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
 
+from crawler.extract.urls import UrlRules
 from crawler.health import Thresholds
 from crawler.projectdefaults import project_bool, project_float, project_int
 from crawler.session.lease import LeaseKeeper
@@ -27,8 +28,10 @@ from crawler.session.runs import RunRecorder
 from crawler.signals import frontier_opened, frontier_rejoined, frontier_worker_lost
 from crawler.store import ArticleStore, DatabaseUnavailable, open_from_settings, redact_uri, resolve_uri
 from crawler.store.boilerplate import load_learner, save_learner
+from crawler.store.connection import database_error
 from crawler.store.locks import RunLease
-from crawler.store.spill import SpillFileError, load_spill, spill_files
+from crawler.store.profiles import SiteProfiles
+from crawler.store.spill import load_spill, spill_files
 from crawler.workdir import unsaved_dir
 
 if TYPE_CHECKING:
@@ -147,12 +150,30 @@ class ArchiveSession:
                 )
             self.lease = LeaseKeeper(self.db, self.site, ttl_s, self.stop, lock)
             self.lease.acquire(run_id)
+        self._keep_profile(spider)
         try:
             self._open_store(settings)
+        except OperationFailure as exc:  # the server answered: data it cannot read, not a lost connection
+            self.crawler.stats.inc_value("store/database_error")
+            logger.error("could not read the archive of %s: %s", self.site, database_error(exc))
+            raise CloseSpider("database_error") from exc
         except (DatabaseUnavailable, PyMongoError) as exc:
             self.crawler.stats.inc_value("store/unavailable")
             logger.error("could not read the archive of %s: %s", self.site, exc)
             raise CloseSpider("database_unavailable") from exc
+
+    def _keep_profile(self, spider: Spider) -> None:
+        """Keep the site's profile as crawled with the site, so later commands find it by name."""
+        assert self.db is not None
+        written = getattr(spider, "profile_as_written", None)
+        if written is None:
+            return
+        crawled = getattr(spider, "profile", written)
+        base_url = crawled.base_url if crawled.base_url != written.base_url else None
+        try:
+            SiteProfiles(self.db).record(written, getattr(spider, "profile_source", None), base_url)
+        except PyMongoError as exc:
+            logger.error("could not keep the profile of %s in the archive: %s", self.site, exc)
 
     def _open_store(self, settings: BaseSettings) -> None:
         assert self.db is not None
@@ -164,7 +185,8 @@ class ArchiveSession:
             max_delay=project_float(settings, "STORE_MAX_DELAY"),
         )
         self.store.ensure_indexes()
-        known = self.store.load_known(self.site)
+        profile = getattr(self.crawler.spider, "profile", None)
+        known = self.store.load_known(self.site, UrlRules.of(profile))
         self.crawler.stats.set_value("store/known_at_start", known)
         self.learner = load_learner(
             self.db,
@@ -191,17 +213,31 @@ class ArchiveSession:
         stats = self.crawler.stats
         for path in spill_files(unsaved_dir(), self.site):
             try:
-                records = load_spill(self.store, path)
-            except SpillFileError as exc:
-                logger.error("%s; the file is kept", exc)
-                stats.inc_value("store/write_errors")
-                continue
+                loaded = load_spill(self.store, path)
             except DatabaseUnavailable as exc:
                 self.store.drain()  # still complete in the file, which is kept
                 raise DatabaseUnavailable(f"{exc}; {path} is kept for the next run") from exc
+            stats.inc_value("store/spill_imported", loaded.records)
+            if loaded.problems:
+                for problem in loaded.problems:
+                    logger.error("%s", problem)
+                stats.inc_value("store/write_errors", len(loaded.problems))
+                kept = unsaved_dir() / "rejected" / path.name
+                kept.parent.mkdir(mode=0o700, exist_ok=True)
+                path.replace(kept)
+                logger.error(
+                    "stored %d records of %s; %d lines are no records (above): the file is kept as %s "
+                    "(`newsarchive import` loads it once it is fixed)",
+                    loaded.records,
+                    path,
+                    len(loaded.problems),
+                    kept,
+                )
+                continue
             path.unlink()
-            stats.inc_value("store/spill_imported", records)
-            logger.info("stored %d records left by an earlier crawl in %s (file removed)", records, path)
+            logger.info(
+                "stored %d records left by an earlier crawl in %s (file removed)", loaded.records, path
+            )
         totals = self.store.totals
         for name in ("inserted", "updated", "unchanged", "gone"):
             if value := getattr(totals, name):

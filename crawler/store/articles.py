@@ -33,12 +33,23 @@ from pymongo.errors import (
 )
 
 from crawler import settings as project
+from crawler.extract.urls import DEFAULT_RULES, UrlRules
+from crawler.items import PageVisit
 from crawler.search.index import SearchIndex
+from crawler.store.changelog import GONE as GONE_ENTRY
 from crawler.store.changelog import NEW as NEW_ENTRY
-from crawler.store.changelog import VERSION, ChangeLog, Entry
+from crawler.store.changelog import RESTORED, VERSION, ChangeLog, Entry
 from crawler.store.connection import DatabaseUnavailable
-from crawler.store.documents import FETCH_FIELDS, MAX_DOCUMENT_BYTES, article_document, version_document
+from crawler.store.documents import (
+    FETCH_FIELDS,
+    MAX_DOCUMENT_BYTES,
+    UnstorableDocument,
+    article_document,
+    storable,
+    version_document,
+)
 from crawler.store.index import PROJECTION, ArchiveIndex
+from crawler.store.keys import Identity, identify
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -46,7 +57,7 @@ if TYPE_CHECKING:
     from pymongo.collection import Collection
     from pymongo.database import Database
 
-    from crawler.items import Article, PageVisit
+    from crawler.items import Article
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +94,9 @@ UNAVAILABLE = (ConnectionFailure, ExecutionTimeout, WTimeoutError)
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 #: What a visit without new content did.
 NOT_MODIFIED, GONE, UNKNOWN = "not_modified", "gone", "unknown"
+#: A fetch that lacked pages of a multi-page article whose stored version is complete: the
+#: complete version stays current, the failed fetch is recorded as an event.
+KEPT_COMPLETE = "kept_complete"
 #: An article the database cannot take (see ArticleStore.rejected).
 REJECTED = "rejected"
 
@@ -210,10 +224,13 @@ class ArticleStore:
         ensure_indexes(self.collection, INDEXES)
         ensure_indexes(self.versions, VERSION_INDEXES)
 
-    def load_known(self, site: str | None = None) -> int:
-        """Learn what is stored (one projected scan); returns how many articles."""
+    def load_known(self, site: str | None = None, rules: UrlRules = DEFAULT_RULES) -> int:
+        """Learn what is stored (one projected scan); returns how many articles.
+
+        ``rules`` are the site's URL normalisation rules (``UrlRules.of(profile)``).
+        """
         self.index.close()
-        self.index = ArchiveIndex.load(self.collection, site)
+        self.index = ArchiveIndex.load(self.collection, site, rules)
         return len(self.index)
 
     def close(self) -> None:
@@ -227,18 +244,59 @@ class ArticleStore:
 
     # Buffering -----------------------------------------------------------------------------
 
-    def add(self, article: Article, seen_at: datetime) -> str:
-        """Buffer one article; returns NEW, CHANGED or UNCHANGED. Call flush() when should_flush()."""
-        return self.add_document(article_document(article, seen_at))
+    def add(self, article: Article, seen_at: datetime, key: str | None = None) -> str:
+        """Buffer one article: NEW, CHANGED, UNCHANGED or KEPT_COMPLETE. Call flush() when should_flush().
+
+        The key is decided here, on the archive's evidence (crawler/store/keys.py): ``article``'s
+        ``canonical_url`` (and ``canonical_ignored``, when its canonical URL is claimed by a
+        different article) are set to what it is stored as. ``key``: a stored article's own key
+        (re-extraction), taken as it is.
+        """
+        identity = Identity(key) if key is not None else identify(article, self.index)
+        article.canonical_url = identity.key
+        if identity.ignored:
+            article.canonical_ignored = identity.ignored
+        doc = article_document(article, seen_at)
+        moved = [identity.moved_from] if identity.moved_from else []
+        for origin in article.moved_from:
+            old = self.index.find_url(origin)
+            if old is not None and old.id != identity.key:
+                moved.append(old.id)
+                self.add_visit(
+                    PageVisit(
+                        url=old.id,
+                        site=article.site,
+                        kind=GONE,
+                        status=article.status or 200,
+                        fetched_at=doc["last_seen"],
+                        reason=f"moved (permanent redirect) to {identity.key}",
+                        moved_to=identity.key,
+                    )
+                )
+        if moved:
+            doc["events"] = [{"type": "moved", "at": doc["last_seen"], "from": moved, "url": doc["url"]}]
+        return self.add_document(doc)
 
     def add_document(self, doc: dict[str, Any]) -> str:
         """Buffer one stored-form document (from add(), a spill file or re-extraction).
 
-        A document that cannot be stored at all (not encodable, over MAX_DOCUMENT_BYTES) is
-        rejected here, with its reason, instead of failing a whole batch later.
+        Every document passes the one sanitising step here (documents.storable: safe field
+        names, the schema's field types, WARC pointers under the WARC folder), whichever path it
+        came by. A document that cannot be stored at all (a wrong field, not encodable, over
+        MAX_DOCUMENT_BYTES) is rejected here, with its reason, instead of failing a whole batch
+        later (or, stored, making the collection unreadable).
         """
+        try:
+            doc = storable(doc)
+        except UnstorableDocument as exc:
+            key = doc.get("_id") if isinstance(doc, dict) else None
+            return self._reject_now(self._early, Rejected(str(key), f"not storable: {exc}", doc=doc))
         key = doc["_id"]
         try:
+            size = len(bson.encode(doc))
+        except UnicodeEncodeError:  # lone surrogates (from JSON escapes): replaced, as a decoder would
+            doc = _without_surrogates(doc)
+            key = doc["_id"]
             size = len(bson.encode(doc))
         except (InvalidDocument, OverflowError) as exc:
             return self._reject_now(self._early, Rejected(key, f"not storable: {exc}", doc=doc))
@@ -251,15 +309,27 @@ class ArticleStore:
             outcome = NEW
         else:
             outcome = UNCHANGED if known.content_hash == doc["content_hash"] else CHANGED
-            update = _refresh(doc) if outcome == UNCHANGED else _replace(doc)
+            if outcome == CHANGED and doc.get("missing_pages") and not known.incomplete:
+                outcome = KEPT_COMPLETE  # a page failed: never a truncated text over a complete one
+            update = _replace(doc) if outcome == CHANGED else _refresh(doc)
+            for event in doc.get("events") or ():  # new events this document brings (a move)
+                _add_event(update, event)
+            if outcome == KEPT_COMPLETE:
+                when, missing = doc["last_seen"], doc["missing_pages"]
+                _add_event(update, {"type": "incomplete_fetch", "at": when, "missing_pages": missing})
             if known.state == "gone":
                 _add_event(update, {"type": "restored", "at": doc["last_seen"], "url": doc["url"]})
                 update["$set"]["state"] = "live"
-        version = 1 if known is None else known.version + (outcome == CHANGED)
-        if known is not None:
+            version = known.version + (outcome == CHANGED)
             self._updates.append(_Update(key, update, outcome, doc, site=doc.get("site"), version=version))
         self._pending_bytes += size
-        self.index.remember({**doc, "version": version})
+        if outcome == KEPT_COMPLETE:
+            assert known is not None
+            known.last_seen, known.state = doc["last_seen"], "live"
+            self.index.save(known)
+        else:
+            version = 1 if known is None else known.version + (outcome == CHANGED)
+            self.index.remember({**doc, "version": version})
         return outcome
 
     def add_visit(self, visit: PageVisit) -> str:
@@ -275,16 +345,16 @@ class ArticleStore:
                 outcome = UNCHANGED
             else:
                 fields["state"] = "gone"
-                _add_event(
-                    update,
-                    {
-                        "type": "gone",
-                        "at": visit.fetched_at,
-                        "status": visit.status,
-                        "reason": visit.reason,
-                        "url": visit.url,
-                    },
-                )
+                event = {
+                    "type": "gone",
+                    "at": visit.fetched_at,
+                    "status": visit.status,
+                    "reason": visit.reason,
+                    "url": visit.url,
+                }
+                if visit.moved_to:
+                    event["moved_to"] = fields["moved_to"] = visit.moved_to
+                _add_event(update, event)
                 known.state = "gone"
                 outcome = GONE
         else:
@@ -328,10 +398,10 @@ class ArticleStore:
             if self._inserts:
                 self._write_inserts(counts)
             while self._updates:
-                batch = self._updates[: self.update_batch]
-                batch = self._archive_versions(batch, counts)
+                size = _distinct_prefix(self._updates, self.update_batch)
+                batch = self._archive_versions(self._updates[:size], counts)
                 self._write_updates(batch, counts)
-                del self._updates[: self.update_batch]
+                del self._updates[:size]
         except UNAVAILABLE as exc:
             self.totals.add(counts)
             raise DatabaseUnavailable(
@@ -559,11 +629,13 @@ class ArticleStore:
                 entries.append(Entry(VERSION, update.key, update.site, update.version, at))
                 owners.append(index)
                 stamps.append(update.update["$set"])
-            event = update.update.get("$push", {}).get("events")
-            if event is not None:
-                entries.append(Entry(event["type"], update.key, update.site, update.version, event.get("at")))
-                owners.append(index)
-                stamps.append(event)
+            for event in update.update.get("$push", {}).get("events", {}).get("$each", []):
+                if event.get("type") in (GONE_ENTRY, RESTORED):  # moves and incomplete fetches are no change
+                    entries.append(
+                        Entry(event["type"], update.key, update.site, update.version, event.get("at"))
+                    )
+                    owners.append(index)
+                    stamps.append(event)
         if not entries:
             return None
         start = self._claim(entries)
@@ -630,6 +702,17 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:500]
 
 
+def _without_surrogates(value: Any) -> Any:
+    """Strings with lone surrogates (not UTF-8 encodable) get U+FFFD in their place."""
+    if isinstance(value, str):
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return value
+
+
 def _refresh(doc: dict[str, Any]) -> dict[str, Any]:
     """An unchanged article: only the facts of this visit."""
     return {"$set": {name: doc.get(name) for name in FETCH_FIELDS}}
@@ -644,4 +727,19 @@ def _replace(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _add_event(update: dict[str, Any], event: dict[str, Any]) -> None:
-    update.setdefault("$push", {})["events"] = event
+    events = update.setdefault("$push", {}).setdefault("events", {"$each": []})
+    events["$each"].append(event)
+
+
+def _distinct_prefix(updates: list[_Update], limit: int) -> int:
+    """How many of the first updates to write together: at most ``limit``, and no article twice.
+
+    Two changes of one article in one bulk write would both archive the version stored before
+    the batch; the second must see the first one's result (its version goes to article_versions).
+    """
+    seen: set[str] = set()
+    for count, update in enumerate(updates[:limit]):
+        if update.key in seen:
+            return count
+        seen.add(update.key)
+    return min(len(updates), limit)

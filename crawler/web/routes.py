@@ -22,6 +22,7 @@ from crawler.web import format as fmt
 from crawler.web import replay as replays
 from crawler.web.chart import per_day_chart
 from crawler.web.diff import field_changes, text_diff
+from crawler.web.stored import shown
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -40,7 +41,15 @@ SHOWN_FIELDS = frozenset(
 )  # fmt: skip
 #: Never shown: search-index copies of the text (large, and the same words again).
 HIDDEN_FIELDS = frozenset(
-    ("terms", "title_terms", "title_simplified", "text_simplified", "terms_version", "fingerprints")
+    (
+        "terms",
+        "title_terms",
+        "title_simplified",
+        "text_simplified",
+        "terms_version",
+        "terms_source",
+        "fingerprints",
+    )
 )
 SORTS = ("date", "relevance")
 #: How many runs of a site are looked at for "the runs that saw this article".
@@ -85,7 +94,7 @@ def _stored_article(request: Request) -> dict[str, Any]:
     doc = _config(request).archive.get(url)
     if doc is None:
         raise Problem(404, "Not in the archive", f"No stored article has the address {url}.")
-    return doc
+    return shown(doc)
 
 
 # Home -------------------------------------------------------------------------------------------
@@ -155,6 +164,7 @@ def search(request: Request) -> Response:
     skip = (page - 1) * per_page
     # One more than a page says whether there is a next page without counting every hit.
     results = config.archive.search(query, sort=form["sort"], limit=per_page + 1, skip=skip)  # type: ignore[arg-type]
+    results = [shown(doc) for doc in results]
     context.update(page=page, more=len(results) > per_page, ignored=query.ignored)
     context["hits"] = [
         Hit(
@@ -209,7 +219,7 @@ def article(request: Request) -> Response:
     """Everything stored about one article, its versions and the way to its raw pages."""
     config = _config(request)
     doc = _stored_article(request)
-    versions = config.archive.versions(doc)
+    versions = _versions(config, doc)
     extra = {k: v for k, v in doc.items() if k not in SHOWN_FIELDS and k not in HIDDEN_FIELDS}
     numbers = [v.get("version") for v in versions] + [doc.get("version", 1)]
     context = {
@@ -224,10 +234,15 @@ def article(request: Request) -> Response:
     return _render(request, "article.html", context)
 
 
+def _versions(config: WebConfig, doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The article's earlier versions as the pages show them (see crawler/web/stored.py)."""
+    return [shown(v) for v in config.archive.versions(doc)]
+
+
 def _version(config: WebConfig, doc: dict[str, Any], number: int) -> dict[str, Any]:
     if number == doc.get("version", 1):
         return doc
-    found = next((v for v in config.archive.versions(doc) if v.get("version") == number), None)
+    found = next((v for v in _versions(config, doc) if v.get("version") == number), None)
     if found is None:
         raise Problem(404, "Version not kept", f"The archive does not hold version {number} of this article.")
     return found
@@ -415,5 +430,13 @@ async def not_found(request: Request, exc: Exception) -> Response:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
-    """What the reader sees when a page fails (the log has the traceback)."""
-    return _problem_page(request, 500, "This page failed", f"{type(exc).__name__}: {exc}"[:500])
+    """What the reader sees when a page fails: never the error's text (it may quote files or data).
+
+    The traceback goes to the server's log (Starlette re-raises the error after this page).
+    """
+    return _problem_page(
+        request,
+        500,
+        "This page failed",
+        f"An error inside the archive browser ({type(exc).__name__}); the server's log has the details.",
+    )
