@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import os
 import signal
 import subprocess
 import sys
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
 
 import lxml.html
 import pytest
@@ -53,6 +56,7 @@ class Browser:
     site: Any
     site_url: str
     hostile: str
+    env: dict[str, str]
 
     def url(self, path: str, **params: Any) -> str:
         return self.base + path + (("?" + urlencode(params, doseq=True)) if params else "")
@@ -129,7 +133,7 @@ def browser(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         assert second.returncode == 0, second.stderr[-3000:]
         hostile = _archive_hostile_page(client[name], tmp / "var" / "warc", site_url)
         with web_server(env, tmp) as base:
-            yield Browser(base, client[name], tmp / "var" / "warc", state, tmp, site, site_url, hostile)
+            yield Browser(base, client[name], tmp / "var" / "warc", state, tmp, site, site_url, hostile, env)
     finally:
         site.stop()
         client.drop_database(name)
@@ -288,6 +292,55 @@ def test_health_page_charts_articles_per_day(browser: Browser) -> None:
     assert browser.page("/health", site="nowhere")[0] == 404
 
 
+def test_changes_page_lists_the_edit_with_its_diff_and_the_take_down(browser: Browser) -> None:
+    edited, deleted = browser.article(EDITED), browser.article(DELETED)
+    status, html = browser.page("/changes")
+    assert status == 200
+    root = lxml.html.fromstring(html)
+    rows = root.cssselect("table.changes tr")
+    kinds = {row.cssselect("a")[0].get("href"): row.get("class") for row in rows}
+    assert kinds == {
+        f"/article?url={quote(edited['_id'], safe='/')}": "change-edited",
+        f"/article?url={quote(deleted['_id'], safe='/')}": "change-gone",
+    }
+    [diff] = root.cssselect("a.diff-link")
+    assert diff.get("href") == f"/diff?url={quote(edited['_id'], safe='/')}&a=1&b=2"
+    assert browser.page(diff.get("href").split("?")[0], url=edited["_id"], a=1, b=2)[0] == 200
+    assert edited["title"] in html and "404" in html  # titles looked up; the take-down's reason
+    assert [h.text_content().split(" · ")[1] for h in root.cssselect("section.change-day h2")] == ["demo"]
+    gone_only = lxml.html.fromstring(browser.page("/changes", kind="gone", site="demo")[1])
+    assert [r.get("class") for r in gone_only.cssselect("table.changes tr")] == ["change-gone"]
+    assert "No changes" in browser.page("/changes", since="2100-01-01")[1]
+    assert browser.page("/changes", kind="deleted")[0] == 400
+
+
+def test_changes_command_lists_the_same(browser: Browser) -> None:
+    edited, deleted = browser.article(EDITED), browser.article(DELETED)
+    listed = run_cli(["changes", "--json"], browser.env)
+    assert listed.returncode == 0, listed.stderr
+    changes = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert sorted((c["kind"], c["url"], c["version"]) for c in changes) == sorted(
+        [("edited", edited["_id"], 2), ("gone", deleted["_id"], 1)]
+    )
+    assert all(c["site"] == "demo" and c["at"].endswith("Z") for c in changes)
+    table = run_cli(["changes", "--kind", "edited", "--site", "demo"], browser.env)
+    assert table.returncode == 0 and "v1 → v2" in table.stdout and deleted["_id"] not in table.stdout
+    assert "1 edited" in table.stdout
+    assert run_cli(["changes", "--kind", "moved"], browser.env).returncode == 2
+    assert "no changes" in run_cli(["changes", "--site", "nowhere"], browser.env).stdout
+
+
+def test_health_page_shows_the_share_edited_or_gone_per_month(browser: Browser) -> None:
+    status, html = browser.page("/health", site="demo")
+    assert status == 200
+    [table] = lxml.html.fromstring(html).cssselect("table.shares")
+    cells = [[td.text_content() for td in tr.cssselect("td")] for tr in table.cssselect("tbody tr")]
+    archived = browser.db.articles.count_documents({})
+    month = datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m")
+    edited, gone = f"{100 / archived:.1f}%", f"{100 / archived:.1f}%"
+    assert cells[0] == [month, str(archived), "1", edited, "1", gone]
+
+
 # Replay ---------------------------------------------------------------------------------------
 
 
@@ -384,7 +437,7 @@ def test_other_host_names_are_refused(browser: Browser) -> None:
 # A real browser -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", ["search", "article", "diff", "health", "replay"])
+@pytest.mark.parametrize("page", ["search", "article", "diff", "health", "replay", "changes"])
 def test_chromium_renders_the_pages(browser: Browser, page: str) -> None:
     edited = browser.article(EDITED)
     target = browser.article(1010)
@@ -394,6 +447,7 @@ def test_chromium_renders_the_pages(browser: Browser, page: str) -> None:
         "diff": (browser.url("/diff", url=edited["_id"], a=1, b=2), correction_paragraph(1)),
         "health": (browser.url("/health", site="demo"), "Articles per day"),
         "replay": (browser.url("/replay", url=target["_id"]), "Archived copy of"),
+        "changes": (browser.url("/changes"), "diff v1 → v2"),
     }[page]
     folder = browser.tmp / "chromium" / page
     folder.mkdir(parents=True)

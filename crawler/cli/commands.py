@@ -2,6 +2,7 @@
 
 from crawler.cli import (
     app,
+    changes,
     crawl,
     db,
     demo,
@@ -22,6 +23,7 @@ from crawler.cli import (
 
 __all__ = [
     "app",
+    "changes",
     "crawl",
     "db",
     "demo",

@@ -155,3 +155,33 @@ def check() -> None:
         out.print("the search index agrees with the store")
     finally:
         client.close()
+
+
+@db_app.command("sequence")
+def sequence() -> None:
+    """Number the articles stored before the archive sequence existed (feeds, `changes`; once).
+
+    Each gets one `new` entry for its current version; its earlier versions and gone events are
+    logged as history. The first `export --cursor` or `changes` does the same by itself.
+    """
+    from crawler.store.backfill import backfill, needs_backfill
+    from crawler.store.changelog import ChangeLog
+
+    try:
+        client, db = open_database()
+    except DatabaseUnavailable as exc:
+        fail(str(exc))
+    try:
+        if not needs_backfill(db):
+            since = ChangeLog(db).counter_state().get("backfilled_at")
+            when = f" (since {since:%Y-%m-%d %H:%M} UTC)" if since else ""
+            out.print(f"already numbered{when}; nothing to do")
+            return
+        started = time.perf_counter()
+        count = backfill(db)
+        out.print(
+            f"{count} articles numbered in {time.perf_counter() - started:.1f} s; "
+            f"the archive sequence is at {ChangeLog(db).high()}"
+        )
+    finally:
+        client.close()

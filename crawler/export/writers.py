@@ -150,9 +150,10 @@ class ParquetWriter(Writer):
         }
         self._rows.append(row)
         if len(self._rows) >= self.row_group:
-            self._flush()
+            self.flush()
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
+        """Write the buffered rows as one row group."""
         import pyarrow as pa
 
         if self._rows:
@@ -161,7 +162,7 @@ class ParquetWriter(Writer):
 
     def close(self, schema: dict[str, Any]) -> None:
         """Write the last row group and the metadata."""
-        self._flush()
+        self.flush()
         self._writer.add_key_value_metadata(
             {
                 "newsarchive.schema": json.dumps(schema, ensure_ascii=False),

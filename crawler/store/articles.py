@@ -36,6 +36,9 @@ from crawler import settings as project
 from crawler.extract.urls import DEFAULT_RULES, UrlRules
 from crawler.items import PageVisit
 from crawler.search.index import SearchIndex
+from crawler.store.changelog import GONE as GONE_ENTRY
+from crawler.store.changelog import NEW as NEW_ENTRY
+from crawler.store.changelog import RESTORED, VERSION, ChangeLog, Entry
 from crawler.store.connection import DatabaseUnavailable
 from crawler.store.documents import (
     FETCH_FIELDS,
@@ -154,6 +157,9 @@ class _Update:
     doc: dict[str, Any] | None = None
     #: The visit, for spill files (None for articles).
     visit: PageVisit | None = None
+    #: The article's site and the version this update leaves current (for the change log).
+    site: str | None = None
+    version: int = 1
 
 
 @dataclass(slots=True)
@@ -214,6 +220,10 @@ class ArticleStore:
         self.rejected: list[Rejected] = []
         #: Rejections while buffering, reported by the next flush.
         self._early = WriteCounts()
+        #: The archive sequence (crawler/store/changelog.py): every change numbered in a block.
+        self.changelog = ChangeLog(db)
+        #: Blocks whose write failed half-way (database lost): checked and completed at the next flush.
+        self._uncertain: list[int] = []
 
     def ensure_indexes(self) -> None:
         """Create the indexes the crawler and the queries rely on."""
@@ -319,7 +329,8 @@ class ArticleStore:
             if known.state == "gone":
                 _add_event(update, {"type": "restored", "at": doc["last_seen"], "url": doc["url"]})
                 update["$set"]["state"] = "live"
-            self._updates.append(_Update(key, update, outcome, doc))
+            version = known.version + (outcome == CHANGED)
+            self._updates.append(_Update(key, update, outcome, doc, site=doc.get("site"), version=version))
         self._pending_bytes += size
         if outcome == KEPT_COMPLETE:
             assert known is not None
@@ -359,7 +370,9 @@ class ArticleStore:
             outcome = NOT_MODIFIED
         known.last_seen = visit.fetched_at
         self.index.save(known)
-        self._updates.append(_Update(known.id, update, outcome, visit=visit))
+        self._updates.append(
+            _Update(known.id, update, outcome, visit=visit, site=visit.site, version=known.version)
+        )
         return outcome
 
     def should_flush(self) -> bool:
@@ -390,6 +403,7 @@ class ArticleStore:
         counts, self._early = self._early, WriteCounts()
         intent = self._search_index_begin()
         try:
+            self._settle_uncertain()
             if self._inserts:
                 inserting = self._assign_stories()
                 self._write_inserts(counts)
@@ -484,13 +498,47 @@ class ArticleStore:
         rejected, self.rejected = self.rejected, []
         return rejected
 
+    # The change log (crawler/store/changelog.py) ----------------------------------------------
+
+    def _claim(self, entries: list[Entry]) -> int:
+        """Number the changes of one write step: an open block in the log, before the write."""
+        start = self.changelog.claim(entries)
+        self._uncertain.append(start)
+        return start
+
+    def _complete(self, start: int, void: set[int]) -> None:
+        """The write step finished: the block is complete, void naming what was not stored."""
+        self.changelog.complete(start, void)
+        self._uncertain.remove(start)
+
+    def _settle_uncertain(self) -> None:
+        """Complete the blocks of write steps the database was lost in, checking each entry.
+
+        Until then readers wait at such a block (its writer, this process, is alive), so a
+        change that reached the store is never passed over.
+        """
+        for start in list(self._uncertain):
+            block = self.changelog.block(start)
+            if block is not None and not block.done:
+                self.changelog.complete(start, self.changelog.void_entries(block))
+            self._uncertain.remove(start)
+
+    # Writing steps ---------------------------------------------------------------------------
+
     def _write_inserts(self, counts: WriteCounts) -> None:
-        docs, self._inserts = self._inserts, []
+        docs = self._inserts
+        entries = [Entry(NEW_ENTRY, d["_id"], d.get("site"), 1, d.get("first_seen")) for d in docs]
+        start = self._claim(entries)
+        for offset, doc in enumerate(docs):
+            doc["seq"] = start + offset
+        self._inserts = []
+        stored: set[int] = set(range(len(docs)))
         try:
             result = self.collection.insert_many(docs, ordered=False)
             counts.inserted += len(result.inserted_ids)
         except BulkWriteError as exc:
             errors = exc.details.get("writeErrors", [])
+            stored -= {e["index"] for e in errors}
             counts.inserted += exc.details.get("nInserted", 0)
             duplicates = [docs[e["index"]] for e in errors if e.get("code") == DUPLICATE_KEY]
             for error in errors:
@@ -506,14 +554,18 @@ class ArticleStore:
         except Exception:
             # The batch as a whole was refused (one document too large, a top-level error):
             # find which documents, one at a time.
-            self._insert_each(docs, counts)
+            stored = self._insert_each(docs, counts)
+        self._complete(start, set(range(len(docs))) - stored)
 
-    def _insert_each(self, docs: list[dict[str, Any]], counts: WriteCounts) -> None:
+    def _insert_each(self, docs: list[dict[str, Any]], counts: WriteCounts) -> set[int]:
+        """Insert one at a time; returns the positions of the documents stored."""
         duplicates = []
+        stored = set()
         for index, doc in enumerate(docs):
             try:
                 self.collection.insert_one(doc)
                 counts.inserted += 1
+                stored.add(index)
             except DuplicateKeyError:
                 duplicates.append(doc)
             except UNAVAILABLE:
@@ -522,10 +574,13 @@ class ArticleStore:
             except Exception as exc:
                 self._reject_now(counts, Rejected(doc["_id"], _reason(exc), doc=doc))
         self._requeue_existing(duplicates)
+        return stored
 
     def _requeue_existing(self, docs: list[dict[str, Any]]) -> None:
         if not docs:
             return
+        for doc in docs:
+            doc.pop("seq", None)  # its number was not used: the update it becomes gets its own
         for stored in self._by_ids([d["_id"] for d in docs], PROJECTION):
             self.index.remember(stored)
         for doc in docs:
@@ -593,7 +648,36 @@ class ArticleStore:
         found = (self.collection.find_one({"_id": key}, projection) for key in ids)
         return [doc for doc in found if doc is not None]
 
+    def _number_updates(self, batch: list[_Update]) -> tuple[int, list[int]] | None:
+        """Claim numbers for the batch's new versions and events and stamp them on the updates.
+
+        Returns the block's start and, per entry, the position of its update in the batch.
+        """
+        entries: list[Entry] = []
+        owners: list[int] = []
+        stamps: list[dict[str, Any]] = []
+        for index, update in enumerate(batch):
+            if update.outcome == CHANGED:
+                at = update.update["$set"].get("last_seen")
+                entries.append(Entry(VERSION, update.key, update.site, update.version, at))
+                owners.append(index)
+                stamps.append(update.update["$set"])
+            for event in update.update.get("$push", {}).get("events", {}).get("$each", []):
+                if event.get("type") in (GONE_ENTRY, RESTORED):  # moves and incomplete fetches are no change
+                    entries.append(
+                        Entry(event["type"], update.key, update.site, update.version, event.get("at"))
+                    )
+                    owners.append(index)
+                    stamps.append(event)
+        if not entries:
+            return None
+        start = self._claim(entries)
+        for offset, stamp in enumerate(stamps):
+            stamp["seq"] = start + offset
+        return start, owners
+
     def _write_updates(self, batch: list[_Update], counts: WriteCounts) -> None:
+        numbered = self._number_updates(batch)
         failed: dict[int, str] = {}
         try:
             self.collection.bulk_write([UpdateOne({"_id": u.key}, u.update) for u in batch], ordered=False)
@@ -621,6 +705,9 @@ class ArticleStore:
                 counts.gone += 1
             else:
                 counts.unchanged += 1
+        if numbered is not None:
+            start, owners = numbered
+            self._complete(start, {offset for offset, index in enumerate(owners) if index in failed})
 
     def _already_applied(self, update: _Update) -> bool:
         """True when a failed bulk write applied this update before failing (FerretDB stops midway).

@@ -245,5 +245,6 @@ def version_document(stored: dict[str, Any], replaced_at: datetime) -> dict[str,
         since=stored.get("version_since") or stored.get("first_seen"),
         until=replaced_at,
         schema_version=SCHEMA_VERSION,
+        seq=stored.get("seq"),
     )
     return doc

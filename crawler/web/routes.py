@@ -1,4 +1,4 @@
-"""The pages: home, search, article, diff, replay, go, health. Every handler only reads.
+"""The pages: home, search, article, diff, replay, go, changes, health. Every handler only reads.
 
 Handlers are plain functions (Starlette runs them in its thread pool), since pymongo blocks.
 They read through `crawler.archive.Archive` and `crawler.stats`, never with queries of their
@@ -14,9 +14,10 @@ from urllib.parse import quote
 
 from starlette.responses import RedirectResponse, Response
 
-from crawler.search.query import QueryError, zone
+from crawler.search.query import QueryError, parse_when, zone
 from crawler.search.snippets import highlight, make_snippet
 from crawler.search.trends import PERIODS, trend
+from crawler.stats.changes import KINDS as CHANGE_KINDS
 from crawler.stats.figures import figures_for
 from crawler.store.history import backfill_states
 from crawler.stories.index import StoryIndex
@@ -352,6 +353,55 @@ def go(request: Request) -> Response:
     return _render(request, "go.html", {"url": url}, 404)
 
 
+# Changes ----------------------------------------------------------------------------------------
+
+#: Changes listed per page of /changes (each row looks its article up for the title).
+CHANGES_PER_PAGE = 100
+
+
+def changes(request: Request) -> Response:
+    """Edits (with their diff) and take-downs per site and day, newest first."""
+    config = _config(request)
+    site = request.query_params.get("site", "").strip()
+    kind = request.query_params.get("kind", "").strip()
+    if kind and kind not in CHANGE_KINDS:
+        raise Problem(400, "Bad parameter", f"kind must be one of {', '.join(CHANGE_KINDS)}, not {kind!r}")
+    since_text = request.query_params.get("since", "").strip()
+    try:
+        since = parse_when(since_text, config.tz) if since_text else None
+    except QueryError as exc:
+        raise Problem(400, "Bad parameter", str(exc)) from None
+    page = _int(request, "page", 1, 1, MAX_PAGE)
+    found = config.archive.changes(
+        sites=[site] if site else None, since=since, kinds=[kind] if kind else None
+    )
+    shown = found[(page - 1) * CHANGES_PER_PAGE : page * CHANGES_PER_PAGE]
+    articles = {doc["_id"]: doc for doc in config.archive.fetch(list(dict.fromkeys(c.url for c in shown)))}
+    days: list[dict[str, Any]] = []
+    for change in shown:
+        day = fmt.when(change.at, config.tz)[:10] if change.at else "-"
+        if not days or (days[-1]["day"], days[-1]["site"]) != (day, change.site):
+            days.append({"day": day, "site": change.site, "rows": []})
+        doc = articles.get(change.url) or {}
+        event = next(
+            (e for e in doc.get("events") or [] if isinstance(e, dict) and e.get("seq") == change.seq), {}
+        )
+        days[-1]["rows"].append({"change": change, "title": doc.get("title"), "reason": event.get("reason")})
+    form = {"site": site, "kind": kind, "since": since_text}
+    context = {
+        "days": days,
+        "form": form,
+        "kinds": CHANGE_KINDS,
+        "total": len(found),
+        "counts": {k: sum(1 for c in found if c.kind == k) for k in CHANGE_KINDS},
+        "page": page,
+        "pages": max(1, -(-len(found) // CHANGES_PER_PAGE)),
+        "query": lambda **changes: _query_string(form, **changes),
+        "complete": config.archive.sequence_complete(),
+    }
+    return _render(request, "changes.html", context)
+
+
 # Health -----------------------------------------------------------------------------------------
 
 
@@ -378,7 +428,11 @@ def health(request: Request) -> Response:
         )
     if site and not sites:
         raise Problem(404, "No such site", f"The archive holds no articles of {site!r}.")
+    shares = config.archive.change_shares(sites=[site] if site else None, tz=config.tz)
+    for entry in sites:
+        entry["shares"] = shares.sites.get(entry["stats"].site, [])
     context = {"figures": figures, "sites": sites, "site": site, "days": days, "percent": fmt.percent}
+    context["sequence_complete"] = config.archive.sequence_complete()
     return _render(request, "health.html", context)
 
 
