@@ -1,4 +1,4 @@
-"""The pymongo snippets of docs/search.md and the README's Python example run against the test server."""
+"""The pymongo and DuckDB snippets of docs/search.md and the README's Python example run against the test server."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from crawler.store import connect
-from tests.conftest import ROOT
+from tests.conftest import ROOT, cli_environment, run_cli
 from tests.known_archive import known_database
 
 if TYPE_CHECKING:
@@ -79,3 +79,28 @@ def test_the_readme_python_example_runs(
     assert printed and printed[0].endswith("我市今冬明春农田水利基本建设全面启动")
     assert namespace["article"]["title"] == "我市今冬明春农田水利基本建设全面启动"
     assert namespace["article"]["text"].startswith("鲁北市今冬明春")
+
+
+def test_the_duckdb_query_runs_on_an_export(
+    known_db: Database[dict[str, Any]],
+    mongo_uri: str,
+    tmp_path: Path,
+    capfd: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    [block] = [
+        b
+        for b in re.findall(r"```py\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+        if "import duckdb" in b
+    ]
+    exported = run_cli(
+        ["export", "-f", "parquet", "-o", str(tmp_path / "a.parquet")],
+        cli_environment(mongo_uri, known_db.name, tmp_path / "var"),
+    )
+    assert exported.returncode == 0, exported.stderr
+    capfd.readouterr()
+    monkeypatch.chdir(tmp_path)  # the query reads 'a.parquet', as written
+    exec(compile(block, str(DOC), "exec"), {})  # our own documentation
+    table = capfd.readouterr().out
+    assert "dongying" in table and "2026-11" in table
+    assert "demo" not in table  # only 王晓明's articles
