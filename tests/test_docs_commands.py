@@ -1,5 +1,5 @@
 """The commands the README and docs/ show are commands newsarchive accepts; their profiles load and
-their Python imports exist.
+their Python imports exist, and the schedule file shown loads.
 
 Every `./run ...` line of a ```sh block is parsed by the command's own parser (Typer's): a renamed command or option or a missing argument fails here. The site
 profiles shown as YAML are validated by the profile loader.
@@ -18,6 +18,7 @@ import typer
 from crawler.cli import app
 from crawler.cli import commands as _commands  # noqa: F401  (registers the commands on app)
 from crawler.profiles.loader import parse_profile
+from crawler.schedule import from_file
 from tests.conftest import ROOT
 
 if TYPE_CHECKING:
@@ -132,3 +133,14 @@ def test_the_documented_imports_exist() -> None:
         loaded = importlib.import_module(module)
         missing += [f"{module}.{name}" for name in re.findall(r"\w+", names) if not hasattr(loaded, name)]
     assert missing == []
+
+
+def test_the_schedule_file_example_loads(tmp_path: Path) -> None:
+    [example] = [
+        block for page in PAGES for block in blocks(page, "yaml") if block.startswith("# schedule.yaml")
+    ]
+    path = tmp_path / "schedule.yaml"
+    path.write_text(example, encoding="utf-8")
+    plans = {plan.site: plan for plan in from_file(path, say=lambda _: None)}
+    assert set(plans) == {"dzwww", "dongying"}
+    assert plans["dongying"].args == ["--fail-on-warning", "--limit", "500"]

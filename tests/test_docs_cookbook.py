@@ -104,3 +104,15 @@ def test_the_duckdb_query_runs_on_an_export(
     table = capfd.readouterr().out
     assert "dongying" in table and "2026-11" in table
     assert "demo" not in table  # only 王晓明's articles
+
+
+def test_the_python_api_example_runs(
+    known_db: Database[dict[str, Any]], mongo_uri: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    section = DOC.read_text(encoding="utf-8").split("\n## Python\n", 1)[1].split("\n## ", 1)[0]
+    [block] = re.findall(r"```python\n(.*?)```", section, re.S)
+    monkeypatch.setenv("MONGO_URI", mongo_uri)
+    monkeypatch.setenv("MONGO_DATABASE", known_db.name)
+    namespace: dict[str, Any] = {}
+    exec(compile(block, str(DOC), "exec"), namespace)  # our own documentation
+    assert [doc["title"] for doc in namespace["hits"]] == ["东营市启动冬春农田水利建设"]
