@@ -207,11 +207,12 @@ def test_partition_values_stay_folder_names(tmp_path: Path) -> None:
     assert DatasetWriter(tmp_path, ["site", "title"], "r").fields == ["title"]  # site is the partition
 
 
-def test_the_readme_duckdb_query_runs_on_a_dataset(
+def test_the_documented_duckdb_query_runs_on_a_dataset(
     mongo_db: Database[dict[str, Any]], tmp_path: Path
 ) -> None:
-    section = (ROOT / "README.md").read_text(encoding="utf-8").split("### Partitioned Parquet datasets", 1)[1]
-    [query] = re.findall(r"```sql\n(.*?)```", section.split("\n### ", 1)[0], re.S)
+    doc = (ROOT / "docs" / "feeds.md").read_text(encoding="utf-8")
+    section = doc.split("## Partitioned Parquet datasets", 1)[1]
+    [query] = re.findall(r"```sql\n(.*?)```", section.split("\n## ", 1)[0], re.S)
     store_all(mongo_db, [dated(n, "dongying", T0) for n in range(3)], search_index=False)
     store_all(
         mongo_db, [dated(1, "dongying", T0, text="改过")], seen=T0 + timedelta(days=1), search_index=False

@@ -1,4 +1,4 @@
-"""`newsarchive egg`: the project as a scrapyd egg (see README, Deploying to scrapyd)."""
+"""`newsarchive egg`: the project as a scrapyd egg (see docs/operations.md "Deploying to scrapyd")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`newsarchive schedule`: the long-lived scheduler (see also cron / systemd in the README)."""
+"""`newsarchive schedule`: the long-lived scheduler (or cron / systemd: docs/operations.md "Scheduling")."""
 
 from __future__ import annotations
 

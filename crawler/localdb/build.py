@@ -3,7 +3,7 @@
 `go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.0` builds a binary that panics at
 start (the module zip has no build/version/version.txt), and the release never uses an index
 for lookups on SQLite. So: copy the module source, write the version file, apply
-`ferretdb-sqlite-id-index.patch`, `go build`. See ../shared design notes in README.
+`ferretdb-sqlite-id-index.patch`, `go build`. See docs/operations.md "The local database".
 """
 
 from __future__ import annotations
