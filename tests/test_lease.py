@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +13,7 @@ from crawler.store import connect
 from crawler.store.locks import RunLease, SiteBusy, SiteLock
 from tests.archive_session import SessionCrawl
 from tests.conftest import wait_for
+from tests.processes import at_once
 
 if TYPE_CHECKING:
     from pymongo.database import Database
@@ -104,7 +104,7 @@ TAKERS = 4
 STALE_LEASES = 8
 
 
-def _taker(uri: str, name: str, barrier: Any, won: Any, run: bool) -> None:
+def _taker(uri: str, name: str, run: bool, me: int, barrier: Any, won: Any) -> None:
     """One crawl (run: a worker of run-new) taking over each site's stale lease with the others at once."""
     db = connect(uri)[name]
     mine = []
@@ -128,19 +128,7 @@ def test_a_stale_lease_is_taken_over_once_by_many_at_once(
     for n in range(STALE_LEASES):
         stale = {"host": "elsewhere", "pid": 1, "acquired_at": long_ago, "heartbeat_at": long_ago}
         mongo_db.crawl_locks.insert_one({"_id": f"site{n}", "run_id": "run-old", "shared": run, **stale})
-    context = multiprocessing.get_context("spawn")
-    barrier = context.Barrier(TAKERS, timeout=120)
-    won = context.Queue()
-    takers = [
-        context.Process(target=_taker, args=(mongo_uri, mongo_db.name, barrier, won, run))
-        for _ in range(TAKERS)
-    ]
-    for process in takers:
-        process.start()
-    holders = sorted(n for _ in takers for n in won.get(timeout=300))
-    for process in takers:
-        process.join(timeout=60)
-        assert process.exitcode == 0
+    holders = sorted(n for won in at_once(_taker, TAKERS, mongo_uri, mongo_db.name, run) for n in won)
     # one crawl takes each lease over; the workers of one run all share it
     assert holders == sorted(list(range(STALE_LEASES)) * (TAKERS if run else 1))
     assert mongo_db.crawl_lock_claims.count_documents({}) == 0  # the claims are gone

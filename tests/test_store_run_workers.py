@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from typing import TYPE_CHECKING, Any
 
 from crawler.store import CrawlRuns, connect
 from crawler.store.run_workers import RunWorkers
+from tests.processes import at_once
 
 if TYPE_CHECKING:
     from pymongo.database import Database
@@ -37,19 +37,7 @@ def _worker(uri: str, name: str, me: int, barrier: Any, closed: Any) -> None:
 def test_workers_joining_and_leaving_one_run_at_once_are_all_counted(
     mongo_uri: str, mongo_db: Database[DB]
 ) -> None:
-    context = multiprocessing.get_context("spawn")
-    barrier = context.Barrier(PROCESSES, timeout=120)
-    closed = context.Queue()
-    workers = [
-        context.Process(target=_worker, args=(mongo_uri, mongo_db.name, me, barrier, closed))
-        for me in range(PROCESSES)
-    ]
-    for process in workers:
-        process.start()
-    closers = sorted(run for _ in workers for run in closed.get(timeout=300))
-    for process in workers:
-        process.join(timeout=60)
-        assert process.exitcode == 0
+    closers = sorted(run for mine in at_once(_worker, PROCESSES, mongo_uri, mongo_db.name) for run in mine)
     assert closers == [f"demo-run-{r}" for r in range(ROUNDS)]  # each run closed, by one worker
     everyone = sorted(f"host:{me}:w" for me in range(PROCESSES))
     for run in mongo_db.crawl_runs.find():
