@@ -148,3 +148,28 @@ def test_run_lease_is_shared_by_one_run_and_refused_to_others(mongo_db: Database
     assert mongo_db.crawl_locks.find_one({"_id": "demo"})["run_id"] == "run-3"
     resumed.release()
     assert mongo_db.crawl_locks.count_documents({}) == 0
+
+
+def test_a_worker_leaving_is_never_taken_for_dead(frontier: str) -> None:
+    """Leaving is one step: another worker looking for dead ones never catches it half-gone."""
+    import threading
+
+    leaver = Frontier(redis.Redis.from_url(frontier), "demo")
+    watcher = Frontier(redis.Redis.from_url(frontier), "demo")
+    done = threading.Event()
+    recovered: list[tuple[str, int]] = []
+
+    def watch() -> None:
+        while not done.is_set():
+            recovered.extend(watcher.recover_dead())
+
+    thread = threading.Thread(target=watch)
+    thread.start()
+    try:
+        for n in range(300):
+            leaver.join(f"w{n}", "run-1", heartbeat_ms=60_000)
+            leaver.leave(f"w{n}")
+    finally:
+        done.set()
+        thread.join()
+    assert recovered == []

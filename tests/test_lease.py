@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -9,9 +10,10 @@ from scrapy.exceptions import CloseSpider
 
 from crawler.session.lease import LeaseKeeper
 from crawler.store import connect
-from crawler.store.locks import SiteLock
+from crawler.store.locks import RunLease, SiteBusy, SiteLock
 from tests.archive_session import SessionCrawl
 from tests.conftest import wait_for
+from tests.processes import at_once
 
 if TYPE_CHECKING:
     from pymongo.database import Database
@@ -96,3 +98,37 @@ def test_the_heartbeat_renews_the_lease_while_the_crawl_thread_is_blocked(
     finally:
         keeper.release()
     assert mongo_db.crawl_locks.find_one({"_id": "demo"})["host"] == "elsewhere"  # theirs, kept
+
+
+TAKERS = 4
+STALE_LEASES = 8
+
+
+def _taker(uri: str, name: str, run: bool, me: int, barrier: Any, won: Any) -> None:
+    """One crawl (run: a worker of run-new) taking over each site's stale lease with the others at once."""
+    db = connect(uri)[name]
+    mine = []
+    for n in range(STALE_LEASES):
+        site = f"site{n}"
+        lock = RunLease(db, site, "run-new", replaces="run-old") if run else SiteLock(db, site)
+        barrier.wait()
+        try:
+            lock.acquire()
+        except SiteBusy:
+            continue
+        mine.append(n)
+    won.put(mine)
+
+
+@pytest.mark.parametrize("run", [False, True], ids=["crawls", "workers-of-one-run"])
+def test_a_stale_lease_is_taken_over_once_by_many_at_once(
+    mongo_uri: str, mongo_db: Database[dict[str, Any]], run: bool
+) -> None:
+    long_ago = datetime.now(UTC) - timedelta(hours=2)
+    for n in range(STALE_LEASES):
+        stale = {"host": "elsewhere", "pid": 1, "acquired_at": long_ago, "heartbeat_at": long_ago}
+        mongo_db.crawl_locks.insert_one({"_id": f"site{n}", "run_id": "run-old", "shared": run, **stale})
+    holders = sorted(n for won in at_once(_taker, TAKERS, mongo_uri, mongo_db.name, run) for n in won)
+    # one crawl takes each lease over; the workers of one run all share it
+    assert holders == sorted(list(range(STALE_LEASES)) * (TAKERS if run else 1))
+    assert mongo_db.crawl_lock_claims.count_documents({}) == 0  # the claims are gone

@@ -49,6 +49,17 @@ redis.call('DEL', KEYS[2])
 return #items / 2
 """
 
+# KEYS: queue, inflight, workers, heartbeat. ARGV: the worker. Gives back what the worker holds
+# and deregisters it in one step: done in separate commands, another worker could see it
+# between the heartbeat's removal and the deregistration, take it for dead and record it lost.
+_LEAVE = """
+local items = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')
+for i = 1, #items, 2 do redis.call('ZADD', KEYS[1], items[i + 1], items[i]) end
+redis.call('DEL', KEYS[2], KEYS[4])
+redis.call('SREM', KEYS[3], ARGV[1])
+return #items / 2
+"""
+
 # KEYS: queue, inflight of the dead worker, workers, its heartbeat, seeding. ARGV: the worker.
 # Returns -1 when the worker is alive or another worker recovered it first.
 _RECOVER = """
@@ -144,6 +155,7 @@ class Frontier:
         self.base = f"{prefix}:{{{site}}}:"
         self._take = server.register_script(_TAKE)
         self._return_all = server.register_script(_RETURN_ALL)
+        self._leave = server.register_script(_LEAVE)
         self._recover = server.register_script(_RECOVER)
         self._join = server.register_script(_JOIN)
         self._complete = server.register_script(_COMPLETE)
@@ -194,9 +206,10 @@ class Frontier:
 
     def leave(self, worker: str) -> int:
         """Deregister a worker that gives back what it holds; returns how many live workers remain."""
-        self.give_back(worker)
-        self.server.delete(self.heartbeat_key(worker))
-        self.server.srem(self.key("workers"), worker)
+        self._leave(
+            keys=[self.queue_key, self.inflight_key(worker), self.key("workers"), self.heartbeat_key(worker)],
+            args=[worker],
+        )
         return len(self.live_workers())
 
     def live_workers(self) -> list[str]:

@@ -9,7 +9,6 @@ from pymongo.errors import PyMongoError
 
 from crawler.health import Thresholds, check_run
 from crawler.store import CrawlRuns, redact_uri
-from crawler.store.runs import SUMMED_FIGURES
 
 if TYPE_CHECKING:
     from pymongo.database import Database
@@ -96,6 +95,8 @@ class RunRecorder:
         self.runs = CrawlRuns(db)
         self.thresholds = thresholds
         self.run_id: str | None = None
+        #: this worker's slot in a distributed run (crawler/store/run_workers.py)
+        self.slot = 0
         self.site = ""
 
     def start(self, site: str, base_url: str | None, spider: str) -> str | None:
@@ -139,7 +140,7 @@ class RunRecorder:
                     frontier.previous_run_id, "its workers are gone; a new run resumed its frontier"
                 )
             worker = {"worker": frontier.worker, "host": frontier.worker.split(":")[0]}
-            self.runs.join(
+            self.slot = self.runs.join(
                 frontier.run_id,
                 site,
                 worker,
@@ -162,14 +163,12 @@ class RunRecorder:
         figures = run_figures(stats)
         try:
             run = self.runs.leave(
-                self.run_id, frontier.worker, figures, completed=frontier.completed, status=status
+                self.run_id, self.slot, frontier.worker, figures, completed=frontier.completed, status=status
             )
             if run is None:
                 return []
-            totals: dict[str, Any] = {k: run.get(k, 0) for k in SUMMED_FIGURES} | history_figures(stats)
-            final = (
-                "finished" if run.get("frontier_completed") and status in ("finished", "stopped") else status
-            )
+            totals: dict[str, Any] = run.record() | history_figures(stats)
+            final = "finished" if run.frontier_completed and status in ("finished", "stopped") else status
             if final == "finished":
                 previous = [r for r in self.runs.latest(self.site, limit=20) if r["_id"] != self.run_id]
                 totals["health"] = check_run(totals, previous, self.thresholds)
@@ -193,6 +192,6 @@ class RunRecorder:
         """Back in the run after another worker took this one for dead."""
         if self.run_id is not None:
             try:
-                self.runs.rejoin(self.run_id, session.worker)
+                self.runs.rejoin(self.run_id, self.slot)
             except PyMongoError as exc:
                 logger.warning("could not record that this worker is back: %s", exc)

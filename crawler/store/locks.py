@@ -12,12 +12,27 @@ The API, small on purpose (the archive session's LeaseKeeper, crawler/session/le
 * ``release()`` gives it back (only if still ours).
 
 A distributed run holds one shared lease (RunLease) that all its workers join and beat.
+
+Taking over a stale lease is decided by an insert: on the local FerretDB 1.24 an update is a
+read and an unconditional write-back, so two crawls that found the same stale lease could both
+"take it over" with a filtered update (measured: 2 holders in 1 round of 6, four takers each).
+Each taker first inserts a claim keyed by the stale lease it saw (`crawl_lock_claims`); only
+the one whose insert succeeds updates the lease, and removes its claim after. A taker that saw
+the same stale lease later finds the lease changed: its filtered update matches nothing. A
+claim left by a taker that died in between is given up after CLAIM_STALE_AFTER.
+
+The heartbeat of a lease is an update too: a holder waking up from a stall longer than the TTL,
+at the very moment its lease is taken over, can write its old lease back. The new holder's
+next heartbeat then finds the lease not its own and stops its crawl (fail closed: one crawl
+goes on). Shared leases are beaten by several workers at once; those writes only race each
+other to store "now".
 """
 
 from __future__ import annotations
 
 import os
 import socket
+import time
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +44,9 @@ if TYPE_CHECKING:
     from pymongo.database import Database
 
 COLLECTION = "crawl_locks"
+CLAIMS = "crawl_lock_claims"
+#: A takeover claim older than this was left by a taker that died between its two writes.
+CLAIM_STALE_AFTER = timedelta(minutes=5)
 
 
 class SiteBusy(RuntimeError):
@@ -42,6 +60,7 @@ class SiteLock:
         self, db: Database[dict[str, Any]], site: str, *, ttl: timedelta = timedelta(minutes=15)
     ) -> None:
         self.collection = db[COLLECTION]
+        self.claims = db[CLAIMS]
         self.site = site
         self.ttl = ttl
         self.host = socket.gethostname()
@@ -65,14 +84,37 @@ class SiteLock:
                     f"another crawl of {self.site} is running ({who}, since "
                     f"{holder.get('acquired_at'):%Y-%m-%d %H:%M:%S} UTC); it must end first"
                 ) from None
-            # Take over only the exact stale lease we looked at (two takers cannot both win).
-            taken = self.collection.find_one_and_update(
-                {"_id": self.site, "pid": holder.get("pid"), "heartbeat_at": holder.get("heartbeat_at")},
-                {"$set": {k: v for k, v in lease.items() if k != "_id"}},
-            )
-            if taken is None:
+            if not self._take_over(holder, lease):
                 raise SiteBusy(f"another crawl of {self.site} took the lease just now") from None
         self.held = True
+
+    def _take_over(self, holder: dict[str, Any], lease: dict[str, Any]) -> bool:
+        """Replace the exact stale lease we looked at with ours; False when another taker won it."""
+        seen = f"{self.site} {holder.get('run_id')} {holder.get('pid')} {holder.get('heartbeat_at')}"
+        attempt = 1
+        while True:
+            claim = f"{seen} {attempt}"
+            try:
+                self.claims.insert_one({"_id": claim, "at": datetime.now(UTC), "pid": self.pid})
+                break
+            except DuplicateKeyError:
+                found = self.claims.find_one({"_id": claim}) or {}
+                at = found.get("at")
+                if (
+                    isinstance(at, datetime)
+                    and datetime.now(UTC) - at.replace(tzinfo=UTC) < CLAIM_STALE_AFTER
+                ):
+                    return False  # another taker is replacing this lease
+                attempt += 1
+        try:
+            exact = {k: holder.get(k) for k in ("pid", "run_id", "heartbeat_at")}
+            taken = self.collection.find_one_and_update(
+                {"_id": self.site, **exact}, {"$set": {k: v for k, v in lease.items() if k != "_id"}}
+            )
+        finally:
+            for n in range(1, attempt + 1):
+                self.claims.delete_one({"_id": f"{seen} {n}"})
+        return taken is not None
 
     def _stale(self, holder: dict[str, Any], now: datetime) -> bool:
         if not holder:
@@ -156,15 +198,16 @@ class RunLease(SiteLock):
                     f"another crawl of {self.site} is running (run {holder.get('run_id')}, pid "
                     f"{holder.get('pid')} on {holder.get('host')}); it must end first"
                 ) from None
-            exact = {
-                "_id": self.site,
-                "run_id": holder.get("run_id"),
-                "heartbeat_at": holder.get("heartbeat_at"),
-            }
-            taken = self.collection.find_one_and_update(
-                exact, {"$set": {k: v for k, v in lease.items() if k != "_id"}}
-            )
-            now_held_by = (self.collection.find_one({"_id": self.site}) or {}).get("run_id")
-            if taken is None and now_held_by != self.run_id:
+            if not self._take_over(holder, lease) and not self._taken_by_my_run(holder):
                 raise SiteBusy(f"another crawl of {self.site} took the lease just now") from None
         self.held = True
+
+    def _taken_by_my_run(self, holder: dict[str, Any], wait_s: float = 10.0) -> bool:
+        """Whether the taker that won is another worker of this run (its takeover takes a moment)."""
+        deadline = time.monotonic() + wait_s
+        while True:
+            now = self.collection.find_one({"_id": self.site}) or {}
+            changed = any(now.get(k) != holder.get(k) for k in ("run_id", "heartbeat_at"))
+            if changed or time.monotonic() > deadline:
+                return now.get("run_id") == self.run_id
+            time.sleep(0.1)

@@ -6,18 +6,20 @@ the next run of the same site marks it "interrupted", so the history never lies.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
 from crawler.process import pid_alive
 from crawler.store.articles import ensure_indexes
 from crawler.store.documents import sanitize
+from crawler.store.run_workers import RunState, RunWorkers
 
 if TYPE_CHECKING:
     from pymongo.database import Database
@@ -34,24 +36,12 @@ def new_run_id(site: str) -> str:
     return f"{site}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
 
 
-#: Figures of a distributed run that every worker adds its share to.
-SUMMED_FIGURES = (
-    "pages_fetched",
-    "articles_new",
-    "articles_updated",
-    "articles_unchanged",
-    "articles_dropped",
-    "articles_gone",
-    "articles_missing_date",
-    "errors",
-)
-
-
 class CrawlRuns:
     """Records crawls: who ran what, when, and how it went."""
 
     def __init__(self, db: Database[dict[str, Any]]) -> None:
         self.collection = db[COLLECTION]
+        self.workers = RunWorkers(db)
 
     def ensure_indexes(self) -> None:
         """Create the indexes run queries use."""
@@ -88,66 +78,57 @@ class CrawlRuns:
         query = {} if site is None else {"site": site}
         return list(self.collection.find(query).sort("started_at", DESCENDING).limit(limit))
 
-    # Distributed runs: several workers (processes, machines) share one run document. -----------
+    # Distributed runs: several workers (processes, machines) share one run. ----------------
+    # Their joins, results and losses are facts inserted once (crawler/store/run_workers.py);
+    # the run document is written at its creation and, once, when it is closed.
 
-    def join(self, run_id: str, site: str, worker: dict[str, Any], **fields: Any) -> None:
-        """Add a worker to a distributed run, creating the run with the first one."""
+    def join(self, run_id: str, site: str, worker: dict[str, Any], **fields: Any) -> int:
+        """Add a worker to a distributed run, creating the run with the first one; the worker's slot."""
         now = datetime.now(UTC)
-        update = {
-            "$setOnInsert": sanitize(
-                {"site": site, "status": "running", "started_at": now, "distributed": True, **fields}
-            ),
-            "$addToSet": {"active_workers": worker["worker"]},
-            "$push": {"workers": sanitize({**worker, "joined_at": now})},
-        }
-        try:
-            self.collection.update_one({"_id": run_id}, update, upsert=True)
-        except DuplicateKeyError:  # two first workers upserted at once: the run exists now
-            self.collection.update_one({"_id": run_id}, update)
+        run = {"_id": run_id, "site": site, "status": "running", "started_at": now, "distributed": True}
+        with contextlib.suppress(DuplicateKeyError):  # another worker created it first
+            self.collection.insert_one(sanitize({**run, **fields}))
+        return self.workers.join(run_id, worker)
 
     def leave(
-        self, run_id: str, worker: str, figures: dict[str, Any], *, completed: bool, status: str
-    ) -> dict[str, Any] | None:
-        """A worker's figures are added to the run's; returns the run when this was its last worker."""
-        update: dict[str, Any] = {
-            "$pull": {"active_workers": worker},
-            "$inc": {k: figures.get(k, 0) for k in SUMMED_FIGURES},
-            "$push": {
-                "worker_results": sanitize(
-                    {"worker": worker, "status": status, "finished_at": datetime.now(UTC), **figures}
-                )
-            },
-        }
-        if completed:
-            update["$set"] = {"frontier_completed": True}
-        after = self.collection.find_one_and_update(
-            {"_id": run_id}, update, return_document=ReturnDocument.AFTER
-        )
-        if after is None or after.get("active_workers"):
-            return None
-        return after
+        self, run_id: str, slot: int, worker: str, figures: dict[str, Any], *, completed: bool, status: str
+    ) -> RunState | None:
+        """Record a worker's result; the run's state when this worker is the one to close it.
 
-    def rejoin(self, run_id: str, worker: str) -> None:
+        That is when no worker is left in the run, and no other caller closed it first: the
+        caller then writes the run's end with `finish`.
+        """
+        result = {"worker": worker, "status": status, "frontier_completed": completed, **figures}
+        self.workers.leave(run_id, slot, result)
+        state = self.workers.state(run_id)
+        if state.active or not self.workers.claim_close(run_id, worker):
+            return None
+        return state
+
+    def rejoin(self, run_id: str, slot: int) -> None:
         """A worker taken for dead (it missed heartbeats) is back."""
-        self.collection.update_one({"_id": run_id}, {"$addToSet": {"active_workers": worker}})
+        self.workers.back(run_id, slot)
 
     def worker_lost(self, run_id: str, worker: str) -> None:
         """A worker died (its heartbeat stopped); its unfinished work went back to the frontier."""
-        self.collection.update_one(
-            {"_id": run_id},
-            {
-                "$pull": {"active_workers": worker},
-                "$push": {
-                    "worker_results": {"worker": worker, "status": "lost", "finished_at": datetime.now(UTC)}
-                },
-            },
-        )
+        self.workers.lost(run_id, worker)
 
     def interrupt(self, run_id: str, reason: str) -> None:
         """Mark a run that is still "running" as interrupted (its workers are all gone)."""
+        if not self.workers.claim_close(run_id, "interrupted"):
+            return  # its last worker closed it (or another run interrupted it already)
+        state = self.workers.state(run_id)
+        fields = state.record() if state.workers else {}  # a run of an older archive keeps its own
         self.collection.update_one(
             {"_id": run_id, "status": "running"},
-            {"$set": {"status": "interrupted", "finish_reason": reason, "finished_at": datetime.now(UTC)}},
+            {
+                "$set": {
+                    **fields,
+                    "status": "interrupted",
+                    "finish_reason": reason,
+                    "finished_at": datetime.now(UTC),
+                }
+            },
         )
 
     def _close_interrupted(self, site: str, host: str) -> None:
