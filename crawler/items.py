@@ -28,11 +28,16 @@ class Article:
     canonical_url: str
     site: str
     title: str | None = None
+    #: Where the title was read: selector, heading (the headline element, checked against the
+    #: page's other titles), learned (the site's learned template), og:title, json-ld, title (<title>), ...
+    title_source: str | None = None
     text: str = ""
     authors: list[str] = field(default_factory=list)
     #: The outlet named by 来源 / Source (never a person).
     source: str | None = None
     editors: list[str] = field(default_factory=list)
+    #: Photographers (张三/摄, 摄影：李四), apart from the authors.
+    photographers: list[str] = field(default_factory=list)
     #: Where the authors were found: selector, header (between headline and body), body (credit
     #: lines), footer, brackets, name-line, poster, blog-owner, photo, declared (JSON-LD, meta).
     author_source: str | None = None

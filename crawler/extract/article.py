@@ -29,21 +29,23 @@ from crawler.extract.byline import CreditEvidence, collect_credits, declared_cre
 from crawler.extract.dates import DateEvidence, choose_date, markup_date, structured_dates
 from crawler.extract.encoding import decode_html
 from crawler.extract.gone import is_gone_notice
-from crawler.extract.htmltext import block_text, element_text
-from crawler.extract.layout import locate
+from crawler.extract.htmltext import element_text, page_lines
+from crawler.extract.layout import find_body, header_end, info_lines, locate
 from crawler.extract.learned import paragraph_fingerprints
 from crawler.extract.options import DEFAULT_OPTIONS, ExtractOptions
 from crawler.extract.pagination import find_page_links
 from crawler.extract.pinyin import strip_inline_pinyin
 from crawler.extract.quality import check_text, repair_text
 from crawler.extract.script import detect_script, to_simplified
-from crawler.extract.title import extract_title
+from crawler.extract.title import TitleEvidence, choose_title, declared_titles, selector_title
 from crawler.extract.urls import canonical_url
 from crawler.items import Article, content_hash
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
+    from crawler.extract.evidence import Choice
+    from crawler.extract.htmltext import PageLine
     from crawler.extract.page import Page
     from crawler.profiles import SiteProfile
 
@@ -105,6 +107,13 @@ def _drop_title_line(paragraphs: list[str], title: str | None) -> list[str]:
     return paragraphs
 
 
+def _line_texts(lines: list[PageLine]) -> list[str]:
+    """The lines' texts without inline pinyin (stripped line by line only on pages that have some)."""
+    texts = [line.text for line in lines]
+    _, count = strip_inline_pinyin("\n".join(texts))
+    return [strip_inline_pinyin(t)[0] or t for t in texts] if count else texts
+
+
 def _selector_text(tree: HtmlElement, selector: str | None) -> str:
     if not selector:
         return ""
@@ -133,12 +142,16 @@ def extract_article(
     learned: frozenset[str] = frozenset(),
     options: ExtractOptions = DEFAULT_OPTIONS,
     last_modified: str | None = None,
+    link_text: str | None = None,
+    choices: dict[str, Choice] | None = None,
 ) -> Article:
     """Extract one article from decoded HTML; never touches the network and never raises on bad input.
 
     ``learned`` holds the fingerprints of the site's learned boilerplate paragraphs
     (``BoilerplateLearner.learned()``); ``fetched_at`` resolves relative dates (刚刚, 3小时前)
-    and no date after it is taken; ``last_modified`` (the HTTP header) is the date of last resort.
+    and no date after it is taken; ``last_modified`` (the HTTP header) is the date of last resort;
+    ``link_text`` (the text of the link a crawl followed to the page) is one more declared title.
+    ``choices``, when given, receives the candidates and the choice of each field (``--explain``).
     """
     fetched_at = fetched_at or datetime.now(UTC)
     quality: dict[str, Any] = {}
@@ -155,14 +168,36 @@ def extract_article(
     meta = body.metadata
     text, repairs = repair_text(body.text)
     text, pinyin_count = strip_inline_pinyin(text)
-    title = extract_title(tree, profile.selectors.title, meta.get("title"))
-    paragraphs = _drop_title_line([p.strip() for p in text.splitlines() if p.strip()], title)
+    raw_paragraphs = [p.strip() for p in text.splitlines() if p.strip()]
+    lines = page_lines(tree)
+    line_texts = _line_texts(lines)
+    body_start, _ = find_body(line_texts, raw_paragraphs)
+    info = info_lines(line_texts, body_start)
+    declared, site_names = declared_titles(tree)
+    if link_text and link_text.strip():
+        declared.append(("link", " ".join(link_text.split())))
+    title_choice, title_index = choose_title(
+        TitleEvidence(
+            lines=lines,
+            body_start=header_end(line_texts, body_start, info),
+            declared=tuple(declared),
+            site_names=tuple(site_names),
+            selector=selector_title(tree, profile.selectors.title),
+            url=url,
+            guess=meta.get("title"),
+            info=info,
+        )
+    )
+    title = title_choice.value
+    if choices is not None:
+        choices["title"] = title_choice
+    paragraphs = _drop_title_line(raw_paragraphs, title)
     fingerprints = paragraph_fingerprints("\n".join(paragraphs))
     cleaned = clean_paragraphs(paragraphs, site_patterns=profile.boilerplate_res, learned=learned)
     text = cleaned.text
 
-    page_text, _ = strip_inline_pinyin(block_text(tree))
-    layout = locate(page_text, title, cleaned.paragraphs or paragraphs)
+    layout = locate(line_texts, title, cleaned.paragraphs or paragraphs, title_index=title_index)
+    page_text = "\n".join(line_texts)
     declared_people, declared_organisations = declared_credits(tree)
     credits = collect_credits(
         CreditEvidence(
@@ -218,6 +253,7 @@ def extract_article(
         canonical_url=canonical_url(tree, url),
         site=profile.name,
         title=title,
+        title_source=title_choice.source,
         text=text,
         authors=credits.authors,
         source=credits.source,
@@ -260,6 +296,7 @@ def extract_page(
         learned=learned,
         options=options,
         last_modified=page.last_modified,
+        link_text=page.link_text,
     )
     article.status = page.status
     article.encoding = decoded.encoding

@@ -258,6 +258,11 @@ def _label_matches(line: str) -> list[re.Match[str]]:
     return list(LABEL_RE.finditer(simplified if len(simplified) == len(line) else line))
 
 
+def has_credit_label(line: str) -> bool:
+    """True when ``line`` holds a byline, source, editor or date label (an info-bar line)."""
+    return bool(_label_matches(line))
+
+
 def parse_byline(line: str) -> Byline:
     """Authors, editors and source named by the labels of one line."""
     byline = Byline()

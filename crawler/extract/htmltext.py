@@ -8,6 +8,7 @@ byline around the article body.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -54,6 +55,145 @@ def block_text(element: HtmlElement) -> str:
     _walk(element, parts)
     lines = (_SPACES_RE.sub(" ", line).strip() for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+#: Headings by tag: the level a line inherits from its nearest heading ancestor.
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+#: ``style`` values that hide an element (its text is no line of the page).
+_HIDDEN_STYLE_RE = re.compile(r"display\s{0,4}:\s{0,4}none|visibility\s{0,4}:\s{0,4}hidden", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class PageLine:
+    """One line of the page as a reader sees it, with the element it sits in."""
+
+    text: str
+    #: The innermost block element holding the line (its path is the line's place in the template).
+    element: HtmlElement
+    #: 1..6 inside an <h1>..<h6>, else 0.
+    heading: int = 0
+    #: Characters of the line inside links, and the first link's href.
+    link_chars: int = 0
+    href: str | None = None
+
+    @property
+    def is_link(self) -> bool:
+        """Most of the line is link text (a menu entry, a related article)."""
+        return self.link_chars * 2 > len(self.text.replace(" ", ""))
+
+
+def _hidden(element: HtmlElement, tag: str) -> bool:
+    if tag in HIDDEN_TAGS:
+        return True
+    style = element.get("style")
+    return (bool(style) and bool(_HIDDEN_STYLE_RE.search(style))) or element.get("hidden") is not None
+
+
+def page_lines(root: HtmlElement) -> list[PageLine]:
+    """The visible lines of ``root`` in reading order, each with its block element, heading level and links.
+
+    One pass over the tree (no recursion: deep trees of broken pages are fine); hidden elements
+    (scripts, ``display:none``, ``hidden``) give no line.
+    """
+    lines: list[PageLine] = []
+    parts: list[str] = []
+    blocks: list[HtmlElement] = [root]
+    state = {"link": 0, "href": None, "heading": 0}
+    links: list[HtmlElement] = []
+    headings: list[int] = []
+
+    def flush() -> None:
+        if not parts:
+            return
+        text = _SPACES_RE.sub(" ", "".join(parts)).strip()
+        if text:
+            heading = headings[-1] if headings else 0
+            lines.append(PageLine(text, blocks[-1], heading, state["link"], state["href"]))
+        parts.clear()
+        state["link"], state["href"] = 0, None
+
+    def add(text: str | None) -> None:
+        if not text:
+            return
+        if "\n" in text:
+            pieces = text.split("\n")
+            for piece in pieces[:-1]:
+                add_piece(piece)
+                flush()
+            add_piece(pieces[-1])
+        else:
+            add_piece(text)
+
+    def add_piece(text: str) -> None:
+        if not text:
+            return
+        parts.append(text)
+        if links:
+            stripped = len(text.split()) and len("".join(text.split()))
+            state["link"] += stripped
+            if state["href"] is None:
+                state["href"] = links[-1].get("href")
+
+    def open_element(element: HtmlElement, lowered: str) -> None:
+        if lowered in BLOCK_TAGS:
+            flush()
+            blocks.append(element)
+        if lowered in _HEADINGS:
+            headings.append(_HEADINGS[lowered])
+        if lowered == "a" and element.get("href"):
+            links.append(element)
+        add(element.text)
+
+    def close_element(element: HtmlElement, lowered: str) -> None:
+        if lowered == "a" and links and links[-1] is element:
+            links.pop()
+        if lowered in BLOCK_TAGS:
+            flush()
+            blocks.pop()
+        if lowered in _HEADINGS and headings:
+            headings.pop()
+
+    open_element(root, root.tag.lower() if isinstance(root.tag, str) else "")
+    stack = [(root, iter(root))]
+    while stack:
+        element, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            close_element(element, element.tag.lower())
+            if stack:
+                add(element.tail)
+            continue
+        tag = child.tag.lower() if isinstance(child.tag, str) else None
+        if tag is None or _hidden(child, tag):  # comments, processing instructions, hidden
+            add(child.tail)
+            continue
+        open_element(child, tag)
+        stack.append((child, iter(child)))
+    flush()
+    return lines
+
+
+def element_path(element: HtmlElement, root: HtmlElement | None = None) -> str:
+    """Where ``element`` sits in its page's template: tags with their class and id, from the body down.
+
+    Digits in classes and ids are dropped (``art_1234``), positions are not counted: the path
+    names the same place on every page of one template.
+    """
+    steps: list[str] = []
+    node: HtmlElement | None = element
+    while node is not None and node is not root:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in ("body", "html"):
+            break
+        marker = ".".join(sorted(_DIGITS_RE.sub("", c) for c in (node.get("class") or "").split()))
+        ident = _DIGITS_RE.sub("", node.get("id") or "")
+        steps.append(tag + (f".{marker}" if marker else "") + (f"#{ident}" if ident else ""))
+        node = node.getparent()
+    return ">".join(reversed(steps))
+
+
+_DIGITS_RE = re.compile(r"\d+")
 
 
 def element_text(element: HtmlElement | None) -> str:

@@ -490,6 +490,32 @@ SECTION_HEADINGS = (
     "Read more",
 )
 
+# --- Headlines -------------------------------------------------------------------------------
+
+#: Badges and labels printed with a headline but not part of it (原创 X, 主题: X), dropped from a
+#: headline line when the page's other titles name it without them.
+TITLE_BADGES = (
+    *("原创", "转载", "置顶", "精华", "推荐", "热", "新", "主题", "标题", "题目"),
+    *("Title", "Subject"),
+)
+
+#: Openings of a breadcrumb or location line (首页 > 新闻 > …): navigation, never a headline.
+NAVIGATION_OPENERS = (
+    "首页",
+    "主页",
+    "网站首页",
+    "当前位置",
+    "您的位置",
+    "你的位置",
+    "您现在的位置",
+    "您当前的位置",
+    "现在位置",
+    "所在位置",
+    "位置：",
+    "Home",
+    "You are here",
+)
+
 # --- Pagination ------------------------------------------------------------------------------
 
 #: Link texts that point to the next page of the same article.
