@@ -68,6 +68,9 @@ class Article:
     #: Fingerprints of the body paragraphs before learned boilerplate was removed: what the
     #: site's BoilerplateLearner counts (crawler.extract.learned).
     fingerprints: list[str] = field(default_factory=list)
+    #: Where the headline, date line and byline were found with confidence ({"title": element path,
+    #: "date": ..., "byline": ...}): what the site's LayoutLearner counts (crawler.extract.template).
+    layout: dict[str, str] = field(default_factory=dict)
     # What the fetch looked like.
     fetched_at: datetime | None = None
     status: int | None = None

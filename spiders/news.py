@@ -277,10 +277,12 @@ class NewsSpider(scrapy.Spider):
         )
         learner = self.archive.learner if self.archive is not None else None
         learned = learner.learned() if learner is not None else frozenset()
+        layout = self.archive.layout if self.archive is not None else None
+        template = layout.template() if layout is not None else None
         assert self.extraction is not None
         record = response.meta.get("warc_record")
         try:
-            article = await self.extraction.extract(page, self.profile, learned)
+            article = await self.extraction.extract(page, self.profile, learned, template)
         except ExtractionFailed as exc:
             self.crawler.stats.inc_value("extract/failed")
             self.crawler.stats.inc_value(f"extract/failed/{exc.reason}")

@@ -18,6 +18,7 @@ INTERNAL_FIELDS = (
     "title_simplified",
     "text_simplified",
     "fingerprints",
+    "layout",
 )
 
 

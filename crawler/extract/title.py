@@ -42,6 +42,9 @@ LINES_ABOVE_BODY = 60
 LINES_INTO_BODY = 8
 #: A headline is at most this long (characters, spaces removed); longer lines are prose.
 MAX_TITLE_CHARS = 150
+#: A declared title is read up to this many characters and parts (a page's <title> may be anything).
+MAX_DECLARED_CHARS = 300
+MAX_PARTS = 12
 #: Score of the agreement of the page's declared titles, and of each title agreeing.
 AGREEMENT_WEIGHT = 0.6
 AGREEING_BONUS = 0.05
@@ -53,6 +56,10 @@ LEARNED_WEIGHT = 0.6
 AGREES = 0.8
 #: A line must score this much to be the headline.
 MIN_LINE_SCORE = 0.3
+#: A line this short (characters) is a menu entry or a widget more often than text.
+SHORT_LINE_CHARS = 12
+#: ... and counts this much of a line of text between a headline and the body.
+SHORT_LINE_WEIGHT = 0.2
 #: A lone link to another page (a blog's permalink when the page's URL is not known) scores less;
 #: a line ending a sentence (。) too.
 LINK_PENALTY = 0.15
@@ -79,6 +86,8 @@ _ONLY_BADGE_RE = re.compile(r"^[\[【(（]?" + _BADGES + r"[\]】)）]?[:：]?$"
 _NAVIGATION_RE = re.compile(
     r"^\W{0,3}" + alternation(NAVIGATION_OPENERS, name="NAVIGATION_OPENERS"), re.IGNORECASE
 )
+#: An attribute printed as text (size="20"): broken HTML, never a headline.
+_MARKUP_RE = re.compile(r"\w\s?=\s?[\"']")
 #: A line holding no letter or CJK character (a page number, a bullet) is never a headline.
 _WORD_RE = re.compile(r"[^\W\d_]")
 #: Types of JSON-LD objects whose ``headline``/``name`` is the article's title.
@@ -144,8 +153,9 @@ class Reference:
 
     @classmethod
     def of(cls, source: str, text: str, site_names: tuple[str, ...] = ()) -> Reference:
+        text = text[:MAX_DECLARED_CHARS]
         sites = {normalize(s) for s in site_names}
-        pieces = [(p, _size(p)) for p in (normalize(p) for p in _parts(text)) if p]
+        pieces = [(p, _size(p)) for p in (normalize(p) for p in _parts(text)[:MAX_PARTS]) if p]
         content = [size for p, size in pieces if p not in sites] or [1]
         largest = max(content) or 1
         parts = tuple((p, 0.0 if p in sites else min(1.0, 0.3 + 0.7 * size / largest)) for p, size in pieces)
@@ -276,20 +286,20 @@ def _links_elsewhere(line: PageLine, url: str) -> bool:
 def _proximities(evidence: TitleEvidence, indexes: range) -> dict[int, float]:
     """For each line index: up to 0.3 for a line right above the date line or the body.
 
-    0.3 when only headings, info lines (date line, byline) and short lines stand between it and
-    the body and one of them is an info line or the line is a heading; 0.25 with nothing but
-    short lines between; 0.1 with one or two lines of text between; 0.2 for the body's first
-    line itself. One backward pass over the window.
+    0.3 when only headings, info lines (date line, byline) and up to four short lines stand
+    between it and the body and one of them is an info line or the line is a heading; 0.25 with
+    nothing else between; 0.1 with a line or two of text between (five short lines count as
+    one); 0.2 for the body's first line itself. One backward pass over the window.
     """
     start = evidence.body_start
     if start is None:
         return {}
     lines = evidence.lines
     found: dict[int, float] = {}
-    content = 0
+    content = 0.0
     info_between = False
     for index in range(min(start, indexes.stop) - 1, indexes.start - 1, -1):
-        if not content:
+        if content < 1:
             found[index] = 0.3 if info_between or lines[index].heading else 0.25
         elif content <= 2:
             found[index] = 0.1
@@ -297,8 +307,9 @@ def _proximities(evidence: TitleEvidence, indexes: range) -> dict[int, float]:
             break
         if index in evidence.info:
             info_between = True
-        elif not lines[index].heading and len(lines[index].text) > 12:
-            content += 1
+        elif not lines[index].heading:
+            # a line of text counts fully, a short one (a menu entry, a widget) a quarter
+            content += 1 if len(lines[index].text) > SHORT_LINE_CHARS else SHORT_LINE_WEIGHT
     if start < len(lines):
         found[start] = 0.2
     return found
@@ -370,6 +381,8 @@ def _score(window: _Window, index: int, text: str, via: str = "") -> Candidate |
         refused = "the site's name"
     elif _NAVIGATION_RE.match(text):
         refused = "navigation"
+    elif _MARKUP_RE.search(text):
+        refused = "markup left by broken HTML"
     proximity = window.proximity.get(index, 0.0)
     penalty = 0.0
     if elsewhere and not refused and proximity < 0.25:  # alone right above the text: a permalink
@@ -473,7 +486,7 @@ def choose_title(evidence: TitleEvidence) -> tuple[Choice, int | None]:
     lines = _line_candidates(evidence, references)
     choice.candidates.extend(c for c, _ in lines)
     for source, text in evidence.declared:
-        value = strip_site_name(text, site_names)
+        value = strip_site_name(text[:MAX_DECLARED_CHARS], site_names)
         choice.candidates.append(Candidate(value, source, 0.0, evidence=text[:200]))
     eligible = [(c, i) for c, i in lines if not c.refused and c.score >= MIN_LINE_SCORE]
     if eligible:
@@ -486,7 +499,7 @@ def choose_title(evidence: TitleEvidence) -> tuple[Choice, int | None]:
     if evidence.guess:
         declared.setdefault("guess", evidence.guess)
     for source in _DECLARED_ORDER:
-        value = strip_site_name(declared.get(source), site_names)
+        value = strip_site_name((declared.get(source) or "")[:MAX_DECLARED_CHARS], site_names)
         if value and len(_WORD_RE.findall(value)) >= 2:
             choice.value, choice.source, choice.score = value, source, 0.5
             choice.reason = f"no line of the page qualifies: the page's {source}, site name stripped"
