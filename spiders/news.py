@@ -50,6 +50,8 @@ logger = logging.getLogger(__name__)
 
 #: Articles are fetched before more list pages, so a crawl stopped early has stored something.
 ARTICLE_PRIORITY = 10
+#: Characters of a link's text kept with the request (extraction checks the headline against it).
+MAX_LINK_TEXT = 300
 HTML_TYPES = (b"text/html", b"application/xhtml", b"text/plain")
 #: Answers that mean an article is gone (a visit, not a fetch error).
 GONE_STATUSES = (404, 410)
@@ -131,7 +133,7 @@ class NewsSpider(scrapy.Spider):
         if not entries:
             logger.warning("feed %s has no readable entries", response.url)
         for entry in entries:
-            yield from self.follow(response.urljoin(entry.url), depth=0, trusted=True)
+            yield from self.follow(response.urljoin(entry.url), depth=0, trusted=True, text=entry.title)
 
     def parse_sitemap(self, response: Response, depth: int = 0) -> Iterator[scrapy.Request]:
         """Sitemap indexes lead to sitemaps (SITEMAP_MAX_DEPTH deep); URL sets to articles and list pages.
@@ -184,19 +186,22 @@ class NewsSpider(scrapy.Spider):
             logger.warning("list page %s is not text (%s); skipped", response.url, _content_type(response))
             return
         for link in self.link_extractor.extract_links(response):
-            yield from self.follow(link.url, depth=depth + 1)
+            yield from self.follow(link.url, depth=depth + 1, text=link.text)
 
-    def follow(self, url: str, depth: int, trusted: bool = False) -> Iterator[scrapy.Request]:
+    def follow(
+        self, url: str, depth: int, trusted: bool = False, text: str | None = None
+    ) -> Iterator[scrapy.Request]:
         """Request a discovered URL according to what it is.
 
         Links from feeds and news sitemaps are articles by construction (``trusted``)
-        unless the profile's exclude patterns say otherwise.
+        unless the profile's exclude patterns say otherwise. ``text`` is the link's text (or
+        the feed item's title): extraction checks the headline against it.
         """
         kind = classify_url(url, self.profile)
         if kind is LinkKind.OTHER and trusted and not any(p.search(url) for p in self.profile.exclude_res):
             kind = LinkKind.ARTICLE
         if kind is LinkKind.ARTICLE:
-            yield self.article_request(url)
+            yield self.article_request(url, text)
         elif kind is LinkKind.LIST and depth <= self.profile.max_list_pages:
             yield self.list_request(url, depth)
 
@@ -207,13 +212,15 @@ class NewsSpider(scrapy.Spider):
             url, self.parse_list, cb_kwargs={"depth": depth}, meta=meta, errback=self.fetch_failed
         )
 
-    def article_request(self, url: str) -> scrapy.Request:
+    def article_request(self, url: str, link_text: str | None = None) -> scrapy.Request:
         """An article page request (fetched before further list pages).
 
         304 (after a conditional revisit), 404 and 410 reach parse_article: they are news
-        about an archived article, not errors.
+        about an archived article, not errors. The text of the link that led here goes along.
         """
-        meta = {"kind": "article", "handle_httpstatus_list": (*GONE_STATUSES, 304)}
+        meta: dict[str, Any] = {"kind": "article", "handle_httpstatus_list": (*GONE_STATUSES, 304)}
+        if link_text and link_text.strip():
+            meta["link_text"] = " ".join(link_text.split())[:MAX_LINK_TEXT]
         return scrapy.Request(
             url, self.parse_article, priority=ARTICLE_PRIORITY, meta=meta, errback=self.fetch_failed
         )
@@ -274,6 +281,7 @@ class NewsSpider(scrapy.Spider):
             status=response.status,
             fetched_at=fetched_at,
             last_modified=_header(response, b"Last-Modified"),
+            link_text=response.meta.get("link_text"),
         )
         learner = self.archive.learner if self.archive is not None else None
         learned = learner.learned() if learner is not None else frozenset()

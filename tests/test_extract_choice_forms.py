@@ -336,7 +336,7 @@ def test_explain_prints_every_field_its_candidates_and_why(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout
     assert f"title: {TITLE}" in out and "agrees with title" in out
-    assert "REFUSED: links to another page" in out
+    assert "REFUSED: a link to another page, in a list of links" in out
     assert "date: 2023-05-06T08:00:00+08:00" in out and "date-line-label" in out
     assert "authors: 张三" in out and "why: the best-scoring source: header" in out
     assert "source: 示例日报" in out

@@ -157,7 +157,7 @@ def _places(
     """Where the headline, date line and byline were found with confidence (what ``LayoutLearner`` counts)."""
     places: dict[str, str] = {}
     # a learned place is counted again only when independent evidence confirms it
-    winner = next((c for c in title.candidates if c.path and c.path == title.path), None)
+    winner = next((c for c in title.candidates if c.path == title.path and c.value == title.value), None)
     if (
         winner is not None
         and title.source in ("heading", "line", "learned")
@@ -176,6 +176,12 @@ def _places(
         evidence = next((c.evidence for c in credits.candidates if c.source == credits.source), "")
         places["byline"] = _path_of(lines, texts, zone, evidence)
     return {k: v for k, v in places.items() if v}
+
+
+def _page_top(lines: list[PageLine], texts: list[str]) -> str | None:
+    """The page's own title line: its first <h1> (a blog's name), else its first line."""
+    first_h1 = next((texts[i] for i, line in enumerate(lines[:200]) if line.heading == 1), None)
+    return first_h1 or (texts[0] if texts else None)
 
 
 def _selector_text(tree: HtmlElement, selector: str | None) -> str:
@@ -256,6 +262,7 @@ def extract_article(
             guess=meta.get("title"),
             info=info,
             learned_path=template.title,
+            paths=choices is not None,
         )
     )
     title = title_choice.value
@@ -284,7 +291,7 @@ def extract_article(
             declared_organisations=declared_organisations,
             cjk=cjk,
             title=title,
-            page_top=layout.lines[0] if layout.lines else None,
+            page_top=_page_top(lines, line_texts),
             printed=page_text,
             author_links=author_links(lines, layout.title_index, layout.body_start),
             learned=" ".join(_at(lines, line_texts, zone, template.byline)),

@@ -22,6 +22,7 @@ from crawler.extract.patterns import (
     AUTHOR_PATH_SEGMENTS,
     AUTHOR_QUERY_KEYS,
     BLOG_OWNER_SUFFIXES,
+    BY_WORDS,
     COMPOUND_SURNAMES,
     DATE_LABELS,
     EDITOR_LABELS,
@@ -732,7 +733,9 @@ def _blog_owner(evidence: CreditEvidence, footer: tuple[str, ...]) -> list[str]:
         for suffix in BLOG_OWNER_SUFFIXES:
             if suffix not in simplified:
                 continue
-            before = simplified.partition(suffix)[0]
+            before, _, after = simplified.partition(suffix)
+            if after[:1] and not _TITLE_PARTS_RE.match(after[:1]):
+                continue  # 查看我的博客目录: a link's words, not a blog's name
             before = text[: len(before)] if len(simplified) == len(text) else before
             owner = _TITLE_PARTS_RE.split(before)[-1].strip(_EDGE_PUNCT)
             if owner and (is_person_name(owner) or is_user_name(owner)):
@@ -743,18 +746,25 @@ def _blog_owner(evidence: CreditEvidence, footer: tuple[str, ...]) -> list[str]:
     return name_line(evidence.page_top or "") if post_line else []
 
 
+#: Between names in a declared author value: "Jane Doe, John Smith", "A und B", "A & B".
+_DECLARED_SPLIT_RE = re.compile(r"\s{0,3}[;；,，、|/]\s{0,3}|\s{1,3}(?:and|und|et|y|e|en|&)\s{1,3}")
+_BY_WORDS_RE = re.compile(r"^\s{0,3}" + alternation(BY_WORDS, name="BY_WORDS") + r"\s{1,3}")
+
+
 def _guess_names(evidence: CreditEvidence, printed: tuple[str, ...]) -> list[str]:
     """People in trafilatura's author guess (<meta name=author>, JSON-LD, rel=author).
 
     On Chinese pages the meta author often names the CMS, the site or an account: a Han name
     is taken, a Latin one only when the page prints it near the article too.
     """
-    raw = [evidence.guess or ""] if not evidence.cjk else [*evidence.declared, evidence.guess or ""]
-    if not evidence.cjk and not evidence.guess:
-        raw = list(evidence.declared)
+    # what the page declares, as printed (trafilatura's guess drops the punctuation between names)
+    raw = [*evidence.declared, evidence.guess or ""] if evidence.cjk else [*evidence.declared[:1]]
+    if not evidence.cjk and not raw:
+        raw = [evidence.guess or ""]
     names: list[str] = []
     for value in raw:
-        for name in re.split(r"\s*[;；,，、]\s*|\s+and\s+", value):
+        for name in _DECLARED_SPLIT_RE.split(_BY_WORDS_RE.sub("", value.strip())):
+            name = _BY_WORDS_RE.sub("", name.strip()).strip(" .,;:")
             if is_person_name(name) and name not in names:
                 names.append(name)
     if evidence.cjk:

@@ -143,6 +143,8 @@ _RELATIVE_RE = re.compile(
     r"|(?P<word>" + alternation(tuple(RELATIVE_DATE_WORDS), name="RELATIVE_DATE_WORDS") + r")"
     r"(?:\s*(?P<H>[01]?\d|2[0-3])\s*[:：]\s*(?P<M>[0-5]\d))?"
 )
+#: A character every absolute date holds (a digit, after NFKC, or the 年 of 二〇二二年).
+_DATE_HINT_RE = re.compile(r"[0-9年]")
 _UNITS = {"秒": "seconds", "分钟": "minutes", "小时": "hours", "天": "days"}
 _LABEL_RE = re.compile(
     r"(?P<modified>" + alternation(MODIFIED_LABELS, name="MODIFIED_LABELS") + r")"
@@ -251,7 +253,8 @@ def find_dates(text: str, *, now: datetime | None = None) -> list[DateMatch]:
         return []
     found: list[DateMatch] = []
     taken: list[range] = []
-    for regex in ABSOLUTE_RES:
+    # every absolute form holds a digit or a Chinese numeral year: most lines are skipped at once
+    for regex in ABSOLUTE_RES if _DATE_HINT_RE.search(text) else ():
         for match in regex.finditer(text):
             if any(match.start() in span for span in taken):
                 continue
@@ -332,15 +335,22 @@ HIDDEN_INPUT_WEIGHT = 0.8
 SCRIPT_WEIGHT = 0.7
 #: Inline script text read for such data (characters).
 MAX_SCRIPT_CHARS = 300_000
-_SCRIPT_DATE_RE = re.compile(
-    r"""(?<![\w$])["']?(?:(?P<key>"""
+#: A date or a Unix timestamp assigned in a script ("pubtime": "2019-09-07 19:02:26", ct = "1581517074"):
+#: found by its value first (rare), then its key is read just before it.
+_SCRIPT_VALUE_RE = re.compile(
+    r"""[:=]\s{0,3}["']?"""
+    r"""(?P<value>(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}[^"'<>,;\n]{0,20}|1\d{9}(?:\d{3})?(?!\d))"""
+)
+_SCRIPT_KEY_RE = re.compile(
+    r"""(?<![\w$])(?:(?P<key>"""
     + alternation(SCRIPT_DATE_KEYS, name="SCRIPT_DATE_KEYS")
     + r")|(?P<stamp>"
     + alternation(SCRIPT_TIMESTAMP_KEYS, name="SCRIPT_TIMESTAMP_KEYS")
-    + r""")) ?["']?\s{0,3}[:=]\s{0,3}["']?"""
-    + r"""(?P<value>(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}[^"'<>,;\n]{0,20}|1\d{9}(?:\d{3})?(?!\d))""",
+    + r"""))["']?\s{0,3}$""",
     re.IGNORECASE,
 )
+#: Characters before a value read for its key.
+SCRIPT_KEY_REACH = 40
 #: Weight of JSON-LD/microdata datePublished (schema.org, written for machines).
 STRUCTURED_WEIGHT = 0.9
 #: Containers whose dates belong to something else than the article (class/id words).
@@ -443,11 +453,14 @@ def _form_and_script_dates(tree: HtmlElement) -> list[tuple[str, str, float]]:
         if script.get("src") or not text or (script.get("type") or "").endswith("ld+json"):
             continue
         text, budget = text[:budget], budget - len(text)
-        for match in _SCRIPT_DATE_RE.finditer(text):
+        for match in _SCRIPT_VALUE_RE.finditer(text):
+            key = _SCRIPT_KEY_RE.search(text, max(0, match.start() - SCRIPT_KEY_REACH), match.start())
+            if key is None:
+                continue
             value = match.group("value")
             if value.isdigit():
                 found.append((_timestamp(value), "script", SCRIPT_WEIGHT))
-            elif match.group("key"):
+            elif key.group("key"):
                 found.append((value.strip()[:60], "script", SCRIPT_WEIGHT))
             if len(found) >= 5:
                 return found

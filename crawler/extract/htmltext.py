@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from lxml.html import HtmlElement
 
 #: Elements that start a new line.
@@ -82,95 +84,88 @@ class PageLine:
         return self.link_chars * 2 > len(self.text.replace(" ", ""))
 
 
-def _hidden(element: HtmlElement, tag: str) -> bool:
-    if tag in HIDDEN_TAGS:
-        return True
-    style = element.get("style")
-    return (bool(style) and bool(_HIDDEN_STYLE_RE.search(style))) or element.get("hidden") is not None
-
-
 def page_lines(root: HtmlElement) -> list[PageLine]:
     """The visible lines of ``root`` in reading order, each with its block element, heading level and links.
 
     One pass over the tree (no recursion: deep trees of broken pages are fine); hidden elements
-    (scripts, ``display:none``, ``hidden``) give no line.
+    (scripts, ``display:none``, ``hidden``) give no line. Written flat (no helper calls per
+    node): it runs once over every page.
     """
     lines: list[PageLine] = []
     parts: list[str] = []
     blocks: list[HtmlElement] = [root]
-    state = {"link": 0, "href": None, "heading": 0}
-    links: list[HtmlElement] = []
     headings: list[int] = []
+    links: list[HtmlElement] = []
+    link_chars = 0
+    href: str | None = None
 
     def flush() -> None:
-        if not parts:
-            return
+        nonlocal link_chars, href
         text = _SPACES_RE.sub(" ", "".join(parts)).strip()
         if text:
-            heading = headings[-1] if headings else 0
-            lines.append(PageLine(text, blocks[-1], heading, state["link"], state["href"]))
+            lines.append(PageLine(text, blocks[-1], headings[-1] if headings else 0, link_chars, href))
         parts.clear()
-        state["link"], state["href"] = 0, None
+        link_chars, href = 0, None
 
-    def add(text: str | None) -> None:
-        if not text:
-            return
-        if "\n" in text:
-            pieces = text.split("\n")
-            for piece in pieces[:-1]:
-                add_piece(piece)
+    def add(text: str) -> None:
+        nonlocal link_chars, href
+        pieces = text.split("\n")
+        for number, piece in enumerate(pieces):
+            if number:
                 flush()
-            add_piece(pieces[-1])
-        else:
-            add_piece(text)
+            if piece:
+                parts.append(piece)
+                if links:
+                    link_chars += len(piece.strip())
+                    if href is None:
+                        href = links[-1].get("href")
 
-    def add_piece(text: str) -> None:
-        if not text:
-            return
-        parts.append(text)
-        if links:
-            stripped = len(text.split()) and len("".join(text.split()))
-            state["link"] += stripped
-            if state["href"] is None:
-                state["href"] = links[-1].get("href")
-
-    def open_element(element: HtmlElement, lowered: str) -> None:
-        if lowered in BLOCK_TAGS:
-            flush()
+    stack: list[tuple[HtmlElement, Iterator[HtmlElement], str]] = []
+    element: HtmlElement | None = root
+    tag = root.tag.lower() if isinstance(root.tag, str) else ""
+    while element is not None:
+        # open ``element`` (tag lowered), then descend
+        if tag in BLOCK_TAGS:
+            if parts:
+                flush()
             blocks.append(element)
-        if lowered in _HEADINGS:
-            headings.append(_HEADINGS[lowered])
-        if lowered == "a" and element.get("href"):
+        elif tag == "a" and element.get("href"):
             links.append(element)
-        add(element.text)
-
-    def close_element(element: HtmlElement, lowered: str) -> None:
-        if lowered == "a" and links and links[-1] is element:
-            links.pop()
-        if lowered in BLOCK_TAGS:
-            flush()
-            blocks.pop()
-        if lowered in _HEADINGS and headings:
-            headings.pop()
-
-    open_element(root, root.tag.lower() if isinstance(root.tag, str) else "")
-    stack = [(root, iter(root))]
-    while stack:
-        element, children = stack[-1]
-        child = next(children, None)
-        if child is None:
-            stack.pop()
-            close_element(element, element.tag.lower())
-            if stack:
-                add(element.tail)
-            continue
-        tag = child.tag.lower() if isinstance(child.tag, str) else None
-        if tag is None or _hidden(child, tag):  # comments, processing instructions, hidden
-            add(child.tail)
-            continue
-        open_element(child, tag)
-        stack.append((child, iter(child)))
-    flush()
+        if tag in _HEADINGS:
+            headings.append(_HEADINGS[tag])
+        if element.text:
+            add(element.text)
+        stack.append((element, iter(element), tag))
+        element = None
+        while stack and element is None:
+            parent, children, parent_tag = stack[-1]
+            for child in children:
+                child_tag = child.tag.lower() if isinstance(child.tag, str) else None
+                if (
+                    child_tag is None
+                    or child_tag in HIDDEN_TAGS
+                    or child.get("hidden") is not None
+                    or ((style := child.get("style")) and _HIDDEN_STYLE_RE.search(style))
+                ):  # comments, processing instructions, hidden
+                    if child.tail:
+                        add(child.tail)
+                    continue
+                element, tag = child, child_tag
+                break
+            else:  # close ``parent``
+                stack.pop()
+                if parent_tag == "a" and links and links[-1] is parent:
+                    links.pop()
+                elif parent_tag in BLOCK_TAGS:
+                    if parts:
+                        flush()
+                    blocks.pop()
+                if parent_tag in _HEADINGS and headings:
+                    headings.pop()
+                if stack and parent.tail:
+                    add(parent.tail)
+    if parts:
+        flush()
     return lines
 
 

@@ -244,6 +244,14 @@ AUTHOR_PATH_SEGMENTS = (
 )
 AUTHOR_QUERY_KEYS = ("uid", "userid", "user_id", "authorid", "author_id", "author")
 
+#: Words before a name in a Western byline or author field ("By Rob Picheta", "Von Jan Koch",
+#: "Par Attac France", "Artikel von hausinfo"): dropped from declared and guessed author names.
+BY_WORDS = (
+    *("By", "by", "BY", "Von", "von", "Par", "par", "Por", "por", "Di", "di", "Door", "door", "Av", "av"),
+    *("Autor:", "Autorin:", "Author:", "Auteur:", "Autor", "Autorin", "Artikel von", "Zum Profil von"),
+    *("Ein Beitrag von", "Text:", "Texto:", "Written by", "Posted by"),
+)
+
 #: Labels introducing the people who edited or checked it.
 EDITOR_LABELS = (
     "责任编辑",

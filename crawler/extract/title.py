@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
@@ -60,6 +60,8 @@ MIN_LINE_SCORE = 0.3
 SHORT_LINE_CHARS = 12
 #: ... and counts this much of a line of text between a headline and the body.
 SHORT_LINE_WEIGHT = 0.2
+#: Link lines sharing their list (their block's parent) from this many on are a list of links.
+LINK_LIST = 3
 #: A lone link to another page (a blog's permalink when the page's URL is not known) scores less;
 #: a line ending a sentence (。) too.
 LINK_PENALTY = 0.15
@@ -88,6 +90,8 @@ _NAVIGATION_RE = re.compile(
 )
 #: An attribute printed as text (size="20"): broken HTML, never a headline.
 _MARKUP_RE = re.compile(r"\w\s?=\s?[\"']")
+#: A web address alone on its line.
+_ADDRESS_RE = re.compile(r"^\s{0,3}(?:https?://|www\.)\S{0,300}\s{0,3}$", re.IGNORECASE)
 #: A line holding no letter or CJK character (a page number, a bullet) is never a headline.
 _WORD_RE = re.compile(r"[^\W\d_]")
 #: Types of JSON-LD objects whose ``headline``/``name`` is the article's title.
@@ -177,6 +181,11 @@ class Reference:
         return best
 
 
+#: <meta> names and properties holding the title, and the site's name.
+_TITLE_KEYS = frozenset({"og:title", "twitter:title", "headline", "title", "dc.title"})
+_SITE_KEYS = frozenset({"og:site_name", "application-name", "apple-mobile-web-app-title"})
+
+
 def _meta_is_broken(node: HtmlElement) -> bool:
     return any(_BROKEN_ATTRIBUTE_RE.search(key) for key in node.attrib)
 
@@ -191,12 +200,14 @@ def declared_titles(tree: HtmlElement) -> tuple[list[tuple[str, str]], list[str]
     sites: list[str] = []
     for node in tree.iter("meta"):
         key = (node.get("property") or node.get("name") or node.get("itemprop") or "").strip().lower()
+        if key not in _TITLE_KEYS and key not in _SITE_KEYS:
+            continue
         content = " ".join((node.get("content") or "").split())
         if not content or _meta_is_broken(node):
             continue
-        if key in ("og:title", "twitter:title", "headline", "title", "dc.title"):
+        if key in _TITLE_KEYS:
             titles.append((key if key != "headline" else "microdata", content))
-        elif key in ("og:site_name", "application-name", "apple-mobile-web-app-title"):
+        else:
             sites.append(content)
     for script in tree.xpath('//script[@type="application/ld+json"]/text()')[:10]:
         try:
@@ -267,20 +278,24 @@ class TitleEvidence:
     guess: str | None = None
     #: Lines that are a date line or a byline (indexes into ``lines``): the info zone.
     info: frozenset[int] = frozenset()
+    #: Work out every candidate's element path (``--explain``), not only the winner's.
+    paths: bool = False
 
 
-def _links_elsewhere(line: PageLine, url: str) -> bool:
-    if not line.is_link or not line.href:
-        return False
-    href = line.href.strip()
+def _links_elsewhere(href: str, here: tuple[str, str], url: str) -> bool:
+    """``href`` leads to another page than ``here`` ((host, path) of ``url``)."""
+    href = href.strip()
     if href.startswith(("#", "javascript:")):
         return False
     try:
-        target = urlsplit(urljoin(url, href)) if url else urlsplit(href)
-        here = urlsplit(url)
+        if href.startswith("/") and not href.startswith("//"):  # the common case, without urljoin
+            target = (here[0], href.split("#", 1)[0].split("?", 1)[0].rstrip("/"))
+        else:
+            parts = urlsplit(urljoin(url, href) if url else href)
+            target = (parts.netloc, parts.path.rstrip("/"))
     except ValueError:  # a broken href ("http://[menu]/") leads nowhere
         return False
-    return (target.netloc, target.path.rstrip("/")) != (here.netloc, here.path.rstrip("/"))
+    return target != here
 
 
 def _proximities(evidence: TitleEvidence, indexes: range) -> dict[int, float]:
@@ -363,6 +378,29 @@ class _Window:
     link_lists: dict[tuple[object, str], int]
     single_h1: bool
     proximity: dict[int, float]
+    #: href -> whether it leads to another page (each href resolved once).
+    elsewhere: dict[str, bool] = field(default_factory=dict)
+    _here: tuple[str, str] | None = None
+
+    def links_elsewhere(self, line: PageLine) -> bool:
+        """The line is a link to another page than this one."""
+        if not line.is_link or not line.href:
+            return False
+        known = self.elsewhere.get(line.href)
+        if known is None:
+            known = self.elsewhere[line.href] = _links_elsewhere(line.href, self.here, self.evidence.url)
+        return known
+
+    @property
+    def here(self) -> tuple[str, str]:
+        """(host, path) of the page."""
+        if not self._here:
+            try:
+                parts = urlsplit(self.evidence.url)
+                self._here = (parts.netloc, parts.path.rstrip("/"))
+            except ValueError:
+                self._here = ("", "")
+        return self._here
 
 
 def _score(window: _Window, index: int, text: str, via: str = "") -> Candidate | None:
@@ -371,28 +409,35 @@ def _score(window: _Window, index: int, text: str, via: str = "") -> Candidate |
     norm = normalize(text)
     if not norm or len(norm) > MAX_TITLE_CHARS:
         return None
-    elsewhere = _links_elsewhere(line, evidence.url)
+    proximity = window.proximity.get(index, 0.0)
+    elsewhere = window.links_elsewhere(line)
     refused = ""
     if len(_WORD_RE.findall(norm)) < 2:
         refused = "no words"
-    elif elsewhere and window.link_lists.get(_list_key(line), 0) >= 3:
-        refused = "links to another page, in a list of links"
+    elif elsewhere and window.link_lists.get(_list_key(line), 0) >= LINK_LIST:
+        refused = "a link to another page, in a list of links"
     elif norm in window.sites:
         refused = "the site's name"
     elif _NAVIGATION_RE.match(text):
         refused = "navigation"
     elif _MARKUP_RE.search(text):
         refused = "markup left by broken HTML"
-    proximity = window.proximity.get(index, 0.0)
+    elif _ADDRESS_RE.match(text):
+        refused = "a web address"
     penalty = 0.0
     if elsewhere and not refused and proximity < 0.25:  # alone right above the text: a permalink
         penalty += LINK_PENALTY
     if norm.endswith("。"):
         penalty += SENTENCE_PENALTY
-    agreements = sorted(((r.agreement(norm), r.source) for r in window.references), reverse=True)
-    best = agreements[0][0] if agreements else 0.0
-    agreeing = [source for value, source in agreements if value >= AGREES]
-    path = element_path(line.element)
+    best = 0.0
+    agreeing: list[str] = []
+    for reference in window.references:
+        value = reference.agreement(norm)
+        best = max(best, value)
+        if value >= AGREES:
+            agreeing.append(reference.source)
+    # the element's place is worked out only where it is compared or shown (the winner's is added later)
+    path = element_path(line.element) if evidence.learned_path or evidence.paths else ""
     learned = bool(evidence.learned_path) and path == evidence.learned_path
     heading = HEADING_WEIGHTS.get(line.heading, 0.0)
     if not (best >= 0.5 or learned or proximity >= 0.1 or (line.heading == 1 and window.single_h1)):
@@ -491,6 +536,7 @@ def choose_title(evidence: TitleEvidence) -> tuple[Choice, int | None]:
     eligible = [(c, i) for c, i in lines if not c.refused and c.score >= MIN_LINE_SCORE]
     if eligible:
         best, index = max(eligible, key=lambda pair: (pair[0].score, -pair[1]))
+        best.path = best.path or element_path(evidence.lines[index].element)
         choice.value, choice.source, choice.score = best.value, best.source, best.score
         choice.path = best.path
         choice.reason = "; ".join(best.notes) or "the best line"
