@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
 import pytest
 
 from crawler.extract.learned import fingerprint
 from crawler.store import connect
+from tests.article_site import article_site
 from tests.conftest import FAST_CRAWL, cli_environment, run_cli
 
 if TYPE_CHECKING:
@@ -43,43 +42,10 @@ def _article(n: int) -> str:
     )
 
 
-class _Site(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        if self.path == "/index.htm":
-            page = "".join(f'<a href="/a/{1000 + n}.htm">第{n}篇</a>' for n in range(1, ARTICLES + 1))
-        elif self.path.startswith("/a/"):
-            page = _article(int(self.path[3:7]) - 1000)
-        else:
-            self.send_error(404)
-            return
-        data = f"<html><body>{page}</body></html>".encode() if self.path == "/index.htm" else page.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Site)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    profiles = tmp_path / "profiles"
-    profiles.mkdir()
-    (profiles / "learn.yaml").write_text(
-        f"name: learn\nbase_url: {url}\nstart_urls: [/index.htm]\nsitemaps_from_robots: false\n"
-        "article_patterns: ['^/a/\\d+\\.htm$']\nallow_private_addresses: true\n",
-        encoding="utf-8",
-    )
-    try:
-        yield url, profiles
-    finally:
-        server.shutdown()
-        server.server_close()
+    with article_site(tmp_path, "learn", ARTICLES, _article) as served:
+        yield served
 
 
 def test_a_recurring_paragraph_is_learned_kept_and_removed(

@@ -8,9 +8,7 @@ After the first articles, the learned places read them right, in the crawl and i
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
 import pytest
@@ -19,6 +17,7 @@ from crawler.extract import Page, extract_page
 from crawler.extract.page import default_profile
 from crawler.extract.template import LayoutLearner, SiteTemplate
 from crawler.store import connect
+from tests.article_site import article_site
 from tests.conftest import FAST_CRAWL, cli_environment, run_cli
 
 if TYPE_CHECKING:
@@ -103,44 +102,10 @@ def test_a_learner_survives_storage_and_ignores_malformed_counts() -> None:
     assert broken.template() == SiteTemplate()
 
 
-class _Site(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        if self.path == "/index.htm":
-            links = "".join(f'<a href="/a/{1000 + n}.htm">第{n}篇</a>' for n in range(1, ARTICLES + 1))
-            page = f"<html><body>{links}</body></html>"
-        elif self.path.startswith("/a/"):
-            page = article_html(int(self.path[3:7]) - 1000)
-        else:
-            self.send_error(404)
-            return
-        data = page.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Path]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Site)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    profiles = tmp_path / "profiles"
-    profiles.mkdir()
-    (profiles / "tpl.yaml").write_text(
-        f"name: tpl\nbase_url: {url}\nstart_urls: [/index.htm]\nsitemaps_from_robots: false\n"
-        "article_patterns: ['^/a/\\d+\\.htm$']\nallow_private_addresses: true\n",
-        encoding="utf-8",
-    )
-    try:
+    with article_site(tmp_path, "tpl", ARTICLES, article_html) as (_, profiles):
         yield profiles
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.mark.integration

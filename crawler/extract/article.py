@@ -25,7 +25,7 @@ from lxml import html as lxml_html
 from crawler import __version__
 from crawler.extract.body import is_cjk, locate_body, prepare_tree
 from crawler.extract.boilerplate import clean_paragraphs
-from crawler.extract.byline import CreditEvidence, author_links, choose_credits, declared_credits
+from crawler.extract.byline import CreditEvidence, author_links, choose_credits, declared_credits, name_line
 from crawler.extract.dates import DateChoice, DateEvidence, choose_date, markup_date, structured_dates
 from crawler.extract.encoding import decode_html
 from crawler.extract.gone import is_gone_notice
@@ -179,9 +179,11 @@ def _places(
 
 
 def _page_top(lines: list[PageLine], texts: list[str]) -> str | None:
-    """The page's own title line: its first <h1> (a blog's name), else its first line."""
-    first_h1 = next((texts[i] for i, line in enumerate(lines[:200]) if line.heading == 1), None)
-    return first_h1 or (texts[0] if texts else None)
+    """The page's own title line: its first heading naming a person (a blog's), else its first line."""
+    named = next(
+        (texts[i] for i, line in enumerate(lines[:200]) if line.heading and name_line(texts[i])), None
+    )
+    return named or (texts[0] if texts else None)
 
 
 def _selector_text(tree: HtmlElement, selector: str | None) -> str:

@@ -10,7 +10,6 @@ are never taken for people: a value that looks like an outlet goes to ``source``
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -41,6 +40,7 @@ from crawler.extract.patterns import (
     alternation,
 )
 from crawler.extract.script import to_simplified
+from crawler.extract.structured import jsonld_objects
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -593,17 +593,9 @@ def declared_credits(tree: HtmlElement) -> tuple[tuple[str, ...], tuple[str, ...
     """
     people: list[str] = []
     organisations: list[str] = []
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()')[:20]:
-        try:
-            data = json.loads(script)
-        except ValueError:
-            continue
-        objects = data if isinstance(data, list) else [data]
-        if isinstance(data, dict) and isinstance(data.get("@graph"), list):
-            objects = data["@graph"]
-        for obj in objects[:_MAX_DECLARED]:
-            if isinstance(obj, dict) and "author" in obj:
-                _jsonld_authors(obj["author"], people, organisations)
+    for obj in jsonld_objects(tree):
+        if "author" in obj:
+            _jsonld_authors(obj["author"], people, organisations)
     for node in tree.xpath("//*[@itemprop='author'] | //a[contains(concat(' ', @rel, ' '), ' author ')]")[:5]:
         names = node.xpath(".//*[@itemprop='name']")
         value = node.get("content") or (names[0].text_content() if names else node.text_content())

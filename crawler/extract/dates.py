@@ -13,7 +13,6 @@ copyright lines, ranges (``2005-3-30 ~ 2005-3-31``) and dates after the fetch ar
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import unicodedata
@@ -36,6 +35,7 @@ from crawler.extract.patterns import (
     SECTION_HEADING_RE,
     alternation,
 )
+from crawler.extract.structured import jsonld_objects
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -370,24 +370,6 @@ class StructuredDates:
     time_elements: tuple[tuple[str, float], ...] = ()
 
 
-def _jsonld_objects(text: str) -> list[dict]:
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return []
-    found: list[dict] = []
-    stack = [data]
-    while stack and len(found) < 50:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(reversed(item[:50]))
-        elif isinstance(item, dict):
-            found.append(item)
-            if isinstance(item.get("@graph"), list):
-                stack.extend(reversed(item["@graph"][:50]))
-    return found
-
-
 def _is_aside(element: HtmlElement) -> bool:
     for node in element.iterancestors():
         marker = f"{node.get('class') or ''} {node.get('id') or ''}"
@@ -400,13 +382,12 @@ def structured_dates(tree: HtmlElement) -> StructuredDates:
     """What the page's metadata says: <meta>, JSON-LD, microdata, <time datetime>."""
     published: list[tuple[str, str, float]] = []
     modified: list[str] = []
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()')[:20]:
-        for obj in _jsonld_objects(script):
-            value = obj.get("datePublished") or obj.get("dateCreated")
-            if isinstance(value, str) and value.strip():
-                published.append((value.strip(), "json-ld", STRUCTURED_WEIGHT))
-            if isinstance(obj.get("dateModified"), str):
-                modified.append(obj["dateModified"].strip())
+    for obj in jsonld_objects(tree):
+        value = obj.get("datePublished") or obj.get("dateCreated")
+        if isinstance(value, str) and value.strip():
+            published.append((value.strip(), "json-ld", STRUCTURED_WEIGHT))
+        if isinstance(obj.get("dateModified"), str):
+            modified.append(obj["dateModified"].strip())
     for node in tree.xpath("//*[@itemprop='datePublished']")[:5]:
         value = node.get("content") or node.get("datetime") or node.text_content()
         if value and value.strip():

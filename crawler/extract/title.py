@@ -12,7 +12,6 @@ badges (原创, 主题:) the declared titles do not have.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from crawler.extract.evidence import Candidate, Choice
 from crawler.extract.htmltext import element_path, element_text
 from crawler.extract.patterns import NAVIGATION_OPENERS, TITLE_BADGES, alternation
 from crawler.extract.pinyin import strip_inline_pinyin
+from crawler.extract.structured import jsonld_objects
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -209,27 +209,17 @@ def declared_titles(tree: HtmlElement) -> tuple[list[tuple[str, str]], list[str]
             titles.append((key if key != "headline" else "microdata", content))
         else:
             sites.append(content)
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()')[:10]:
-        try:
-            data = json.loads(script)
-        except ValueError:
-            continue
-        objects = data if isinstance(data, list) else [data]
-        if isinstance(data, dict) and isinstance(data.get("@graph"), list):
-            objects = data["@graph"]
-        for obj in objects[:20]:
-            if not isinstance(obj, dict):
-                continue
-            kind = obj.get("@type")
-            kinds = kind if isinstance(kind, list) else [kind]
-            if isinstance(obj.get("headline"), str) and obj["headline"].strip():
-                titles.append(("json-ld", " ".join(obj["headline"].split())))
-            if "WebSite" in kinds and isinstance(obj.get("name"), str):
-                sites.append(obj["name"].strip())
-            publisher = obj.get("publisher")
-            named = isinstance(publisher, dict) and isinstance(publisher.get("name"), str)
-            if named and any(k in _ARTICLE_TYPES for k in kinds):
-                sites.append(publisher["name"].strip())
+    for obj in jsonld_objects(tree):
+        kind = obj.get("@type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        if isinstance(obj.get("headline"), str) and obj["headline"].strip():
+            titles.append(("json-ld", " ".join(obj["headline"].split())))
+        if "WebSite" in kinds and isinstance(obj.get("name"), str):
+            sites.append(obj["name"].strip())
+        publisher = obj.get("publisher")
+        named = isinstance(publisher, dict) and isinstance(publisher.get("name"), str)
+        if named and any(k in _ARTICLE_TYPES for k in kinds):
+            sites.append(publisher["name"].strip())
     head_title = tree.find(".//title")
     if head_title is not None and (text := " ".join(head_title.text_content().split())):
         titles.append(("title", text))
