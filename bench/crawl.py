@@ -24,7 +24,6 @@ import argparse
 import contextlib
 import json
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -41,6 +40,7 @@ from pymongo import MongoClient
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.sigterm import stop_on_sigterm  # noqa: E402
 from bench.site import build_site, serve  # noqa: E402
 
 if TYPE_CHECKING:
@@ -284,6 +284,9 @@ def product(base: str, site_dir: Path, uri: str, db: str, args, var: Path, count
     }
     if args.workers is not None:
         settings["EXTRACT_WORKERS"] = args.workers
+    for pair in args.set or ():
+        key, _, value = pair.partition("=")
+        settings[key] = value
     if args.probe_out:
         # bench/memprobe.py: what grows inside the crawl process (pending requests, fingerprints, objects)
         settings["EXTENSIONS"] = json.dumps({"bench.memprobe.MemoryProbe": 0})
@@ -387,7 +390,11 @@ def database(tmp: Path):
     from crawler.localdb import LocalServer, free_port
 
     server = LocalServer(tmp / "ferretdb", free_port())
-    server.start()
+    try:
+        server.start()
+    except BaseException:  # SIGTERM or an error while it starts: not left running
+        server.stop()
+        raise
     return server.uri, server
 
 
@@ -414,17 +421,16 @@ def _mb(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0f}"
 
 
-def _stop(signum: int, _frame) -> None:
-    raise SystemExit(128 + signum)
-
-
 def main() -> None:
-    signal.signal(signal.SIGTERM, _stop)
+    stop_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--copies", type=int, default=8, help="copies of the 524 eval pages (8: ~4,200)")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=None, help="EXTRACT_WORKERS (default: one per core)")
     parser.add_argument("--skip-naive", action="store_true")
+    parser.add_argument(
+        "--set", action="append", metavar="KEY=VALUE", help="a project setting for our crawl (repeatable)"
+    )
     parser.add_argument(
         "--rounds",
         type=int,

@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 import psutil  # noqa: E402
 import redis  # noqa: E402
 
+from bench.sigterm import stop_on_sigterm  # noqa: E402
 from bench.site import PROFILE_NAME, build_site, serve  # noqa: E402
 from crawler.store import connect  # noqa: E402
 from tests.redis_server import RedisServer  # noqa: E402
@@ -189,6 +190,7 @@ def redis_memory_per_100k(frontier: str, count: int = 100_000) -> dict[str, Any]
 
 
 def main() -> None:
+    stop_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=1, help="copies of the eval pages in the site")
     parser.add_argument("--json", type=Path, help="write the figures here")

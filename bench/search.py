@@ -16,6 +16,7 @@ peak memory for jsonl and parquet next to a plain projected cursor scan, and the
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import hashlib
 import json
@@ -34,6 +35,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.sigterm import stop_on_sigterm
 from crawler.archive import Archive
 from crawler.export import default_fields, export_articles
 from crawler.extract.article import content_hash
@@ -555,6 +557,123 @@ QUERIES = [
 ]
 
 
+#: (kind, title, search arguments, period) of `trends`: matches per period and site.
+TRENDS = [
+    ("trends", "trends, one term by week (东营)", dict(query="东营"), "week"),
+    ("trends_day", "trends, traditional script by day (東營 濕地)", dict(query="東營 濕地"), "day"),
+    ("trends_phrase", 'trends, phrase by month ("乡村振兴")', dict(query='"乡村振兴"'), "month"),
+    (
+        "trends_site",
+        "trends, rare term + site + dates by day",
+        dict(query="马拉松", site="dezhou", since="2026-01-01"),
+        "day",
+    ),
+]
+
+
+def bench_trends(args: argparse.Namespace, archive: Archive, scan: Archive, report: dict) -> None:
+    """Time `trend()` per kind beside the same counts without the local index (a projected scan)."""
+    from zoneinfo import ZoneInfo
+
+    from crawler.search.trends import trend
+
+    zone = ZoneInfo("Asia/Shanghai")
+    print("\n| trends | hits | p50 | p95 | without index p50 | same counts |\n|---|---|---|---|---|---|")
+    for kind, title, spec, by in TRENDS:
+        if args.kinds and kind not in args.kinds:
+            continue
+        spec = dict(spec)
+        query = parse_query(spec.pop("query", ""), **spec)
+        found = trend(archive, query, by=by, tz=zone)
+        hits = sum(found.totals) + sum(found.undated.values())
+        if not hits:
+            raise SystemExit(f"the {kind} trend matches no article: its figures would measure nothing")
+        ours = timed(lambda q=query, b=by: trend(archive, q, by=b, tz=zone), args.repeat)
+        p50, p95 = percentile(ours, 0.5), percentile(ours, 0.95)
+        entry = {
+            "p50_ms": round(p50 * 1000, 1),
+            "p95_ms": round(p95 * 1000, 1),
+            "hits": hits,
+            "runs": args.repeat,
+        }
+        entry["periods"] = len(found.periods)
+        row = f"| {title} | {hits} | {p50 * 1000:,.1f} ms | {p95 * 1000:,.1f} ms |"
+        wanted = args.baseline_kinds is None or kind in args.baseline_kinds
+        if args.baseline_repeat and archive.local_index is not None and wanted:
+            t = time.perf_counter()
+            same = trend(scan, query, by=by, tz=zone) == found
+            base = time.perf_counter() - t
+            entry.update(full_scan_ms=round(base * 1000, 1), same_as_full_scan=same)
+            row += f" {base:,.1f} s | {'yes' if same else 'NO'} |"
+        else:
+            row += " - | - |"
+        report.setdefault("queries", {})[kind] = entry
+        print(row, flush=True)
+        _save(args, report)
+
+
+def bench_index_only(args: argparse.Namespace) -> dict:
+    """The kinds answered by the local search index alone, on an index filled straight from the generator.
+
+    The same documents as a fill through ArticleStore would index (`SearchIndex.put` of the
+    generated stored documents), without FerretDB: filling it through the store took hours on a
+    busy 2-core machine. The Archive is given a client that cannot connect, so a query that
+    read the store would fail instead of being timed.
+    """
+    from pymongo import MongoClient
+
+    folder = args.cache / "index-only" if args.cache else Path(tempfile.mkdtemp())
+    folder.mkdir(parents=True, exist_ok=True)
+    key = f"{args.articles}-{args.distinct_texts}-{args.seed}-{args.batch}-{fill_code_version()}"
+    path = folder / f"{key}.sqlite"
+    report: dict = {"server": "local search index alone", "articles": args.articles}
+    index = SearchIndex(path)
+    if index.complete and len(index) == args.articles:
+        print(f"index: REUSED {path} ({len(index)} articles)")
+    else:
+        index.close()
+        path.unlink(missing_ok=True)
+        index = SearchIndex(path)
+        chunks = [
+            (i, min(i + args.batch, args.articles), args.seed, args.distinct_texts)
+            for i in range(0, args.articles, args.batch)
+        ]
+        t = time.perf_counter()
+        with Pool(args.workers) as pool:
+            for docs in pool.imap(_make_chunk, chunks):
+                index.put(docs)
+        index.mark_complete()
+        report["fill_s"] = round(time.perf_counter() - t)
+        print(f"index filled from the generator: {report['fill_s']} s ({path})")
+    report["index_mb"] = round(index.size_bytes() / 1e6)
+    offline = MongoClient("mongodb://127.0.0.1:9/", connect=False, serverSelectionTimeoutMS=500)
+    archive = Archive(offline["offline"], search_index=index)
+    report["queries"] = {}
+    print("\n| query | hits | search p50 | p95 |\n|---|---|---|---|")
+    for kind, title, spec in QUERIES:
+        if args.kinds and kind not in args.kinds:
+            continue
+        spec = dict(spec)
+        if spec.pop("sort", "date") != "date":
+            continue  # relevance asks the server whether it has $text
+        skip = spec.pop("skip", 0)
+        query = parse_query(spec.pop("query", ""), **spec)
+        ours = timed(lambda q=query, k=skip: archive.search(q, limit=20, skip=k), args.repeat)
+        p50, p95 = percentile(ours, 0.5), percentile(ours, 0.95)
+        hits = archive.count(query)
+        report["queries"][kind] = {
+            "p50_ms": round(p50 * 1000, 1),
+            "p95_ms": round(p95 * 1000, 1),
+            "hits": hits,
+        }
+        print(f"| {title} | {hits} | {p50 * 1000:,.1f} ms | {p95 * 1000:,.1f} ms |", flush=True)
+    args.baseline_repeat = 0
+    bench_trends(args, archive, archive, report)
+    archive.close()
+    offline.close()
+    return report
+
+
 def bench_server(label: str, uri: str, args: argparse.Namespace, server_pid: int | None) -> dict:
     name = f"bench_search_{args.articles}"
     client = connect(uri, operation_timeout_ms=3_600_000)
@@ -668,6 +787,7 @@ def bench_server(label: str, uri: str, args: argparse.Namespace, server_pid: int
         report["queries"][kind] = entry
         print(row, flush=True)
         _save(args, report)
+    bench_trends(args, archive, scan, report)
 
     if args.kinds:  # iterating on some query kinds: no stats, no exports
         _close(args, archive, scan, client, name)
@@ -765,6 +885,7 @@ def _memory_row(
 
 
 def main() -> None:
+    stop_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1000, help="insert_many batch size")
@@ -795,12 +916,18 @@ def main() -> None:
     parser.add_argument(
         "--kinds",
         nargs="+",
-        choices=[kind for kind, _, _ in QUERIES],
+        choices=[kind for kind, _, _ in QUERIES] + [kind for kind, *_ in TRENDS],
         metavar="KIND",
         help="run only these query kinds, and no stats or exports (while iterating); "
-        f"kinds: {' '.join(kind for kind, _, _ in QUERIES)}",
+        f"kinds: {' '.join(kind for kind, _, _ in QUERIES)} {' '.join(kind for kind, *_ in TRENDS)}",
     )
     parser.add_argument("--json", type=Path, help="write the figures as JSON to this file")
+    parser.add_argument(
+        "--index-only",
+        action="store_true",
+        help="no database: fill the local search index straight from the generator (cached under "
+        "--cache/index-only) and time the kinds it answers alone (date order, trends)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="processes generating articles")
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--keep", action="store_true", help="keep the database (and reuse it with --reuse)")
@@ -814,7 +941,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     args.cache_folder = None
-    if args.cache is not None:
+    if args.cache is not None and not args.index_only:
         args.cache_folder = args.cache / (
             f"{args.articles}-{args.distinct_texts}-{args.seed}-{args.batch}-{fill_code_version()}"
         )
@@ -825,15 +952,18 @@ def main() -> None:
         f"{psutil.cpu_count()} CPUs, Python {sys.version.split()[0]}"
     )
     reports = []
-    with tempfile.TemporaryDirectory() as tmp:
+    if args.index_only:
+        reports.append(bench_index_only(args))
+    with contextlib.ExitStack() if args.index_only else tempfile.TemporaryDirectory() as tmp:
         # The local search index files of the bench's databases live with its server.
-        os.environ[FOLDER_ENV] = str((args.folder or Path(tmp)) / "search")
-        server = LocalServer(args.folder or Path(tmp), free_port())
-        server.start()
-        try:
-            reports.append(bench_server("FerretDB (local, SQLite)", server.uri, args, server.pid()))
-        finally:
-            server.stop()
+        if not args.index_only:
+            os.environ[FOLDER_ENV] = str((args.folder or Path(tmp)) / "search")
+            server = LocalServer(args.folder or Path(tmp), free_port())
+            try:  # started inside: a SIGTERM while it starts stops it too
+                server.start()
+                reports.append(bench_server("FerretDB (local, SQLite)", server.uri, args, server.pid()))
+            finally:
+                server.stop()
     if uri := os.environ.get("MONGO_URI"):
         reports.append(bench_server("MONGO_URI", uri, args, None))
     if args.json:

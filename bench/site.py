@@ -356,27 +356,40 @@ def serve(root: Path, *, backend: str = "auto", port: int = 0, workers: int = 1)
     log = (work / "server.log").open("wb")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     server = Server(f"http://{LOOPBACK}:{port}/", process.pid, name, process, work)
+    try:
+        _wait_until_it_answers(server, root)
+    except BaseException:  # an error, or SIGTERM while it starts: not left running
+        server.stop()
+        raise
+    return server
+
+
+def _wait_until_it_answers(server: Server, root: Path) -> None:
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = (work / "server.log").read_text(errors="replace")
-            shutil.rmtree(work, ignore_errors=True)
-            raise RuntimeError(f"{name} exited at start ({process.returncode}): {output.strip()[-500:]}")
+        if server.process.poll() is not None:
+            output = (server.workdir / "server.log").read_text(errors="replace")
+            raise RuntimeError(
+                f"{server.backend} exited at start ({server.process.returncode}): {output.strip()[-500:]}"
+            )
         try:
             with urllib.request.urlopen(server.base_url + "robots.txt", timeout=1) as answer:
                 if answer.status == 200:
-                    return server
+                    return
         except urllib.error.HTTPError as exc:
-            server.stop()
-            raise RuntimeError(f"{name} answers {exc.code} for /robots.txt: can it read {root}?") from exc
+            raise RuntimeError(
+                f"{server.backend} answers {exc.code} for /robots.txt: can it read {root}?"
+            ) from exc
         except OSError:
             time.sleep(0.05)
-    server.stop()
-    raise RuntimeError(f"{name} did not answer on {server.base_url} within 15 s")
+    raise RuntimeError(f"{server.backend} did not answer on {server.base_url} within 15 s")
 
 
 def main() -> None:
     """``python bench/site.py OUT_DIR [COPIES]``: build and serve until Ctrl-C (for trying it by hand)."""
+    from bench.sigterm import stop_on_sigterm
+
+    stop_on_sigterm()
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.gettempdir()) / "benchsite"
     copies = int(sys.argv[2]) if len(sys.argv) > 2 else 1
     layout = build_site(out, copies)

@@ -25,6 +25,7 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.sigterm import stop_on_sigterm  # noqa: E402
 from crawler.archive import Archive  # noqa: E402
 from crawler.localdb import LocalServer, free_port  # noqa: E402
 from crawler.search.snippets import make_snippet  # noqa: E402
@@ -54,6 +55,7 @@ def fetch(url: str) -> bytes:
 
 
 def main() -> None:
+    stop_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=5)
@@ -67,9 +69,10 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench-web-") as folder:
         server = LocalServer(Path(folder) / "ferretdb", free_port())
-        server.start()
-        client = connect(server.uri)
-        try:
+        client = None
+        try:  # started inside: a SIGTERM while it starts stops it too
+            server.start()
+            client = connect(server.uri)
             db = client["bench_web"]
             generator = _generator()
             ArticleStore(db).ensure_indexes()
@@ -122,7 +125,8 @@ def main() -> None:
             if args.json:
                 args.json.write_text(json.dumps({"articles": args.articles, "rows": rows}, indent=2))
         finally:
-            client.close()
+            if client is not None:
+                client.close()
             server.stop()
 
 

@@ -30,7 +30,9 @@ from crawler.search.capabilities import Capabilities, detect, ensure_text_index
 from crawler.search.index import RESULT_FIELDS, SearchIndex
 from crawler.search.query import DEFAULT_TZ, QueryError, SearchQuery, parse_query
 from crawler.search.ranking import text_search_string, top_by_score
+from crawler.stats.changes import Change, Shares, changes, monthly_shares
 from crawler.store.articles import COLLECTION, VERSIONS
+from crawler.store.backfill import needs_backfill
 from crawler.store.connection import open_database
 from crawler.store.runs import COLLECTION as RUNS
 from crawler.store.runs import CrawlRuns
@@ -140,10 +142,15 @@ class Archive:
     # Reading --------------------------------------------------------------------------------
 
     def get(self, url: str) -> dict[str, Any] | None:
-        """The article stored under url, canonicalised as the crawler does (tracking params, port...)."""
+        """The article stored under url, normalised as the crawler does (tracking params, port...).
+
+        Else the article last fetched from that URL (its key may be its canonical URL, the URL it
+        moved from, or a key made under older rules): a scan on FerretDB, only when the key misses.
+        """
         if not isinstance(url, str):
             raise TypeError(f"url must be a string, got {type(url).__name__}")
-        return self.articles.find_one({"_id": normalize_url(url)})  # a str: never an operator
+        found = self.articles.find_one({"_id": normalize_url(url)})  # a str: never an operator
+        return found if found is not None else self.articles.find_one({"url": url})
 
     def iter_articles(
         self,
@@ -302,6 +309,20 @@ class Archive:
         wanted = sorted(n for n in numbers if isinstance(n, int) and n >= 1)
         found = (versions.find_one({"_id": f"{article['_id']}@v{n}"}) for n in wanted)
         return [doc for doc in found if doc is not None]
+
+    def changes(
+        self, *, sites: list[str] | None = None, since: datetime | None = None, kinds: list[str] | None = None
+    ) -> list[Change]:
+        """Edits, take-downs and restorations, newest first (crawler/stats/changes.py)."""
+        return changes(self.db, sites=sites, since=since, kinds=kinds)
+
+    def change_shares(self, *, sites: list[str] | None = None, tz: str = DEFAULT_TZ) -> Shares:
+        """The share of articles edited or gone per month and site."""
+        return monthly_shares(self.db, sites=sites, tz=tz)
+
+    def sequence_complete(self) -> bool:
+        """False while articles stored before the archive sequence are not numbered yet."""
+        return not needs_backfill(self.db)
 
     def runs(self, site: str | None = None, limit: int = 10) -> list[dict[str, Any]]:
         """Crawl runs (of one site or all), newest first."""

@@ -34,12 +34,39 @@ class CrawlResult:
             f"{n('store/gone', 0)} gone, "
             f"{n('item_dropped_count', 0)} pages without article text; "
             f"{n('incremental/skipped_known', 0)} archived articles not due; finished: {self.finish_reason}"
+            + (f"; {self.history}" if self.history else "")
         )
 
     @property
+    def history_incomplete(self) -> int:
+        """Lists of the site whose history is not walked to the end yet (0: complete)."""
+        return int(self.stats.get("history/incomplete") or 0)
+
+    @property
+    def history(self) -> str:
+        """`history: complete`, or how many lists a next run continues ("" when not known)."""
+        if "history/incomplete" not in self.stats:
+            return ""
+        if not self.history_incomplete:
+            return "history: complete"
+        return f"history: {self.history_incomplete} sections incomplete, run again to continue"
+
+    @property
     def ok(self) -> bool:
-        """True when the crawl ran to its end and every article and visit reached the database."""
-        return not self.bootstrap_failed and self.finish_reason in BUDGET_REASONS and not self.write_errors
+        """True when the crawl ran to its end, fetched what it was allowed to, and stored everything."""
+        return (
+            not self.bootstrap_failed
+            and self.finish_reason in BUDGET_REASONS
+            and not self.write_errors
+            and self.all_refused is None
+        )
+
+    @property
+    def all_refused(self) -> str | None:
+        """Why the outbound policy refused every request (and the fix), when no page was fetched for that."""
+        from crawler.outbound.middleware import refused_everything
+
+        return refused_everything(self.stats)
 
     @property
     def write_errors(self) -> int:

@@ -32,6 +32,12 @@ class Article:
     #: page's other titles), learned (the site's learned template), og:title, json-ld, title (<title>), ...
     title_source: str | None = None
     text: str = ""
+    #: What the page declares as its canonical URL (normalised), whether or not it became the key.
+    declared_canonical: str | None = None
+    #: Why the declared canonical URL is not the key: other_host, site_root, list_page, claimed.
+    canonical_ignored: str | None = None
+    #: Keys of archived articles whose URL now redirects here permanently (301/308): they moved.
+    moved_from: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     #: The outlet named by 来源 / Source (never a person).
     source: str | None = None
@@ -125,6 +131,8 @@ class PageVisit:
     reason: str = ""
     #: Where the raw response was archived (set when WARC writing is on).
     warc: dict[str, Any] | None = None
+    #: The key of the archived article this URL now redirects to permanently (the article moved).
+    moved_to: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return a plain dict."""

@@ -10,6 +10,10 @@ Passwords may hold anything a user can type: quotes, spaces, ':' and a raw '@'. 
 userinfo runs from `://` to the *last* '@' before the authority ends ('/', '?', '#' or the
 end of the line); at worst a little more than the password is hidden, never less. The scan
 is linear in the text (no regular expression backtracks over it).
+
+Query parameters whose name looks like a secret have their value masked too, wherever a URL
+is printed: `?tlsCertificateKeyFilePassword=` in MONGO_URI, `redis://host/0?password=` in a
+frontier URL, `?access_token=` or `&X-Amz-Signature=` in a crawled URL.
 """
 
 from __future__ import annotations
@@ -26,7 +30,59 @@ _AUTHORITY_END_RE = re.compile(r"[/?#\r\n]")
 _installed = False
 
 
+#: A query parameter (`?name=value`, `&name=value`, `;name=value`): one pass, nothing backtracks
+#: (names are bounded, values end at the first separator).
+_PARAM_RE = re.compile(r"([?&;])([^=&#?;\s]{1,100})=([^&#;\s'\"<>]*)")
+#: Words of a parameter name that make its value a secret (`tlsCertificateKeyFilePassword`,
+#: `access_token`, `X-Amz-Signature`, `api-key`, `authMechanismProperties` ...).
+SECRET_WORDS = frozenset(
+    (
+        "password", "passwd", "pwd", "pass", "passphrase", "secret", "token", "key", "apikey",
+        "credential", "credentials", "signature", "sig", "auth", "authorization", "session",
+        "sessionid", "sid", "jsessionid", "phpsessid", "jwt", "otp", "privatekey", "accesskey",
+        "secretkey",
+    )
+)  # fmt: skip
+SECRET_MASK = "***"  # noqa: S105 (what replaces a secret, not one)
+
+
 def redact(text: str) -> str:
+    """Userinfo (`scheme://user:password@host` → `scheme://***:***@host`) and secret-looking query values."""
+    text = redact_userinfo(text)
+    return redact_query(text) if "=" in text else text
+
+
+def redact_query(text: str) -> str:
+    """`?password=x&w=1` → `?password=***&w=1`: the value of every parameter whose name looks secret."""
+    return _PARAM_RE.sub(_mask_param, text)
+
+
+def _mask_param(match: re.Match[str]) -> str:
+    if not match.group(3) or not is_secret_name(match.group(2)):
+        return match.group(0)
+    return f"{match.group(1)}{match.group(2)}={SECRET_MASK}"
+
+
+def is_secret_name(name: str) -> bool:
+    """True when a word of the name (split at punctuation and camelCase) says its value is a secret."""
+    words: list[str] = []
+    current = ""
+    previous = ""
+    for char in name:
+        if not char.isalnum():
+            words.append(current)
+            current = ""
+        elif char.isupper() and previous.islower():
+            words.append(current)
+            current = char
+        else:
+            current += char
+        previous = char
+    words.append(current)
+    return name.lower() in SECRET_WORDS or any(w.lower() in SECRET_WORDS for w in words if w)
+
+
+def redact_userinfo(text: str) -> str:
     """`scheme://user:password@host` → `scheme://***:***@host`, for every userinfo form."""
     if "@" not in text or "://" not in text:
         return text
@@ -57,7 +113,14 @@ def _authority_end(text: str, begin: int) -> int:
 
 
 def _clean(value: Any) -> Any:
-    return redact(value) if isinstance(value, str) else value
+    """A log argument with its secrets masked; objects (Scrapy's Request, Response) by their text."""
+    if isinstance(value, str):
+        return redact(value)
+    if value is None or isinstance(value, int | float | bytes):
+        return value
+    text = str(value)
+    masked = redact(text)
+    return value if masked == text else masked
 
 
 def _redacted_record(record: logging.LogRecord) -> logging.LogRecord:

@@ -8,15 +8,18 @@ comes out the same is left alone.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from crawler.extract import Page, extract_page
-from crawler.profiles import ProfileError, SiteProfile, load_profile
+from crawler.profiles import ProfileError, SiteProfile
+from crawler.profiles.model import NAME_RE
 from crawler.store.articles import CHANGED, ArticleStore
 from crawler.store.failures import ExtractionFailures
 from crawler.store.layout import load_layout
+from crawler.store.profiles import SiteProfiles, site_profile
 from crawler.warc.reader import WarcReadError, read_capture
 from crawler.workers import ExtractionFailed, ExtractionPool
 
@@ -59,6 +62,8 @@ class ReextractCounts:
     #: Pages whose extraction had failed during a crawl (or an earlier re-extraction) and now worked.
     recovered: int = 0
     problems: list[str] = field(default_factory=list)
+    #: Worth knowing, not a failure: a profile taken from the archive, or a file that changed since.
+    notes: list[str] = field(default_factory=list)
 
 
 def rebuild(
@@ -144,7 +149,7 @@ def reextract(
         if not doc.get("warc"):
             counts.without_warc += 1
             continue
-        profile = profiles.setdefault(doc["site"], _profile(doc["site"], counts))
+        profile = _profile(db, doc.get("site"), profiles, counts)
         if profile is None:
             counts.failed += 1
             continue
@@ -162,7 +167,7 @@ def reextract(
             known = store.index.get(doc["_id"])
             changed = known is None or known.content_hash != article.content_hash
         else:
-            changed = store.add(article, doc["last_seen"]) == CHANGED
+            changed = store.add(article, doc["last_seen"], key=doc["_id"]) == CHANGED
             if store.should_flush():
                 store.flush()
         if changed:
@@ -193,7 +198,7 @@ def _retry_failures(
             counts.without_warc += 1
             counts.problems.append(f"{doc['url']}: its extraction failed and no WARC record was kept")
             continue
-        profile = profiles.setdefault(doc["site"], _profile(doc["site"], counts))
+        profile = _profile(db, doc.get("site"), profiles, counts)
         if profile is None:
             counts.failed += 1
             continue
@@ -216,10 +221,26 @@ def _retry_failures(
             failures.resolve(doc["_id"])
 
 
-def _profile(site: str, counts: ReextractCounts) -> SiteProfile | None:
+def _profile(
+    db: Database[dict[str, Any]], site: Any, known: dict[str, SiteProfile | None], counts: ReextractCounts
+) -> SiteProfile | None:
+    """The site's profile (its file, else the one kept when it was crawled), looked up once per site."""
+    key = str(site)
+    if key in known:
+        return known[key]
+    known[key] = None
+    if not isinstance(site, str) or not re.fullmatch(NAME_RE, site):
+        # a stored value, not a command-line argument: a profile name, never a path to read
+        counts.problems.append(f"site {key[:80]!r}: not a profile name")
+        return None
     try:
-        return load_profile(site)
+        found = site_profile(site, SiteProfiles(db))
     except ProfileError as exc:
         counts.problems.append(f"site {site}: {exc}")
         logger.error("cannot re-extract articles of %s: %s", site, exc)
         return None
+    if found.note:
+        counts.notes.append(found.note)
+        logger.info("%s", found.note)
+    known[site] = found.profile
+    return found.profile

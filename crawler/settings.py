@@ -69,6 +69,11 @@ SCHEDULER = "crawler.store.pending.DiskQueueScheduler"
 EXTENSIONS = {
     "crawler.extensions.progress.ProgressExtension": 600,
 }
+# Scrapy's telnet console and its remote-control endpoint run Python inside the crawl for anyone
+# holding the password or token (the telnet password is printed in the log); the project uses
+# neither. Turn one on for a debugging session with --set TELNETCONSOLE_ENABLED=true.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # Distributed crawling: with a frontier (redis://HOST:PORT/DB; `crawl --frontier`, or
 # $NEWSARCHIVE_FRONTIER), workers on any machine share one site's queue, seen set and run.
@@ -94,6 +99,8 @@ STORE_UPDATE_BATCH = 50
 STORE_MAX_BATCH_BYTES = 8 * 1024 * 1024
 #: Seconds an article may wait in the write buffer (slow, polite crawls still write steadily).
 STORE_MAX_DELAY = 30.0
+#: Reprint detection: every new article gets a `story` id shared with its near-duplicates.
+STORE_STORIES = True
 
 # Raw pages: every response with its request, in rotating gzip WARC files (WARC_DIR/<site>/).
 WARC_ENABLED = True

@@ -17,7 +17,7 @@ from crawler.items import Article, PageVisit
 from crawler.session import ArchiveSession
 from crawler.signals import archive_flushed
 from crawler.store import DatabaseUnavailable
-from crawler.store.articles import NEW, REJECTED, UNCHANGED, UNKNOWN
+from crawler.store.articles import KEPT_COMPLETE, NEW, REJECTED, UNCHANGED, UNKNOWN
 from crawler.store.spill import pending_records, rejected_records, write_spill
 from crawler.workdir import unsaved_dir
 
@@ -83,11 +83,13 @@ class ArticlesPipeline:
             return item
         if isinstance(item, Article):
             outcome = store.add(item, datetime.now(UTC))
+            if item.canonical_ignored:
+                self.stats.inc_value(f"canonical/ignored/{item.canonical_ignored}")
             if outcome == NEW and self.session.learner is not None:
                 self.session.learner.add_fingerprints(item.fingerprints)  # each article counted once, ever
             if outcome == NEW and self.session.layout is not None:
                 self.session.layout.add(item.layout)
-            if item.published_at is None and outcome not in (UNCHANGED, REJECTED):
+            if item.published_at is None and outcome not in (UNCHANGED, REJECTED, KEPT_COMPLETE):
                 self.stats.inc_value("extract/missing_date")
         elif isinstance(item, PageVisit):
             outcome = store.add_visit(item)

@@ -15,6 +15,7 @@ import pytest
 from crawler.localdb import LocalServer, free_port
 from crawler.profiles import SiteProfile, parse_profile
 from crawler.store import connect
+from tests import system_tools
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -31,6 +32,7 @@ def mongo_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if uri := os.environ.get("MONGO_URI"):
         yield uri
         return
+    system_tools.require("go")
     server = LocalServer(tmp_path_factory.mktemp("ferretdb"), free_port())
     server.start()
     try:
@@ -143,14 +145,54 @@ def shared_eval() -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def demo_url() -> Iterator[str]:
+    """The demo news site on a free loopback port, for the tests of one module."""
+    from crawler.demo.server import serve
+
+    server, url = serve(port=0)
+    try:
+        yield url
+    finally:
+        server.stop()
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A redis-server of the session on a free loopback port, temporary folder, no persistence."""
     from tests.redis_server import RedisServer
 
+    system_tools.require("redis-server")
     server = RedisServer(tmp_path_factory.mktemp("redis"))
     server.start()
     try:
         yield server.url
     finally:
         server.stop()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line per missing system tool: how many tests skipped for want of it, and its install command."""
+    reasons = []
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = getattr(report, "longrepr", None)
+        if isinstance(longrepr, tuple) and len(longrepr) == 3:
+            reasons.append(str(longrepr[2]))
+    if lines := system_tools.skip_summary(reasons):
+        terminalreporter.section("system tools missing", sep="-", yellow=True)
+        for line in lines:
+            terminalreporter.line(line, yellow=True)
+
+
+@pytest.fixture
+def frontier(redis_url: str) -> Iterator[str]:
+    """redis_url, emptied before and after the test (a distributed crawl's frontier)."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    try:
+        yield redis_url
+    finally:
+        client.flushdb()
+        client.close()

@@ -118,3 +118,12 @@ def test_iteration_reads_every_article_a_page_at_a_time(
     assert seen == sorted(f"http://a.cn/p/{n:02d}.htm" for n in range(30))
     assert {k.content_hash for k in index} == {"again"}
     index.close()
+
+
+def test_an_article_skipped_again_under_other_links_counts_once(tmp_path: Path) -> None:
+    index = ArchiveIndex(tmp_path)
+    index.remember({"_id": "http://a.cn/p/1.htm", "content_hash": "1"})
+    assert index.first_skip("http://a.cn/p/1.htm") is True
+    assert index.first_skip("http://a.cn/p/1.htm") is False  # the feed, the sitemap, the list page ...
+    assert index.first_skip("http://a.cn/p/2.htm") is True
+    index.close()

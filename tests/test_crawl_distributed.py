@@ -45,17 +45,6 @@ def site() -> Iterator[str]:
 
 
 @pytest.fixture
-def frontier(redis_url: str) -> Iterator[str]:
-    client = redis.Redis.from_url(redis_url)
-    client.flushdb()
-    try:
-        yield redis_url
-    finally:
-        client.flushdb()
-        client.close()
-
-
-@pytest.fixture
 def db(mongo_db: Database) -> Database:
     """conftest's empty test database, under a short name."""
     return mongo_db

@@ -46,7 +46,7 @@ from crawler.demo.edge import (
 )
 from crawler.demo.feeds import RSS_ITEMS
 from crawler.demo.server import serve
-from crawler.demo.site import LIST_PAGE_SIZE
+from crawler.demo.state import LIST_PAGE_SIZE
 from crawler.profiles import load_profile_file
 
 if TYPE_CHECKING:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
@@ -126,3 +127,47 @@ def test_links_that_do_not_parse_are_ignored():
         '<a href="http://a.de: Der Traum/y">3</a><link rel="canonical" href="http://[bad/"></body></html>'
     )
     assert find_page_links(page, "http://news.example.cn/p/1.htm") == ["http://news.example.cn/p/1.htm"]
+
+
+@pytest.mark.parametrize(
+    ("url", "html"),
+    [
+        pytest.param(
+            "http://x.cn/news/nx_5.html", bar(("下一页", "nx_6.html")), id="next-article-numbered-like-a-page"
+        ),
+        pytest.param(
+            "http://x.cn/news/nx_5.html",
+            bar(("上一页", "nx_4.html"), ("下一页", "nx_6.html")),
+            id="prev-next-articles-numbered-like-pages",
+        ),
+        pytest.param(
+            "http://x.cn/archives.php?p=101", bar(("下一页", "archives.php?p=102")), id="p-is-an-id"
+        ),
+        pytest.param(
+            "http://x.cn/archives.php?p=101",
+            bar(("上一页", "archives.php?p=100"), ("下一页", "archives.php?p=102")),
+            id="p-is-an-id-prev-next",
+        ),
+        pytest.param(
+            "http://x.cn/archives.php", bar(("下一页", "archives.php?p=102")), id="p-far-from-page-one"
+        ),
+    ],
+)
+def test_a_page_number_needs_evidence(url: str, html: str) -> None:
+    """A suffix or a `p` parameter alone never makes the next article a page of this one."""
+    assert find_page_links(html, url) == [url]
+
+
+def test_query_bytes_are_kept_in_page_links() -> None:
+    url = "http://x.cn/show.asp?title=%D6%D0%CE%C4"
+    html = bar(("2", "show.asp?title=%D6%D0%CE%C4&page=2"), ("下一页", "show.asp?title=%D6%D0%CE%C4&page=2"))
+    assert find_page_links(html, url) == [url, "http://x.cn/show.asp?title=%D6%D0%CE%C4&page=2"]
+
+
+def test_a_later_page_needs_a_headline_of_the_same_article() -> None:
+    from crawler.extract.pagination import continues
+
+    first = page(1, "正文")
+    assert continues(first, dataclasses.replace(page(2, "续"), title="标题（2）"))
+    assert continues(first, dataclasses.replace(page(2, "续"), title=None))
+    assert not continues(first, dataclasses.replace(page(2, "另一篇"), title="另一篇文章的标题"))

@@ -21,13 +21,11 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def server(redis_url: str) -> Iterator[redis.Redis]:
-    client = redis.Redis.from_url(redis_url)
-    client.flushdb()
+def server(frontier: str) -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(frontier)
     try:
         yield client
     finally:
-        client.flushdb()
         client.close()
 
 

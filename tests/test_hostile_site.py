@@ -146,6 +146,14 @@ def test_a_host_name_resolving_to_loopback_is_refused_at_connection_time(
     assert crawl["run"]["stats"]["outbound_refused_address"] >= 1
     assert "localhost resolves to 127.0.0.1" in crawl["log"]
     assert crawl["docs"] == {}
+    # ... and the crawl says so at its end, with the fix, and fails: nothing was archived
+    result = crawl["result"]
+    assert result.returncode == 1, result.stdout
+    assert "hostile: 0 pages fetched" in result.stdout
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("hostile: no page was fetched: the outbound policy refused all "), last
+    assert "for the address" in last and "e.g. localhost resolves to 127.0.0.1" in last
+    assert "add `allow_private_addresses: true` to its profile" in last
 
 
 def test_the_crawler_names_itself_and_the_users_contact(hostile: dict[str, Any]) -> None:

@@ -6,9 +6,12 @@ from typing import Any
 
 import pytest
 from scrapy.resolver import CachingThreadedResolver
+from scrapy.utils.test import get_crawler
 from twisted.internet import defer
 
+from crawler.crawl import CrawlResult
 from crawler.outbound import OutboundPolicy, Refusal
+from crawler.outbound.middleware import OutboundPolicyMiddleware, OutboundRefused
 from crawler.outbound.resolver import AddressRefused, PolicyResolver
 from crawler.profiles import ProfileError, parse_profile
 
@@ -173,3 +176,34 @@ def test_profile_domains_and_urls_are_validated(extra: str, message: str) -> Non
 def test_idn_domains_are_kept_in_ascii() -> None:
     profile = parse_profile("name: site\nbase_url: http://xn--fiqs8s.cn/\nallowed_domains: ['中国.cn']\n")
     assert profile.domains == ["xn--fiqs8s.cn"]
+
+
+def test_a_crawl_whose_every_request_was_refused_is_not_ok_and_says_the_fix() -> None:
+    stats = {
+        "outbound/refused": 5,
+        "outbound/refused/address": 3,
+        "outbound/refused/port": 2,
+        "outbound/example/address": "localhost resolves to 127.0.0.1",
+        "outbound/example/port": "127.0.0.1:9999",
+        "finish_reason": "finished",
+    }
+    result = CrawlResult(stats, bootstrap_failed=False)
+    assert not result.ok
+    said = result.all_refused
+    assert said is not None
+    assert said.startswith(
+        "no page was fetched: the outbound policy refused all 5 requests: 3 for the address"
+    )
+    assert "e.g. localhost resolves to 127.0.0.1; 2 for the port" in said
+    assert "allow_private_addresses: true" in said and "allowed_ports" in said
+    # a crawl that fetched pages besides its refusals is fine (hostile links are refused all the time)
+    assert CrawlResult({**stats, "response_received_count": 1}, bootstrap_failed=False).ok
+    assert CrawlResult({"finish_reason": "finished"}, bootstrap_failed=False).ok
+
+
+def test_refusal_examples_never_carry_credentials() -> None:
+    crawler = get_crawler()
+    middleware = OutboundPolicyMiddleware(crawler)
+    with pytest.raises(OutboundRefused):
+        middleware.refuse("http://user:secret@10.0.0.7:8080/admin", Refusal.ADDRESS, "")
+    assert crawler.stats.get_value("outbound/example/address") == "10.0.0.7:8080"

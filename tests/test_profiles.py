@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from crawler.profiles import ProfileError, available_profiles, load_profile, load_profile_file, parse_profile
+from crawler.profiles.loader import BUNDLED_DIR
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -62,6 +63,32 @@ def test_file_name_must_match_profile_name(tmp_path: Path) -> None:
 def test_unknown_profile_lists_the_known_ones() -> None:
     with pytest.raises(ProfileError, match=r"no profile named 'nope' \(known: "):
         load_profile("nope")
+
+
+def test_unknown_profile_names_the_folders_searched_and_the_one_to_add_it_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NEWSARCHIVE_PROFILES", raising=False)
+    with pytest.raises(ProfileError) as error:
+        load_profile("mine")
+    message = str(error.value)
+    assert f"{tmp_path / 'profiles'} (does not exist)" in message
+    assert f"{BUNDLED_DIR} (bundled profiles)" in message
+    assert f"write {tmp_path / 'profiles' / 'mine.yaml'}" in message
+    # ... and following it works: the folder it names is searched
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "mine.yaml").write_text(
+        MINIMAL.replace("name: x", "name: mine"), encoding="utf-8"
+    )
+    assert load_profile("mine").name == "mine"
+    assert "mine" in available_profiles()
+
+
+def test_a_missing_profile_file_is_named_as_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ProfileError, match=r"^gone\.yaml: no such profile file"):
+        load_profile("gone.yaml")
 
 
 def test_with_base_url_moves_allowed_domains_along() -> None:

@@ -106,3 +106,28 @@ def test_reindex_then_search(cli_env: dict[str, str], known: Database[dict[str, 
     if local_index:
         check = run_cli(["db", "check"], cli_env)
         assert check.returncode == 0 and "agrees with the store" in check.stdout, check.stdout
+
+
+def test_an_article_edited_by_another_tool_is_found_by_db_check_and_reindexed(
+    cli_env: dict[str, str], known: Database[dict[str, Any]]
+) -> None:
+    """The search fields record the title and text they came from, so an edit made elsewhere shows."""
+    edited = "http://dongying.test/dy1.htm"
+    doc = known.articles.find_one({"_id": edited})
+    known.articles.update_one(
+        {"_id": edited},
+        {"$set": {"title": "東營馬拉松報名開始", "text": doc["text"] + "\n东营马拉松将于春季举行。"}},
+    )
+    assert search(cli_env, "马拉松").returncode == 1  # the terms are still those of the old text
+    check = run_cli(["db", "check"], cli_env)
+    assert check.returncode == 1, check.stdout + check.stderr
+    assert "search fields not those of the article's title and text" in check.stdout
+    assert f": 1: {edited}" in check.stdout
+    result = run_cli(["reindex"], cli_env)
+    assert result.returncode == 0, result.stderr
+    assert "1 articles reindexed" in result.stdout
+    found = search(cli_env, "马拉松", "--json")  # the traditional-script title is found in simplified
+    assert [json.loads(line)["_id"] for line in found.stdout.splitlines()] == [edited]
+    assert known.articles.find_one({"_id": edited})["title_simplified"] == "东营马拉松报名开始"
+    check = run_cli(["db", "check"], cli_env)
+    assert check.returncode == 0, check.stdout

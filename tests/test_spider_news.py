@@ -97,17 +97,28 @@ def test_list_page_requests_articles_first_and_pagination_as_lists(spider: NewsS
         <a href="http://elsewhere.cn/p/1234567.html">off site</a>
         <a href="/admin/login.htm">admin</a>""",
     )
-    requests = list(spider.parse_list(page, depth=0))
+    requests = list(spider.parse_list(page))
     kinds = {r.url: (r.meta["kind"], r.meta.get("pagination"), r.priority) for r in requests}
     assert kinds == {
         f"{BASE}news/local/2026-11/27/content_1001.htm": ("article", None, 10),
-        f"{BASE}news/local/index_1.htm": ("list", True, 0),
+        f"{BASE}news/local/index_1.htm": ("list", True, -1),
     }
 
 
-def test_list_walk_stops_at_max_list_pages(spider: NewsSpider) -> None:
-    page = html(f"{BASE}news/local/index_9.htm", '<a href="index_10.htm">下一页</a>')
-    assert list(spider.parse_list(page, depth=spider.profile.max_list_pages)) == []
+def test_max_list_pages_is_a_budget_per_crawl_that_leaves_the_walk_resumable(spider: NewsSpider) -> None:
+    first = f"{BASE}news/local/index.htm"
+    walk = spider.walks.top(first)
+    assert walk is not None
+    walk.budget = 2
+    [_first] = walk.to_request()  # the first page
+    bar = "".join(f'<a href="index_{n}.htm">{n + 1}</a>' for n in range(1, 6))
+    page = html(first, bar, **{"walk": spider.walks.meta(walk), "page": 0})
+    [second] = [r for r in spider.parse_list(page) if r.meta["kind"] == "list"]
+    assert second.url == f"{BASE}news/local/index_1.htm"
+    page = html(second.url, bar, **second.meta)
+    assert [r for r in spider.parse_list(page) if r.meta["kind"] == "list"] == []  # budget spent
+    assert walk.over_budget and not walk.finished
+    assert walk.resume_point() == (2, f"{BASE}news/local/index_2.htm")  # the next crawl goes on there
 
 
 @pytest.mark.parametrize(("status", "kind"), [(404, "gone"), (410, "gone"), (304, "not_modified")])
@@ -232,3 +243,59 @@ def test_sitemap_entries_past_the_budget_are_ignored(spider: NewsSpider) -> None
     requests = list(spider.parse_sitemap(_sitemap(f"{BASE}sitemap.xml", urlset, 0)))
     assert len(requests) == 3
     assert spider.crawler.stats.get_value("discovery/sitemap_truncated") == 1
+
+
+def test_a_redirect_to_a_section_page_means_gone(spider: NewsSpider) -> None:
+    article = f"{BASE}news/local/2026-11/27/content_1001.htm"
+    section = f"{BASE}news/local/index.htm"
+    [visit] = collect(spider.parse_article(html(section, "<h1>本地新闻</h1>", redirect_urls=[article])))
+    assert isinstance(visit, PageVisit) and visit.kind == "gone"
+    assert visit.url == article and visit.reason.startswith("redirected to a section page")
+
+
+def test_a_permanent_redirect_to_another_article_records_the_move(spider: NewsSpider) -> None:
+    old = f"{BASE}news/local/2026-11/27/content_1001.htm"
+    new = f"{BASE}news/local/2026-11/28/content_2001.htm"
+    body = (
+        "<html><body><h1>搬家的文章</h1><p>"
+        + "鲁北市冬季供暖工作全面启动，记者走访了多个社区。" * 4
+        + "</p></body></html>"
+    )
+    [article] = collect(spider.parse_article(html(new, body, redirect_urls=[old], redirect_reasons=[301])))
+    assert isinstance(article, Article) and article.moved_from == [old] and article.url == new
+    [temporary] = collect(spider.parse_article(html(new, body, redirect_urls=[old], redirect_reasons=[302])))
+    assert isinstance(temporary, Article) and temporary.moved_from == []
+
+
+def _titled(n: int, title: str) -> str:
+    return _page(n).replace("多页文章", title)
+
+
+def test_a_next_page_with_another_headline_is_an_article_of_its_own(spider: NewsSpider) -> None:
+    first = f"{BASE}news/local/2026-11/20/content_1010.htm"
+    [page2] = collect(spider.parse_article(html(first, _page(1))))
+    response = html(page2.url, _titled(2, "另一篇新闻的标题"), **page2.meta)
+    outputs = collect(spider.parse_article_page(response))
+    articles = [o for o in outputs if isinstance(o, Article)]
+    assert [a.url for a in articles] == [page2.url, first]
+    assert articles[0].page_urls == [page2.url] and "第1页" not in articles[0].text
+    assert "第2页" not in articles[1].text and not [o for o in outputs if isinstance(o, Request)]
+    assert spider.crawler.stats.get_value("extract/not_a_later_page") == 1
+
+
+def test_a_later_page_whose_first_page_is_gone_is_stored_as_itself(spider: NewsSpider) -> None:
+    later = f"{BASE}news/local/2026-11/20/content_1010_3.htm"
+    [request] = collect(spider.parse_article(html(later, _page(3))))
+    assert request.url.endswith("content_1010.htm") and request.meta["later_page"].url == later
+    outputs = collect(spider.parse_article(html(request.url, "", status=404, **request.meta)))
+    visit, article = outputs
+    assert isinstance(visit, PageVisit) and visit.kind == "gone"
+    assert isinstance(article, Article) and article.url == later and article.page_urls == [later]
+
+
+def test_a_later_page_of_another_article_is_stored_as_itself(spider: NewsSpider) -> None:
+    later = f"{BASE}news/local/2026-11/20/content_1010_3.htm"
+    [request] = collect(spider.parse_article(html(later, _page(3))))
+    outputs = collect(spider.parse_article(html(request.url, _titled(1, "首页是另一篇"), **request.meta)))
+    own = outputs[0]
+    assert isinstance(own, Article) and own.url == later and own.page_urls == [later]

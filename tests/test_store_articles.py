@@ -163,3 +163,65 @@ def test_crawls_starting_together_on_a_new_database_both_get_their_indexes(
     finally:
         client.drop_database(database_name)
         client.close()
+
+
+def test_two_changes_of_one_article_in_one_batch_keep_every_version(
+    mongo_db: Database[dict[str, Any]],
+) -> None:
+    texts = [f"第{v}版的正文。东营市今天召开会议，部署今冬明春农田水利建设。" for v in (1, 2, 3)]
+    store_all(mongo_db, [article(1, texts[0])])
+    store = ArticleStore(mongo_db)
+    store.load_known()
+    assert [store.add(article(1, text), T0 + timedelta(hours=v)) for v, text in enumerate(texts[1:], 1)] == [
+        CHANGED,
+        CHANGED,
+    ]
+    store.flush()
+    doc = mongo_db.articles.find_one()
+    assert doc is not None and doc["version"] == 3 and doc["text"] == texts[2]
+    versions = {v["version"]: v["text"] for v in mongo_db.article_versions.find()}
+    assert versions == {1: texts[0], 2: texts[1]}
+    assert [h["version"] for h in doc["history"]] == [1, 2]
+
+
+def test_articles_claiming_one_canonical_url_in_one_batch_stay_apart(
+    mongo_db: Database[dict[str, Any]],
+) -> None:
+    def claiming(n: int) -> Article:
+        return replace(article(n), url=f"http://a.cn/p/{n}.htm", canonical_url="http://a.cn/p/landing.htm")
+
+    items = [claiming(n) for n in (1, 2, 3)]
+    assert store_all(mongo_db, items) == [NEW, NEW, NEW]
+    docs = {d["url"]: d for d in mongo_db.articles.find()}
+    assert len(docs) == 3 and all(d["version"] == 1 for d in docs.values())
+    assert [items[n].canonical_ignored for n in (0, 1, 2)] == [None, "claimed", "claimed"]
+    assert docs["http://a.cn/p/2.htm"]["_id"] == "http://a.cn/p/2.htm"
+    assert mongo_db.article_versions.count_documents({}) == 0
+
+
+def test_a_page_whose_url_another_article_declared_canonical_is_stored_as_itself(
+    mongo_db: Database[dict[str, Any]],
+) -> None:
+    claimer = replace(article(1), url="http://a.cn/p/1.htm", canonical_url="http://a.cn/p/9.htm")
+    page = replace(article(9), url="http://a.cn/p/9.htm", canonical_url="http://a.cn/p/9.htm")
+    assert store_all(mongo_db, [claimer, page]) == [NEW, NEW]
+    assert {d["_id"]: d["url"] for d in mongo_db.articles.find()} == {
+        "http://a.cn/p/9.htm": "http://a.cn/p/1.htm",
+        "http://a.cn/p/9.htm#own": "http://a.cn/p/9.htm",
+    }
+    again = [replace(page), replace(claimer)]
+    assert store_all(mongo_db, again, T0 + timedelta(days=1)) == [UNCHANGED, UNCHANGED]
+    assert mongo_db.articles.count_documents({}) == 2
+
+
+def test_a_case_variant_is_the_same_article_only_with_the_same_text(
+    mongo_db: Database[dict[str, Any]],
+) -> None:
+    first = replace(article(1), url="http://a.cn/News/1.htm", canonical_url="http://a.cn/News/1.htm")
+    same = replace(article(1), url="http://a.cn/NEWS/1.HTM", canonical_url="http://a.cn/NEWS/1.HTM")
+    other = replace(article(2), url="http://a.cn/news/1.htm", canonical_url="http://a.cn/news/1.htm")
+    assert store_all(mongo_db, [first, same, other]) == [NEW, UNCHANGED, NEW]
+    assert sorted(d["_id"] for d in mongo_db.articles.find()) == [
+        "http://a.cn/News/1.htm",
+        "http://a.cn/news/1.htm",
+    ]

@@ -7,17 +7,17 @@ started as a user would (`newsarchive web --port N`) and read over loopback HTTP
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
 
 import lxml.html
 import pytest
@@ -26,15 +26,12 @@ import yaml
 from crawler.demo.content import ARTICLES, ARTICLES_BY_ID, correction_paragraph
 from crawler.demo.server import serve
 from crawler.demo.state import SiteState
-from crawler.extract.article import content_hash
 from crawler.extract.encoding import decode_html
-from crawler.extract.urls import normalize_url
-from crawler.items import Article
 from crawler.localdb import free_port
 from crawler.profiles.loader import BUNDLED_DIR
-from crawler.store import ArticleStore, connect
+from crawler.store import connect
 from crawler.warc.reader import read_capture
-from crawler.warc.writer import Exchange, WarcFileWriter
+from tests.browser_tools import LOOPBACK, archive_page, chromium, request
 from tests.conftest import FAST_CRAWL, ROOT, cli_environment, run_cli, wait_for
 
 if TYPE_CHECKING:
@@ -45,7 +42,6 @@ pytestmark = pytest.mark.integration
 
 EDITED, DELETED, XSS = 1003, 1004, 1006
 XSS_MARK = '<script>alert("xss")</script>'
-LOOPBACK = "127.0.0.1"
 
 
 @dataclasses.dataclass
@@ -60,6 +56,7 @@ class Browser:
     site: Any
     site_url: str
     hostile: str
+    env: dict[str, str]
 
     def url(self, path: str, **params: Any) -> str:
         return self.base + path + (("?" + urlencode(params, doseq=True)) if params else "")
@@ -76,30 +73,46 @@ class Browser:
         return doc
 
 
-def request(
-    url: str, method: str = "GET", headers: dict[str, str] | None = None
-) -> tuple[int, dict[str, str], bytes]:
-    """Status, headers (lower-case names) and body, without following redirects."""
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-            return None
-
-    opener = urllib.request.build_opener(NoRedirect)
-    req = urllib.request.Request(url, method=method, headers=headers or {})
-    try:
-        with opener.open(req, timeout=60) as response:
-            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
-
-
 def _due_profile(folder: Path) -> Path:
     """The demo profile with every article due for a revisit at once (so the edit is seen)."""
     data = yaml.safe_load((BUNDLED_DIR / "demo.yaml").read_text(encoding="utf-8"))
     data["revisit"] = {"young_days": 100000, "young_hours": 0.00001}
     (folder / "demo.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return folder
+
+
+@contextlib.contextmanager
+def web_server(env: dict[str, str], tmp: Path) -> Iterator[str]:
+    """`newsarchive web` started as a user would, on a free loopback port; yields its base URL."""
+    port = free_port()
+    log = (tmp / "web.log").open("wb")
+    web = subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "web", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://{LOOPBACK}:{port}"
+
+    def answers() -> bool:
+        assert web.poll() is None, (tmp / "web.log").read_text(errors="replace")
+        try:
+            return request(base + "/static/style.css")[0] == 200
+        except OSError:
+            return False
+
+    try:
+        wait_for(answers, 60, "newsarchive web to answer")
+        yield base
+    finally:
+        web.terminate()
+        try:
+            web.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.kill(web.pid, signal.SIGKILL)
+            web.wait()
+        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +123,6 @@ def browser(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     articles = [dataclasses.replace(a, title=XSS_MARK + a.title) if a.id == XSS else a for a in ARTICLES]
     state = SiteState(articles=articles)
     site, site_url = serve(port=0, admin=True, state=state)
-    web: subprocess.Popen[bytes] | None = None
     client = connect(mongo_uri)
     try:
         first = run_cli(["crawl", "demo", "--base-url", site_url, *FAST_CRAWL], env)
@@ -120,34 +132,9 @@ def browser(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         second = run_cli(["crawl", "demo", "--base-url", site_url, *FAST_CRAWL], env)
         assert second.returncode == 0, second.stderr[-3000:]
         hostile = _archive_hostile_page(client[name], tmp / "var" / "warc", site_url)
-        port = free_port()
-        log = (tmp / "web.log").open("wb")
-        web = subprocess.Popen(
-            [sys.executable, "-m", "crawler.cli", "web", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://{LOOPBACK}:{port}"
-
-        def answers() -> bool:
-            assert web is not None and web.poll() is None, (tmp / "web.log").read_text(errors="replace")
-            try:
-                return request(base + "/static/style.css")[0] == 200
-            except OSError:
-                return False
-
-        wait_for(answers, 60, "newsarchive web to answer")
-        yield Browser(base, client[name], tmp / "var" / "warc", state, tmp, site, site_url, hostile)
+        with web_server(env, tmp) as base:
+            yield Browser(base, client[name], tmp / "var" / "warc", state, tmp, site, site_url, hostile, env)
     finally:
-        if web is not None:
-            web.terminate()
-            try:
-                web.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.kill(web.pid, signal.SIGKILL)
-                web.wait()
         site.stop()
         client.drop_database(name)
         client.close()
@@ -169,32 +156,7 @@ def _archive_hostile_page(db: Any, warc_dir: Path, site_url: str) -> str:
     """Archive a page full of scripts and loads aimed at the demo site, as the crawler would store it."""
     url = f"{site_url.rstrip('/')}/probe/hostile.htm"
     body = HOSTILE_PAGE.format(site=site_url.rstrip("/")).encode("utf-8")
-    now = datetime.now(UTC)
-    writer = WarcFileWriter(warc_dir / "demo", "newsarchive-demo")
-    exchange = Exchange(
-        url, "GET", [("Host", "probe")], b"", 200, "OK", [("Content-Type", "text/html")], body, now
-    )
-    location = writer.write(exchange)
-    writer.close()
-    location["file"] = f"demo/{location['file']}"
-    title, text = "恶意页面测试", "正文：这是一篇用于检验回放沙箱的存档页面。"
-    article = Article(
-        url=url,
-        canonical_url=normalize_url(url),
-        site="demo",
-        title=title,
-        text=text,
-        content_hash=content_hash(title, text),
-        fetched_at=now,
-        status=200,
-        encoding="utf-8",
-        warc=[location],
-    )
-    store = ArticleStore(db)
-    store.load_known("demo")
-    store.add(article, now)
-    store.flush()
-    return article.canonical_url
+    return archive_page(db, warc_dir, url, body, "恶意页面测试", "正文：这是一篇用于检验回放沙箱的存档页面。")
 
 
 def links(html: str) -> list[str]:
@@ -324,7 +286,59 @@ def test_health_page_charts_articles_per_day(browser: Browser) -> None:
     assert counted == browser.db.articles.count_documents({"published_at": {"$ne": None}})
     figures = root.cssselect("table.figures")[0].text_content()
     assert "last run" in figures and "finished" in figures
+    history = [row for row in root.cssselect("table.figures tr") if row.cssselect("th")[0].text == "history"]
+    assert history and history[0].cssselect("td")[0].text_content() == "complete"  # lists walked to the end
+    assert "oldest article reached" in history[0].text_content()
     assert browser.page("/health", site="nowhere")[0] == 404
+
+
+def test_changes_page_lists_the_edit_with_its_diff_and_the_take_down(browser: Browser) -> None:
+    edited, deleted = browser.article(EDITED), browser.article(DELETED)
+    status, html = browser.page("/changes")
+    assert status == 200
+    root = lxml.html.fromstring(html)
+    rows = root.cssselect("table.changes tr")
+    kinds = {row.cssselect("a")[0].get("href"): row.get("class") for row in rows}
+    assert kinds == {
+        f"/article?url={quote(edited['_id'], safe='/')}": "change-edited",
+        f"/article?url={quote(deleted['_id'], safe='/')}": "change-gone",
+    }
+    [diff] = root.cssselect("a.diff-link")
+    assert diff.get("href") == f"/diff?url={quote(edited['_id'], safe='/')}&a=1&b=2"
+    assert browser.page(diff.get("href").split("?")[0], url=edited["_id"], a=1, b=2)[0] == 200
+    assert edited["title"] in html and "404" in html  # titles looked up; the take-down's reason
+    assert [h.text_content().split(" · ")[1] for h in root.cssselect("section.change-day h2")] == ["demo"]
+    gone_only = lxml.html.fromstring(browser.page("/changes", kind="gone", site="demo")[1])
+    assert [r.get("class") for r in gone_only.cssselect("table.changes tr")] == ["change-gone"]
+    assert "No changes" in browser.page("/changes", since="2100-01-01")[1]
+    assert browser.page("/changes", kind="deleted")[0] == 400
+
+
+def test_changes_command_lists_the_same(browser: Browser) -> None:
+    edited, deleted = browser.article(EDITED), browser.article(DELETED)
+    listed = run_cli(["changes", "--json"], browser.env)
+    assert listed.returncode == 0, listed.stderr
+    changes = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert sorted((c["kind"], c["url"], c["version"]) for c in changes) == sorted(
+        [("edited", edited["_id"], 2), ("gone", deleted["_id"], 1)]
+    )
+    assert all(c["site"] == "demo" and c["at"].endswith("Z") for c in changes)
+    table = run_cli(["changes", "--kind", "edited", "--site", "demo"], browser.env)
+    assert table.returncode == 0 and "v1 → v2" in table.stdout and deleted["_id"] not in table.stdout
+    assert "1 edited" in table.stdout
+    assert run_cli(["changes", "--kind", "moved"], browser.env).returncode == 2
+    assert "no changes" in run_cli(["changes", "--site", "nowhere"], browser.env).stdout
+
+
+def test_health_page_shows_the_share_edited_or_gone_per_month(browser: Browser) -> None:
+    status, html = browser.page("/health", site="demo")
+    assert status == 200
+    [table] = lxml.html.fromstring(html).cssselect("table.shares")
+    cells = [[td.text_content() for td in tr.cssselect("th, td")] for tr in table.cssselect("tbody tr")]
+    archived = browser.db.articles.count_documents({})
+    month = datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m")
+    edited, gone = f"{100 / archived:.1f}%", f"{100 / archived:.1f}%"
+    assert cells[0] == [month, str(archived), "1", edited, "1", gone]
 
 
 # Replay ---------------------------------------------------------------------------------------
@@ -422,49 +436,8 @@ def test_other_host_names_are_refused(browser: Browser) -> None:
 
 # A real browser -------------------------------------------------------------------------------
 
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",  # tests run as root in CI
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--no-default-browser-check",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-extensions",
-    "--hide-scrollbars",
-    f"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE {LOOPBACK}",
-]
 
-
-def chromium(args: list[str], profile: Path, timeout: float = 90) -> str:
-    """Run headless Chromium once; stopped by its process group id if it does not end in time."""
-    binary = shutil.which("chromium") or shutil.which("chromium-browser")
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed: .ci/run installs Debian's chromium package")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    proc = subprocess.Popen(
-        [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
-        pytest.fail(f"chromium did not finish within {timeout}s: {err.decode(errors='replace')[-2000:]}")
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == 0, err.decode(errors="replace")[-2000:]
-    return out.decode("utf-8", errors="replace")
-
-
-@pytest.mark.parametrize("page", ["search", "article", "diff", "health", "replay"])
+@pytest.mark.parametrize("page", ["search", "article", "diff", "health", "replay", "changes"])
 def test_chromium_renders_the_pages(browser: Browser, page: str) -> None:
     edited = browser.article(EDITED)
     target = browser.article(1010)
@@ -474,6 +447,7 @@ def test_chromium_renders_the_pages(browser: Browser, page: str) -> None:
         "diff": (browser.url("/diff", url=edited["_id"], a=1, b=2), correction_paragraph(1)),
         "health": (browser.url("/health", site="demo"), "Articles per day"),
         "replay": (browser.url("/replay", url=target["_id"]), "Archived copy of"),
+        "changes": (browser.url("/changes"), "diff v1 → v2"),
     }[page]
     folder = browser.tmp / "chromium" / page
     folder.mkdir(parents=True)

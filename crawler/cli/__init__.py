@@ -14,7 +14,17 @@ app = typer.Typer(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    from crawler.cli import commands  # noqa: F401  (registers the commands on app)
+    """Console-script entry point; a server error any command meets is said plainly (no traceback)."""
+    from pymongo.errors import OperationFailure
 
-    app()
+    from crawler.cli import commands  # noqa: F401  (registers the commands on app)
+    from crawler.cli.console import fail
+    from crawler.store.connection import database_error
+
+    try:
+        app()
+    except OperationFailure as exc:
+        try:
+            fail(database_error(exc))
+        except typer.Exit as stop:  # outside the app: end the process the same way
+            raise SystemExit(stop.exit_code) from None

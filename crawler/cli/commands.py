@@ -2,6 +2,7 @@
 
 from crawler.cli import (
     app,
+    changes,
     crawl,
     db,
     demo,
@@ -15,11 +16,14 @@ from crawler.cli import (
     search,
     spill,
     stats,
+    stories,
+    trends,
     web,
 )
 
 __all__ = [
     "app",
+    "changes",
     "crawl",
     "db",
     "demo",
@@ -33,5 +37,7 @@ __all__ = [
     "search",
     "spill",
     "stats",
+    "stories",
+    "trends",
     "web",
 ]

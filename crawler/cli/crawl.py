@@ -6,11 +6,13 @@ import logging
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from crawler.cli import app
 from crawler.cli.console import err, fail, out
 from crawler.cli.frontier import open_frontier
 from crawler.frontier import FRONTIER_ENV
+from crawler.logredact import redact
 from crawler.profiles import ProfileError, load_profile
 
 #: Exit code of `--fail-on-warning` when the health checks warn.
@@ -72,7 +74,7 @@ def crawl(
         overrides["INCREMENTAL_ENABLED"] = False
     if frontier:
         overrides["FRONTIER_URL"] = frontier
-        open_frontier(profile.name, frontier)  # fails fast when Redis cannot be reached
+        open_frontier(site, frontier)  # fails fast when Redis cannot be reached
     from crawler.crawl import run_crawl
 
     result = run_crawl(site, base_url=base_url, settings=overrides)
@@ -82,6 +84,9 @@ def crawl(
         err.print(f"{profile.name} is being crawled by another process; nothing was fetched")
         raise typer.Exit(EXIT_SITE_BUSY)
     if not result.ok:
+        if result.all_refused:
+            err.print(f"{profile.name}: {result.all_refused}", markup=False)
+            raise typer.Exit(1)
         if result.write_errors:
             err.print(
                 f"{result.write_errors} articles or visits were not stored (saved under var/unsaved/; "
@@ -90,7 +95,9 @@ def crawl(
         err.print(f"the crawl did not complete ({result.finish_reason}); see the log above")
         raise typer.Exit(1)
     warnings = list(result.stats.get("run/health_warnings") or [])
+    if result.history_incomplete:  # a warning for cron: the archive does not reach back to the start yet
+        warnings.append(result.history)
     for warning in warnings:
-        err.print(f"[yellow]health warning:[/] {warning}", markup=True)
+        err.print(f"[yellow]health warning:[/] {escape(redact(str(warning)))}", markup=True)
     if warnings and fail_on_warning:
         raise typer.Exit(EXIT_HEALTH_WARNING)

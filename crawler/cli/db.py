@@ -11,8 +11,10 @@ from crawler.cli import app
 from crawler.cli.console import err, fail, out
 from crawler.localdb import LocalDBError, LocalServer
 from crawler.search.index import SearchIndex
+from crawler.search.reindex import stale_articles
 from crawler.store import DatabaseUnavailable
 from crawler.store.connection import open_database, redact_uri, resolve_uri
+from crawler.store.history import backfill_states
 
 db_app = typer.Typer(help="The local database (FerretDB with SQLite, under var/); MONGO_URI overrides it.")
 app.add_typer(db_app, name="db")
@@ -87,11 +89,22 @@ def status(uri_only: bool = typer.Option(False, "--uri", help="Print only the UR
         raise typer.Exit(1)
 
 
+def _say_stale(count: int, ids: list[str]) -> None:
+    if count:
+        sample = ", ".join(ids) + (" ..." if count > len(ids) else "")
+        out.print(
+            f"search fields not those of the article's title and text (edited by another tool, or "
+            f"stored under older rules): {count}: {sample}",
+            markup=False,
+        )
+
+
 @db_app.command("check")
 def check() -> None:
     """Compare the local search index with the store (one scan); exit 1 if they differ.
 
-    Reports articles missing from the index (written by other tools), left in it (deleted from
+    Says per site how far its history was walked (crawls continue an incomplete one). Reports
+    articles missing from the index (written by other tools), left in it (deleted from
     the store), or changed since (content, state or search terms), and interrupted writes.
     `newsarchive reindex` repairs all of them.
     """
@@ -100,8 +113,14 @@ def check() -> None:
     except DatabaseUnavailable as exc:
         fail(str(exc))
     try:
+        for site, state in sorted(backfill_states(db).items()):  # not a fault: `crawl SITE` continues it
+            out.print(f"history of {site}: {state}")
         if not SearchIndex.wanted(db):
             out.print("no local search index on this server: MongoDB answers searches from its own indexes")
+            stale, ids = stale_articles(db["articles"])
+            _say_stale(stale, ids)
+            if stale:
+                raise typer.Exit(1)
             return
         index = SearchIndex.for_database(db)
         if index is None or not index.complete:
@@ -122,14 +141,47 @@ def check() -> None:
         ):
             if ids:
                 out.print(f"{label}: {', '.join(ids)}" + (" ..." if len(ids) >= 20 else ""))
+        _say_stale(report.stale, report.stale_ids)
         if report.pending:
             out.print(
                 f"{report.pending} articles of interrupted writes (the next search or crawl repairs them)"
             )
         index.close()
         if not report.clean:
-            out.print(f"{len(resync)} articles differ: run `newsarchive reindex` to resync them")
+            out.print(
+                f"{len(resync) + report.stale} articles differ: run `newsarchive reindex` to resync them"
+            )
             raise typer.Exit(1)
         out.print("the search index agrees with the store")
+    finally:
+        client.close()
+
+
+@db_app.command("sequence")
+def sequence() -> None:
+    """Number the articles stored before the archive sequence existed (feeds, `changes`; once).
+
+    Each gets one `new` entry for its current version; its earlier versions and gone events are
+    logged as history. The first `export --cursor` or `changes` does the same by itself.
+    """
+    from crawler.store.backfill import backfill, needs_backfill
+    from crawler.store.changelog import ChangeLog
+
+    try:
+        client, db = open_database()
+    except DatabaseUnavailable as exc:
+        fail(str(exc))
+    try:
+        if not needs_backfill(db):
+            since = ChangeLog(db).counter_state().get("backfilled_at")
+            when = f" (since {since:%Y-%m-%d %H:%M} UTC)" if since else ""
+            out.print(f"already numbered{when}; nothing to do")
+            return
+        started = time.perf_counter()
+        count = backfill(db)
+        out.print(
+            f"{count} articles numbered in {time.perf_counter() - started:.1f} s; "
+            f"the archive sequence is at {ChangeLog(db).high()}"
+        )
     finally:
         client.close()

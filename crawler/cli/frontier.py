@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import typer
 
@@ -10,6 +11,7 @@ from crawler.cli import app
 from crawler.cli.console import err, fail, out
 from crawler.frontier import FRONTIER_ENV, Frontier
 from crawler.profiles import ProfileError, load_profile
+from crawler.profiles.model import NAME_RE
 from crawler.store.connection import redact_uri
 
 frontier_app = typer.Typer(
@@ -28,10 +30,7 @@ def open_frontier(site: str, url: str | None, prefix: str = "newsarchive") -> Fr
 
     if not url:
         fail(f"which frontier? give --frontier redis://HOST:PORT/DB or set ${FRONTIER_ENV}", code=2)
-    try:
-        name = load_profile(site).name
-    except ProfileError as exc:
-        fail(str(exc), code=2)
+    name = _site_name(site)
     try:
         server = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30)
         server.ping()
@@ -42,9 +41,19 @@ def open_frontier(site: str, url: str | None, prefix: str = "newsarchive") -> Fr
     return Frontier(server, name, prefix)
 
 
+def _site_name(site: str) -> str:
+    """The site of a profile name or file; a valid name without a profile (crawled from a file) as given."""
+    try:
+        return load_profile(site).name
+    except ProfileError as exc:
+        if re.fullmatch(NAME_RE, site):
+            return site
+        fail(str(exc), code=2)
+
+
 @frontier_app.command("status")
 def status(
-    site: str = typer.Argument(..., help="Profile name."),
+    site: str = typer.Argument(..., help="Site name (or its profile file)."),
     frontier: str = FrontierOption,
     as_json: bool = typer.Option(False, "--json", help="One JSON object instead of text."),
 ) -> None:
@@ -67,7 +76,7 @@ def status(
 
 @frontier_app.command("clear")
 def clear(
-    site: str = typer.Argument(..., help="Profile name."),
+    site: str = typer.Argument(..., help="Site name (or its profile file)."),
     frontier: str = FrontierOption,
 ) -> None:
     """Delete the site's frontier: queue, seen set, workers; the next crawl starts afresh."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from crawler.cli import app
 from crawler.cli.console import fail, out
@@ -27,7 +28,7 @@ def profiles(name: str = typer.Argument(None, help="Show (and validate) one prof
             profile = load_profile(site)
         except ProfileError as exc:
             bad += 1
-            table.add_row(site, "", "", "", f"[red]{exc}[/]")
+            table.add_row(site, "", "", "", Text(str(exc), style="red"))
             continue
         table.add_row(site, profile.title, profile.base_url, "yes" if profile.verified else "no", "ok")
     out.print(table)

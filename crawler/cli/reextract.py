@@ -48,6 +48,8 @@ def reextract_command(
     )
     if counts.recovered:
         out.print(f"{counts.recovered} of them had failed extraction during a crawl and are now stored")
+    for note in counts.notes:
+        err.print(f"note: {note}", markup=False)
     for problem in counts.problems[:20]:
         err.print(f"  {problem}")
     if counts.failed:

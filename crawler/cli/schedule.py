@@ -10,10 +10,11 @@ from pathlib import Path
 import typer
 
 from crawler.cli import app
-from crawler.cli.console import fail
+from crawler.cli.console import err, fail
 from crawler.frontier import FRONTIER_ENV
 from crawler.schedule import ScheduleError, Scheduler, from_file, from_profiles
 from crawler.store import DatabaseUnavailable, open_database
+from crawler.store.profiles import SiteProfiles
 from crawler.store.runs import CrawlRuns
 from crawler.workdir import var_dir
 
@@ -21,7 +22,7 @@ from crawler.workdir import var_dir
 @app.command("schedule")
 def schedule(
     sites: list[str] = typer.Argument(
-        None, help="Sites to schedule (default: every profile with a `schedule:`)."
+        None, help="Sites to schedule, by name or profile file (default: every profile with a `schedule:`)."
     ),
     file: Path = typer.Option(
         None, "--file", "-f", exists=True, dir_okay=False, help="A schedule file (YAML)."
@@ -49,21 +50,31 @@ def schedule(
     """Run crawls on their schedules until SIGTERM; never two runs of one site at once."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     try:
-        plans = from_file(file, workers) if file else from_profiles(sites or None, workers or 1)
+        client, db = open_database()
+    except DatabaseUnavailable as exc:
+        fail(str(exc))
+    archive = SiteProfiles(db)  # finds sites crawled from a profile file outside the profile folders
+
+    def say(note: str) -> None:
+        err.print(note, markup=False)
+
+    try:
+        if file:
+            plans = from_file(file, workers, archive, say)
+        else:
+            plans = from_profiles(sites or None, workers or 1, archive, say)
     except ScheduleError as exc:
+        client.close()
         fail(str(exc), code=2)
     env = None
     if frontier:
         env = {**os.environ, FRONTIER_ENV: frontier}
     elif crowded := [p.site for p in plans if p.workers > 1]:
+        client.close()
         fail(
             f"several workers per run ({', '.join(crowded)}) share a frontier: give --frontier redis://...",
             code=2,
         )
-    try:
-        client, db = open_database()
-    except DatabaseUnavailable as exc:
-        fail(str(exc))
     runs = CrawlRuns(db)
     last_starts = {p.site: latest[0]["started_at"] for p in plans if (latest := runs.latest(p.site, limit=1))}
     client.close()

@@ -20,13 +20,14 @@ from crawler.search.reindex import reindex as reindex_articles
 from crawler.search.reindex import stale_filter
 from crawler.search.snippets import Snippet, highlight, make_snippet
 from crawler.store.articles import INDEXES, ensure_indexes
+from crawler.stories.index import StoryIndex
 
 if TYPE_CHECKING:
     from crawler.archive import Archive
     from crawler.search.query import SearchQuery
 
 #: Left out of --json lines besides the search fields: copies of title and text.
-_JSON_HIDDEN = {"title_simplified", "text_simplified", "terms_version"}
+_JSON_HIDDEN = {"title_simplified", "text_simplified", "terms_version", "terms_source"}
 
 
 def _marked(snippet: Snippet, style: str = "bold yellow") -> Text:
@@ -155,15 +156,39 @@ def search(
     archive.close()
 
 
+def _backfill_stories(everything: bool) -> None:
+    def progress(done: int) -> None:
+        if done % 5000 == 0:
+            err.print(f"{done} articles given a story ...")
+
+    archive = filters.open_archive()
+    index = StoryIndex.for_database(archive.db)
+    try:
+        started = time.perf_counter()
+        count = index.backfill(everything=everything, progress=progress)
+        seconds = time.perf_counter() - started
+    finally:
+        index.close()
+        archive.close()
+    out.print(f"{count} articles given a story in {seconds:.1f} s")
+
+
 @app.command("reindex")
 def reindex(
     everything: bool = typer.Option(False, "--all", help="Recompute every article, not only stale ones."),
+    stories: bool = typer.Option(
+        False, "--stories", help="Instead: give a story (reprint detection) to articles stored without one."
+    ),
 ) -> None:
     """Write the search fields of articles stored without them, and build or resync the local index.
 
     On the local database the search index (var/search) is built from the whole archive the first
     time (and with --all), else brought in line with what other tools wrote (see `db check`).
+    With --stories, cluster the articles stored without a story instead (--all: every article anew).
     """
+    if stories:
+        _backfill_stories(everything)
+        return
 
     def progress(done: int) -> None:
         if done % 5000 == 0:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from pymongo.errors import PyMongoError
 
 from crawler.cli import app
-from crawler.cli.console import err, fail, out
+from crawler.cli.console import fail, out, problem
 from crawler.store import ArticleStore, DatabaseUnavailable, open_database
-from crawler.store.spill import SpillFileError, load_spill
+from crawler.store.connection import database_error
+from crawler.store.spill import load_spill
 from crawler.workdir import unsaved_dir
 
 
@@ -33,22 +35,33 @@ def import_spill(
     except DatabaseUnavailable as exc:
         fail(str(exc))
     store = ArticleStore(db)
-    store.ensure_indexes()
-    store.load_known()
     failed = False
     try:
+        store.ensure_indexes()
+        store.load_known()
         for path in files:
             before = store.totals.errors
-            records = load_spill(store, path)
+            try:
+                loaded = load_spill(store, path)
+            except OSError as exc:
+                problem(f"{path}: cannot read it ({exc.strerror or exc})")
+                failed = True
+                continue
+            for line in loaded.problems:
+                problem(line)
             refused = store.take_rejected()
             for item in refused:
-                err.print(f"{path}: {item.key}: {item.reason}")
-            out.print(f"{path}: {records - len(refused)} of {records} records stored")
-            failed = failed or store.totals.errors > before
-            if delete and store.totals.errors == before:
+                problem(f"{path}: {item.key}: {item.reason}")
+            lines = loaded.records + len(loaded.problems)
+            out.print(f"{path}: {loaded.records - len(refused)} of {lines} records stored")
+            clean = store.totals.errors == before and not loaded.problems
+            failed = failed or not clean
+            if delete and clean:
                 path.unlink()
-    except (SpillFileError, DatabaseUnavailable) as exc:
+    except DatabaseUnavailable as exc:
         fail(str(exc))
+    except PyMongoError as exc:
+        fail(database_error(exc))
     finally:
         client.close()
     t = store.totals

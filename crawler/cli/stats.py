@@ -14,6 +14,7 @@ from crawler.cli import app, filters
 from crawler.cli.console import fail, out
 from crawler.search.query import QueryError, zone
 from crawler.stats.figures import SHORT_TEXT_CHARS, archive_stats, index_stats
+from crawler.store.history import backfill_states
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -50,7 +51,7 @@ def stats(
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON (with the daily series)."),
     tz: str = filters.TZ,
 ) -> None:
-    """Per site: articles, first/last publication, articles per day, share missing date/author/text."""
+    """Per site: articles, first/last publication, per day, missing date/author/text, backfill state."""
     try:
         zone(tz)
         last_day = date.fromisoformat(end) if end else None
@@ -68,6 +69,7 @@ def stats(
             filters.warn_without_index(archive)
             figures = archive_stats(archive.articles, **options)
         failures = failed_extractions(archive.articles.database, site or None)
+        backfill = backfill_states(archive.articles.database, site or None)
     finally:
         archive.close()
     if plot is not None:
@@ -78,7 +80,7 @@ def stats(
         except OSError as exc:
             fail(f"cannot write {plot}: {exc.strerror or exc}")
     if as_json:
-        data = {**figures.as_dict(), "extraction_failures": failures}
+        data = {**figures.as_dict(), "extraction_failures": failures, "history": backfill}
         out.print(json.dumps(data, ensure_ascii=False), markup=False, highlight=False)
         return
     local = zone(tz)
@@ -95,6 +97,7 @@ def stats(
         "no author",
         "empty text",
         f"text < {short}",
+        "history",
         title=f"archive by site (dates in {tz})",
     )
     for s in figures.sites:
@@ -110,6 +113,7 @@ def stats(
             _percent(s.missing_author, s.articles),
             _percent(s.empty_text, s.articles),
             _percent(s.short_text, s.articles),
+            backfill.get(s.site, "not walked"),
         )
     if not figures.sites:
         out.print("the archive holds no articles" + (" of these sites" if site else ""))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 
 from crawler.cli import app, filters
 from crawler.cli.console import err, fail
@@ -30,8 +31,8 @@ def web(
     root = Path(warc_dir) if warc_dir else warc_root(project_settings())
     if not is_loopback(host):
         err.print(
-            f"[yellow]warning:[/] listening on {host}: anyone who can reach this address can read the "
-            "whole archive (the browser has no login)",
+            f"[yellow]warning:[/] listening on {escape(host)}: anyone who can reach this address can read "
+            "the whole archive (the browser has no login)",
             markup=True,
         )
     try:

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 RELATED_COUNT = 4
 #: Titles per section on the home page; older articles are reached through list pagination.
 HOME_BLOCK_SIZE = 3
+#: Page numbers shown on each side of the current one in a list's pagination bar (deep lists).
+PAGINATION_WINDOW = 5
 
 STYLESHEET = """\
 body{margin:0;font:14px/1.8 "PingFang SC","Microsoft YaHei",sans-serif;color:#222;background:#f4f4f4}
@@ -320,7 +322,7 @@ def _pagination(page: int, page_count: int, total: int) -> str:
 
     parts = [f"<span>共{total}条 第{page + 1}/{page_count}页</span>", f'<a href="{name(0)}">首页</a>']
     parts.append(f'<a href="{name(page - 1)}">上一页</a>' if page > 0 else "<span>上一页</span>")
-    for n in range(page_count):
+    for n in range(max(0, page - PAGINATION_WINDOW), min(page_count, page + PAGINATION_WINDOW + 1)):
         parts.append(
             f'<span class="current">{n + 1}</span>' if n == page else f'<a href="{name(n)}">{n + 1}</a>'
         )

@@ -93,6 +93,12 @@ class DemoServer(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         return f"http://{host}:{port}/"
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away (a crawl killed mid-request) is not the site's error: no traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
     def start(self) -> None:
         """Serve from a daemon thread."""
         self._thread = threading.Thread(

@@ -17,8 +17,6 @@ if TYPE_CHECKING:
     from crawler.demo.content import DemoArticle, Section
     from crawler.demo.state import Entry, SiteState
 
-#: Articles per list page: small, so that every section really paginates.
-LIST_PAGE_SIZE = 4
 ADMIN_TRAP_PATH = "/admin/login.htm"
 STYLESHEET_PATH = "/static/site.css"
 
@@ -94,10 +92,11 @@ def _feed(state: SiteState, base_url: str, path: str) -> Resource | None:
 
 def _list(state: SiteState, section: Section, page: int) -> Resource:
     articles = state.published(section.key)
-    page_count = max(1, math.ceil(len(articles) / LIST_PAGE_SIZE))
+    size = state.list_page_size
+    page_count = max(1, math.ceil(len(articles) / size))
     if page >= page_count:
         return not_found()
-    shown = articles[page * LIST_PAGE_SIZE : (page + 1) * LIST_PAGE_SIZE]
+    shown = articles[page * size : (page + 1) * size]
     html = render.list_page(section, shown, page, page_count, len(articles))
     return html_resource(html, charset=section.charset, last_modified=state.section_modified(section.key))
 

@@ -23,6 +23,9 @@ from crawler.demo.content import (
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+#: Articles per list page: small, so that every section really paginates.
+LIST_PAGE_SIZE = 4
+
 #: How a deleted article answers: 404, 410, a redirect to the home page, or a 200 notice page.
 DeleteMode = Literal["404", "410", "home", "notice"]
 DELETE_MODES: tuple[str, ...] = get_args(DeleteMode)
@@ -53,7 +56,11 @@ class SiteState:
         self,
         articles: Iterable[DemoArticle] = ARTICLES,
         pending: Iterable[DemoArticle] = PENDING_ARTICLES,
+        *,
+        list_page_size: int = LIST_PAGE_SIZE,
     ) -> None:
+        #: Articles per list page (the demo's small sections paginate at 4; deep archives at 2).
+        self.list_page_size = list_page_size
         self._initial = tuple(articles)
         self._initial_pending = tuple(pending)
         self._lock = threading.Lock()

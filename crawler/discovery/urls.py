@@ -79,6 +79,33 @@ def is_pagination(url: str, profile: SiteProfile) -> bool:
     return bool(re.search(r"_\d+\.\w+$", parts.path) or LIST_QUERY.search(parts.query))
 
 
+#: A page number in a pagination URL: the last run of digits of the pagination part.
+PAGE_DIGITS = re.compile(r"\d+")
+DEFAULT_PAGE_PART = re.compile(r"_\d+\.\w+$")
+
+
+def page_number(url: str, profile: SiteProfile) -> int | None:
+    """The number of a list page within its list (`index_7.htm`: 7; a section's first page: 0).
+
+    Read from the part of the URL that the profile's `pagination_pattern` matches (or, without
+    one, `_N.ext` / `page=N`); None when the URL names no number.
+    """
+    parts = urlsplit(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    if profile.pagination_pattern:
+        match = re.search(profile.pagination_pattern, target)
+        if match is None:
+            return None
+        part = match.group(0)
+    else:
+        found = DEFAULT_PAGE_PART.search(parts.path) or LIST_QUERY.search(parts.query)
+        if found is None:
+            return None
+        part = found.group(0)
+    digits = PAGE_DIGITS.findall(part)
+    return int(digits[-1][:9]) if digits else 0
+
+
 def in_domains(host: str, domains: list[str]) -> bool:
     """True for a host that is one of the domains or a subdomain of one (the crawl never leaves them)."""
     host = host.lower().rstrip(".")

@@ -21,16 +21,20 @@ def iso(value: datetime) -> str:
 
 
 def plain(value: Any) -> Any:
-    """The value with datetimes (at any depth) as ISO strings and ObjectIds as hex."""
+    """The value with datetimes (at any depth) as ISO strings, ObjectIds as hex, other BSON types as text.
+
+    A stored document may hold anything another tool wrote (a regex, binary data, a decimal):
+    it is exported as its text rather than failing the export.
+    """
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
     if isinstance(value, datetime):
         return iso(value)
     if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
-    if isinstance(value, ObjectId):
-        return str(value)
-    return value
+    return str(value)
 
 
 def record(doc: dict[str, Any], fields: list[str] | None = None) -> dict[str, Any]:
@@ -50,7 +54,7 @@ def _orjson_default(value: Any) -> Any:
         return iso(value)
     if isinstance(value, ObjectId):
         return str(value)
-    raise TypeError(type(value).__name__)
+    raise TypeError(type(value).__name__)  # anything else: json_line, through plain()
 
 
 def json_line_bytes(doc: dict[str, Any], fields: list[str]) -> bytes:

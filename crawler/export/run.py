@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from crawler import __version__
+from crawler.export.dataset import DatasetWriter
 from crawler.export.records import plain
 from crawler.export.schema import export_schema
 from crawler.export.writers import WRITERS
@@ -84,6 +85,40 @@ def read_ahead(open_cursor: Callable[[], Any], batch_size: int) -> Generator[dic
         thread.join()
 
 
+def _stream(
+    archive: Archive,
+    filter_: dict[str, Any],
+    projection: dict[str, Any],
+    write: Callable[[dict[str, Any]], None],
+    batch_size: int,
+    progress: Callable[[int], None] | None,
+) -> int:
+    """Hand every matching article to write(), read one batch ahead; returns how many."""
+    count = 0
+    docs = read_ahead(lambda: archive.articles.find(filter_, projection, batch_size=batch_size), batch_size)
+    try:
+        for doc in docs:
+            write(doc)
+            count += 1
+            if progress is not None and count % batch_size == 0:
+                progress(count)
+    finally:
+        docs.close()  # stops the reader thread when writing failed
+    return count
+
+
+def _facts(fmt: str, fields: list[str], filter_: dict[str, Any], count: int) -> dict[str, Any]:
+    """What an export holds, for its schema's x-export."""
+    return {
+        "format": fmt,
+        "fields": fields,
+        "filter": plain(filter_),
+        "articles": count,
+        "exported_at": plain(datetime.now(UTC)),
+        "exported_by": f"newsarchive/{__version__}",
+    }
+
+
 def sidecar_path(path: Path) -> Path:
     """Where the JSON Schema of a jsonl or csv export goes."""
     return path.with_name(path.name + ".schema.json")
@@ -105,31 +140,12 @@ def export_articles(
     part = path.with_name(path.name + ".part")
     writer = WRITERS[fmt](part, fields)
     filter_ = query.filter()
-    count = 0
     try:
         projection = dict.fromkeys(fields, 1)
         if "_id" not in fields:
             projection["_id"] = 0
-        docs = read_ahead(
-            lambda: archive.articles.find(filter_, projection, batch_size=batch_size), batch_size
-        )
-        try:
-            for doc in docs:
-                writer.write(doc)
-                count += 1
-                if progress is not None and count % batch_size == 0:
-                    progress(count)
-        finally:
-            docs.close()  # stops the reader thread when writing failed
-        info = {
-            "format": fmt,
-            "fields": fields,
-            "filter": plain(filter_),
-            "articles": count,
-            "exported_at": plain(datetime.now(UTC)),
-            "exported_by": f"newsarchive/{__version__}",
-        }
-        schema = export_schema(fields, info)
+        count = _stream(archive, filter_, projection, writer.write, batch_size, progress)
+        schema = export_schema(fields, _facts(fmt, fields, filter_, count))
     except BaseException:
         writer.abort()
         part.unlink(missing_ok=True)
@@ -142,3 +158,40 @@ def export_articles(
     if progress is not None:
         progress(count)
     return count
+
+
+def export_dataset(
+    archive: Archive,
+    query: SearchQuery,
+    root: Path,
+    fields: list[str],
+    *,
+    tz: str = "UTC",
+    batch_size: int = 1000,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[int, list[Path]]:
+    """Write the articles the query matches as a new snapshot into the dataset folder root.
+
+    Returns how many articles and the files added. Appending changes run by run is
+    export_feed(dataset=...) in crawler/export/feed.py.
+    """
+    fields = [name for name in fields if name != "site"]
+    projection = {**dict.fromkeys(fields, 1), "site": 1, "first_seen": 1, "published_at": 1}
+    if "_id" not in fields:
+        projection["_id"] = 0
+    name = "snapshot-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    writer = DatasetWriter(root, fields, name, tz)
+    filter_ = query.filter()
+    with writer.locked():
+        writer.recover(None)
+        try:
+            count = _stream(archive, filter_, projection, writer.write, batch_size, progress)
+            schema = export_schema(writer.fields, _facts("parquet dataset", writer.fields, filter_, count))
+        except BaseException:
+            writer.abort()
+            raise
+        files = writer.close(schema)
+        writer.finish()
+    if progress is not None:
+        progress(count)
+    return count, files

@@ -15,11 +15,45 @@ INTERNAL_FIELDS = (
     "terms",
     "title_terms",
     "terms_version",
+    "terms_source",
     "title_simplified",
     "text_simplified",
     "fingerprints",
     "layout",
 )
+
+#: The fields a feed record (`export --cursor`, a dataset appended by a cursor) has before the
+#: article's own. The article's fields follow, taken from article.schema.json (default_fields()
+#: or --fields): a field added to the article schema, such as the `story` id of reprints, is
+#: carried by feeds and datasets with no change here.
+FEED_PROPERTIES: dict[str, dict[str, Any]] = {
+    "seq": {
+        "type": "integer",
+        "minimum": 1,
+        "description": "Archive sequence number of this change; feeds are ordered by it, each served once.",
+    },
+    "kind": {
+        "type": "string",
+        "enum": ["new", "version", "gone", "restored"],
+        "description": "A new article, a new version of one (the record holds that version), an "
+        "article taken down, or one that came back (the record holds the article as stored).",
+    },
+    "changed_at": {
+        "type": ["string", "null"],
+        "format": "date-time",
+        "description": "When the change was seen: first fetch, the fetch that found the new text, "
+        "or the visit that found the page gone / back.",
+    },
+    "reason": {
+        "type": ["string", "null"],
+        "description": "Why a gone article counts as gone (404, home-page redirect, deletion notice).",
+    },
+}
+
+
+def feed_fields(fields: list[str]) -> list[str]:
+    """The columns of a feed record: FEED_PROPERTIES, then the article fields asked for."""
+    return [*FEED_PROPERTIES, *(name for name in fields if name not in FEED_PROPERTIES)]
 
 
 @cache
@@ -39,7 +73,7 @@ def default_fields() -> list[str]:
 
 def field_kind(name: str) -> str:
     """'string', 'strings', 'datetime', 'integer' or 'json' (objects and unknown fields)."""
-    prop = _schema()["properties"].get(name)
+    prop = FEED_PROPERTIES.get(name) or _schema()["properties"].get(name)
     if prop is None:
         return "json"
     types = prop.get("type")
@@ -55,10 +89,13 @@ def field_kind(name: str) -> str:
     return "json"
 
 
-def export_schema(fields: list[str], info: dict[str, Any]) -> dict[str, Any]:
-    """The schema of one export: only its fields (unknown ones as any JSON), plus what was exported."""
+def export_schema(fields: list[str], info: dict[str, Any], *, feed: bool = False) -> dict[str, Any]:
+    """The schema of one export: only its fields (unknown ones as any JSON), plus what was exported.
+
+    feed: records of a feed (FEED_PROPERTIES first, `seq` being the change's number).
+    """
     schema = article_schema()
-    properties = schema["properties"]
+    properties = {**schema["properties"], **(FEED_PROPERTIES if feed else {})}
     schema["properties"] = {
         name: properties.get(name, {"description": "not a documented field"}) for name in fields
     }

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from crawler.export.records import json_line_bytes, plain
@@ -136,22 +137,23 @@ class ParquetWriter(Writer):
 
         super().__init__(path, fields)
         self.schema = arrow_schema(fields)
-        self._json = [name for name in fields if field_kind(name) == "json"]
+        self._kinds = [field_kind(name) for name in fields]
         self._rows: list[dict[str, Any]] = []
         self.row_group = max(1, row_group)
         self._writer = pq.ParquetWriter(str(path), self.schema)
 
     def write(self, doc: dict[str, Any]) -> None:
         """Buffer a row; a full row group is written out."""
-        row = {name: doc.get(name) for name in self.fields}
-        for name in self._json:
-            if row[name] is not None:
-                row[name] = json.dumps(plain(row[name]), ensure_ascii=False, separators=(",", ":"))
+        row = {
+            name: _column_value(kind, doc.get(name))
+            for name, kind in zip(self.fields, self._kinds, strict=True)
+        }
         self._rows.append(row)
         if len(self._rows) >= self.row_group:
-            self._flush()
+            self.flush()
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
+        """Write the buffered rows as one row group."""
         import pyarrow as pa
 
         if self._rows:
@@ -160,7 +162,7 @@ class ParquetWriter(Writer):
 
     def close(self, schema: dict[str, Any]) -> None:
         """Write the last row group and the metadata."""
-        self._flush()
+        self.flush()
         self._writer.add_key_value_metadata(
             {
                 "newsarchive.schema": json.dumps(schema, ensure_ascii=False),
@@ -172,6 +174,28 @@ class ParquetWriter(Writer):
     def abort(self) -> None:
         """Close without the last row group."""
         self._writer.close()
+
+
+def _column_value(kind: str, value: Any) -> Any:
+    """A stored value in its column's type; one of another type (written by another tool) as JSON text.
+
+    A typed column cannot hold it as it is: strings and JSON columns get its JSON text, a list
+    column gets its items as text, date and number columns a null (the value is not a date or
+    a number: jsonl and csv exports keep it as it is).
+    """
+    if value is None:
+        return None
+    if kind == "json" or (kind == "string" and not isinstance(value, str)):
+        return json.dumps(plain(value), ensure_ascii=False, separators=(",", ":"))
+    if kind == "strings":
+        items = value if isinstance(value, list) else [value]
+        return [v if isinstance(v, str) else json.dumps(plain(v), ensure_ascii=False) for v in items]
+    if kind == "datetime":
+        return value if isinstance(value, datetime) else None
+    if kind == "integer":
+        fits = isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
+        return value if fits else None
+    return value
 
 
 WRITERS: dict[str, type[Writer]] = {"jsonl": JsonlWriter, "csv": CsvWriter, "parquet": ParquetWriter}

@@ -39,7 +39,7 @@ from crawler.extract.quality import check_text, repair_text
 from crawler.extract.script import detect_script, to_simplified
 from crawler.extract.template import SiteTemplate
 from crawler.extract.title import TitleEvidence, choose_title, declared_titles, selector_title
-from crawler.extract.urls import canonical_url
+from crawler.extract.urls import UrlRules, declared_canonical, judge_canonical, normalize_url
 from crawler.items import Article, content_hash
 
 if TYPE_CHECKING:
@@ -195,7 +195,7 @@ def _selector_text(tree: HtmlElement, selector: str | None) -> str:
 def _empty(url: str, profile: SiteProfile, fetched_at: datetime, quality: dict[str, Any]) -> Article:
     return Article(
         url=url,
-        canonical_url=canonical_url(None, url),
+        canonical_url=normalize_url(url, UrlRules.of(profile)),
         site=profile.name,
         page_urls=[url],
         quality={**quality, "empty_text": True},
@@ -336,15 +336,18 @@ def extract_article(
     if not text:
         quality["empty_text"] = True
     quality["method"] = body.method
-    if is_gone_notice(title, text, page_text):
+    if is_gone_notice(title, text, tree):
         quality["gone_notice"] = True
+    canonical = judge_canonical(declared_canonical(tree, url), url, profile)
     return Article(
         url=url,
-        canonical_url=canonical_url(tree, url),
+        canonical_url=canonical.key,
         site=profile.name,
         title=title,
         title_source=title_choice.source,
         text=text,
+        declared_canonical=canonical.declared,
+        canonical_ignored=canonical.ignored,
         authors=credits.authors,
         source=credits.source,
         editors=credits.editors,

@@ -16,13 +16,13 @@ from __future__ import annotations
 import dataclasses
 import re
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from lxml import html as lxml_html
 
 from crawler.extract.patterns import NEXT_PAGE_TEXTS, PAGE_PARAMS, alternation
 from crawler.extract.script import detect_script, to_simplified
-from crawler.extract.urls import join_url, normalize_url
+from crawler.extract.urls import clean_url, join_url
 from crawler.items import content_hash
 
 if TYPE_CHECKING:
@@ -36,8 +36,12 @@ PAGE_TEXT_RE = re.compile(
 )
 _SUFFIX_RE = re.compile(r"^(?P<stem>.+?)_(?P<n>\d{1,3})(?P<ext>\.s?html?|\.php|\.aspx?|\.jsp)$", re.I)
 _EXT_RE = re.compile(r"^(?P<stem>.+?)(?P<ext>\.s?html?|\.php|\.aspx?|\.jsp)$", re.I)
+#: The number a page link's own text states: 3, [3], 第3页.
+_LABEL_NUMBER_RE = re.compile(r"^\s*(?:\[|第\s*)?(?P<n>\d{1,3})\s*(?:\]|页)?\s*$")
 #: Never list more pages than this (a broken bar must not make the spider fetch 10,000 URLs).
 MAX_PAGES = 50
+#: What a headline may end with on later pages: (2), （第2页）, 2/5.
+_HEADLINE_PAGE_CHARS = " \t()（）[]【】0123456789第页/_-—:："
 
 
 def _path_template(path: str) -> tuple[str, str] | None:
@@ -46,15 +50,25 @@ def _path_template(path: str) -> tuple[str, str] | None:
     return (match.group("stem"), match.group("ext")) if match else None
 
 
+def _pairs(query: str) -> list[tuple[str, str]]:
+    """The query's name=value pairs exactly as written (never decoded: GBK bytes stay bytes)."""
+    pairs = []
+    for pair in query.split("&"):
+        if pair:
+            name, _, value = pair.partition("=")
+            pairs.append((name, value))
+    return pairs
+
+
 def _page_param(query: str) -> str | None:
-    for key, _ in parse_qsl(query, keep_blank_values=True):
+    for key, _ in _pairs(query):
         if key.lower() in PAGE_PARAMS:
             return key
     return None
 
 
 def _numbered(link: str, url: str) -> int | None:
-    """The page number of ``link`` if it is a page of the article at ``url``, else None."""
+    """The number of ``link`` as a page of the article at ``url`` (0: its first page), else None."""
     here, there = urlsplit(url), urlsplit(link)
     if there.hostname != here.hostname:
         return None
@@ -69,13 +83,10 @@ def _numbered(link: str, url: str) -> int | None:
     if there.path == here.path:
         key = _page_param(there.query) or _page_param(here.query)
         if key:
-            theirs = dict(parse_qsl(there.query, keep_blank_values=True))
-            ours = dict(parse_qsl(here.query, keep_blank_values=True))
-            theirs_rest = {k: v for k, v in theirs.items() if k != key}
-            ours_rest = {k: v for k, v in ours.items() if k != key}
-            if theirs_rest == ours_rest:
-                value = theirs.get(key, "")
-                return int(value) if value.isdigit() else 0
+            theirs, ours = _pairs(there.query), _pairs(here.query)
+            if sorted(p for p in theirs if p[0] != key) == sorted(p for p in ours if p[0] != key):
+                value = dict(theirs).get(key, "")
+                return int(value) if value.isdigit() and len(value) <= 3 else (None if value else 0)
     return None
 
 
@@ -84,10 +95,10 @@ def _url_for(url: str, number: int) -> str:
     parts = urlsplit(url)
     key = _page_param(parts.query)
     if key is not None:
-        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != key]
+        query = [pair for pair in parts.query.split("&") if pair and pair.partition("=")[0] != key]
         if number:
-            query.append((key, str(number)))
-        return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+            query.append(f"{key}={number}")
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(query), ""))
     template = _path_template(parts.path)
     if template is None:
         return url
@@ -99,41 +110,75 @@ def _url_for(url: str, number: int) -> str:
 def find_page_links(html: str | lxml_html.HtmlElement, url: str) -> list[str]:
     """All pages of the article at ``url``, in order, ``url``'s own page included.
 
-    Returns ``[url]`` for a single-page article. Pages between the first and the highest
-    page number linked are listed even if the bar skips them (1 2 3 ... 9).
+    Returns ``[url]`` for a single-page article. A page number is taken on evidence, never from a
+    parameter's name or a suffix alone: a link whose text states its number (2 -> ``_2`` or TRS's
+    ``_1``), or, from the first page, a 下一页 to page 2. From a numbered page (``nx_5.html``,
+    ``?p=101``) the series must also lead back to its first page or state numbers: ``nx_5.html``
+    whose 下一页 is ``nx_6.html`` is an article of its own, and so is ``archives.php?p=101``.
+    Pages between the first and the highest number stated are listed even if the bar skips them (1 2 3 ... 9).
     """
     tree = lxml_html.fromstring(html) if isinstance(html, str) else html
-    numbers: dict[int, str] = {}
+    here_url = clean_url(url)
+    key = _page_param(urlsplit(here_url).query)
+    value = dict(_pairs(urlsplit(here_url).query)).get(key or "", "")
+    here = int(value) if value.isdigit() and len(value) <= 3 else _numbered(here_url, here_url)
+    if here is None:
+        return [url]
+    near: dict[int, str] = {}
+    far: dict[int, str] = {}
+    confirmed = False
     key_in_query = False
     for anchor in tree.iter("a"):
         href = (anchor.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "#", "mailto:")):
             continue
         # The link text first: it is cheap, and most links of a page are not page links.
-        if not PAGE_TEXT_RE.match(anchor.text_content()):
+        label = anchor.text_content()
+        if not PAGE_TEXT_RE.match(label):
             continue
         joined = join_url(url, href)
         if joined is None:
             continue
-        link = normalize_url(joined)
-        number = _numbered(link, url)
-        if number is None:
+        link = clean_url(joined)
+        number = _numbered(link, here_url)
+        if number is None or link == here_url:
             continue
-        numbers.setdefault(number, link)
+        stated = _LABEL_NUMBER_RE.match(label)
+        if stated is not None and number in (int(stated.group("n")), int(stated.group("n")) - 1):
+            confirmed = True
+            near.setdefault(number, link)
+        elif number == 0 or abs(number - here) <= 1 or (here == 0 and number <= 2):
+            near.setdefault(number, link)
+        else:
+            far.setdefault(number, link)  # 尾页 / 下一页 to a far page: only with stated numbers
         key_in_query = key_in_query or _page_param(urlsplit(link).query) is not None
-    here = _numbered(normalize_url(url), url)
-    if not numbers or here is None:
+    numbers = {**far, **near} if confirmed else near
+    if not numbers or not (confirmed or (here == 0 and min(numbers) <= 2) or (here > 0 and 0 in numbers)):
         return [url]
-    numbers.setdefault(here, normalize_url(url))
-    numbers.setdefault(0, _url_for(normalize_url(url) if key_in_query else url, 0))
+    numbers.setdefault(here, here_url)
+    numbers.setdefault(0, _url_for(here_url, 0))
     first = 1 if 1 in numbers else 2
     last = min(max(numbers), first + MAX_PAGES - 2)
-    ordered = [numbers[0]] + [
-        numbers.get(n) or _url_for(numbers[0] if not key_in_query else url, n) for n in range(first, last + 1)
-    ]
+    template = numbers[0] if not key_in_query else here_url
+    ordered = [numbers[0]] + [numbers.get(n) or _url_for(template, n) for n in range(first, last + 1)]
     if ordered == [numbers[0]]:
         return [url]
-    return [url if link == normalize_url(url) else link for link in ordered]
+    return [url if link == here_url else link for link in ordered]
+
+
+def continues(first: Article, page: Article) -> bool:
+    """True when ``page`` is a further page of the article whose first page is ``first``.
+
+    The pages of one article repeat its headline (a page number aside: "标题(2)"); a 下一页 that
+    leads to another headline leads to another article. Pages without a headline are given
+    the benefit of the doubt.
+    """
+    a, b = _headline(first.title), _headline(page.title)
+    return not a or not b or a == b
+
+
+def _headline(title: str | None) -> str:
+    return "".join((title or "").split()).rstrip(_HEADLINE_PAGE_CHARS)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

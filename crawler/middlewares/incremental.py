@@ -1,8 +1,9 @@
-"""Incremental crawls: skip archived articles not yet due, and stop walking old list pages.
+"""Incremental crawls: skip archived articles not yet due.
 
 Due articles are fetched with the stored ETag / Last-Modified, so an unchanged page can
-answer 304; a section's list pages are walked newest first until they show only archived
-articles (the profile's `revisit.stop_after_known`).
+answer 304. How far a section's list pages are walked is decided by the walk itself
+(crawler/discovery/walks.py: the streak of archived articles stops a walk only where the list
+is covered below).
 
 State lives in the database (the archive index loaded by the storage pipeline), so a crawl on
 a new machine with the same database continues where the last one stopped.
@@ -34,7 +35,13 @@ logger = logging.getLogger(__name__)
 
 
 def conditional(request: Request, known: KnownArticle) -> Request:
-    """The request with the stored validators, so an unchanged page can answer 304."""
+    """The request with the stored validators, so an unchanged page can answer 304.
+
+    Not for a multi-page article: its first page's validators say nothing about the others
+    (an edit on page 2 leaves page 1 unchanged), so it is fetched and compared whole.
+    """
+    if known.pages > 1:
+        return request
     headers = {}
     if known.etag:
         headers["If-None-Match"] = known.etag
@@ -66,9 +73,8 @@ class IncrementalMiddleware:
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
         """Sync callbacks."""
-        state = _Walk(response.meta.get("known_streak", 0))
         for obj in result:
-            kept = self._decide(obj, state)
+            kept = self._decide(obj)
             if kept is not None:
                 yield kept
 
@@ -76,46 +82,29 @@ class IncrementalMiddleware:
         self, response: Response, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
         """Async callbacks."""
-        state = _Walk(response.meta.get("known_streak", 0))
         async for obj in result:
-            kept = self._decide(obj, state)
+            kept = self._decide(obj)
             if kept is not None:
                 yield kept
 
-    def _decide(self, obj: Any, walk: _Walk) -> Any:
+    def _decide(self, obj: Any) -> Any:
         index = self.archive.index
-        if not isinstance(obj, Request) or index is None:
+        if not isinstance(obj, Request) or index is None or obj.meta.get("kind") != "article":
             return obj
-        kind = obj.meta.get("kind")
         stats = self.crawler.stats
-        if kind == "article":
-            known = index.find_url(obj.url)
-            if known is None:
-                walk.streak = 0
-                return obj
-            walk.streak += 1
-            if known.last_seen is not None and known.last_seen >= self.started:
-                stats.inc_value("incremental/seen_this_crawl")  # stored minutes ago, by this crawl
-                return None
-            if not is_due(known, self.crawler.spider.profile.revisit, datetime.now(UTC)):
+        known = index.find_url(obj.url)
+        if known is None:
+            return obj
+        if known.last_seen is not None and known.last_seen >= self.started:
+            stats.inc_value("incremental/seen_this_crawl")  # stored minutes ago, by this crawl
+            return None
+        lastmod = obj.meta.get("lastmod")
+        announced = lastmod is not None and (known.last_seen is None or lastmod > known.last_seen)
+        if announced:
+            stats.inc_value("incremental/lastmod_newer")  # the sitemap says it changed since
+        elif not is_due(known, self.crawler.spider.profile.revisit, datetime.now(UTC)):
+            if index.first_skip(known.id):  # feeds, sitemaps and lists link an article many times
                 stats.inc_value("incremental/skipped_known")
-                return None
-            stats.inc_value("incremental/revisits")
-            return conditional(obj, known)
-        if kind == "list" and obj.meta.get("pagination"):
-            limit = self.crawler.spider.profile.revisit.stop_after_known
-            if walk.streak >= limit:
-                stats.inc_value("incremental/pagination_stopped")
-                logger.debug("not following %s: the last %d articles are archived", obj.url, walk.streak)
-                return None
-            obj.meta["known_streak"] = walk.streak
-        return obj
-
-
-class _Walk:
-    """Consecutive archived articles seen so far on this list page (and the pages before it)."""
-
-    __slots__ = ("streak",)
-
-    def __init__(self, streak: int) -> None:
-        self.streak = streak
+            return None
+        stats.inc_value("incremental/revisits")
+        return conditional(obj, known)

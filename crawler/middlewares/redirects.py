@@ -1,4 +1,4 @@
-"""Redirects, as an archive needs them: loops reported by name, article redirects always followed.
+"""Redirects, as an archive needs them: loops reported by name, article redirects always followed, whole.
 
 Scrapy's RedirectMiddleware sends redirected requests through the duplicate filter, so a loop
 A → B → A ends silently, and an article that now redirects to the (already fetched) home page
@@ -50,4 +50,8 @@ class ArchiveRedirectMiddleware:
         if request.meta.get("kind") == "article":
             # Where an archived article went (often the home page) is news: follow even to seen pages.
             request.dont_filter = True
+            # The stored validators are those of the old URL: the new one is fetched whole (the
+            # redirected request copies these headers), or a moved article would answer 304.
+            for name in (b"If-None-Match", b"If-Modified-Since"):
+                request.headers.pop(name, None)
         return response

@@ -19,7 +19,7 @@ from scrapy.exceptions import NotConfigured
 from crawler.projectdefaults import project_bool, project_int
 from crawler.session import ArchiveSession
 from crawler.warc.writer import Exchange, WarcFileWriter
-from crawler.workdir import var_dir
+from crawler.workdir import private_tree, var_dir
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -73,6 +73,10 @@ class WarcMiddleware:
             "robots": "obey" if self.crawler.settings.getbool("ROBOTSTXT_OBEY") else "ignore",
             "http-header-user-agent": self.crawler.settings.get("USER_AGENT", ""),
         }
+        try:
+            private_tree(self.root)  # raw pages of hostile sites: owner-only, older files included
+        except OSError as exc:
+            logger.warning("could not make %s owner-only: %s", self.root, exc)
         self.writer = WarcFileWriter(
             self.root / self.site, f"newsarchive-{self.site}", max_bytes=self.max_bytes, info=info
         )

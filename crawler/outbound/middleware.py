@@ -9,7 +9,7 @@ and it registers the policy with the resolver, which checks the address of every
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlsplit
 
 from scrapy import signals
@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 
 #: Stats key prefix: `outbound/refused` in all, `outbound/refused/<reason>` by reason.
 STATS_KEY = "outbound/refused"
+#: The first refusal of each reason, `outbound/example/<reason>`: host[:port], no credentials.
+EXAMPLE_KEY = "outbound/example"
 
 
 class OutboundRefused(IgnoreRequest):
@@ -98,17 +100,19 @@ class OutboundPolicyMiddleware:
     def refuse(self, url: str, reason: Refusal, detail: str) -> None:
         """Count, log once per host and reason, and raise OutboundRefused."""
         host = _host(url)
-        self._count(host, reason, f"{url} {detail}".strip())
+        self._count(host, reason, f"{url} {detail}".strip(), _where(url, reason))
         raise OutboundRefused(f"outbound policy: {reason} not allowed: {url}")
 
     def address_refused(self, host: str, address: str) -> None:
         """Called by the resolver when a host name resolved to a refused address."""
-        self._count(host, Refusal.ADDRESS, f"{host} resolves to {address}")
+        self._count(host, Refusal.ADDRESS, f"{host} resolves to {address}", f"{host} resolves to {address}")
 
-    def _count(self, host: str, reason: Refusal, what: str) -> None:
+    def _count(self, host: str, reason: Refusal, what: str, example: str) -> None:
         stats = self.crawler.stats
         stats.inc_value(STATS_KEY)
         stats.inc_value(f"{STATS_KEY}/{reason}")
+        if stats.get_value(f"{EXAMPLE_KEY}/{reason}") is None:
+            stats.set_value(f"{EXAMPLE_KEY}/{reason}", example[:200])
         if (host, reason) not in self._logged:
             self._logged.add((host, reason))
             logger.warning(
@@ -125,6 +129,48 @@ _EXPLAIN = {
     Refusal.ADDRESS: "a loopback, private, link-local, reserved or multicast address; "
     "profiles of such sites say allow_private_addresses: true",
 }
+
+
+#: What to change in the profile when a reason refused every request of a crawl.
+_FIX = {
+    Refusal.SCHEME: "only http and https are fetched: check the profile's base_url and start_urls",
+    Refusal.DOMAIN: "add the host to the profile's allowed_domains",
+    Refusal.PORT: "add the port to the profile's allowed_ports (e.g. allowed_ports: [8080])",
+    Refusal.ADDRESS: "if the site really lives on a loopback or private network (a test server, an "
+    "intranet), add `allow_private_addresses: true` to its profile",
+}
+
+
+def refused_everything(stats: dict[str, Any]) -> str | None:
+    """Why a crawl that fetched no page had every request refused, and the fix; None if it did not."""
+    total = stats.get(STATS_KEY, 0)
+    if not total or stats.get("response_received_count", 0):
+        return None
+    counts = sorted(
+        (
+            (Refusal(key.rsplit("/", 1)[1]), count)
+            for key, count in stats.items()
+            if key.startswith(f"{STATS_KEY}/")
+        ),
+        key=lambda item: -item[1],
+    )
+    reasons = "; ".join(
+        f"{count} for the {reason} ({_EXPLAIN[reason]}), e.g. {stats.get(f'{EXAMPLE_KEY}/{reason}', '?')}"
+        for reason, count in counts
+    )
+    fixes = "; ".join(_FIX[reason] for reason, _ in counts)
+    return f"no page was fetched: the outbound policy refused all {total} requests: {reasons}. Fix: {fixes}"
+
+
+def _where(url: str, reason: Refusal) -> str:
+    """A refused URL's scheme, or host and port, without credentials."""
+    try:
+        parts = urlsplit(url)
+        if reason is Refusal.SCHEME:
+            return f"{parts.scheme}: URL"
+        return parts.hostname + (f":{parts.port}" if parts.port else "") if parts.hostname else url[:100]
+    except ValueError:
+        return "an unparsable URL"
 
 
 def _host(url: str) -> str:

@@ -79,10 +79,17 @@ class OutboundPolicy:
 
     @classmethod
     def from_profile(cls, profile: SiteProfile) -> OutboundPolicy:
-        """The policy a profile describes: its domains, 80/443 + the base URL's port + `allowed_ports`."""
+        """The policy a profile describes: its domains, the base URL's port + `allowed_ports`, and 80/443.
+
+        A site on private addresses (`allow_private_addresses`: loopback, an intranet) gets no
+        80/443 by default: other services listen there (a local web server, an admin page), so
+        its base URL's port and `allowed_ports` are the only ways in.
+        """
         base = urlsplit(profile.base_url)
-        ports = set(STANDARD_PORTS) | set(profile.allowed_ports)
+        ports = set(profile.allowed_ports)
         ports.add(base.port or DEFAULT_PORTS[base.scheme])
+        if not profile.allow_private_addresses:
+            ports |= STANDARD_PORTS
         return cls(
             domains=tuple(d.lower().rstrip(".") for d in profile.domains),
             ports=frozenset(ports),

@@ -23,6 +23,10 @@ PROFILE_SUFFIXES = (".yaml", ".yml")
 #: A profile is a page of YAML; anything much larger (or deeper) is a mistake or an attack.
 MAX_PROFILE_BYTES = 256 * 1024
 MAX_PROFILE_DEPTH = 20
+#: Keys (at every level) of one profile: a profile has a few dozen; 20,000 is an attack or an accident.
+MAX_PROFILE_KEYS = 2_000
+#: Problems listed for one profile (a file of 20,000 unknown keys gets 20 lines and a count, not 8 MB).
+MAX_PROBLEMS_SHOWN = 20
 _OPENING = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken)
 _OPENING_FLOW = (yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)
 _CLOSING = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
@@ -32,24 +36,21 @@ class ProfileError(ValueError):
     """A profile file that cannot be used; the message says where and why."""
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases (`*name`): profiles never need them, alias bombs do."""
+#: libyaml's scanner and parser when PyYAML was built with it (the pure-Python ones are ~10x slower).
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, f"aliases (*{event.anchor}) are not allowed in profiles", event.start_mark
-            )
-        return super().compose_node(parent, index)
+
+#: The folder a user adds profiles to, relative to the working directory (`./run` works in the checkout).
+LOCAL_DIR = "profiles"
 
 
 def profile_dirs(extra: str | os.PathLike[str] | None = None) -> list[Traversable]:
-    """Folders searched for profiles: an explicit one, $NEWSARCHIVE_PROFILES, then the bundled set."""
+    """Folders searched for profiles: an explicit one, $NEWSARCHIVE_PROFILES, ./profiles, the bundled set."""
     dirs: list[Traversable] = []
     for candidate in (extra, os.environ.get("NEWSARCHIVE_PROFILES")):
         if candidate:
             dirs.extend(Path(p) for p in str(candidate).split(os.pathsep) if p)
+    dirs.append(Path.cwd() / LOCAL_DIR)
     dirs.append(BUNDLED_DIR)
     return dirs
 
@@ -113,9 +114,13 @@ def parse_profile(text: str, source: str = "<string>") -> SiteProfile:
     if len(text) > MAX_PROFILE_BYTES:
         raise ProfileError(f"{source}: {len(text)} characters; a profile is at most {MAX_PROFILE_BYTES}")
     try:
-        _check_depth(text, source)
-        node = yaml.compose(text, Loader=_NoAliasLoader)
-        data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader subclass)
+        _check_shape(text, source)
+        loader = _LOADER(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark else source
@@ -128,27 +133,45 @@ def parse_profile(text: str, source: str = "<string>") -> SiteProfile:
         return SiteProfile.model_validate(data)
     except ValidationError as exc:
         lines = _key_lines(node) if node is not None else {}
+        errors = exc.errors()
         problems = []
-        for error in exc.errors():
+        for error in errors[:MAX_PROBLEMS_SHOWN]:
             line = _line_for(tuple(error["loc"]), lines)
             where = f"{source}:{line}" if line else source
             problems.append(f"{where}: {_describe(error)}")
+        if len(errors) > MAX_PROBLEMS_SHOWN:
+            problems.append(f"... and {len(errors) - MAX_PROBLEMS_SHOWN} more problems in {source}")
         raise ProfileError("invalid site profile\n  " + "\n  ".join(problems)) from None
 
 
-def _check_depth(text: str, source: str) -> None:
-    """Refuse nesting deeper than MAX_PROFILE_DEPTH before composing (the scanner is iterative, cheap)."""
-    depth = 0
-    for token in yaml.scan(text, Loader=_NoAliasLoader):
+def _check_shape(text: str, source: str) -> None:
+    """Refuse aliases, nesting deeper than MAX_PROFILE_DEPTH and more than MAX_PROFILE_KEYS keys.
+
+    One pass of the scanner, before anything is composed: a small hostile file (an alias bomb,
+    thousands of brackets or keys) is refused before it can expand, recurse or flood the errors.
+    """
+    depth = keys = 0
+    for token in yaml.scan(text, Loader=_LOADER):
+        line = token.start_mark.line + 1
+        if isinstance(token, yaml.AliasToken):
+            raise yaml.composer.ComposerError(
+                None, None, f"aliases (*{token.value}) are not allowed in profiles", token.start_mark
+            )
         if isinstance(token, _OPENING + _OPENING_FLOW):
             depth += 1
             if depth > MAX_PROFILE_DEPTH:
-                line = token.start_mark.line + 1
                 raise ProfileError(
                     f"{source}:{line}: nested more than {MAX_PROFILE_DEPTH} deep (not a profile)"
                 )
         elif isinstance(token, _CLOSING):
             depth -= 1
+        elif isinstance(token, yaml.KeyToken):
+            keys += 1
+            if keys > MAX_PROFILE_KEYS:
+                raise ProfileError(
+                    f"{source}:{line}: more than {MAX_PROFILE_KEYS} keys (a profile has a few dozen: "
+                    'see the README\'s "Writing a site profile")'
+                )
 
 
 def _stem(path: Traversable) -> str:
@@ -172,17 +195,37 @@ def load_profile_file(path: str | os.PathLike[str] | Traversable) -> SiteProfile
 
 
 def find_profile_path(name: str, profiles_dir: str | os.PathLike[str] | None = None) -> Traversable:
-    """Locate a profile by site name or by path."""
+    """Locate a profile by site name or by path (anything with a .yaml suffix or a slash)."""
     as_path = Path(name)
-    if as_path.suffix in PROFILE_SUFFIXES and as_path.exists():
-        return as_path
+    if as_path.suffix in PROFILE_SUFFIXES or "/" in name or os.sep in name:
+        if as_path.is_file():
+            return as_path
+        raise ProfileError(f"{name}: no such profile file (relative paths start at {Path.cwd()})")
     for folder in profile_dirs(profiles_dir):
         for suffix in PROFILE_SUFFIXES:
             candidate = folder.joinpath(f"{name}{suffix}")
             if candidate.is_file():
                 return candidate
+    raise ProfileError(_not_found(name, profiles_dir))
+
+
+def _not_found(name: str, profiles_dir: str | os.PathLike[str] | None) -> str:
+    """What was searched, what is known, and the two ways to add a profile."""
+    searched = []
+    for folder in profile_dirs(profiles_dir):
+        label = (
+            "bundled profiles" if folder is BUNDLED_DIR else "does not exist" if not folder.is_dir() else ""
+        )
+        searched.append(f"    {folder}" + (f" ({label})" if label else ""))
     known = ", ".join(available_profiles(profiles_dir)) or "none"
-    raise ProfileError(f"no profile named {name!r} (known: {known}); write profiles/<name>.yaml")
+    local = Path.cwd() / LOCAL_DIR / f"{name}.yaml"
+    return (
+        f"no profile named {name!r} (known: {known}). Searched, in this order:\n"
+        + "\n".join(searched)
+        + f'\n  To add one, write {local} (the README\'s "Writing a site profile" lists the keys; '
+        "`newsarchive profiles NAME` checks it), or give a file's path instead of a name; "
+        "more folders: NEWSARCHIVE_PROFILES=DIR[:DIR...] or the PROFILES_DIR setting."
+    )
 
 
 def load_profile(name: str, profiles_dir: str | os.PathLike[str] | None = None) -> SiteProfile:

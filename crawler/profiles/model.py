@@ -48,6 +48,148 @@ def _nested_repeat(items: Any, inside: bool = False) -> bool:
     return False
 
 
+#: Characters tried when asking whether two pattern pieces can start with the same character.
+_PROBES = "".join(chr(c) for c in range(32, 127)) + "\t\n\u00e9\u4e2d\u3000\uff11\u0663\u00a0"
+#: Steps of the ambiguity walk before a pattern counts as too involved to check (then refused).
+_MAX_STEPS = 20_000
+_END = ("end", None)
+
+
+class _TooInvolved(Exception):
+    """The ambiguity walk took more than _MAX_STEPS steps."""
+
+
+class _Ambiguity:
+    """Is there a point inside a repetition where two ways on match the same next character?
+
+    ``(a|aa)+`` is the shape: after an ``a`` the pattern may end the alternative (and start the
+    next round with ``a``) or take the second ``a``, so a run of n ``a`` has about 1.6^n ways to
+    split, all tried on a line that does not match. Each choice point inside a repetition
+    (alternatives, an optional or repeated piece) is checked: the characters each way can start
+    with, counting what follows the choice (and the next round), must not overlap.
+    """
+
+    def __init__(self, flags: int) -> None:
+        from re import _constants as c  # type: ignore[attr-defined]
+
+        self.c = c
+        self.flags = flags
+        self.repeats = (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None))
+        self.chars = (c.LITERAL, c.NOT_LITERAL, c.IN, c.ANY, c.CATEGORY)
+        self.zero_width = (c.AT, c.ASSERT, c.ASSERT_NOT)
+        self.steps = 0
+        self._compiled: dict[str, Any] = {}
+
+    def first(self, seq: list[Any], follow: list[Any]) -> list[Any]:
+        """The atoms that can match the first character of seq followed by `follow`."""
+        c = self.c
+        self.steps += 1
+        if self.steps > _MAX_STEPS:
+            raise _TooInvolved
+        for i, (op, av) in enumerate(seq):
+            rest = seq[i + 1 :]
+            if op in self.chars:
+                return [(op, av)]
+            if op in self.zero_width:
+                continue
+            if op is c.SUBPATTERN:
+                return self.first([*av[-1], *rest], follow)
+            if op is c.ATOMIC_GROUP:
+                return self.first([*av, *rest], follow)
+            if op is c.BRANCH:
+                return [atom for alt in av[1] for atom in self.first([*alt, *rest], follow)]
+            if op in self.repeats:
+                low, _high, body = av
+                taken = self.first([*body, *rest], follow)
+                return taken if low > 0 else taken + self.first(rest, follow)
+            return [(c.ANY, None)]  # a back reference, a conditional: could be anything
+        return list(follow)
+
+    def find(self, seq: list[Any], follow: list[Any], inside: bool) -> str | None:
+        """A description of the first ambiguous choice in seq (inside: within a repetition)."""
+        c = self.c
+        for i, (op, av) in enumerate(seq):
+            rest = seq[i + 1 :]
+            if op is c.SUBPATTERN or op is c.ATOMIC_GROUP:
+                # nothing backtracks into an atomic group: its choices are made once
+                inner, within = (av[-1], inside) if op is c.SUBPATTERN else (av, False)
+                if found := self.find(list(inner), self.first(rest, follow), within):
+                    return found
+            elif op is c.BRANCH:
+                after = self.first(rest, follow)
+                ways = [self.first(list(alt), after) for alt in av[1]]
+                if inside and self._any_overlap(ways):
+                    return "alternatives that can match the same text"
+                for alt in av[1]:
+                    if found := self.find(list(alt), after, inside):
+                        return found
+            elif op in self.repeats:
+                low, high, body = av
+                after = self.first(rest, follow)
+                again = self.first(list(body), after) + after if high > 1 else after
+                possessive = op is self.repeats[2]  # never gives back: no choice to retry
+                if (
+                    inside
+                    and low < high
+                    and not possessive
+                    and self._overlap(self.first(list(body), again), after)
+                ):
+                    return "an optional or repeated piece that can match what follows it"
+                if found := self.find(list(body), again, (inside or high > 1) and not possessive):
+                    return found
+        return None
+
+    def _any_overlap(self, ways: list[list[Any]]) -> bool:
+        return any(self._overlap(a, b) for n, a in enumerate(ways) for b in ways[n + 1 :])
+
+    def _overlap(self, left: list[Any], right: list[Any]) -> bool:
+        left = [a for a in left if a != _END]
+        right = [a for a in right if a != _END]
+        if not left or not right:
+            return False
+        probes = set(_PROBES) | self._endpoints(left) | self._endpoints(right)
+        return any(self._matches(left, ch) and self._matches(right, ch) for ch in probes)
+
+    def _endpoints(self, atoms: list[Any]) -> set[str]:
+        c = self.c
+        found: set[str] = set()
+        for op, av in atoms:
+            if op in (c.LITERAL, c.NOT_LITERAL):
+                found.add(chr(av))
+            elif op is c.IN:
+                for item_op, item in av:
+                    if item_op is c.LITERAL:
+                        found.add(chr(item))
+                    elif item_op is c.RANGE:
+                        found.update((chr(item[0]), chr(item[1])))
+        return found
+
+    def _matches(self, atoms: list[Any], ch: str) -> bool:
+        from re import _compiler, _parser  # type: ignore[attr-defined]
+
+        for atom in atoms:
+            key = repr(atom)
+            if key not in self._compiled:
+                self._compiled[key] = _compiler.compile(
+                    _parser.SubPattern(_parser.State(), [atom]), self.flags
+                )
+            if self._compiled[key].fullmatch(ch):
+                return True
+        return False
+
+
+def _ambiguous_repetition(value: str) -> str | None:
+    """Why the pattern can backtrack exponentially through ambiguous choices, or None."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    parsed = _parser.parse(value)
+    walk = _Ambiguity(parsed.state.flags)
+    try:
+        return walk.find(list(parsed), [_END], inside=False)
+    except _TooInvolved:
+        return "too many alternatives to check"
+
+
 def _check_regex(value: str) -> str:
     if len(value) > MAX_PATTERN_CHARS:
         raise ValueError(f"pattern longer than {MAX_PATTERN_CHARS} characters: {value[:60]!r}...")
@@ -62,6 +204,12 @@ def _check_regex(value: str) -> str:
             f"nested repetition in {value!r} (a repeated group that itself repeats without bound, "
             "like (a+)+): it can take exponential time on a non-matching line; write it without "
             "the outer repetition, or make the inner one possessive/bounded (a++, a{1,20})"
+        )
+    if reason := _ambiguous_repetition(value):
+        raise ValueError(
+            f"ambiguous repetition in {value!r} ({reason}, like (a|aa)+): it can take exponential "
+            "time on a non-matching line; make the alternatives start differently, or make the "
+            "repetition possessive ((?:a|aa)++) or atomic ((?>a|aa)+)"
         )
     return value
 
@@ -181,6 +329,10 @@ class SiteProfile(_Strict):
     list_patterns: list[Regex] = Field(default_factory=list)
     pagination_pattern: Regex | None = None
     exclude_patterns: list[Regex] = Field(default_factory=list)
+    #: Query parameters of this site that never change the article (besides tracking and session ones).
+    ignore_params: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(default_factory=list)
+    #: The server ignores case in paths (/NEWS/A.HTML is /news/a.html): article keys are lowercased.
+    case_insensitive_paths: bool = False
     #: How many list pages of one section to walk (newest first).
     max_list_pages: int = Field(default=50, ge=1)
     selectors: Selectors = Field(default_factory=Selectors)

@@ -126,7 +126,7 @@ class Scheduler:
             with private_file(log_path, "wb") as log:  # crawl logs name hosts and URLs: owner-only
                 processes.append(
                     subprocess.Popen(
-                        [*self.command, plan.site, *plan.args],
+                        [*self.command, plan.crawl_target, *plan.args],
                         stdout=log,
                         stderr=subprocess.STDOUT,
                         stdin=subprocess.DEVNULL,

@@ -8,17 +8,39 @@ from __future__ import annotations
 
 from typing import Any
 
+from crawler.items import content_hash
 from crawler.search.terms import document_terms, to_simplified
 
 #: Version of the segmentation rules (terms.py); stored articles with another value are reindexed.
 TERMS_VERSION = 1
 
 #: The fields search_fields() writes.
-SEARCH_FIELDS = ("title_simplified", "text_simplified", "terms", "title_terms", "terms_version")
+SEARCH_FIELDS = (
+    "title_simplified",
+    "text_simplified",
+    "terms",
+    "title_terms",
+    "terms_version",
+    "terms_source",
+)
+
+
+def terms_source(doc: dict[str, Any]) -> str:
+    """A hash of the title and text the search fields stand for (content_hash of the stored values).
+
+    Stored as `terms_source`: an article whose title or text another tool edited no longer matches
+    it, so `newsarchive db check` finds it and `newsarchive reindex` rebuilds its fields.
+    """
+    return content_hash(doc.get("title"), doc.get("text") or "")
+
+
+def fields_current(doc: dict[str, Any]) -> bool:
+    """True when the stored search fields were computed by today's rules from today's title and text."""
+    return doc.get("terms_version") == TERMS_VERSION and doc.get("terms_source") == terms_source(doc)
 
 
 def search_fields(doc: dict[str, Any]) -> dict[str, Any]:
-    """`terms`, `title_terms`, `terms_version`, and the t2s copies when extraction left them empty."""
+    """The terms, their version and source, and the t2s copies when extraction left them empty."""
     title = doc.get("title") or ""
     text = doc.get("text") or ""
     title_simplified = doc.get("title_simplified")
@@ -34,4 +56,5 @@ def search_fields(doc: dict[str, Any]) -> dict[str, Any]:
         "terms": document_terms(title_simplified, text_simplified),
         "title_terms": title_terms,
         "terms_version": TERMS_VERSION,
+        "terms_source": terms_source(doc),
     }

@@ -83,13 +83,27 @@ def parse_when(value: str | date | datetime, tz: str | ZoneInfo, *, end: bool = 
             raise QueryError(
                 f"not a date: {value!r} (use YYYY-MM-DD or an ISO time like 2026-11-20T08:00)"
             ) from None
-    if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=local)
-        return moment.astimezone(UTC)
-    if isinstance(value, date):
-        day = value + timedelta(days=1) if end else value
-        return datetime.combine(day, time(), local).astimezone(UTC)
+    try:
+        if isinstance(value, datetime):
+            moment = value if value.tzinfo else value.replace(tzinfo=local)
+            return moment.astimezone(UTC)
+        if isinstance(value, date):
+            day = value + timedelta(days=1) if end else value
+            return datetime.combine(day, time(), local).astimezone(UTC)
+    except OverflowError:
+        # 0001-01-01 in a zone east of UTC, 9999-12-31 as an end: past what a datetime holds.
+        # Every stored date is inside, so the bound is the first or last moment there is.
+        return LATEST if end or _late(value) else EARLIEST
     raise QueryError(f"not a date: {value!r}")
+
+
+#: The range a bound is clamped to (every stored date lies inside it).
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+LATEST = datetime.max.replace(tzinfo=UTC)
+
+
+def _late(value: date | datetime) -> bool:
+    return value.year > 5000
 
 
 def _strings(name: str, value: str | list[str] | tuple[str, ...] | None) -> list[str]:

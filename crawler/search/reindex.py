@@ -1,9 +1,10 @@
-"""Backfill the search fields of articles stored before they existed, or under older rules.
+"""Recompute the search fields of articles stored without them, under older rules, or edited since.
 
-One streaming scan for the articles whose `terms_version` is not the current one, and
-`_id`-keyed updates in batches of at most 50 (FerretDB 1.x wedges on 100+ modifying updates
-in one command); running it twice does nothing the second time. Given the local search index,
-each updated batch is indexed as well.
+One streaming scan of every article: those whose `terms_version` is not the current one, or
+whose title or text no longer hash to their `terms_source` (another tool edited them), get their
+fields recomputed, with `_id`-keyed updates in batches of at most 50 (FerretDB 1.x wedges on
+100+ modifying updates in one command); running it twice does nothing the second time. Given
+the local search index, each updated batch is indexed as well.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pymongo import UpdateOne
 
-from crawler.search.fields import TERMS_VERSION, search_fields
+from crawler.search.fields import TERMS_VERSION, fields_current, search_fields, terms_source
 from crawler.search.index import PROJECTION
 from crawler.store.articles import MAX_UPDATE_BATCH
 
@@ -23,13 +24,40 @@ if TYPE_CHECKING:
 
     from crawler.search.index import SearchIndex
 
-#: What search_fields() reads.
-SOURCE_FIELDS = {"title": 1, "text": 1, "title_simplified": 1, "text_simplified": 1}
+#: What search_fields() reads, and what tells whether its output is current.
+SOURCE_FIELDS = {
+    "title": 1,
+    "text": 1,
+    "title_simplified": 1,
+    "text_simplified": 1,
+    "terms_version": 1,
+    "terms_source": 1,
+}
 
 
-def stale_filter(everything: bool = False) -> dict[str, Any]:
-    """Articles whose search fields are missing or from other rules (all with everything=True)."""
-    return {} if everything else {"terms_version": {"$ne": TERMS_VERSION}}
+def stale_filter() -> dict[str, Any]:
+    """Articles whose search fields are missing or from other rules (a query: edits need stale_articles)."""
+    return {"terms_version": {"$ne": TERMS_VERSION}}
+
+
+def stale_articles(collection: Collection[dict[str, Any]], *, sample: int = 20) -> tuple[int, list[str]]:
+    """How many articles have search fields not matching their rules or their title and text (one scan)."""
+    count = 0
+    ids: list[str] = []
+    with collection.find({}, SOURCE_FIELDS, batch_size=500) as cursor:
+        for doc in cursor:
+            if not fields_current(doc):
+                count += 1
+                if len(ids) < sample:
+                    ids.append(doc["_id"])
+    return count, ids
+
+
+def recomputed(doc: dict[str, Any]) -> dict[str, Any]:
+    """The search fields of a stored document; its t2s copies too when its title or text changed since."""
+    if doc.get("terms_source") != terms_source(doc):
+        doc = {**doc, "title_simplified": None, "text_simplified": None}
+    return search_fields(doc)
 
 
 def reindex(
@@ -40,7 +68,7 @@ def reindex(
     progress: Callable[[int], None] | None = None,
     index: SearchIndex | None = None,
 ) -> int:
-    """Recompute the search fields; returns how many articles were updated."""
+    """Recompute stale search fields (every article's with everything); returns how many were updated."""
     batch = max(1, min(batch, MAX_UPDATE_BATCH))
     updated = 0
     operations: list[UpdateOne] = []
@@ -53,15 +81,20 @@ def reindex(
             updated += len(operations)
             operations.clear()
             if index is not None:
+                # dropped first: the index keeps an entry's tokens while its content_hash stands,
+                # and an edit made by another tool leaves that hash as it was
+                index.remove(doc["_id"] for doc in written)
                 index.put(written)
             written.clear()
             if progress is not None:
                 progress(updated)
 
-    projection = PROJECTION if index is not None else SOURCE_FIELDS
-    with collection.find(stale_filter(everything), projection, batch_size=200) as cursor:
+    projection = {**PROJECTION, **SOURCE_FIELDS} if index is not None else SOURCE_FIELDS
+    with collection.find({}, projection, batch_size=200) as cursor:
         for doc in cursor:
-            fields = search_fields(doc)
+            if not everything and fields_current(doc):
+                continue
+            fields = recomputed(doc)
             operations.append(UpdateOne({"_id": doc["_id"]}, {"$set": fields}))
             if index is not None:
                 written.append({**doc, **fields})

@@ -16,10 +16,12 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
-from pymongo.errors import PyMongoError
+from pymongo.errors import OperationFailure, PyMongoError
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
 
+from crawler.discovery.walks import SiteWalks
+from crawler.extract.urls import UrlRules
 from crawler.health import Thresholds
 from crawler.projectdefaults import project_bool, project_float, project_int
 from crawler.session.lease import LeaseKeeper
@@ -27,9 +29,12 @@ from crawler.session.runs import RunRecorder
 from crawler.signals import frontier_opened, frontier_rejoined, frontier_worker_lost
 from crawler.store import ArticleStore, DatabaseUnavailable, open_from_settings, redact_uri, resolve_uri
 from crawler.store.boilerplate import load_learner, save_learner
+from crawler.store.connection import database_error
+from crawler.store.history import ListHistory
 from crawler.store.layout import load_layout, save_layout
 from crawler.store.locks import RunLease
-from crawler.store.spill import SpillFileError, load_spill, spill_files
+from crawler.store.profiles import SiteProfiles
+from crawler.store.spill import load_spill, spill_files
 from crawler.workdir import unsaved_dir
 
 if TYPE_CHECKING:
@@ -42,6 +47,7 @@ if TYPE_CHECKING:
     from crawler.extract.learned import BoilerplateLearner
     from crawler.extract.template import LayoutLearner
     from crawler.frontier.scheduler import FrontierSession
+    from crawler.profiles import SiteProfile
     from crawler.store.index import ArchiveIndex
 
 logger = logging.getLogger(__name__)
@@ -75,6 +81,11 @@ class ArchiveView(Protocol):
         """Where the site prints its headline, date line and byline, as learned so far."""
         ...
 
+    @property
+    def walks(self) -> SiteWalks | None:
+        """The walks of the site's lists in this crawl, kept durable as they go."""
+        ...
+
 
 class ArchiveSession:
     """The crawl's MongoDB client, lease, run record, archive index and learner (a Scrapy add-on)."""
@@ -88,6 +99,8 @@ class ArchiveSession:
         self.layout: LayoutLearner | None = None
         self.lease: LeaseKeeper | None = None
         self.runs: RunRecorder | None = None
+        self.history: ListHistory | None = None
+        self.walks: SiteWalks | None = None
         self.site = ""
         #: set when this crawl is a worker of a distributed run (`crawl --frontier`)
         self.frontier: FrontierSession | None = None
@@ -155,12 +168,30 @@ class ArchiveSession:
                 )
             self.lease = LeaseKeeper(self.db, self.site, ttl_s, self.stop, lock)
             self.lease.acquire(run_id)
+        self._keep_profile(spider)
         try:
             self._open_store(settings)
+        except OperationFailure as exc:  # the server answered: data it cannot read, not a lost connection
+            self.crawler.stats.inc_value("store/database_error")
+            logger.error("could not read the archive of %s: %s", self.site, database_error(exc))
+            raise CloseSpider("database_error") from exc
         except (DatabaseUnavailable, PyMongoError) as exc:
             self.crawler.stats.inc_value("store/unavailable")
             logger.error("could not read the archive of %s: %s", self.site, exc)
             raise CloseSpider("database_unavailable") from exc
+
+    def _keep_profile(self, spider: Spider) -> None:
+        """Keep the site's profile as crawled with the site, so later commands find it by name."""
+        assert self.db is not None
+        written = getattr(spider, "profile_as_written", None)
+        if written is None:
+            return
+        crawled = getattr(spider, "profile", written)
+        base_url = crawled.base_url if crawled.base_url != written.base_url else None
+        try:
+            SiteProfiles(self.db).record(written, getattr(spider, "profile_source", None), base_url)
+        except PyMongoError as exc:
+            logger.error("could not keep the profile of %s in the archive: %s", self.site, exc)
 
     def _open_store(self, settings: BaseSettings) -> None:
         assert self.db is not None
@@ -170,9 +201,11 @@ class ArchiveSession:
             update_batch=project_int(settings, "STORE_UPDATE_BATCH"),
             max_batch_bytes=project_int(settings, "STORE_MAX_BATCH_BYTES"),
             max_delay=project_float(settings, "STORE_MAX_DELAY"),
+            stories=project_bool(settings, "STORE_STORIES"),
         )
         self.store.ensure_indexes()
-        known = self.store.load_known(self.site)
+        profile = getattr(self.crawler.spider, "profile", None)
+        known = self.store.load_known(self.site, UrlRules.of(profile))
         self.crawler.stats.set_value("store/known_at_start", known)
         self.learner = load_learner(
             self.db,
@@ -188,6 +221,7 @@ class ArchiveSession:
             min_share=project_float(settings, "LEARN_LAYOUT_MIN_SHARE"),
         )
         self._import_spills()
+        self._open_history(settings)
         logger.info(
             "storing into %s, database %r: %d articles of %s already archived",
             redact_uri(resolve_uri(settings.get("MONGO_URI"))),
@@ -195,6 +229,57 @@ class ArchiveSession:
             known,
             self.site,
         )
+
+    def _open_history(self, settings: BaseSettings) -> None:
+        """How far each list of the site was walked, and this crawl's walks (crawler/discovery/walks.py)."""
+        assert self.db is not None
+        profile = getattr(self.crawler.spider, "profile", None)
+        self.history = ListHistory(self.db, self.site)
+        lists = self.history.load()
+        self.walks = SiteWalks(
+            lists,
+            self.history,
+            budget=profile.max_list_pages if profile is not None else None,
+            may_stop=project_bool(settings, "INCREMENTAL_ENABLED"),
+        )
+        open_walks = sum(len(r.cursors) for r in lists.values())
+        if open_walks:
+            logger.info("%d unfinished list walks of %s continue where they stopped", open_walks, self.site)
+
+    def is_stored(self, url: str) -> bool:
+        """The archive holds the article at url (stored, or buffered for the next write)."""
+        index = self.index
+        return index is not None and index.find_url(url) is not None
+
+    def _close_history(self) -> None:
+        """Record each list's state, drop the stored backlog, and say whether the history is complete."""
+        stats = self.crawler.stats
+        if self.walks is None or self.history is None:
+            return
+        if not stats.get_value("store/unavailable"):
+            self.history.record_lists(self.walks.lists)
+            left = self.history.settle(self.is_stored)
+            if left >= 0:
+                stats.set_value("history/backlog_left", left)
+        profile = getattr(self.crawler.spider, "profile", None)
+        declared = declared_lists(profile) if profile is not None else []
+        incomplete = self.walks.incomplete(declared)
+        if self.history.failed and not incomplete:
+            incomplete = declared or ["?"]  # the database has less than this crawl walked
+        stats.set_value("history/lists", len(set(declared) | set(self.walks.lists)))
+        stats.set_value("history/incomplete", len(incomplete))
+        if self.history.given_up:
+            stats.set_value("history/backlog_given_up", self.history.given_up)
+        oldest = self.index.oldest_published() if self.index is not None else None
+        if oldest is not None:
+            stats.set_value("history/oldest_published", oldest.isoformat())
+        if incomplete:
+            logger.info(
+                "history of %s: %d lists not walked to the end (%s); run again to continue",
+                self.site,
+                len(incomplete),
+                ", ".join(incomplete[:5]),
+            )
 
     def _import_spills(self) -> None:
         """Store what earlier crawls of the site could not (their spill files), before fetching anything.
@@ -205,17 +290,31 @@ class ArchiveSession:
         stats = self.crawler.stats
         for path in spill_files(unsaved_dir(), self.site):
             try:
-                records = load_spill(self.store, path)
-            except SpillFileError as exc:
-                logger.error("%s; the file is kept", exc)
-                stats.inc_value("store/write_errors")
-                continue
+                loaded = load_spill(self.store, path)
             except DatabaseUnavailable as exc:
                 self.store.drain()  # still complete in the file, which is kept
                 raise DatabaseUnavailable(f"{exc}; {path} is kept for the next run") from exc
+            stats.inc_value("store/spill_imported", loaded.records)
+            if loaded.problems:
+                for problem in loaded.problems:
+                    logger.error("%s", problem)
+                stats.inc_value("store/write_errors", len(loaded.problems))
+                kept = unsaved_dir() / "rejected" / path.name
+                kept.parent.mkdir(mode=0o700, exist_ok=True)
+                path.replace(kept)
+                logger.error(
+                    "stored %d records of %s; %d lines are no records (above): the file is kept as %s "
+                    "(`newsarchive import` loads it once it is fixed)",
+                    loaded.records,
+                    path,
+                    len(loaded.problems),
+                    kept,
+                )
+                continue
             path.unlink()
-            stats.inc_value("store/spill_imported", records)
-            logger.info("stored %d records left by an earlier crawl in %s (file removed)", records, path)
+            logger.info(
+                "stored %d records left by an earlier crawl in %s (file removed)", loaded.records, path
+            )
         totals = self.store.totals
         for name in ("inserted", "updated", "unchanged", "gone"):
             if value := getattr(totals, name):
@@ -268,6 +367,10 @@ class ArchiveSession:
                 except PyMongoError as exc:
                     logger.error("could not save the learned boilerplate and template: %s", exc)
                     stats.inc_value("store/write_errors")
+            try:
+                self._close_history()
+            except PyMongoError as exc:
+                logger.error("could not record the history of %s: %s", self.site, exc)
             if self.runs is not None:
                 # kept in the stats too: `newsarchive crawl` prints them without another client
                 if self.frontier is None:
@@ -285,3 +388,9 @@ class ArchiveSession:
                 self.store.close()
             if self.client is not None:
                 self.client.close()
+
+
+def declared_lists(profile: SiteProfile) -> list[str]:
+    """The lists a profile names: start URLs (or the base URL), feeds and sitemaps, absolute."""
+    urls = [*(profile.start_urls or [profile.base_url]), *profile.feeds, *profile.sitemaps]
+    return list(dict.fromkeys(profile.absolute(u) for u in urls))

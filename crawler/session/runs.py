@@ -23,6 +23,7 @@ RUN_STATUS = {
     "finished": "finished",
     "site_busy": "skipped",
     "database_unavailable": "failed",
+    "database_error": "failed",
     "lease_unavailable": "failed",
     "lease_lost": "failed",
 }
@@ -52,8 +53,32 @@ def run_figures(stats: dict[str, Any]) -> dict[str, Any]:
         "articles_missing_date": stats.get("extract/missing_date", 0),
         "extraction_failed": stats.get("extract/failed", 0),
         "errors": errors,
-        "stats": {k.replace("/", "_"): v for k, v in stats.items() if isinstance(v, int | float | str)},
+        **history_figures(stats),
+        "stats": {
+            k.replace("/", "_"): redact_uri(v) if isinstance(v, str) else v
+            for k, v in stats.items()
+            if isinstance(v, int | float | str)
+        },
     }
+
+
+def history_figures(stats: dict[str, Any]) -> dict[str, Any]:
+    """The site's backfill state after the run: complete or not, lists left, the oldest article reached."""
+    if "history/incomplete" not in stats:
+        return {}
+    return {
+        "history": {
+            "complete": not stats["history/incomplete"],
+            "lists": stats.get("history/lists", 0),
+            "incomplete_lists": stats["history/incomplete"],
+            "oldest_published": stats.get("history/oldest_published"),
+        }
+    }
+
+
+def _shown_url(url: str | None) -> str | None:
+    """A URL as a run record keeps it: no credentials, no secret-looking query values."""
+    return redact_uri(url) if url else url
 
 
 def run_status(reason: str, stats: dict[str, Any]) -> str:
@@ -78,7 +103,7 @@ class RunRecorder:
         self.site = site
         try:
             self.runs.ensure_indexes()
-            self.run_id = self.runs.start(site, base_url=base_url, spider=spider)
+            self.run_id = self.runs.start(site, base_url=_shown_url(base_url), spider=spider)
         except PyMongoError as exc:
             logger.error("could not record the start of this run: %s", exc)
             return None
@@ -118,7 +143,7 @@ class RunRecorder:
                 frontier.run_id,
                 site,
                 worker,
-                base_url=base_url,
+                base_url=_shown_url(base_url),
                 spider=spider,
                 frontier=redact_uri(frontier.frontier_url),
             )
@@ -141,7 +166,7 @@ class RunRecorder:
             )
             if run is None:
                 return []
-            totals: dict[str, Any] = {k: run.get(k, 0) for k in SUMMED_FIGURES}
+            totals: dict[str, Any] = {k: run.get(k, 0) for k in SUMMED_FIGURES} | history_figures(stats)
             final = (
                 "finished" if run.get("frontier_completed") and status in ("finished", "stopped") else status
             )

@@ -33,10 +33,25 @@ from pymongo.errors import (
 )
 
 from crawler import settings as project
+from crawler.extract.urls import DEFAULT_RULES, UrlRules
+from crawler.items import PageVisit
 from crawler.search.index import SearchIndex
+from crawler.store.changelog import GONE as GONE_ENTRY
+from crawler.store.changelog import NEW as NEW_ENTRY
+from crawler.store.changelog import RESTORED, VERSION, ChangeLog, Entry
 from crawler.store.connection import DatabaseUnavailable
-from crawler.store.documents import FETCH_FIELDS, MAX_DOCUMENT_BYTES, article_document, version_document
+from crawler.store.documents import (
+    FETCH_FIELDS,
+    MAX_DOCUMENT_BYTES,
+    UnstorableDocument,
+    article_document,
+    storable,
+    version_document,
+)
 from crawler.store.index import PROJECTION, ArchiveIndex
+from crawler.store.keys import Identity, identify
+from crawler.stories.index import StoryIndex
+from crawler.stories.signature import SIGNATURE_FIELD
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -44,7 +59,7 @@ if TYPE_CHECKING:
     from pymongo.collection import Collection
     from pymongo.database import Database
 
-    from crawler.items import Article, PageVisit
+    from crawler.items import Article
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +96,9 @@ UNAVAILABLE = (ConnectionFailure, ExecutionTimeout, WTimeoutError)
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 #: What a visit without new content did.
 NOT_MODIFIED, GONE, UNKNOWN = "not_modified", "gone", "unknown"
+#: A fetch that lacked pages of a multi-page article whose stored version is complete: the
+#: complete version stays current, the failed fetch is recorded as an event.
+KEPT_COMPLETE = "kept_complete"
 #: An article the database cannot take (see ArticleStore.rejected).
 REJECTED = "rejected"
 
@@ -139,6 +157,9 @@ class _Update:
     doc: dict[str, Any] | None = None
     #: The visit, for spill files (None for articles).
     visit: PageVisit | None = None
+    #: The article's site and the version this update leaves current (for the change log).
+    site: str | None = None
+    version: int = 1
 
 
 @dataclass(slots=True)
@@ -172,6 +193,7 @@ class ArticleStore:
         max_batch_bytes: int = project.STORE_MAX_BATCH_BYTES,
         max_delay: float = project.STORE_MAX_DELAY,
         search_index: bool = True,
+        stories: bool = project.STORE_STORIES,
     ) -> None:
         self.db = db
         self.collection = db[COLLECTION]
@@ -191,25 +213,38 @@ class ArticleStore:
         self.search_index: SearchIndex | None = None
         self._search_index_wanted = search_index
         self._search_index_opened = False
+        #: Reprint detection (crawler/stories/): new articles get their `story` before insertion.
+        self.stories: StoryIndex | None = None
+        self._stories_wanted = stories
         #: Refused by the database (or unstorable); taken by take_rejected() for a spill file.
         self.rejected: list[Rejected] = []
         #: Rejections while buffering, reported by the next flush.
         self._early = WriteCounts()
+        #: The archive sequence (crawler/store/changelog.py): every change numbered in a block.
+        self.changelog = ChangeLog(db)
+        #: Blocks whose write failed half-way (database lost): checked and completed at the next flush.
+        self._uncertain: list[int] = []
 
     def ensure_indexes(self) -> None:
         """Create the indexes the crawler and the queries rely on."""
         ensure_indexes(self.collection, INDEXES)
         ensure_indexes(self.versions, VERSION_INDEXES)
 
-    def load_known(self, site: str | None = None) -> int:
-        """Learn what is stored (one projected scan); returns how many articles."""
+    def load_known(self, site: str | None = None, rules: UrlRules = DEFAULT_RULES) -> int:
+        """Learn what is stored (one projected scan); returns how many articles.
+
+        ``rules`` are the site's URL normalisation rules (``UrlRules.of(profile)``).
+        """
         self.index.close()
-        self.index = ArchiveIndex.load(self.collection, site)
+        self.index = ArchiveIndex.load(self.collection, site, rules)
         return len(self.index)
 
     def close(self) -> None:
         """Drop the archive index's scratch file (what is buffered stays buffered)."""
         self.index.close()
+        if self.stories is not None:
+            self.stories.close()
+            self.stories = None
 
     @property
     def pending(self) -> int:
@@ -218,18 +253,59 @@ class ArticleStore:
 
     # Buffering -----------------------------------------------------------------------------
 
-    def add(self, article: Article, seen_at: datetime) -> str:
-        """Buffer one article; returns NEW, CHANGED or UNCHANGED. Call flush() when should_flush()."""
-        return self.add_document(article_document(article, seen_at))
+    def add(self, article: Article, seen_at: datetime, key: str | None = None) -> str:
+        """Buffer one article: NEW, CHANGED, UNCHANGED or KEPT_COMPLETE. Call flush() when should_flush().
+
+        The key is decided here, on the archive's evidence (crawler/store/keys.py): ``article``'s
+        ``canonical_url`` (and ``canonical_ignored``, when its canonical URL is claimed by a
+        different article) are set to what it is stored as. ``key``: a stored article's own key
+        (re-extraction), taken as it is.
+        """
+        identity = Identity(key) if key is not None else identify(article, self.index)
+        article.canonical_url = identity.key
+        if identity.ignored:
+            article.canonical_ignored = identity.ignored
+        doc = article_document(article, seen_at)
+        moved = [identity.moved_from] if identity.moved_from else []
+        for origin in article.moved_from:
+            old = self.index.find_url(origin)
+            if old is not None and old.id != identity.key:
+                moved.append(old.id)
+                self.add_visit(
+                    PageVisit(
+                        url=old.id,
+                        site=article.site,
+                        kind=GONE,
+                        status=article.status or 200,
+                        fetched_at=doc["last_seen"],
+                        reason=f"moved (permanent redirect) to {identity.key}",
+                        moved_to=identity.key,
+                    )
+                )
+        if moved:
+            doc["events"] = [{"type": "moved", "at": doc["last_seen"], "from": moved, "url": doc["url"]}]
+        return self.add_document(doc)
 
     def add_document(self, doc: dict[str, Any]) -> str:
         """Buffer one stored-form document (from add(), a spill file or re-extraction).
 
-        A document that cannot be stored at all (not encodable, over MAX_DOCUMENT_BYTES) is
-        rejected here, with its reason, instead of failing a whole batch later.
+        Every document passes the one sanitising step here (documents.storable: safe field
+        names, the schema's field types, WARC pointers under the WARC folder), whichever path it
+        came by. A document that cannot be stored at all (a wrong field, not encodable, over
+        MAX_DOCUMENT_BYTES) is rejected here, with its reason, instead of failing a whole batch
+        later (or, stored, making the collection unreadable).
         """
+        try:
+            doc = storable(doc)
+        except UnstorableDocument as exc:
+            key = doc.get("_id") if isinstance(doc, dict) else None
+            return self._reject_now(self._early, Rejected(str(key), f"not storable: {exc}", doc=doc))
         key = doc["_id"]
         try:
+            size = len(bson.encode(doc))
+        except UnicodeEncodeError:  # lone surrogates (from JSON escapes): replaced, as a decoder would
+            doc = _without_surrogates(doc)
+            key = doc["_id"]
             size = len(bson.encode(doc))
         except (InvalidDocument, OverflowError) as exc:
             return self._reject_now(self._early, Rejected(key, f"not storable: {exc}", doc=doc))
@@ -242,14 +318,27 @@ class ArticleStore:
             outcome = NEW
         else:
             outcome = UNCHANGED if known.content_hash == doc["content_hash"] else CHANGED
-            update = _refresh(doc) if outcome == UNCHANGED else _replace(doc)
+            if outcome == CHANGED and doc.get("missing_pages") and not known.incomplete:
+                outcome = KEPT_COMPLETE  # a page failed: never a truncated text over a complete one
+            update = _replace(doc) if outcome == CHANGED else _refresh(doc)
+            for event in doc.get("events") or ():  # new events this document brings (a move)
+                _add_event(update, event)
+            if outcome == KEPT_COMPLETE:
+                when, missing = doc["last_seen"], doc["missing_pages"]
+                _add_event(update, {"type": "incomplete_fetch", "at": when, "missing_pages": missing})
             if known.state == "gone":
                 _add_event(update, {"type": "restored", "at": doc["last_seen"], "url": doc["url"]})
                 update["$set"]["state"] = "live"
-            self._updates.append(_Update(key, update, outcome, doc))
+            version = known.version + (outcome == CHANGED)
+            self._updates.append(_Update(key, update, outcome, doc, site=doc.get("site"), version=version))
         self._pending_bytes += size
-        version = 1 if known is None else known.version + (outcome == CHANGED)
-        self.index.remember({**doc, "version": version})
+        if outcome == KEPT_COMPLETE:
+            assert known is not None
+            known.last_seen, known.state = doc["last_seen"], "live"
+            self.index.save(known)
+        else:
+            version = 1 if known is None else known.version + (outcome == CHANGED)
+            self.index.remember({**doc, "version": version})
         return outcome
 
     def add_visit(self, visit: PageVisit) -> str:
@@ -265,23 +354,25 @@ class ArticleStore:
                 outcome = UNCHANGED
             else:
                 fields["state"] = "gone"
-                _add_event(
-                    update,
-                    {
-                        "type": "gone",
-                        "at": visit.fetched_at,
-                        "status": visit.status,
-                        "reason": visit.reason,
-                        "url": visit.url,
-                    },
-                )
+                event = {
+                    "type": "gone",
+                    "at": visit.fetched_at,
+                    "status": visit.status,
+                    "reason": visit.reason,
+                    "url": visit.url,
+                }
+                if visit.moved_to:
+                    event["moved_to"] = fields["moved_to"] = visit.moved_to
+                _add_event(update, event)
                 known.state = "gone"
                 outcome = GONE
         else:
             outcome = NOT_MODIFIED
         known.last_seen = visit.fetched_at
         self.index.save(known)
-        self._updates.append(_Update(known.id, update, outcome, visit=visit))
+        self._updates.append(
+            _Update(known.id, update, outcome, visit=visit, site=visit.site, version=known.version)
+        )
         return outcome
 
     def should_flush(self) -> bool:
@@ -312,13 +403,16 @@ class ArticleStore:
         counts, self._early = self._early, WriteCounts()
         intent = self._search_index_begin()
         try:
+            self._settle_uncertain()
             if self._inserts:
+                inserting = self._assign_stories()
                 self._write_inserts(counts)
+                self._record_stories(inserting)
             while self._updates:
-                batch = self._updates[: self.update_batch]
-                batch = self._archive_versions(batch, counts)
+                size = _distinct_prefix(self._updates, self.update_batch)
+                batch = self._archive_versions(self._updates[:size], counts)
                 self._write_updates(batch, counts)
-                del self._updates[: self.update_batch]
+                del self._updates[:size]
         except UNAVAILABLE as exc:
             self.totals.add(counts)
             raise DatabaseUnavailable(
@@ -330,6 +424,28 @@ class ArticleStore:
         self._oldest = None
         self.totals.add(counts)
         return counts
+
+    # Stories (crawler/stories/) -------------------------------------------------------------------
+
+    def _assign_stories(self) -> list[dict[str, Any]]:
+        """Give the articles about to be inserted their story; returns them (for _record_stories)."""
+        if not self._stories_wanted:
+            for doc in self._inserts:
+                doc.pop(SIGNATURE_FIELD, None)
+            return []
+        if self.stories is None:
+            self.stories = StoryIndex.for_database(self.db)
+        fresh = [doc for doc in self._inserts if "story" not in doc]
+        self.stories.assign(fresh)
+        return list(self._inserts)
+
+    def _record_stories(self, docs: list[dict[str, Any]]) -> None:
+        """Remember the stories of the articles that were inserted (not the rejected or requeued)."""
+        if self.stories is None or not docs:
+            return
+        refused = {r.key for r in self.rejected}
+        requeued = {doc["_id"] for doc in self._inserts} | {u.key for u in self._updates}
+        self.stories.record([d for d in docs if d["_id"] not in refused and d["_id"] not in requeued])
 
     # The local search index (crawler/search/index.py) ------------------------------------------
 
@@ -382,13 +498,47 @@ class ArticleStore:
         rejected, self.rejected = self.rejected, []
         return rejected
 
+    # The change log (crawler/store/changelog.py) ----------------------------------------------
+
+    def _claim(self, entries: list[Entry]) -> int:
+        """Number the changes of one write step: an open block in the log, before the write."""
+        start = self.changelog.claim(entries)
+        self._uncertain.append(start)
+        return start
+
+    def _complete(self, start: int, void: set[int]) -> None:
+        """The write step finished: the block is complete, void naming what was not stored."""
+        self.changelog.complete(start, void)
+        self._uncertain.remove(start)
+
+    def _settle_uncertain(self) -> None:
+        """Complete the blocks of write steps the database was lost in, checking each entry.
+
+        Until then readers wait at such a block (its writer, this process, is alive), so a
+        change that reached the store is never passed over.
+        """
+        for start in list(self._uncertain):
+            block = self.changelog.block(start)
+            if block is not None and not block.done:
+                self.changelog.complete(start, self.changelog.void_entries(block))
+            self._uncertain.remove(start)
+
+    # Writing steps ---------------------------------------------------------------------------
+
     def _write_inserts(self, counts: WriteCounts) -> None:
-        docs, self._inserts = self._inserts, []
+        docs = self._inserts
+        entries = [Entry(NEW_ENTRY, d["_id"], d.get("site"), 1, d.get("first_seen")) for d in docs]
+        start = self._claim(entries)
+        for offset, doc in enumerate(docs):
+            doc["seq"] = start + offset
+        self._inserts = []
+        stored: set[int] = set(range(len(docs)))
         try:
             result = self.collection.insert_many(docs, ordered=False)
             counts.inserted += len(result.inserted_ids)
         except BulkWriteError as exc:
             errors = exc.details.get("writeErrors", [])
+            stored -= {e["index"] for e in errors}
             counts.inserted += exc.details.get("nInserted", 0)
             duplicates = [docs[e["index"]] for e in errors if e.get("code") == DUPLICATE_KEY]
             for error in errors:
@@ -404,14 +554,18 @@ class ArticleStore:
         except Exception:
             # The batch as a whole was refused (one document too large, a top-level error):
             # find which documents, one at a time.
-            self._insert_each(docs, counts)
+            stored = self._insert_each(docs, counts)
+        self._complete(start, set(range(len(docs))) - stored)
 
-    def _insert_each(self, docs: list[dict[str, Any]], counts: WriteCounts) -> None:
+    def _insert_each(self, docs: list[dict[str, Any]], counts: WriteCounts) -> set[int]:
+        """Insert one at a time; returns the positions of the documents stored."""
         duplicates = []
+        stored = set()
         for index, doc in enumerate(docs):
             try:
                 self.collection.insert_one(doc)
                 counts.inserted += 1
+                stored.add(index)
             except DuplicateKeyError:
                 duplicates.append(doc)
             except UNAVAILABLE:
@@ -420,10 +574,13 @@ class ArticleStore:
             except Exception as exc:
                 self._reject_now(counts, Rejected(doc["_id"], _reason(exc), doc=doc))
         self._requeue_existing(duplicates)
+        return stored
 
     def _requeue_existing(self, docs: list[dict[str, Any]]) -> None:
         if not docs:
             return
+        for doc in docs:
+            doc.pop("seq", None)  # its number was not used: the update it becomes gets its own
         for stored in self._by_ids([d["_id"] for d in docs], PROJECTION):
             self.index.remember(stored)
         for doc in docs:
@@ -491,7 +648,36 @@ class ArticleStore:
         found = (self.collection.find_one({"_id": key}, projection) for key in ids)
         return [doc for doc in found if doc is not None]
 
+    def _number_updates(self, batch: list[_Update]) -> tuple[int, list[int]] | None:
+        """Claim numbers for the batch's new versions and events and stamp them on the updates.
+
+        Returns the block's start and, per entry, the position of its update in the batch.
+        """
+        entries: list[Entry] = []
+        owners: list[int] = []
+        stamps: list[dict[str, Any]] = []
+        for index, update in enumerate(batch):
+            if update.outcome == CHANGED:
+                at = update.update["$set"].get("last_seen")
+                entries.append(Entry(VERSION, update.key, update.site, update.version, at))
+                owners.append(index)
+                stamps.append(update.update["$set"])
+            for event in update.update.get("$push", {}).get("events", {}).get("$each", []):
+                if event.get("type") in (GONE_ENTRY, RESTORED):  # moves and incomplete fetches are no change
+                    entries.append(
+                        Entry(event["type"], update.key, update.site, update.version, event.get("at"))
+                    )
+                    owners.append(index)
+                    stamps.append(event)
+        if not entries:
+            return None
+        start = self._claim(entries)
+        for offset, stamp in enumerate(stamps):
+            stamp["seq"] = start + offset
+        return start, owners
+
     def _write_updates(self, batch: list[_Update], counts: WriteCounts) -> None:
+        numbered = self._number_updates(batch)
         failed: dict[int, str] = {}
         try:
             self.collection.bulk_write([UpdateOne({"_id": u.key}, u.update) for u in batch], ordered=False)
@@ -519,6 +705,9 @@ class ArticleStore:
                 counts.gone += 1
             else:
                 counts.unchanged += 1
+        if numbered is not None:
+            start, owners = numbered
+            self._complete(start, {offset for offset, index in enumerate(owners) if index in failed})
 
     def _already_applied(self, update: _Update) -> bool:
         """True when a failed bulk write applied this update before failing (FerretDB stops midway).
@@ -546,6 +735,17 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:500]
 
 
+def _without_surrogates(value: Any) -> Any:
+    """Strings with lone surrogates (not UTF-8 encodable) get U+FFFD in their place."""
+    if isinstance(value, str):
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return value
+
+
 def _refresh(doc: dict[str, Any]) -> dict[str, Any]:
     """An unchanged article: only the facts of this visit."""
     return {"$set": {name: doc.get(name) for name in FETCH_FIELDS}}
@@ -553,11 +753,26 @@ def _refresh(doc: dict[str, Any]) -> dict[str, Any]:
 
 def _replace(doc: dict[str, Any]) -> dict[str, Any]:
     """A changed article: the new content, a new version number, when this version appeared."""
-    kept = ("_id", "first_seen", "version", "history", "events")
+    kept = ("_id", "first_seen", "version", "history", "events", "story", SIGNATURE_FIELD)
     changed = {k: v for k, v in doc.items() if k not in kept}
     changed["version_since"] = doc["last_seen"]
     return {"$set": changed, "$inc": {"version": 1}}
 
 
 def _add_event(update: dict[str, Any], event: dict[str, Any]) -> None:
-    update.setdefault("$push", {})["events"] = event
+    events = update.setdefault("$push", {}).setdefault("events", {"$each": []})
+    events["$each"].append(event)
+
+
+def _distinct_prefix(updates: list[_Update], limit: int) -> int:
+    """How many of the first updates to write together: at most ``limit``, and no article twice.
+
+    Two changes of one article in one bulk write would both archive the version stored before
+    the batch; the second must see the first one's result (its version goes to article_versions).
+    """
+    seen: set[str] = set()
+    for count, update in enumerate(updates[:limit]):
+        if update.key in seen:
+            return count
+        seen.add(update.key)
+    return min(len(updates), limit)

@@ -109,6 +109,27 @@ def connect(
     return client
 
 
+def database_error(exc: Exception) -> str:
+    """What to say when the server answered a read or write with an error (it is reachable).
+
+    A server error is no lost connection: the usual cause is data, a stored document the
+    server cannot read back. FerretDB 1.24 stores field names holding control characters,
+    quotes or backslashes (newsarchive never writes them; other tools and older versions
+    may have) and then fails every scan of that collection with `sjson.Unmarshal`.
+    """
+    details = getattr(exc, "details", None)
+    message = details.get("errmsg") if isinstance(details, dict) else None
+    text = str(message or exc)
+    text = text.rsplit("] ", 1)[-1] if text.startswith("[") else text  # FerretDB's call chain
+    hint = ""
+    if "sjson" in text or "Unmarshal" in text:
+        hint = (
+            " A stored document has a field name the server cannot read back (written by another "
+            "tool or an older version): find it with the server's own tools and rename or remove it"
+        )
+    return f"the database answered with an error ({type(exc).__name__}: {redact_uri(text)[:300]}).{hint}"
+
+
 def _clean(exc: Exception, uri: str) -> str:
     """Error text with the URI's secrets removed (drivers sometimes echo the URI)."""
     text = str(exc)

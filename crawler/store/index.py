@@ -14,13 +14,13 @@ rebuilt from the store at every start, so it never disagrees with the database.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import bson
 from bson.codec_options import CodecOptions
 
-from crawler.extract.urls import normalize_url
+from crawler.extract.urls import DEFAULT_RULES, UrlRules
 from crawler.store.scratch import ScratchFile
 
 if TYPE_CHECKING:
@@ -41,6 +41,8 @@ PROJECTION = {
     "last_modified": 1,
     "version": 1,
     "warc": 1,
+    "page_urls": 1,
+    "missing_pages": 1,
 }
 
 #: Writes per transaction (the file is scratch: no journal, no fsync; a commit is cheap but not free).
@@ -52,24 +54,31 @@ _CODEC = CodecOptions(tz_aware=True)
 SCHEMA = """
 CREATE TABLE articles (
     id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, url TEXT NOT NULL, state TEXT NOT NULL,
-    published_at TEXT, last_seen TEXT, etag TEXT, last_modified TEXT, version INTEGER NOT NULL
+    published_at TEXT, last_seen TEXT, etag TEXT, last_modified TEXT, version INTEGER NOT NULL,
+    pages INTEGER NOT NULL, incomplete INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE urls (url TEXT PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE folded (url TEXT PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE captures (url TEXT PRIMARY KEY, record BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE skipped (id TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 _SELECT = (
-    "SELECT id, content_hash, url, state, published_at, last_seen, etag, last_modified, version FROM articles"
+    "SELECT id, content_hash, url, state, published_at, last_seen, etag, last_modified, version, "
+    "pages, incomplete FROM articles"
 )
-_SELECT_BY_URL = (
+_SELECT_JOINED = (
     "SELECT a.id, a.content_hash, a.url, a.state, a.published_at, a.last_seen, a.etag, "
-    "a.last_modified, a.version FROM urls u JOIN articles a ON a.id = u.id WHERE u.url = ?"
+    "a.last_modified, a.version, a.pages, a.incomplete FROM "
 )
+_SELECT_BY_URL = _SELECT_JOINED + "urls u JOIN articles a ON a.id = u.id WHERE u.url = ?"
+_SELECT_BY_FOLDED = _SELECT_JOINED + "folded u JOIN articles a ON a.id = u.id WHERE u.url = ?"
 _UPSERT = (
     "INSERT INTO articles (id, content_hash, url, state, published_at, last_seen, etag, "
-    "last_modified, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "last_modified, version, pages, incomplete) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT(id) DO UPDATE SET content_hash=excluded.content_hash, url=excluded.url, "
     "state=excluded.state, published_at=excluded.published_at, last_seen=excluded.last_seen, "
-    "etag=excluded.etag, last_modified=excluded.last_modified, version=excluded.version"
+    "etag=excluded.etag, last_modified=excluded.last_modified, version=excluded.version, "
+    "pages=excluded.pages, incomplete=excluded.incomplete"
 )
 
 
@@ -86,6 +95,10 @@ class KnownArticle:
     etag: str | None = None
     last_modified: str | None = None
     version: int = 1
+    #: Pages of the stored version (a multi-page article is revisited whole, never by page 1's validators).
+    pages: int = 1
+    #: The stored version lacks pages that could not be fetched.
+    incomplete: bool = False
 
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> KnownArticle:
@@ -100,6 +113,8 @@ class KnownArticle:
             etag=doc.get("etag"),
             last_modified=doc.get("last_modified"),
             version=doc.get("version") or 1,
+            pages=len(doc.get("page_urls") or ()) or 1,
+            incomplete=bool(doc.get("missing_pages")),
         )
 
     def _row(self) -> tuple[Any, ...]:
@@ -113,6 +128,8 @@ class KnownArticle:
             self.etag,
             self.last_modified,
             self.version,
+            self.pages,
+            int(self.incomplete),
         )
 
     @classmethod
@@ -127,6 +144,8 @@ class KnownArticle:
             row[6],
             row[7],
             row[8],
+            row[9],
+            bool(row[10]),
         )
 
 
@@ -144,13 +163,21 @@ class ArchiveIndex:
     Not thread-safe: used from the crawl (reactor) thread only, as the store is.
     """
 
-    def __init__(self, where: Path | None = None) -> None:
+    def __init__(self, where: Path | None = None, rules: UrlRules = DEFAULT_RULES) -> None:
         self._file = ScratchFile(SCHEMA, where, prefix="index-", commit_every=COMMIT_EVERY)
+        #: How the site's URLs are normalised: every URL is looked up in that form.
+        self.rules = rules
 
     @classmethod
-    def load(cls, collection: Collection[dict[str, Any]], site: str | None = None) -> ArchiveIndex:
-        """One projected scan of the site's articles."""
-        index = cls()
+    def load(
+        cls, collection: Collection[dict[str, Any]], site: str | None = None, rules: UrlRules = DEFAULT_RULES
+    ) -> ArchiveIndex:
+        """One projected scan of the site's articles.
+
+        Every URL is registered in today's normalised form, whatever form the article's key has:
+        an archive stored under older rules is found under the URLs its pages are fetched by now.
+        """
+        index = cls(rules=rules)
         for doc in collection.find({} if site is None else {"site": site}, PROJECTION):
             index.remember(doc)
         index.commit()
@@ -198,10 +225,14 @@ class ArchiveIndex:
         known = KnownArticle.from_document(doc)
         db = self._open()
         db.execute(_UPSERT, known._row())
-        urls = {(normalize_url(known.id), known.id), (normalize_url(known.url), known.id)}
+        normalize = self.rules.normalize
+        urls = {(normalize(known.id), known.id), (normalize(known.url), known.id)}
         db.executemany("INSERT OR REPLACE INTO urls (url, id) VALUES (?, ?)", urls)
+        db.executemany(
+            "INSERT OR IGNORE INTO folded (url, id) VALUES (?, ?)", {(url.lower(), id_) for url, id_ in urls}
+        )
         captures = [
-            (normalize_url(record["url"]), bson.encode(record))
+            (normalize(record["url"]), bson.encode(record))
             for record in doc.get("warc") or ()
             if record.get("url")
         ]
@@ -226,18 +257,41 @@ class ArchiveIndex:
         """By any URL the article was fetched under (normalised), or its canonical URL."""
         if self._db is None:
             return None
-        row = self._db.execute(_SELECT_BY_URL, (normalize_url(url),)).fetchone()
+        row = self._db.execute(_SELECT_BY_URL, (self.rules.normalize(url),)).fetchone()
         return KnownArticle._from_row(row) if row else None
+
+    def find_folded(self, url: str) -> KnownArticle | None:
+        """An article stored under this URL in another letter case (evidence of a case-insensitive server)."""
+        if self._db is None:
+            return None
+        row = self._db.execute(_SELECT_BY_FOLDED, (self.rules.normalize(url).lower(),)).fetchone()
+        return KnownArticle._from_row(row) if row else None
+
+    def first_skip(self, article_id: str) -> bool:
+        """True the first time this crawl skips an archived article: summaries count articles, not links."""
+        cursor = self._open().execute("INSERT OR IGNORE INTO skipped (id) VALUES (?)", (article_id,))
+        self._file.wrote()
+        return cursor.rowcount == 1
+
+    def oldest_published(self) -> datetime | None:
+        """The publication date of the oldest article held (how far back the history reaches)."""
+        if self._db is None:
+            return None
+        rows = self._db.execute("SELECT published_at FROM articles WHERE published_at IS NOT NULL")
+        dates = (_parse_when(row[0]) for row in rows)
+        # a date stored without its zone (by other tools) is UTC, as the store writes them
+        return min((d if d.tzinfo else d.replace(tzinfo=UTC) for d in dates if d is not None), default=None)
 
     def capture(self, url: str) -> dict[str, Any] | None:
         """The WARC record of the last archived response for this URL (for revisit records)."""
         if self._db is None:
             return None
-        row = self._db.execute("SELECT record FROM captures WHERE url = ?", (normalize_url(url),)).fetchone()
+        query = "SELECT record FROM captures WHERE url = ?"
+        row = self._db.execute(query, (self.rules.normalize(url),)).fetchone()
         return bson.decode(row[0], _CODEC) if row else None
 
     def record_capture(self, url: str, record: dict[str, Any]) -> None:
         """Remember a capture written during this crawl."""
-        row = (normalize_url(url), bson.encode(record))
+        row = (self.rules.normalize(url), bson.encode(record))
         self._open().execute("INSERT OR REPLACE INTO captures (url, record) VALUES (?, ?)", row)
         self._file.wrote()

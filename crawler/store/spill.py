@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from bson import json_util
-from bson.errors import InvalidBSON
 
 from crawler.items import PageVisit
+from crawler.store.documents import UnstorableDocument, storable
+from crawler.warc.locations import BadWarcLocation, check_location
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -84,45 +85,123 @@ def spill_files(folder: Path, site: str) -> list[Path]:
     return sorted(p for p in folder.iterdir() if name_re.fullmatch(p.name))
 
 
-def read_spill(path: Path) -> Iterator[dict[str, Any]]:
-    """Records of a spill file, in order."""
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json_util.loads(line)
-            except (ValueError, InvalidBSON) as exc:
-                raise SpillFileError(f"{path}:{number}: not a spill record ({exc})") from None
-            if not isinstance(record, dict) or "_id" not in record:
-                raise SpillFileError(f"{path}:{number}: not a spill record (no _id)")
-            meta = record.get(SPILL_KEY) or {}
-            if meta.get("kind") == VISIT:
-                if not isinstance(record.get("visit"), dict):
-                    raise SpillFileError(f"{path}:{number}: a visit record without its visit")
-            elif "content_hash" not in record:
-                raise SpillFileError(f"{path}:{number}: not a stored article (no content_hash)")
-            yield record
+#: Fields of a visit record, with the types they must have.
+VISIT_FIELDS: dict[str, tuple[type, ...]] = {
+    "url": (str,),
+    "site": (str,),
+    "kind": (str,),
+    "status": (int,),
+    "fetched_at": (datetime,),
+    "reason": (str,),
+    "warc": (dict, type(None)),
+    "moved_to": (str, type(None)),
+}
+VISIT_KINDS = ("not_modified", "gone")
 
 
-def load_spill(store: ArticleStore, path: Path) -> int:
-    """Buffer and write every record of a spill file through store; returns how many records.
+def read_spill(path: Path, problems: list[str] | None = None) -> Iterator[dict[str, Any]]:
+    """Records of a spill file, in order.
 
-    The store's index must be loaded (visits are applied to what is stored now). Raises
-    DatabaseUnavailable if the database goes away (the file is then still complete).
+    A line that is no record (not UTF-8, not JSON, nested too deep, no `_id` ...) raises
+    SpillFileError naming FILE:LINE, or, when `problems` is given, is listed there and skipped,
+    so one bad line does not keep the rest of the file out of the archive.
     """
-    count = 0
-    for record in read_spill(path):
+    with path.open("rb") as lines:
+        for number, raw in enumerate(lines, 1):
+            try:
+                record = _record(raw)
+            except SpillFileError as exc:
+                message = f"{path}:{number}: {exc}"
+                if problems is None:
+                    raise SpillFileError(message) from None
+                problems.append(message)
+                continue
+            if record is not None:
+                yield record
+
+
+def _record(raw: bytes) -> dict[str, Any] | None:
+    """One line's record (None for a blank line); SpillFileError says what is wrong with it."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SpillFileError(f"not UTF-8 (byte {raw[exc.start]:#04x} at column {exc.start + 1})") from None
+    if not line.strip():
+        return None
+    try:
+        record = json_util.loads(line)
+    except RecursionError:
+        raise SpillFileError("nested too deeply to be a spill record") from None
+    except Exception as exc:
+        # json_util turns {"$date": ...}-style values into objects, and each malformed one raises
+        # its own kind (ValueError, KeyError, InvalidBSON, decimal.Overflow ...): all are this line's
+        raise SpillFileError(f"not a spill record ({type(exc).__name__}: {str(exc)[:200]})") from None
+    if not isinstance(record, dict) or "_id" not in record:
+        raise SpillFileError("not a spill record (no _id)")
+    meta = record.get(SPILL_KEY) or {}
+    if not isinstance(meta, dict):
+        raise SpillFileError(f"field '{SPILL_KEY}' must be an object")
+    if meta.get("kind") == VISIT:
+        check_visit(record.get("visit"))
+    elif "content_hash" not in record:
+        raise SpillFileError("not a stored article (no content_hash)")
+    else:
+        try:
+            storable({k: v for k, v in record.items() if k != SPILL_KEY})
+        except UnstorableDocument as exc:
+            raise SpillFileError(str(exc)) from None
+    return record
+
+
+def check_visit(visit: Any) -> None:
+    """A visit record's `visit` holds what PageVisit needs, of the right types (SpillFileError if not)."""
+    if not isinstance(visit, dict):
+        raise SpillFileError("a visit record without its visit")
+    for name, value in visit.items():
+        types = VISIT_FIELDS.get(name)
+        if types is None:
+            raise SpillFileError(f"field 'visit.{name}': not a field of a visit")
+        if not isinstance(value, types) or isinstance(value, bool):
+            raise SpillFileError(
+                f"field 'visit.{name}': must be {types[0].__name__}, not {type(value).__name__}"
+            )
+    for name in ("url", "site", "kind", "status", "fetched_at"):
+        if name not in visit:
+            raise SpillFileError(f"field 'visit.{name}' is missing")
+    if visit["kind"] not in VISIT_KINDS:
+        raise SpillFileError(f"field 'visit.kind': must be one of {', '.join(VISIT_KINDS)}")
+    if visit.get("warc") is not None:
+        try:
+            check_location(visit["warc"])
+        except BadWarcLocation as exc:
+            raise SpillFileError(f"field 'visit.warc': {exc}") from None
+
+
+@dataclass
+class SpillLoad:
+    """What loading one spill file did: records handed to the store, lines that were no record."""
+
+    records: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def load_spill(store: ArticleStore, path: Path) -> SpillLoad:
+    """Buffer and write every record of a spill file through store.
+
+    The store's index must be loaded (visits are applied to what is stored now). Lines that
+    are no record, or whose record no write path may store, are listed in `problems` as
+    FILE:LINE: what is wrong, and skipped; everything else is stored. Raises DatabaseUnavailable
+    if the database goes away (the file is then still complete).
+    """
+    result = SpillLoad()
+    for record in read_spill(path, result.problems):
         meta = record.pop(SPILL_KEY, None) or {}
         if meta.get("kind") == VISIT:
-            try:
-                store.add_visit(PageVisit(**record["visit"]))
-            except TypeError as exc:
-                raise SpillFileError(f"{path}: a visit record that does not fit ({exc})") from None
+            store.add_visit(PageVisit(**record["visit"]))
         else:
             store.add_document(record)
-        count += 1
+        result.records += 1
         if store.should_flush():
             store.flush()
     store.flush()
-    return count
+    return result

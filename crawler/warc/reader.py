@@ -10,11 +10,20 @@ from typing import TYPE_CHECKING, Any
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from crawler import settings as project
+from crawler.warc.locations import BadWarcLocation, resolve_location
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
 logger = logging.getLogger(__name__)
+
+#: Largest body read back (decompressed): a page larger than this was never extracted by a crawl
+#: (DOWNLOAD_MAXSIZE), and a stored pointer may lead to a record whose body is a gzip bomb.
+MAX_BODY_BYTES = project.DOWNLOAD_MAXSIZE
+#: What a damaged or foreign record raises while it is read.
+RECORD_ERRORS = (OSError, ArchiveLoadFailed, ValueError, EOFError, TypeError, AttributeError, KeyError)
 
 
 class WarcReadError(RuntimeError):
@@ -39,6 +48,7 @@ class Capture:
 
 
 def _capture(record: Any) -> Capture:
+    """The capture of one record; ValueError when its body is larger than MAX_BODY_BYTES."""
     http = record.http_headers
     status = int(http.get_statuscode()) if http is not None else 0
     headers = {k.lower(): v for k, v in (http.headers if http is not None else [])}
@@ -49,23 +59,38 @@ def _capture(record: Any) -> Capture:
         url=record.rec_headers.get_header("WARC-Target-URI"),
         status=status,
         headers=headers,
-        body=record.content_stream().read(),
+        body=_body(record),
         date=date,
         record_type=record.rec_type,
     )
 
 
+def _body(record: Any) -> bytes:
+    body = record.content_stream().read(MAX_BODY_BYTES + 1)
+    if len(body) > MAX_BODY_BYTES:
+        raise ValueError(f"the record's body is larger than {MAX_BODY_BYTES} bytes")
+    return body
+
+
 def read_capture(folder: Path, location: dict[str, Any]) -> Capture:
-    """The record at a stored location ({file, offset, ...}) of an article."""
-    path = folder / location["file"]
+    """The record at a stored location ({file, offset, ...}) of an article.
+
+    The location is untrusted (spill files, the database): it must name a WARC file inside
+    folder (crawler/warc/locations.py), or WarcReadError says why, naming the pointer.
+    """
+    try:
+        path = resolve_location(folder, location)
+    except BadWarcLocation as exc:
+        raise WarcReadError(str(exc)) from None
+    where = f"{location['file']} at offset {location['offset']}"
     try:
         with path.open("rb") as fh:
             fh.seek(location["offset"])
             for record in ArchiveIterator(fh):
                 return _capture(record)
-    except (OSError, ArchiveLoadFailed, ValueError, EOFError) as exc:
-        raise WarcReadError(f"{path} at offset {location['offset']}: {exc}") from exc
-    raise WarcReadError(f"{path} at offset {location['offset']}: no record there")
+    except RECORD_ERRORS as exc:
+        raise WarcReadError(f"{where} (in {folder}): {type(exc).__name__}: {exc}") from exc
+    raise WarcReadError(f"{where} (in {folder}): no record there")
 
 
 def iter_captures(path: Path) -> Iterator[tuple[int, Capture]]:
@@ -76,5 +101,5 @@ def iter_captures(path: Path) -> Iterator[tuple[int, Capture]]:
             for record in iterator:
                 if record.rec_type in ("response", "revisit"):
                     yield iterator.get_record_offset(), _capture(record)
-        except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
+        except RECORD_ERRORS as exc:
             logger.warning("%s ends with an incomplete record (%s); records before it are fine", path, exc)

@@ -135,6 +135,7 @@ def create_app(
             Route("/replay", routes.replay, name="replay"),
             Route("/replay/original", routes.original, name="original"),
             Route("/go", routes.go, name="go"),
+            Route("/changes", routes.changes, name="changes"),
             Route("/health", routes.health, name="health"),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],

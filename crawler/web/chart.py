@@ -1,4 +1,4 @@
-"""The articles-per-day chart as inline SVG geometry, computed here so it draws without JavaScript."""
+"""The charts as inline SVG geometry (articles per day, matches per period), drawn without JavaScript."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from datetime import date
+
+    from crawler.search.trends import Trend
 
 WIDTH, HEIGHT = 720, 200
 #: Room for the axis labels.
@@ -25,12 +27,10 @@ class Bar:
     count: int
 
 
-@dataclass(frozen=True)
-class Chart:
-    """Bars plus the axis facts the template prints."""
+@dataclass(frozen=True, kw_only=True)
+class Frame:
+    """The axis facts the templates print: the drawing's size and the plot's margins."""
 
-    bars: list[Bar]
-    top: int
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -41,6 +41,14 @@ class Chart:
     def baseline(self) -> int:
         """The y of the zero line."""
         return self.height - self.bottom
+
+
+@dataclass(frozen=True)
+class Chart(Frame):
+    """Bars plus the axis facts the template prints."""
+
+    bars: list[Bar]
+    top: int
 
     @property
     def labels(self) -> list[Bar]:
@@ -68,3 +76,73 @@ def per_day_chart(days: list[date], counts: list[int]) -> Chart:
             )
         )
     return Chart(bars, top)
+
+
+#: Colours of the sites in a trend chart (Tableau 10), the eleventh site onwards grey.
+PALETTE = (
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+)  # fmt: skip
+OTHER_COLOUR = "#888888"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One site's part of one period's bar."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    colour: str
+    #: "2026-W47 · dongying: 3" (the readout adds "article(s)").
+    label: str
+    total: int
+
+
+@dataclass(frozen=True)
+class TrendChart(Frame):
+    """Stacked bars (one per period, one segment per site), the legend and the axis facts."""
+
+    segments: list[Segment]
+    legend: list[tuple[str, str, int]]
+    labels: list[tuple[float, str]]
+    top: int
+
+
+def trend_chart(trend: Trend) -> TrendChart:
+    """The search page's chart of a Trend: hits per period stacked by site, scaled to the busiest period."""
+    totals = trend.totals
+    top = max(totals, default=0)
+    span = (WIDTH - LEFT) / max(1, len(trend.periods))
+    usable = HEIGHT - BOTTOM - TOP
+    sites = trend.sites
+    colours = {site: PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR for i, site in enumerate(sites)}
+    segments = []
+    for i, start in enumerate(trend.periods):
+        y = float(HEIGHT - BOTTOM)
+        for site in sites:
+            count = trend.counts[site][i]
+            if not count:
+                continue
+            height = usable * count / top
+            y -= height
+            segments.append(
+                Segment(
+                    x=round(LEFT + i * span + span * 0.1, 2),
+                    y=round(y, 2),
+                    width=round(max(span * 0.8, 0.5), 2),
+                    height=round(height, 2),
+                    colour=colours[site],
+                    label=f"{trend.label(start)} · {site}: {count}",
+                    total=totals[i],
+                )
+            )
+    step = max(1, len(trend.periods) // 6)
+    labels = [
+        (round(LEFT + i * span, 2), trend.label(start))
+        for i, start in enumerate(trend.periods)
+        if i % step == 0
+    ]
+    legend = [(site, colours[site], sum(trend.counts[site])) for site in sites]
+    return TrendChart(segments, legend, labels, top)

@@ -1,4 +1,4 @@
-"""The pages: home, search, article, diff, replay, go, health. Every handler only reads.
+"""The pages: home, search, article, diff, replay, go, changes, health. Every handler only reads.
 
 Handlers are plain functions (Starlette runs them in its thread pool), since pymongo blocks.
 They read through `crawler.archive.Archive` and `crawler.stats`, never with queries of their
@@ -14,13 +14,18 @@ from urllib.parse import quote
 
 from starlette.responses import RedirectResponse, Response
 
-from crawler.search.query import QueryError
+from crawler.search.query import QueryError, parse_when, zone
 from crawler.search.snippets import highlight, make_snippet
+from crawler.search.trends import PERIODS, trend
+from crawler.stats.changes import KINDS as CHANGE_KINDS
 from crawler.stats.figures import figures_for
+from crawler.store.history import backfill_states
+from crawler.stories.index import StoryIndex
 from crawler.web import format as fmt
 from crawler.web import replay as replays
-from crawler.web.chart import per_day_chart
+from crawler.web.chart import per_day_chart, trend_chart
 from crawler.web.diff import field_changes, text_diff
+from crawler.web.stored import shown
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -34,12 +39,20 @@ SHOWN_FIELDS = frozenset(
         "published_at", "modified_at", "script", "quality", "section", "tags", "categories",
         "description", "language", "first_seen", "last_seen", "fetched_at", "version", "version_since",
         "state", "history", "events", "warc", "page_urls", "missing_pages", "status", "encoding",
-        "content_hash", "extractor_version", "etag", "last_modified", "schema_version",
+        "content_hash", "extractor_version", "etag", "last_modified", "schema_version", "story",
     )
 )  # fmt: skip
 #: Never shown: search-index copies of the text (large, and the same words again).
 HIDDEN_FIELDS = frozenset(
-    ("terms", "title_terms", "title_simplified", "text_simplified", "terms_version", "fingerprints")
+    (
+        "terms",
+        "title_terms",
+        "title_simplified",
+        "text_simplified",
+        "terms_version",
+        "terms_source",
+        "fingerprints",
+    )
 )
 SORTS = ("date", "relevance")
 #: How many runs of a site are looked at for "the runs that saw this article".
@@ -84,7 +97,7 @@ def _stored_article(request: Request) -> dict[str, Any]:
     doc = _config(request).archive.get(url)
     if doc is None:
         raise Problem(404, "Not in the archive", f"No stored article has the address {url}.")
-    return doc
+    return shown(doc)
 
 
 # Home -------------------------------------------------------------------------------------------
@@ -127,6 +140,7 @@ def search(request: Request) -> Response:
     }
     form["sort"] = params.get("sort", "date")
     form["per"] = params.get("per", "").strip()
+    form["by"] = params.get("by", "week")
     context: dict[str, Any] = {"form": form, "hits": [], "error": None, "hints": [], "page": 1, "more": False}
     context["link"] = lambda **changes: "/search?" + _query_string(form, **changes)
     context["sites"] = config.archive.crawled_sites()
@@ -135,6 +149,8 @@ def search(request: Request) -> Response:
         per_page = _int(request, "per", config.per_page, 1, MAX_PER_PAGE)
         if form["sort"] not in SORTS:
             raise QueryError(f"sort must be date or relevance, not {form['sort']!r}")
+        if form["by"] not in PERIODS:
+            raise QueryError(f"by must be one of {', '.join(PERIODS)}, not {form['by']!r}")
         query = config.archive.query(
             form["q"],
             site=form["site"] or None,
@@ -154,6 +170,7 @@ def search(request: Request) -> Response:
     skip = (page - 1) * per_page
     # One more than a page says whether there is a next page without counting every hit.
     results = config.archive.search(query, sort=form["sort"], limit=per_page + 1, skip=skip)  # type: ignore[arg-type]
+    results = [shown(doc) for doc in results]
     context.update(page=page, more=len(results) > per_page, ignored=query.ignored)
     context["hits"] = [
         Hit(
@@ -166,6 +183,10 @@ def search(request: Request) -> Response:
     ]
     if not results and page == 1:
         context["hints"] = [(what, n) for what, n in config.archive.loosen(query) if n]
+    if results and query.needles and not config.archive.index_missing:
+        # the matches per period and site (not on FerretDB without its index: a full scan per page)
+        found = trend(config.archive, query, by=form["by"], tz=zone(config.tz))
+        context["trend"] = (found, trend_chart(found))
     return _render(request, "search.html", context)
 
 
@@ -208,7 +229,7 @@ def article(request: Request) -> Response:
     """Everything stored about one article, its versions and the way to its raw pages."""
     config = _config(request)
     doc = _stored_article(request)
-    versions = config.archive.versions(doc)
+    versions = _versions(config, doc)
     extra = {k: v for k, v in doc.items() if k not in SHOWN_FIELDS and k not in HIDDEN_FIELDS}
     numbers = [v.get("version") for v in versions] + [doc.get("version", 1)]
     context = {
@@ -219,14 +240,33 @@ def article(request: Request) -> Response:
         "extra": extra,
         "paragraphs": [p for p in (doc.get("text") or "").splitlines() if p.strip()],
         "quality": doc.get("quality") if isinstance(doc.get("quality"), dict) else {},
+        "copies": _copies(config, doc),
     }
     return _render(request, "article.html", context)
+
+
+def _versions(config: WebConfig, doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The article's earlier versions as the pages show them (see crawler/web/stored.py)."""
+    return [shown(v) for v in config.archive.versions(doc)]
+
+
+def _copies(config: WebConfig, doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every copy of the article's story (itself included), first published first; [] when alone."""
+    story = doc.get("story")
+    if not isinstance(story, str):
+        return []
+    index = StoryIndex.for_database(config.archive.db, write=False)
+    try:
+        copies = index.copies(story)
+    finally:
+        index.close()
+    return copies if len(copies) > 1 else []
 
 
 def _version(config: WebConfig, doc: dict[str, Any], number: int) -> dict[str, Any]:
     if number == doc.get("version", 1):
         return doc
-    found = next((v for v in config.archive.versions(doc) if v.get("version") == number), None)
+    found = next((v for v in _versions(config, doc) if v.get("version") == number), None)
     if found is None:
         raise Problem(404, "Version not kept", f"The archive does not hold version {number} of this article.")
     return found
@@ -313,16 +353,66 @@ def go(request: Request) -> Response:
     return _render(request, "go.html", {"url": url}, 404)
 
 
+# Changes ----------------------------------------------------------------------------------------
+
+#: Changes listed per page of /changes (each row looks its article up for the title).
+CHANGES_PER_PAGE = 100
+
+
+def changes(request: Request) -> Response:
+    """Edits (with their diff) and take-downs per site and day, newest first."""
+    config = _config(request)
+    site = request.query_params.get("site", "").strip()
+    kind = request.query_params.get("kind", "").strip()
+    if kind and kind not in CHANGE_KINDS:
+        raise Problem(400, "Bad parameter", f"kind must be one of {', '.join(CHANGE_KINDS)}, not {kind!r}")
+    since_text = request.query_params.get("since", "").strip()
+    try:
+        since = parse_when(since_text, config.tz) if since_text else None
+    except QueryError as exc:
+        raise Problem(400, "Bad parameter", str(exc)) from None
+    page = _int(request, "page", 1, 1, MAX_PAGE)
+    found = config.archive.changes(
+        sites=[site] if site else None, since=since, kinds=[kind] if kind else None
+    )
+    shown = found[(page - 1) * CHANGES_PER_PAGE : page * CHANGES_PER_PAGE]
+    articles = {doc["_id"]: doc for doc in config.archive.fetch(list(dict.fromkeys(c.url for c in shown)))}
+    days: list[dict[str, Any]] = []
+    for change in shown:
+        day = fmt.when(change.at, config.tz)[:10] if change.at else "-"
+        if not days or (days[-1]["day"], days[-1]["site"]) != (day, change.site):
+            days.append({"day": day, "site": change.site, "rows": []})
+        doc = articles.get(change.url) or {}
+        event = next(
+            (e for e in doc.get("events") or [] if isinstance(e, dict) and e.get("seq") == change.seq), {}
+        )
+        days[-1]["rows"].append({"change": change, "title": doc.get("title"), "reason": event.get("reason")})
+    form = {"site": site, "kind": kind, "since": since_text}
+    context = {
+        "days": days,
+        "form": form,
+        "kinds": CHANGE_KINDS,
+        "total": len(found),
+        "counts": {k: sum(1 for c in found if c.kind == k) for k in CHANGE_KINDS},
+        "page": page,
+        "pages": max(1, -(-len(found) // CHANGES_PER_PAGE)),
+        "query": lambda **changes: _query_string(form, **changes),
+        "complete": config.archive.sequence_complete(),
+    }
+    return _render(request, "changes.html", context)
+
+
 # Health -----------------------------------------------------------------------------------------
 
 
 def health(request: Request) -> Response:
-    """Per site: articles per day, pages without text, extraction failures, missing fields, runs."""
+    """Per site: articles per day, pages without text, extraction failures, missing fields, runs, backfill."""
     config = _config(request)
     site = request.query_params.get("site", "").strip()
     days = _int(request, "days", config.days, 1, 3660)
     figures = figures_for(config.archive, days=days, tz=config.tz, sites=[site] if site else None)
     sites = []
+    backfill = backfill_states(config.archive.articles.database, [site] if site else None)
     for stats in figures.sites:
         runs = config.archive.runs(stats.site, limit=10)
         sites.append(
@@ -333,11 +423,16 @@ def health(request: Request) -> Response:
                 "last": runs[0] if runs else None,
                 "dropped": sum(int(r.get("articles_dropped") or 0) for r in runs),
                 "fetched": sum(int(r.get("pages_fetched") or 0) for r in runs),
+                "history": backfill.get(stats.site, "no list walked yet"),
             }
         )
     if site and not sites:
         raise Problem(404, "No such site", f"The archive holds no articles of {site!r}.")
+    shares = config.archive.change_shares(sites=[site] if site else None, tz=config.tz)
+    for entry in sites:
+        entry["shares"] = shares.sites.get(entry["stats"].site, [])
     context = {"figures": figures, "sites": sites, "site": site, "days": days, "percent": fmt.percent}
+    context["sequence_complete"] = config.archive.sequence_complete()
     return _render(request, "health.html", context)
 
 
@@ -361,5 +456,13 @@ async def not_found(request: Request, exc: Exception) -> Response:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
-    """What the reader sees when a page fails (the log has the traceback)."""
-    return _problem_page(request, 500, "This page failed", f"{type(exc).__name__}: {exc}"[:500])
+    """What the reader sees when a page fails: never the error's text (it may quote files or data).
+
+    The traceback goes to the server's log (Starlette re-raises the error after this page).
+    """
+    return _problem_page(
+        request,
+        500,
+        "This page failed",
+        f"An error inside the archive browser ({type(exc).__name__}); the server's log has the details.",
+    )

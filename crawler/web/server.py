@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import socket
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -49,18 +49,35 @@ def check_port(host: str, port: int) -> None:
             ) from exc
 
 
-def serve(
+def allowed_hosts(host: str) -> list[str] | None:
+    """Host headers a server listening on host answers: loopback names only on a loopback address.
+
+    A web page that rebinds its own name to 127.0.0.1 then reads nothing (its Host header is
+    its own name). None: any name (a server on another address is reached by many names).
+    """
+    from crawler.web.app import LOOPBACK_NAMES
+
+    return list(LOOPBACK_NAMES) if is_loopback(host) else None
+
+
+def build_server(
     archive: Archive, warc_dir: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, tz: str
-) -> None:
-    """Run until interrupted (Ctrl-C / SIGTERM)."""
+) -> Any:
+    """The uvicorn server of the browser app (run() blocks; tests run it in a thread)."""
     import uvicorn
 
     from crawler.web.app import create_app
 
-    check_port(host, port)
-    allowed = ["127.0.0.1", "localhost"] if is_loopback(host) else None
-    app = create_app(archive, warc_dir, tz=tz, allowed_hosts=allowed)
+    app = create_app(archive, warc_dir, tz=tz, allowed_hosts=allowed_hosts(host))
     config = uvicorn.Config(
         app, host=host, port=port, log_level="info", server_header=False, access_log=True, lifespan="off"
     )
-    uvicorn.Server(config).run()
+    return uvicorn.Server(config)
+
+
+def serve(
+    archive: Archive, warc_dir: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, tz: str
+) -> None:
+    """Run until interrupted (Ctrl-C / SIGTERM)."""
+    check_port(host, port)
+    build_server(archive, warc_dir, host=host, port=port, tz=tz).run()

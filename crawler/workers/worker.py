@@ -141,9 +141,10 @@ def run(
 
 
 def with_search_fields(article: Any) -> Any:
-    """Compute the article's search fields here, in parallel, rather than on the crawl's thread."""
+    """The article's search fields and story signature, computed here in parallel, not on the crawl thread."""
     from crawler.items import Article
     from crawler.search.fields import search_fields
+    from crawler.stories.signature import SIGNATURE_FIELD, signature
 
     if isinstance(article, Article) and article.text:
         article.search = search_fields(
@@ -154,6 +155,9 @@ def with_search_fields(article: Any) -> Any:
                 "text_simplified": article.text_simplified,
             }
         )
+        found = signature(article.search["text_simplified"])
+        if found is not None:
+            article.search[SIGNATURE_FIELD] = found.to_bytes()
     return article
 
 

@@ -6,9 +6,9 @@ document.addEventListener("DOMContentLoaded", () => {
     const readout = svg.closest("figure")?.querySelector(".chart-readout");
     if (!readout) continue;
     svg.addEventListener("mouseover", (event) => {
-      const bar = event.target.closest(".bar");
+      const bar = event.target.closest(".bar, .segment");
       if (!bar) return;
-      svg.querySelectorAll(".bar.active").forEach((b) => b.classList.remove("active"));
+      svg.querySelectorAll(".active").forEach((b) => b.classList.remove("active"));
       bar.classList.add("active");
       readout.textContent = bar.dataset.label + " article(s)";
     });
