@@ -15,6 +15,24 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
+#: What article n of a site is about: a public works project in one place.
+TOPICS = ("供暖", "道路", "学校", "医院", "公园", "菜市场", "图书馆", "养老院")
+PLACES = ("东沙区", "临河县", "安澜县", "清平县", "北岭县", "滨河街道", "幸福里社区", "青沙河")
+
+
+def works_paragraphs(n: int, coda: str = "") -> str:
+    """Article n's body: three paragraphs on its project, each ending in ``coda`` (all differ across articles)."""
+    topic, place = TOPICS[n - 1], PLACES[n - 1]
+    return "".join(
+        f"<p>{place}的{topic}改造工程{part}，居民{feeling}{coda}。</p>"
+        for part, feeling in (
+            ("本周正式开工", "纷纷点赞"),
+            ("预计明年春天完工", "期待已久"),
+            ("由市财政全额出资", "表示放心"),
+        )
+    )
+
+
 @contextmanager
 def article_site(
     folder: Path, name: str, count: int, article: Callable[[int], str]

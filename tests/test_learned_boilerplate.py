@@ -8,7 +8,7 @@ import pytest
 
 from crawler.extract.learned import fingerprint
 from crawler.store import connect
-from tests.article_site import article_site
+from tests.article_site import article_site, works_paragraphs
 from tests.conftest import FAST_CRAWL, cli_environment, run_cli
 
 if TYPE_CHECKING:
@@ -21,20 +21,8 @@ PROMO = "欢迎关注鲁北发布微信公众号，获取更多本地资讯和�
 ARTICLES = 8
 
 
-TOPICS = ("供暖", "道路", "学校", "医院", "公园", "菜市场", "图书馆", "养老院")
-PLACES = ("东沙区", "临河县", "安澜县", "清平县", "北岭县", "滨河街道", "幸福里社区", "青沙河")
-
-
 def _article(n: int) -> str:
-    topic, place = TOPICS[n - 1], PLACES[n - 1]
-    body = "".join(
-        f"<p>{place}的{topic}改造工程{part}，居民{feeling}。</p>"
-        for part, feeling in (
-            ("本周开工", "纷纷点赞"),
-            ("预计明年春天完工", "期待已久"),
-            ("由市财政全额出资", "表示放心"),
-        )
-    )
+    body = works_paragraphs(n)
     return (
         f"<html><head><meta charset='utf-8'><title>民生工程第{n}项</title></head><body><h1>民生工程第{n}项</h1>"
         f"<div class='info'>2026-11-{10 + n:02d} 08:00 来源：鲁北日报</div>"

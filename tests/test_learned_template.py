@@ -17,7 +17,7 @@ from crawler.extract import Page, extract_page
 from crawler.extract.page import default_profile
 from crawler.extract.template import LayoutLearner, SiteTemplate
 from crawler.store import connect
-from tests.article_site import article_site
+from tests.article_site import PLACES, TOPICS, article_site, works_paragraphs
 from tests.conftest import FAST_CRAWL, cli_environment, run_cli
 
 if TYPE_CHECKING:
@@ -29,8 +29,6 @@ ARTICLES = 8
 MISLEADING_FROM = 7
 AUTHOR = "江南一叶"
 PROMO = "专题推荐：2026-11-30 全市秋季招聘会开幕，百家企业现场招聘"
-TOPICS = ("供暖", "道路", "学校", "医院", "公园", "菜市场", "图书馆", "养老院")
-PLACES = ("东沙区", "临河县", "安澜县", "清平县", "北岭县", "滨河街道", "幸福里社区", "青沙河")
 
 
 def headline(n: int) -> str:
@@ -40,15 +38,7 @@ def headline(n: int) -> str:
 def article_html(n: int) -> str:
     """Article n: the template of the site; from MISLEADING_FROM on, the CMS's slips."""
     misled = n >= MISLEADING_FROM
-    topic, place = TOPICS[n - 1], PLACES[n - 1]
-    body = "".join(
-        f"<p>{place}的{topic}改造工程{part}，居民{feeling}，工程进展情况将及时向社会公布。</p>"
-        for part, feeling in (
-            ("本周正式开工", "纷纷点赞"),
-            ("预计明年春天完工", "期待已久"),
-            ("由市财政全额出资", "表示放心"),
-        )
-    )
+    body = works_paragraphs(n, "，工程进展情况将及时向社会公布")
     return (
         f"<html><head><meta charset='utf-8'><title>{'鲁北新闻网' if misled else headline(n) + '_鲁北新闻网'}</title>"
         "</head><body><div class='nav'><a href='/'>首页</a> <a href='/news/'>新闻</a></div>"

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -498,6 +499,7 @@ def _plausible(value: datetime, tz: ZoneInfo, now: datetime | None) -> bool:
     return now is None or localize(value, tz) <= now + FUTURE_SLACK
 
 
+@lru_cache(maxsize=256)  # asked for each date of a line: a line of hundreds of dates is read once
 def is_dateline(line: str) -> bool:
     """True when ``line`` is a date and little else ("2022年02月13日", "发布时间：2022-02-13 07:00")."""
     rest = _normalize(line)
