@@ -13,8 +13,9 @@ and "names": the same set of names, gold split on spaces/、/commas, because the
 several authors with spaces on some pages and 、 on others), and leaks: pages whose text
 still holds a disclaimer/copyright/editor line that the gold does not have.
 
-cwced's gold credits the editor when a page names no author (编辑：李楠 -> author 李楠), so the
-author prediction of a system is its authors, else its editors (trafilatura has no editors).
+cwced's gold credits the editor or the photographer when a page names no author (编辑：李楠 ->
+author 李楠), so the author prediction of a system is its authors, else its editors, else its
+photographers (trafilatura has neither).
 
 Two views of every per-page figure (text F1; for trafilatura-eval the share of its snippets
 right per page; date; author names): **pooled** (mean over pages) and **leave-one-site-out**
@@ -94,23 +95,32 @@ def run_trafilatura(data: bytes | str) -> dict[str, Any]:
         meta = trafilatura.bare_extraction(data, with_metadata=True)
     except (ValueError, TypeError):
         meta = None
+    author = getattr(meta, "author", None) or ""
     return {
         "text": text,
-        "author": getattr(meta, "author", None) or "",
+        "author": author,
+        "title": getattr(meta, "title", None) or "",
         "date": getattr(meta, "date", None) or "",
+        "people": [n.strip() for n in re.split(r"[;,]", author) if n.strip()],
     }
 
 
 def run_ours(data: bytes, url: str) -> dict[str, Any]:
     article = extract_page(Page(url=url, body=data), default_profile(url))
-    people = article.authors or article.editors
+    # cwced's gold credits the editor, or the photographer, when a page names no author
+    people = article.authors or article.editors or article.photographers
     return {
         "text": article.text,
+        "title": article.title or "",
         "author": " ".join(people),
         "authors": people,
+        "people": article.authors,
+        "editors": article.editors,
+        "source": article.source or "",
         "date": article.published_at.isoformat() if article.published_at else "",
         "date_source": article.date_source,
         "author_source": article.author_source,
+        "title_source": article.title_source,
         "quality": article.quality,
     }
 
@@ -128,6 +138,72 @@ def predict(
             preds["trafilatura decoded"][item_id] = run_trafilatura(decode_html(data).text)
         preds["newsarchive"][item_id] = run_ours(data, page_url(dataset, item_id, records.get(item_id, {})))
     return preds
+
+
+def metadata_gold() -> dict[str, dict[str, dict[str, Any]]]:
+    """dataset -> id -> hand labels (title, published, authors, editors, source) of METADATA-GOLD.md."""
+    path = EVAL / "metadata-gold.json"
+    labels = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    by_dataset: dict[str, dict[str, dict[str, Any]]] = {}
+    for key, value in labels.items():
+        dataset, _, item_id = key.partition("/")
+        by_dataset.setdefault(dataset, {})[item_id] = value
+    return by_dataset
+
+
+def _exact(value: str | None) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or "").lower())
+
+
+def _same_day(want: str | None, got: str | None) -> bool:
+    """The gold's day (or month, for a magazine issue 'YYYY-MM') is the prediction's, as printed."""
+    want, got = (want or "").strip(), (got or "").strip()
+    if len(want) == 7:  # YYYY-MM
+        return got[:7] == want
+    return got[:10] == want[:10]
+
+
+#: Metadata fields scored against METADATA-GOLD.md labels, and for trafilatura-eval its own gold.
+META_FIELDS = ("title", "date", "authors", "editors", "source")
+
+
+def metadata_hits(
+    dataset: str, ids: list[str], records: dict[str, dict[str, Any]], pred: dict[str, dict]
+) -> dict[str, dict[str, tuple[bool, Any, Any]]]:
+    """field -> id -> (hit, gold, prediction) for every page with a label for that field.
+
+    Predictions without a field (trafilatura has no editors or source) give no entry.
+    """
+    hand = metadata_gold().get(dataset, {})
+    out: dict[str, dict[str, tuple[bool, Any, Any]]] = {f: {} for f in META_FIELDS}
+    for item_id in ids:
+        p = pred[item_id]
+        if item_id in hand:
+            label = hand[item_id]
+            wants = {
+                "title": label.get("title"),
+                "date": label.get("published"),
+                "authors": label.get("authors"),
+                "editors": label.get("editors"),
+                "source": label.get("source") or "",
+            }
+        elif dataset == "trafilatura-eval":
+            record = records.get(item_id, {})
+            wants = {"title": record.get("title") or None}
+        else:
+            continue
+        for name, want in wants.items():
+            if want is None or (name in ("editors", "source") and name not in p):
+                continue
+            got = p.get("people" if name == "authors" else name)
+            if name == "title" or name == "source":
+                hit = _exact(want) == _exact(got)
+            elif name == "date":
+                hit = _same_day(want, got)
+            else:
+                hit = names(want) == names(got)
+            out[name][item_id] = (hit, want, got)
+    return {k: v for k, v in out.items() if v}
 
 
 def site_groups(dataset: str, ids: list[str], records: dict[str, dict[str, Any]]) -> dict[str, str]:
@@ -157,6 +233,8 @@ def page_scores(dataset: str, row: dict[str, Any], ids: list[str]) -> dict[str, 
         scores["date"] = {i["id"]: float(i["match"]) for i in row["_date_items"]}
     if "_author_hits" in row:
         scores["author names"] = row["_author_hits"]
+    for label, per_page in row.get("_meta", {}).items():
+        scores[label] = {i: float(hit) for i, (hit, _, _) in per_page.items()}
     return scores
 
 
@@ -285,10 +363,16 @@ def evaluate(
             row["_author_misses"] = [
                 (i, records[i]["author"], system_preds[i]["author"]) for i in scored if i not in hits
             ]
+        meta = metadata_hits(dataset, ids, records, system_preds)
+        for name, per_page in meta.items():
+            label = name if name not in row else f"meta {name}"
+            row[label] = _mean([float(hit) for hit, _, _ in per_page.values()])
+            row.setdefault("_meta", {})[label] = per_page
         row["_leaked"] = leaks(dataset, system_preds, records)
         results[system] = row
     site_of = site_groups(dataset, ids, records)
     for row in results.values():
+        row["_sites"] = site_of
         row["_loso"] = leave_one_site_out(site_of, page_scores(dataset, row, ids))
     ours = results["newsarchive"]
     if "_date_items" in ours:
@@ -327,6 +411,33 @@ def print_loso(results: dict[str, dict[str, Any]]) -> None:
             )
 
 
+def print_pooled_metadata(heading: str, by_dataset: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
+    """The hand-labelled metadata of several datasets as one set: pooled and leave-one-site-out."""
+    systems = list(next(iter(by_dataset.values())))
+    figures: dict[str, Any] = {}
+    for system in systems:
+        groups: dict[str, str] = {}
+        scores: dict[str, dict[str, float]] = {}
+        for dataset, results in by_dataset.items():
+            row = results[system]
+            for label, per_page in row.get("_meta", {}).items():
+                field = label.removeprefix("meta ")
+                for item_id, (hit, _, _) in per_page.items():
+                    scores.setdefault(field, {})[f"{dataset}/{item_id}"] = float(hit)
+            groups.update({f"{dataset}/{i}": f"{dataset}/{s}" for i, s in row["_sites"].items()})
+        figures[system] = leave_one_site_out(groups, scores)
+    pages = max((v["sites"] for v in figures["newsarchive"].values()), default=0)
+    print(f"\n{heading}: pooled | leave-one-site-out ({pages} sites)")
+    print(f"  {'':14}" + "".join(f"{s:>22}" for s in systems))
+    for field in META_FIELDS:
+        cells = []
+        for system in systems:
+            figure = figures[system].get(field)
+            cells.append(f"{figure['pooled']:.3f} | {figure['loso']:.3f}" if figure else "-")
+        print(f"  {field:14}" + "".join(f"{c:>22}" for c in cells))
+    return figures
+
+
 def print_table(dataset: str, n: int, elapsed: float, results: dict[str, dict[str, Any]]) -> None:
     keys = [k for k in results["newsarchive"] if not k.startswith("_")]
     systems = list(results)
@@ -355,6 +466,17 @@ def print_items(dataset: str, preds: dict, results: dict, records: dict) -> None
             print(f"    date {item['id'][:12]} gold={item['gt']!r} ours={item['pred']!r}{note}")
     for item_id, want, got in ours.get("_author_misses", []):
         print(f"    author {item_id[:12]} gold={want!r} ours={got!r}")
+    theirs_meta = results.get("trafilatura raw", {}).get("_meta", {})
+    for label, per_page in ours.get("_meta", {}).items():
+        key = label.removeprefix("meta ")
+        for item_id, (hit, want, got) in per_page.items():
+            if hit:
+                continue
+            pred = preds["newsarchive"][item_id]
+            evidence = pred.get(f"{key.rstrip('s')}_source") or pred.get(f"{key}_source") or ""
+            other = theirs_meta.get(label, {}).get(item_id)
+            note = f" trafilatura={other[2]!r}{' (right)' if other[0] else ''}" if other else ""
+            print(f"    {label} {item_id[:12]} gold={want!r} ours={got!r} [{evidence}]{note}")
     for item_id in ours["_leaked"]:
         found = sorted({m.group(0) for m in LEAK_RE.finditer(preds["newsarchive"][item_id]["text"])})
         print(f"    leak {item_id[:16]} {found}")
@@ -392,10 +514,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.disable(logging.WARNING)  # trafilatura logs every page it finds little on
     score = load_score()
     everything = {}
+    chinese: dict[str, dict[str, dict[str, Any]]] = {}
     for dataset in args.datasets.split(","):
         systems = ("trafilatura raw", "newsarchive") if args.quick else SYSTEMS
         systems = ("newsarchive",) if args.ours_only else systems
         results = evaluate(dataset, score, args.per_item, args.groups, systems)
+        if dataset in ("cwced", "gne-pages"):
+            chinese[dataset] = results
         everything[dataset] = {
             s: {
                 **{k: v for k, v in r.items() if not k.startswith("_")},
@@ -405,6 +530,10 @@ def main(argv: list[str] | None = None) -> int:
             }
             for s, r in results.items()
         }
+    if {"cwced", "gne-pages"} <= set(everything):
+        everything["chinese metadata"] = print_pooled_metadata(
+            "Chinese metadata (cwced + gne-pages, hand labels)", chinese
+        )
     if args.json:
         Path(args.json).write_text(json.dumps(everything, indent=1), encoding="utf-8")
     return 0

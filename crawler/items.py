@@ -28,6 +28,9 @@ class Article:
     canonical_url: str
     site: str
     title: str | None = None
+    #: Where the title was read: selector, heading (the headline element, checked against the
+    #: page's other titles), learned (the site's learned template), og:title, json-ld, title (<title>), ...
+    title_source: str | None = None
     text: str = ""
     #: What the page declares as its canonical URL (normalised), whether or not it became the key.
     declared_canonical: str | None = None
@@ -39,6 +42,8 @@ class Article:
     #: The outlet named by 来源 / Source (never a person).
     source: str | None = None
     editors: list[str] = field(default_factory=list)
+    #: Photographers (张三/摄, 摄影：李四), apart from the authors.
+    photographers: list[str] = field(default_factory=list)
     #: Where the authors were found: selector, header (between headline and body), body (credit
     #: lines), footer, brackets, name-line, poster, blog-owner, photo, declared (JSON-LD, meta).
     author_source: str | None = None
@@ -69,6 +74,9 @@ class Article:
     #: Fingerprints of the body paragraphs before learned boilerplate was removed: what the
     #: site's BoilerplateLearner counts (crawler.extract.learned).
     fingerprints: list[str] = field(default_factory=list)
+    #: Where the headline, date line and byline were found with confidence ({"title": element path,
+    #: "date": ..., "byline": ...}): what the site's LayoutLearner counts (crawler.extract.template).
+    layout: dict[str, str] = field(default_factory=dict)
     # What the fetch looked like.
     fetched_at: datetime | None = None
     status: int | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from crawler.extract import Page, extract_page
@@ -17,6 +18,7 @@ from crawler.profiles import ProfileError, SiteProfile
 from crawler.profiles.model import NAME_RE
 from crawler.store.articles import CHANGED, ArticleStore
 from crawler.store.failures import ExtractionFailures
+from crawler.store.layout import load_layout
 from crawler.store.profiles import SiteProfiles, site_profile
 from crawler.warc.reader import WarcReadError, read_capture
 from crawler.workers import ExtractionFailed, ExtractionPool
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
     from pymongo.database import Database
 
+    from crawler.extract.template import SiteTemplate
     from crawler.items import Article
 
 logger = logging.getLogger(__name__)
@@ -74,7 +77,7 @@ def rebuild(
     """The article of a stored document, extracted again from its WARC records.
 
     ``extract(page, profile)``: ``ExtractionPool.extract`` for a budgeted extraction (it raises
-    ExtractionFailed), or extract_page in this process.
+    ExtractionFailed), or extract_page in this process (with the site's learned template bound).
     """
     pages = []
     for location in doc["warc"]:
@@ -132,6 +135,8 @@ def reextract(
     store = ArticleStore(db)
     store.load_known(site)
     profiles: dict[str, SiteProfile | None] = {}
+    #: Each site's learned template (where its headline, date line and byline sit).
+    templates: dict[str, SiteTemplate] = {}
     _retry_failures(db, root, store, pool, counts, profiles, site=site, dry_run=dry_run)
     if failed_only:
         if not dry_run:
@@ -148,8 +153,11 @@ def reextract(
         if profile is None:
             counts.failed += 1
             continue
+        template = templates.get(doc["site"])
+        if template is None:
+            template = templates[doc["site"]] = load_layout(db, doc["site"]).template()
         try:
-            article = rebuild(doc, root, profile, pool.extract)
+            article = rebuild(doc, root, profile, partial(pool.extract, template=template))
         except (WarcReadError, ExtractionFailed) as exc:
             counts.failed += 1
             counts.problems.append(f"{doc['_id']}: {exc}")

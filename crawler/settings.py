@@ -146,6 +146,11 @@ EXTRACT_FUNCTION = "crawler.extract.article.extract_page"
 LEARN_MIN_ARTICLES = 20
 LEARN_MIN_SHARE = 0.2
 LEARN_MIN_COUNT = 5
+# The site's template learned from its articles (crawler/extract/template.py): once the headline,
+# date line or byline of LEARN_LAYOUT_MIN_ARTICLES articles was found with confidence, the place
+# (element path) at least LEARN_LAYOUT_MIN_SHARE of them agree on is read first on later pages.
+LEARN_LAYOUT_MIN_ARTICLES = 5
+LEARN_LAYOUT_MIN_SHARE = 0.6
 
 # Profiles: extra folder(s) searched before the bundled ones.
 PROFILES_DIR = None

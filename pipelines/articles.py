@@ -87,6 +87,8 @@ class ArticlesPipeline:
                 self.stats.inc_value(f"canonical/ignored/{item.canonical_ignored}")
             if outcome == NEW and self.session.learner is not None:
                 self.session.learner.add_fingerprints(item.fingerprints)  # each article counted once, ever
+            if outcome == NEW and self.session.layout is not None:
+                self.session.layout.add(item.layout)
             if item.published_at is None and outcome not in (UNCHANGED, REJECTED, KEPT_COMPLETE):
                 self.stats.inc_value("extract/missing_date")
         elif isinstance(item, PageVisit):

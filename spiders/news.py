@@ -55,6 +55,8 @@ logger = logging.getLogger(__name__)
 
 #: Articles are fetched before more list pages, so a crawl stopped early has stored something.
 ARTICLE_PRIORITY = 10
+#: Characters of a link's text kept with the request (extraction checks the headline against it).
+MAX_LINK_TEXT = 300
 HTML_TYPES = (b"text/html", b"application/xhtml", b"text/plain")
 #: Answers that mean an article is gone (a visit, not a fetch error).
 GONE_STATUSES = (404, 410)
@@ -194,7 +196,7 @@ class NewsSpider(scrapy.Spider):
         unstored = []
         for entry in entries:
             if url := self.discovered(response, entry.url):
-                for request in self.follow(url, depth=0, trusted=True):
+                for request in self.follow(url, depth=0, trusted=True, text=entry.title):
                     if request.meta.get("kind") == "article" and self.archived_before(url) is not True:
                         unstored.append(url)
                     yield request
@@ -298,12 +300,14 @@ class NewsSpider(scrapy.Spider):
             return
         self.crawler.stats.inc_value("history/list_pages_walked")
         articles: list[str] = []
+        texts: dict[str, str] = {}  # each article link's text (extraction checks the headline)
         pages: dict[int, str] = {}
         lists: list[str] = []
         for link in self.link_extractor.extract_links(response):
             kind = classify_url(link.url, self.profile)
             if kind is LinkKind.ARTICLE:
                 articles.append(link.url)
+                texts.setdefault(link.url, link.text)
             elif kind is LinkKind.LIST:
                 self._sort_list_link(link.url, walk.list_url, number, pages, lists)
         flags = [self.archived_before(url) for url in articles]
@@ -320,7 +324,7 @@ class NewsSpider(scrapy.Spider):
                 walk.list_url,
             )
         for url in articles:
-            if request := self.checked(url, partial(self.article_request, url), response.url):
+            if request := self.checked(url, partial(self.article_request, url, texts.get(url)), response.url):
                 yield request
         unstored = [url for url, flag in zip(articles, flags, strict=True) if flag is not True]
         yield from self.list_requests(
@@ -360,26 +364,33 @@ class NewsSpider(scrapy.Spider):
         return None if known.last_seen is not None and known.last_seen >= self.started else True
 
     def follow(
-        self, url: str, depth: int, trusted: bool = False, lastmod: datetime | None = None
+        self,
+        url: str,
+        depth: int,
+        trusted: bool = False,
+        lastmod: datetime | None = None,
+        text: str | None = None,
     ) -> Iterator[scrapy.Request]:
         """Request a discovered URL according to what it is.
 
         Links from feeds and news sitemaps are articles by construction (``trusted``)
         unless the profile's exclude patterns say otherwise. A sitemap's ``lastmod`` makes an
-        archived article due when it is newer than the archive's last fetch. A URL that cannot be
-        requested (a port that is no number ...) is counted as `discovery/bad_url`; the caller goes on.
+        archived article due when it is newer than the archive's last fetch. ``text`` is the link's
+        text (or the feed item's title): extraction checks the headline against it. A URL that
+        cannot be requested (a port that is no number ...) is counted as `discovery/bad_url`; the
+        caller goes on.
         """
-        if request := self.checked(url, lambda: self._request_for(url, depth, trusted, lastmod)):
+        if request := self.checked(url, lambda: self._request_for(url, depth, trusted, lastmod, text)):
             yield request
 
     def _request_for(
-        self, url: str, depth: int, trusted: bool, lastmod: datetime | None
+        self, url: str, depth: int, trusted: bool, lastmod: datetime | None, text: str | None = None
     ) -> scrapy.Request | None:
         kind = classify_url(url, self.profile)
         if kind is LinkKind.OTHER and trusted and not any(p.search(url) for p in self.profile.exclude_res):
             kind = LinkKind.ARTICLE
         if kind is LinkKind.ARTICLE:
-            request = self.article_request(url)
+            request = self.article_request(url, text)
             if lastmod is not None:
                 request.meta["lastmod"] = lastmod
             return request
@@ -486,13 +497,15 @@ class NewsSpider(scrapy.Spider):
         if walk_meta and request.meta.get("kind") == "list":
             self.walks.failed(self.walks.adopt(walk_meta), request.meta.get("page", 0))
 
-    def article_request(self, url: str) -> scrapy.Request:
+    def article_request(self, url: str, link_text: str | None = None) -> scrapy.Request:
         """An article page request (fetched before further list pages).
 
         304 (after a conditional revisit), 404 and 410 reach parse_article: they are news
-        about an archived article, not errors.
+        about an archived article, not errors. The text of the link that led here goes along.
         """
-        meta = {"kind": "article", "handle_httpstatus_list": (*GONE_STATUSES, 304)}
+        meta: dict[str, Any] = {"kind": "article", "handle_httpstatus_list": (*GONE_STATUSES, 304)}
+        if link_text and link_text.strip():
+            meta["link_text"] = " ".join(link_text.split())[:MAX_LINK_TEXT]
         return scrapy.Request(
             url, self.parse_article, priority=ARTICLE_PRIORITY, meta=meta, errback=self.fetch_failed
         )
@@ -587,13 +600,16 @@ class NewsSpider(scrapy.Spider):
             status=response.status,
             fetched_at=fetched_at,
             last_modified=_header(response, b"Last-Modified"),
+            link_text=response.meta.get("link_text"),
         )
         learner = self.archive.learner if self.archive is not None else None
         learned = learner.learned() if learner is not None else frozenset()
+        layout = self.archive.layout if self.archive is not None else None
+        template = layout.template() if layout is not None else None
         assert self.extraction is not None
         record = response.meta.get("warc_record")
         try:
-            article = await self.extraction.extract(page, self.profile, learned)
+            article = await self.extraction.extract(page, self.profile, learned, template)
         except ExtractionFailed as exc:
             self.crawler.stats.inc_value("extract/failed")
             self.crawler.stats.inc_value(f"extract/failed/{exc.reason}")

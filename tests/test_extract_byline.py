@@ -43,13 +43,18 @@ from crawler.extract.byline import (
             id="blog-footer",
         ),
         pytest.param("2022-02-13 07:00:00来源：央广网", [], [], "央广网", id="date-then-source"),
-        pytest.param("拿出10万元来做房产投资 蔡雪婧/摄", ["蔡雪婧"], [], None, id="photo-credit"),
+        pytest.param("拿出10万元来做房产投资 蔡雪婧/摄", [], [], None, id="photo-credit-is-no-author"),
         pytest.param("By John Smith and Jane Doe", ["John Smith", "Jane Doe"], [], None, id="english"),
         pytest.param("他是一名编辑，每天工作很忙，记者也是。", [], [], None, id="prose-names-nobody"),
     ],
 )
 def test_parse_byline(line, authors, editors, source):
-    assert parse_byline(line) == Byline(authors, editors, source)
+    assert parse_byline(line) == Byline(authors, editors, source, parse_byline(line).photographers)
+
+
+def test_photo_credits_name_photographers():
+    assert parse_byline("拿出10万元来做房产投资 蔡雪婧/摄").photographers == ["蔡雪婧"]
+    assert parse_byline("摄影：李四").photographers == ["李四"]
 
 
 @pytest.mark.parametrize(

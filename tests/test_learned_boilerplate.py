@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
 import pytest
 
 from crawler.extract.learned import fingerprint
 from crawler.store import connect
+from tests.article_site import article_site, works_paragraphs
 from tests.conftest import FAST_CRAWL, cli_environment, run_cli
 
 if TYPE_CHECKING:
@@ -22,20 +21,8 @@ PROMO = "欢迎关注鲁北发布微信公众号，获取更多本地资讯和�
 ARTICLES = 8
 
 
-TOPICS = ("供暖", "道路", "学校", "医院", "公园", "菜市场", "图书馆", "养老院")
-PLACES = ("东沙区", "临河县", "安澜县", "清平县", "北岭县", "滨河街道", "幸福里社区", "青沙河")
-
-
 def _article(n: int) -> str:
-    topic, place = TOPICS[n - 1], PLACES[n - 1]
-    body = "".join(
-        f"<p>{place}的{topic}改造工程{part}，居民{feeling}。</p>"
-        for part, feeling in (
-            ("本周开工", "纷纷点赞"),
-            ("预计明年春天完工", "期待已久"),
-            ("由市财政全额出资", "表示放心"),
-        )
-    )
+    body = works_paragraphs(n)
     return (
         f"<html><head><meta charset='utf-8'><title>民生工程第{n}项</title></head><body><h1>民生工程第{n}项</h1>"
         f"<div class='info'>2026-11-{10 + n:02d} 08:00 来源：鲁北日报</div>"
@@ -43,43 +30,10 @@ def _article(n: int) -> str:
     )
 
 
-class _Site(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        if self.path == "/index.htm":
-            page = "".join(f'<a href="/a/{1000 + n}.htm">第{n}篇</a>' for n in range(1, ARTICLES + 1))
-        elif self.path.startswith("/a/"):
-            page = _article(int(self.path[3:7]) - 1000)
-        else:
-            self.send_error(404)
-            return
-        data = f"<html><body>{page}</body></html>".encode() if self.path == "/index.htm" else page.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Site)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    profiles = tmp_path / "profiles"
-    profiles.mkdir()
-    (profiles / "learn.yaml").write_text(
-        f"name: learn\nbase_url: {url}\nstart_urls: [/index.htm]\nsitemaps_from_robots: false\n"
-        "article_patterns: ['^/a/\\d+\\.htm$']\nallow_private_addresses: true\n",
-        encoding="utf-8",
-    )
-    try:
-        yield url, profiles
-    finally:
-        server.shutdown()
-        server.server_close()
+    with article_site(tmp_path, "learn", ARTICLES, _article) as served:
+        yield served
 
 
 def test_a_recurring_paragraph_is_learned_kept_and_removed(

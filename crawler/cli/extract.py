@@ -58,6 +58,25 @@ def file_page(path: Path, url: str | None = None, site: str | None = None) -> tu
     return Page(url=page_url, body=read_page_bytes(path), fetched_at=fetched_at), profile
 
 
+def _explain(files: list[Path], url: str | None, site: str | None) -> None:
+    """The --explain report of every file (in this process: the choices are not sent across workers)."""
+    from crawler.extract.explain import explain_page, format_explanation
+
+    failed = 0
+    for path in files:
+        try:
+            page, profile = file_page(path, url, site)
+        except (OSError, EOFError, PageTooLarge) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            typer.echo(f"== {path}\ncannot read: {reason}")
+            failed += 1
+            continue
+        article, choices = explain_page(page, profile)
+        typer.echo(format_explanation(str(path), article, choices))
+    if failed:
+        raise typer.Exit(code=1)
+
+
 def _record(path: Path, article: Article) -> dict[str, Any]:
     fields = article.to_dict()
     fields.pop("search", None)  # the stored document's search terms: not part of what was extracted
@@ -90,13 +109,24 @@ def extract_command(
     budget: Annotated[
         float, typer.Option(min=0.1, help="Seconds a page may take; past it the page fails.")
     ] = 20.0,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Print, per field (title, date, authors), every candidate with its evidence and score "
+            "and why the winner won, instead of JSON.",
+        ),
+    ] = False,
 ) -> None:
     """Extract articles from saved pages and print one JSON object per file (path + every article field).
 
     Pages are extracted in worker processes, each within ``--budget`` seconds (a page past it is
     reported as an error and the others go on). Relative dates (3小时前) are resolved against the
-    file's modification time.
+    file's modification time. ``--explain`` extracts in this process and prints a report instead.
     """
+    if explain:
+        _explain(files, url, site)
+        return
     failed = 0
     size = workers or min(len(files), PoolConfig().size)
     with ExtractionPool(PoolConfig(workers=size, budget_s=budget)) as pool:

@@ -19,6 +19,7 @@ INTERNAL_FIELDS = (
     "title_simplified",
     "text_simplified",
     "fingerprints",
+    "layout",
 )
 
 #: The fields a feed record (`export --cursor`, a dataset appended by a cursor) has before the

@@ -23,27 +23,30 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from crawler import __version__
-from crawler.extract.body import locate_body, prepare_tree
+from crawler.extract.body import is_cjk, locate_body, prepare_tree
 from crawler.extract.boilerplate import clean_paragraphs
-from crawler.extract.byline import CreditEvidence, collect_credits, declared_credits
-from crawler.extract.dates import DateEvidence, choose_date, markup_date, structured_dates
+from crawler.extract.byline import CreditEvidence, author_links, choose_credits, declared_credits, name_line
+from crawler.extract.dates import DateChoice, DateEvidence, choose_date, markup_date, structured_dates
 from crawler.extract.encoding import decode_html
 from crawler.extract.gone import is_gone_notice
-from crawler.extract.htmltext import block_text, element_text
-from crawler.extract.layout import locate
+from crawler.extract.htmltext import element_path, element_text, page_lines
+from crawler.extract.layout import find_body, header_end, info_lines, locate
 from crawler.extract.learned import paragraph_fingerprints
 from crawler.extract.options import DEFAULT_OPTIONS, ExtractOptions
 from crawler.extract.pagination import find_page_links
 from crawler.extract.pinyin import strip_inline_pinyin
 from crawler.extract.quality import check_text, repair_text
 from crawler.extract.script import detect_script, to_simplified
-from crawler.extract.title import extract_title
+from crawler.extract.template import SiteTemplate
+from crawler.extract.title import TitleEvidence, choose_title, declared_titles, selector_title
 from crawler.extract.urls import UrlRules, declared_canonical, judge_canonical, normalize_url
 from crawler.items import Article, content_hash
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
+    from crawler.extract.evidence import Choice
+    from crawler.extract.htmltext import PageLine
     from crawler.extract.page import Page
     from crawler.profiles import SiteProfile
 
@@ -105,6 +108,84 @@ def _drop_title_line(paragraphs: list[str], title: str | None) -> list[str]:
     return paragraphs
 
 
+def _line_texts(lines: list[PageLine]) -> list[str]:
+    """The lines' texts without inline pinyin (stripped line by line only on pages that have some)."""
+    texts = [line.text for line in lines]
+    _, count = strip_inline_pinyin("\n".join(texts))
+    return [strip_inline_pinyin(t)[0] or t for t in texts] if count else texts
+
+
+#: Lines read for the site's learned places: above the body and into it.
+ZONE_ABOVE_BODY = 60
+ZONE_INTO_BODY = 8
+#: A headline is learned from pages where a declared title agreed this much with it ...
+LEARN_TITLE_AGREEMENT = 0.8
+#: ... a date line where it was labelled or another source named the same day.
+LEARN_DATE_CONFIDENCE = 0.93
+#: A learned place is counted again only when another source confirms what was read there (a
+#: learned date line or byline then scores 1.0 or more).
+
+
+def _zone(count: int, body_start: int | None) -> range:
+    """Indexes of the lines around the article's header (the page's top when the body is not found)."""
+    if body_start is None:
+        return range(min(count, 200))
+    return range(max(0, body_start - ZONE_ABOVE_BODY), min(count, body_start + ZONE_INTO_BODY))
+
+
+def _at(lines: list[PageLine], texts: list[str], zone: range, path: str) -> tuple[str, ...]:
+    """Texts of the lines at the template's place ``path`` ('' path: none)."""
+    if not path:
+        return ()
+    return tuple(texts[i] for i in zone if element_path(lines[i].element) == path)
+
+
+def _path_of(lines: list[PageLine], texts: list[str], zone: range, printed: str) -> str:
+    """The place of the line a value was read from (the first line of the zone that starts it)."""
+    printed = printed.strip()
+    if not printed:
+        return ""
+    for index in zone:
+        if texts[index] and printed.startswith(texts[index]):
+            return element_path(lines[index].element)
+    return ""
+
+
+def _places(
+    lines: list[PageLine], texts: list[str], zone: range, title: Choice, dates: DateChoice, credits: Choice
+) -> dict[str, str]:
+    """Where the headline, date line and byline were found with confidence (what ``LayoutLearner`` counts)."""
+    places: dict[str, str] = {}
+    # a learned place is counted again only when independent evidence confirms it
+    winner = next((c for c in title.candidates if c.path == title.path and c.value == title.value), None)
+    if (
+        winner is not None
+        and title.source in ("heading", "line", "learned")
+        and winner.weight >= LEARN_TITLE_AGREEMENT
+    ):
+        places["title"] = title.path
+    confidence = dates.confidence or 0.0
+    if (
+        dates.source == "date-line-label"
+        or (dates.source == "date-line" and confidence >= LEARN_DATE_CONFIDENCE)
+        or (dates.source == "learned" and confidence >= 1.0)
+    ):
+        evidence = next((c.evidence for c in dates.candidates if c.source == dates.source), "")
+        places["date"] = _path_of(lines, texts, zone, evidence)
+    if credits.source == "header" or (credits.source == "learned" and (credits.score or 0) > 1.0):
+        evidence = next((c.evidence for c in credits.candidates if c.source == credits.source), "")
+        places["byline"] = _path_of(lines, texts, zone, evidence)
+    return {k: v for k, v in places.items() if v}
+
+
+def _page_top(lines: list[PageLine], texts: list[str]) -> str | None:
+    """The page's own title line: its first heading naming a person (a blog's), else its first line."""
+    named = next(
+        (texts[i] for i, line in enumerate(lines[:200]) if line.heading and name_line(texts[i])), None
+    )
+    return named or (texts[0] if texts else None)
+
+
 def _selector_text(tree: HtmlElement, selector: str | None) -> str:
     if not selector:
         return ""
@@ -133,13 +214,21 @@ def extract_article(
     learned: frozenset[str] = frozenset(),
     options: ExtractOptions = DEFAULT_OPTIONS,
     last_modified: str | None = None,
+    link_text: str | None = None,
+    template: SiteTemplate | None = None,
+    choices: dict[str, Choice] | None = None,
 ) -> Article:
     """Extract one article from decoded HTML; never touches the network and never raises on bad input.
 
     ``learned`` holds the fingerprints of the site's learned boilerplate paragraphs
     (``BoilerplateLearner.learned()``); ``fetched_at`` resolves relative dates (刚刚, 3小时前)
-    and no date after it is taken; ``last_modified`` (the HTTP header) is the date of last resort.
+    and no date after it is taken; ``last_modified`` (the HTTP header) is the date of last resort;
+    ``link_text`` (the text of the link a crawl followed to the page) is one more declared title.
+    ``template`` is where the site prints its headline, date line and byline, learned from its
+    earlier articles (``LayoutLearner.template()``); the profile's selectors come first.
+    ``choices``, when given, receives the candidates and the choice of each field (``--explain``).
     """
+    template = template or SiteTemplate()
     fetched_at = fetched_at or datetime.now(UTC)
     quality: dict[str, Any] = {}
     if len(html) > options.max_html_chars:
@@ -155,16 +244,43 @@ def extract_article(
     meta = body.metadata
     text, repairs = repair_text(body.text)
     text, pinyin_count = strip_inline_pinyin(text)
-    title = extract_title(tree, profile.selectors.title, meta.get("title"))
-    paragraphs = _drop_title_line([p.strip() for p in text.splitlines() if p.strip()], title)
+    raw_paragraphs = [p.strip() for p in text.splitlines() if p.strip()]
+    lines = page_lines(tree)
+    line_texts = _line_texts(lines)
+    body_start, _ = find_body(line_texts, raw_paragraphs)
+    info = info_lines(line_texts, body_start)
+    zone = _zone(len(lines), body_start)
+    declared, site_names = declared_titles(tree)
+    if link_text and link_text.strip():
+        declared.append(("link", " ".join(link_text.split())))
+    title_choice, title_index = choose_title(
+        TitleEvidence(
+            lines=lines,
+            body_start=header_end(line_texts, body_start, info),
+            declared=tuple(declared),
+            site_names=tuple(site_names),
+            selector=selector_title(tree, profile.selectors.title),
+            url=url,
+            guess=meta.get("title"),
+            info=info,
+            learned_path=template.title,
+            paths=choices is not None,
+        )
+    )
+    title = title_choice.value
+    if choices is not None:
+        choices["title"] = title_choice
+    paragraphs = _drop_title_line(raw_paragraphs, title)
     fingerprints = paragraph_fingerprints("\n".join(paragraphs))
     cleaned = clean_paragraphs(paragraphs, site_patterns=profile.boilerplate_res, learned=learned)
     text = cleaned.text
 
-    page_text, _ = strip_inline_pinyin(block_text(tree))
-    layout = locate(page_text, title, cleaned.paragraphs or paragraphs)
+    layout = locate(line_texts, title, cleaned.paragraphs or paragraphs, title_index=title_index)
+    page_text = "\n".join(line_texts)
+    # the page's language as a reader sees it (the body's test also counts its scripts' letters)
+    cjk = body.cjk or is_cjk(page_text, options.cjk_share)
     declared_people, declared_organisations = declared_credits(tree)
-    credits = collect_credits(
+    credits, credit_choice = choose_credits(
         CreditEvidence(
             selector=_selector_text(tree, profile.selectors.author),
             header=layout.header,
@@ -175,11 +291,16 @@ def extract_article(
             guess=meta.get("author"),
             declared=declared_people,
             declared_organisations=declared_organisations,
-            cjk=body.cjk,
+            cjk=cjk,
             title=title,
-            page_top=layout.lines[0] if layout.lines else None,
+            page_top=_page_top(lines, line_texts),
+            printed=page_text,
+            author_links=author_links(lines, layout.title_index, layout.body_start),
+            learned=" ".join(_at(lines, line_texts, zone, template.byline)),
         )
     )
+    if choices is not None:
+        choices["authors"] = credit_choice
     dates = choose_date(
         DateEvidence(
             selector=_selector_text(tree, profile.selectors.date),
@@ -189,16 +310,20 @@ def extract_article(
             footer=layout.footer,
             body_edges=tuple(paragraphs[:6] + paragraphs[-3:]),
             guess=meta.get("date"),
-            strict_guess=None if body.cjk else markup_date(tree, url, fetched_at),
-            page_lines=layout.lines if body.cjk else (),
-            guess_first=not body.cjk,
+            strict_guess=None if cjk else markup_date(tree, url, fetched_at),
+            page_lines=layout.lines if cjk else (),
+            guess_first=not cjk,
             url=url,
             last_modified=last_modified,
+            learned=_at(lines, line_texts, zone, template.date),
         ),
         tz=profile.tz,
         now=fetched_at,
     )
+    places = _places(lines, line_texts, zone, title_choice, dates, credit_choice)
 
+    if choices is not None:
+        choices["date"] = dates.explained()
     script = detect_script(text) or detect_script(title)
     removed.update({k: v for k, v in cleaned.removed.items() if v})
     if pinyin_count:
@@ -219,12 +344,14 @@ def extract_article(
         canonical_url=canonical.key,
         site=profile.name,
         title=title,
+        title_source=title_choice.source,
         text=text,
         declared_canonical=canonical.declared,
         canonical_ignored=canonical.ignored,
         authors=credits.authors,
         source=credits.source,
         editors=credits.editors,
+        photographers=credits.photographers,
         author_source=credits.origin,
         published_at=dates.published,
         modified_at=dates.modified,
@@ -240,6 +367,7 @@ def extract_article(
         page_urls=find_page_links(tree, url),
         quality=quality,
         fingerprints=fingerprints,
+        layout=places,
         fetched_at=fetched_at,
         content_hash=content_hash(title, text),
         extractor_version=EXTRACTOR_VERSION,
@@ -252,6 +380,8 @@ def extract_page(
     *,
     learned: frozenset[str] = frozenset(),
     options: ExtractOptions = DEFAULT_OPTIONS,
+    template: SiteTemplate | None = None,
+    choices: dict[str, Choice] | None = None,
 ) -> Article:
     """Decode the fetched bytes, then extract: what the spider and re-extraction call."""
     decoded = decode_html(page.body, page.content_type, profile.encoding)
@@ -263,6 +393,9 @@ def extract_page(
         learned=learned,
         options=options,
         last_modified=page.last_modified,
+        link_text=page.link_text,
+        template=template,
+        choices=choices,
     )
     article.status = page.status
     article.encoding = decoded.encoding

@@ -10,33 +10,44 @@ are never taken for people: a value that looks like an outlet goes to ``source``
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from crawler.extract.dates import before_section, find_dates
+from crawler.extract.evidence import Candidate, Choice
 from crawler.extract.patterns import (
     AUTHOR_LABELS,
+    AUTHOR_PATH_SEGMENTS,
+    AUTHOR_QUERY_KEYS,
     BLOG_OWNER_SUFFIXES,
+    BY_WORDS,
     COMPOUND_SURNAMES,
     DATE_LABELS,
     EDITOR_LABELS,
     FILLER_RE,
+    GENERIC_SOURCES,
     LEAD_CREDIT_RE,
     MODIFIED_LABELS,
     OUTLET_RE,
     POST_LINE_OPENERS,
     POST_LINE_WIDGETS,
     POSTER_LABELS,
+    ROLE_QUALIFIERS,
+    ROLE_WORDS,
     SOURCE_LABELS,
     SURNAMES,
     alternation,
 )
 from crawler.extract.script import to_simplified
+from crawler.extract.structured import jsonld_objects
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from lxml.html import HtmlElement
+
+    from crawler.extract.htmltext import PageLine
 
 AUTHOR = "author"
 EDITOR = "editor"
@@ -55,13 +66,23 @@ for _kind, _group in (
     _LABELS.update(dict.fromkeys(_group, _kind))
 _LONG_LABELS = tuple(label for label in _LABELS if label not in _SHORT_LABELS)
 
-#: A label at a boundary: start of line or after space/punctuation, then a separator (文：, 文/,
-#: 文｜ as WeChat-style pages write it) or a name.
+#: What may stand before a label: start of line, space, a digit or punctuation.
+_BOUNDARY = r"(?:^|(?<=[\s\d|｜丨/／【】\[\]（）()《》，,。；;:：·]))"
+#: A label at a boundary, then a separator (文：, 文/, 文｜ as WeChat-style pages write it) or a name.
 LABEL_RE = re.compile(
-    r"(?:^|(?<=[\s\d|｜丨/【】\[\]（）()，,。；;:：·]))"
-    r"(?:(?P<long>" + alternation(_LONG_LABELS, name="byline labels") + r")\s*[:：/／|｜丨]?"
+    _BOUNDARY + r"(?:(?P<long>" + alternation(_LONG_LABELS, name="byline labels") + r")\s*[:：/／|｜丨]?"
     r"|(?P<short>" + alternation(_SHORT_LABELS, name="short byline labels") + r")\s*[:：/／|｜丨]\s*)"
 )
+#: A reporter's role after an outlet or a qualifier, glued: 澎湃新闻记者, 南都见习记者, 职工通讯员.
+ROLE_RE = re.compile(
+    _BOUNDARY
+    + r"(?P<prefix>[\u3400-\u9fff]{2,12}?)(?P<long>"
+    + alternation(ROLE_WORDS, name="ROLE_WORDS")
+    + r")\s*[:：/／|｜丨]?"
+)
+_QUALIFIERS = frozenset(ROLE_QUALIFIERS)
+#: A role's prefix this short that is neither an outlet nor a qualifier is an outlet's short name (南都).
+MAX_SHORT_OUTLET = 4
 #: Bracketed credits: （记者 李怀苹）, (通讯员 王五 李四), （袁源）.
 BRACKET_RE = re.compile(r"[（(]\s*([^（()）]{2,40}?)\s*[)）]")
 #: Photo credits: 张三/摄, 张三 摄, 记者 张三 摄影.
@@ -91,6 +112,8 @@ _HAN_RE = re.compile(r"[\u3400-\u9fff]")
 _HAN_NAME_RE = re.compile(r"^[\u3400-\u9fff·•]{2,8}$")
 _LATIN_NAME_RE = re.compile(r"^[A-Za-z][\w.&'\- ]{1,40}$")
 _DIGIT_RE = re.compile(r"\d")
+#: Markup left in the text by broken HTML (size="20"): never a name or an outlet.
+_MARKUP_RE = re.compile(r"[=<>{}]")
 _EDGE_PUNCT = " \t:：,，;；、.。|｜丨/／()（）[]【】<>《》\"'“”-—_"
 #: An outlet name is at most this long (longer runs are prose that happens to say 社 or 网).
 MAX_OUTLET_CHARS = 12
@@ -109,6 +132,8 @@ class Byline:
     authors: list[str] = field(default_factory=list)
     editors: list[str] = field(default_factory=list)
     source: str | None = None
+    #: Photo credits (张三/摄, 摄影：李四), apart from the authors.
+    photographers: list[str] = field(default_factory=list)
     #: Where the authors were found (``AUTHOR_SOURCES``), set by ``collect_credits``.
     origin: str | None = field(default=None, compare=False)
 
@@ -116,11 +141,12 @@ class Byline:
         """Add what ``other`` knows and this one does not (order kept, no duplicates)."""
         self.authors.extend(a for a in other.authors if a not in self.authors)
         self.editors.extend(e for e in other.editors if e not in self.editors)
+        self.photographers.extend(p for p in other.photographers if p not in self.photographers)
         self.source = self.source or other.source
         return self
 
     def __bool__(self) -> bool:
-        return bool(self.authors or self.editors or self.source)
+        return bool(self.authors or self.editors or self.source or self.photographers)
 
 
 def is_outlet(name: str) -> bool:
@@ -236,7 +262,9 @@ def split_names(value: str, *, labelled: bool = True, users: bool = False) -> li
     names: list[str] = []
     for raw in raws:
         name = _strip_name(raw)
-        name = re.sub(r"(?:报道|摄影?|供图|采写|整理)$", "", name) if _HAN_RE.search(name) else name
+        if _HAN_RE.search(name):
+            name = _without_tail(name)
+            name = re.sub(r"(?:报道|摄影?|供图|采写|整理)$", "", name)
         if not name or name in names:
             continue
         if is_person_name(name, labelled=labelled) or (users and is_user_name(name)):
@@ -247,39 +275,137 @@ def split_names(value: str, *, labelled: bool = True, users: bool = False) -> li
 def _outlet_value(value: str) -> str | None:
     # The outlet ends where the info line's next widget starts: 来源：X  【字体：大 中 小】
     value = re.split(r"\s{2,}|[|｜丨【\[]", value.strip(_EDGE_PUNCT))[0].strip(_EDGE_PUNCT)
-    if not value or len(value) > 40 or _DIGIT_RE.fullmatch(value):
+    if not value or len(value) > 40 or _DIGIT_RE.fullmatch(value) or _MARKUP_RE.search(value):
         return None
     return value
 
 
-def _label_matches(line: str) -> list[re.Match[str]]:
-    """Labels of ``line``, matched on its simplified copy (記者 is 记者) at the same offsets."""
+@dataclass(frozen=True, slots=True)
+class _Label:
+    """A byline label found in a line: where it is, which label, and the outlet glued before it."""
+
+    start: int
+    #: Where the value starts (after the label and its separator).
+    end: int
+    label: str
+    #: Where the label word itself ends (a name right there is glued to it: 记者张三).
+    label_end: int
+    #: 澎湃新闻 in 澎湃新闻记者 (None when no outlet is glued before the role).
+    outlet: str | None = None
+
+
+def _role_prefix(prefix: str) -> tuple[bool, str | None]:
+    """(is a role's prefix, the outlet it names): 澎湃新闻 -> outlet; 职工 -> qualifier; prose -> no."""
+    simplified = to_simplified(prefix) or prefix
+    for qualifier in _QUALIFIERS:
+        if simplified.endswith(qualifier):  # 观察者网专栏 (作者): the outlet before the qualifier
+            rest = prefix[: len(prefix) - len(qualifier)]
+            return True, rest if len(rest) >= 2 and is_outlet(rest) else None
+    if is_outlet(prefix) and len(prefix) <= MAX_OUTLET_CHARS:
+        return True, prefix
+    return len(prefix) <= MAX_SHORT_OUTLET, None
+
+
+def _label_matches(line: str) -> list[_Label]:
+    """Labels of ``line``, matched on its simplified copy (記者 is 记者) at the same offsets.
+
+    Besides the labels at a word boundary, a reporter's role glued to an outlet or a qualifier
+    counts (澎湃新闻记者 张三: the outlet is the source).
+    """
     simplified = to_simplified(line) or line
-    return list(LABEL_RE.finditer(simplified if len(simplified) == len(line) else line))
+    text = simplified if len(simplified) == len(line) else line
+    labels = [
+        _Label(
+            m.start(),
+            m.end(),
+            m.group("long") or m.group("short"),
+            m.end("long") if m.group("long") else m.end("short"),
+        )
+        for m in LABEL_RE.finditer(text)
+    ]
+    taken = [range(label.start, label.end) for label in labels]
+    for m in ROLE_RE.finditer(text):
+        if any(m.start("long") in span or m.start() in span for span in taken):
+            continue
+        valid, outlet = _role_prefix(line[m.start("prefix") : m.end("prefix")])
+        if valid and outlet is None and not _names_follow(line, m.end()):
+            valid = False  # "在场记者说": a word before a role, then prose
+        if valid:
+            labels.append(_Label(m.start(), m.end(), m.group("long"), m.end("long"), outlet))
+    return sorted(labels, key=lambda label: label.start)
+
+
+def _names_follow(line: str, start: int) -> bool:
+    """A person's name starts at ``start`` (after spaces), as a role's value does."""
+    words = line[start : start + 24].split()
+    return bool(words) and bool(
+        split_names(words[0][:4], labelled=False) or split_names(words[0][:3], labelled=False)
+    )
+
+
+def has_credit_label(line: str) -> bool:
+    """True when ``line`` holds a byline, source, editor or date label (an info-bar line)."""
+    return bool(_label_matches(line))
+
+
+#: After a name, a "sent from" (张三发自北京) or the day of a wire dateline (张三北京5日电).
+_SENT_FROM_RE = re.compile(r"(?:发自|發自)[\u3400-\u9fff]{1,8}$")
+_WIRE_DAY_RE = re.compile(r"[\d一二三四五六七八九十]{1,3}日[电電]$")
+
+
+def _without_tail(name: str) -> str:
+    """张三发自北京 -> 张三; 王小明台北5日电 -> 王小明 (the place: its last two or three characters)."""
+    name = _SENT_FROM_RE.sub("", name)
+    day = _WIRE_DAY_RE.search(name)
+    if day is None:
+        return name
+    head = name[: day.start()]
+    return head[:3] if len(head) >= 6 else head[:-2] if len(head) >= 4 else head
+
+
+#: A name in brackets opening an info line: "[ 张三 ] 来源：某某网".
+_BRACKETED_NAME_RE = re.compile(r"^\s{0,3}[\[【]\s{0,3}(?P<name>[^\[\]【】\s]{2,12})\s{0,3}[\]】]")
+#: A photo credit closing a bracket: （刘通摄）, （蔡雪婧/摄）, （张三 摄影）.
+_PHOTO_BRACKET_RE = re.compile(r"\s{0,3}[/／]?\s{0,3}(?:摄影?|攝影?)$")
+#: A closing credit: （张三／北京报道）.
+_REPORTED_FROM_RE = re.compile(
+    r"^(?P<names>[^／/]{2,24}?)\s{0,3}[／/]\s{0,3}[\u3400-\u9fff]{2,8}(?:报道|報道)$"
+)
+
+
+def _generic_source(value: str) -> bool:
+    """来源：网络 / 本站原创 / 转载: no organisation named."""
+    simplified = (to_simplified(value) or value).strip(_EDGE_PUNCT)
+    return simplified in _GENERIC_SOURCES
+
+
+_GENERIC_SOURCES = frozenset(GENERIC_SOURCES)
 
 
 def parse_byline(line: str) -> Byline:
-    """Authors, editors and source named by the labels of one line."""
+    """Authors, editors, photographers and source named by the labels of one line."""
     byline = Byline()
     matches = _label_matches(line)
     for index, match in enumerate(matches):
-        label = match.group("long") or match.group("short")
-        end = matches[index + 1].start() if index + 1 < len(matches) else len(line)
-        value = line[match.end() : end]
+        label = match.label
+        end = matches[index + 1].start if index + 1 < len(matches) else len(line)
+        value = line[match.end : end]
         dates = find_dates(value)
         if dates:
             value = value[: dates[0].start]
+        if match.outlet and byline.source is None:
+            byline.source = match.outlet
         kind = _LABELS.get(label, AUTHOR)
         # "记者张三" has no separator: only a surname tells the name from the prose after it.
-        label_end = match.end("long") if match.group("long") else match.end("short")
         glued = (
-            match.end() == label_end and match.end() < len(line) and bool(_HAN_RE.match(line[match.end()]))
+            match.end == match.label_end and match.end < len(line) and bool(_HAN_RE.match(line[match.end]))
         )
         if kind == AUTHOR:
             poster = label in POSTER_LABELS and not glued
             names = split_names(value, labelled=not glued, users=poster)
             if label in ("摄", "摄影"):
-                names = names[:3]
+                byline.photographers.extend(n for n in names[:3] if n not in byline.photographers)
+                continue
             byline.authors.extend(n for n in names if n not in byline.authors)
             outlet = _outlet_value(value)
             short = outlet is not None and len(outlet) <= MAX_OUTLET_CHARS
@@ -289,6 +415,8 @@ def parse_byline(line: str) -> Byline:
             byline.editors.extend(n for n in split_names(value) if n not in byline.editors)
         elif kind == SOURCE and byline.source is None:
             outlet = _outlet_value(value)
+            if outlet and _generic_source(outlet):
+                continue
             if outlet and not is_outlet(outlet) and (names := split_names(outlet, labelled=False)):
                 # "来源: 尹娟": a person named where an outlet belongs is the author.
                 byline.authors.extend(n for n in names if n not in byline.authors)
@@ -296,13 +424,18 @@ def parse_byline(line: str) -> Byline:
                 byline.source = outlet
     for photo in PHOTO_RE.finditer(line):
         names = split_names(_without_labels(photo.group("names")))
+        byline.photographers.extend(n for n in names if n not in byline.photographers)
+    opening = _BRACKETED_NAME_RE.match(line)
+    if opening and matches and matches[0].start >= opening.end() - 1:
+        # "[ 张三 ] 来源：某某网": an info bar's unlabelled name before its labels
+        names = split_names(opening.group("name"), labelled=False)
         byline.authors.extend(n for n in names if n not in byline.authors)
     return byline
 
 
 def _without_labels(line: str) -> str:
     for match in reversed(_label_matches(line)):
-        line = line[: match.start()] + " " + line[match.end() :]
+        line = line[: match.start] + " " + line[match.end :]
     return line
 
 
@@ -351,8 +484,13 @@ def bracket_credits(text: str) -> Byline:
     for match in BRACKET_RE.finditer(text):
         inner = match.group(1)
         labels = _label_matches(inner)
-        if labels and labels[0].start() == 0:
+        reported = _REPORTED_FROM_RE.match(inner)
+        if labels and labels[0].start == 0:
             byline.merge(parse_byline(inner))
+        elif _PHOTO_BRACKET_RE.search(inner) and (names := split_names(_PHOTO_BRACKET_RE.sub("", inner))):
+            byline.merge(Byline(photographers=names))  # （刘通摄）, （蔡雪婧/摄）: a caption's credit
+        elif match.end() >= len(text.rstrip()) - 1 and reported:
+            byline.merge(Byline(authors=split_names(reported.group("names"), labelled=False)))
         elif match.end() >= len(text.rstrip()) - 1 and (names := split_names(inner, labelled=False)):
             byline.merge(Byline(authors=names))
     return byline
@@ -404,6 +542,32 @@ def name_line(line: str) -> list[str]:
     return names if short and len(names) == len(parts) else []
 
 
+#: A link to a person's or an account's page.
+AUTHOR_HREF_RE = re.compile(
+    r"/" + alternation(AUTHOR_PATH_SEGMENTS, name="AUTHOR_PATH_SEGMENTS") + r"(?:[/.?#]|$)"
+    r"|[?&]" + alternation(AUTHOR_QUERY_KEYS, name="AUTHOR_QUERY_KEYS") + r"=",
+    re.IGNORECASE,
+)
+#: Lines read for such links around the headline: below it up to the body, and this many above.
+AUTHOR_LINK_LINES = 12
+
+
+def author_links(
+    lines: Sequence[PageLine], title_index: int | None, body_start: int | None
+) -> tuple[str, ...]:
+    """Texts of links to a person's or account's page between the headline and the body."""
+    if title_index is None and body_start is None:
+        return ()
+    start = title_index + 1 if title_index is not None else max(0, (body_start or 0) - AUTHOR_LINK_LINES)
+    end = body_start if body_start is not None and body_start > start else start + AUTHOR_LINK_LINES
+    found = []
+    for line in lines[start : min(end, start + AUTHOR_LINK_LINES)]:
+        text = line.text.strip()
+        if line.is_link and line.href and 2 <= len(text) <= 24 and AUTHOR_HREF_RE.search(line.href):
+            found.append(text)
+    return tuple(found)
+
+
 #: <meta> names that hold the author (lowercased).
 META_AUTHOR_NAMES = frozenset(
     {"author", "article:author", "byl", "dc.creator", "dcterms.creator", "sailthru.author", "parsely-author"}
@@ -429,17 +593,9 @@ def declared_credits(tree: HtmlElement) -> tuple[tuple[str, ...], tuple[str, ...
     """
     people: list[str] = []
     organisations: list[str] = []
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()')[:20]:
-        try:
-            data = json.loads(script)
-        except ValueError:
-            continue
-        objects = data if isinstance(data, list) else [data]
-        if isinstance(data, dict) and isinstance(data.get("@graph"), list):
-            objects = data["@graph"]
-        for obj in objects[:_MAX_DECLARED]:
-            if isinstance(obj, dict) and "author" in obj:
-                _jsonld_authors(obj["author"], people, organisations)
+    for obj in jsonld_objects(tree):
+        if "author" in obj:
+            _jsonld_authors(obj["author"], people, organisations)
     for node in tree.xpath("//*[@itemprop='author'] | //a[contains(concat(' ', @rel, ' '), ' author ')]")[:5]:
         names = node.xpath(".//*[@itemprop='name']")
         value = node.get("content") or (names[0].text_content() if names else node.text_content())
@@ -454,23 +610,29 @@ def declared_credits(tree: HtmlElement) -> tuple[tuple[str, ...], tuple[str, ...
     return tuple(dict.fromkeys(clean)), bodies
 
 
-#: Where ``collect_credits`` looks for authors, in order (the names ``Article.author_source`` takes).
-AUTHOR_SOURCES = (
-    "selector",
-    "header",
-    "body",
-    "footer",
-    "brackets",
-    "name-line",
-    "poster",
-    "blog-owner",
-    "photo",
-    "declared",
-)
+#: Where ``collect_credits`` looks for authors, with the weight of each (the names
+#: ``Article.author_source`` takes). A source scores its weight plus AGREEMENT_BONUS for each
+#: other source naming one of its people (at most MAX_AGREEING); the best one names the authors.
+AUTHOR_WEIGHTS = {
+    "selector": 1.0,
+    "learned": 0.97,
+    "header": 0.9,
+    "body": 0.85,
+    "footer": 0.8,
+    "brackets": 0.75,
+    "name-line": 0.7,
+    "declared": 0.6,
+}
+#: Who posted a blog or forum page: added to the authors (a repost names its poster and the
+#: reporters it quotes). An account (头条号) only when nobody else is credited.
+POSTER_SOURCES = ("poster", "blog-owner", "account")
+AUTHOR_SOURCES = (*AUTHOR_WEIGHTS, *POSTER_SOURCES)
+AGREEMENT_BONUS = 0.05
+MAX_AGREEING = 2
 
 
 #: The sources used on pages that are not Chinese/Japanese.
-WESTERN_AUTHOR_SOURCES = frozenset({"selector", "header", "body", "declared"})
+WESTERN_AUTHOR_SOURCES = frozenset({"selector", "learned", "header", "body", "declared"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -502,6 +664,14 @@ class CreditEvidence:
     title: str | None = None
     #: The first line of the page: a personal blog shows its owner's name there.
     page_top: str | None = None
+    #: The text of every line of the page: a name the page declares for machines is taken only
+    #: when the page prints it too.
+    printed: str = ""
+    #: Texts of links to a user's or author's page near the headline (a platform's account:
+    #: 头条号, 企鹅号): the poster when no person is credited.
+    author_links: tuple[str, ...] = ()
+    #: Credits read at the place of the site's learned byline (``SiteTemplate``).
+    learned: str = ""
 
 
 def _label_alone(line: str) -> bool:
@@ -512,15 +682,20 @@ def _label_alone(line: str) -> bool:
     return bool(_label_matches(stripped)) and not _without_labels(stripped).strip(" :：")
 
 
-def _lines_byline(lines: tuple[str, ...]) -> Byline:
+def _lines_byline(lines: tuple[str, ...]) -> tuple[Byline, str]:
+    """The credits of a block of lines, and the first line naming an author."""
     byline = Byline()
+    first = ""
     for index, line in enumerate(lines):
         following = lines[index + 1].strip() if index + 1 < len(lines) else ""
         if _label_alone(line) and following and len(following) <= MAX_LABELLED_VALUE:
             line = f"{line.strip()} {following}"
         if len(line) <= MAX_BYLINE_CHARS * 2:
-            byline.merge(parse_byline(line))
-    return byline
+            credits = parse_byline(line)
+            if credits.authors and not first:
+                first = line
+            byline.merge(credits)
+    return byline, first
 
 
 def _title_author(evidence: CreditEvidence) -> list[str]:
@@ -533,7 +708,7 @@ def _title_author(evidence: CreditEvidence) -> list[str]:
             found
             and rest.strip()
             and 2 <= len(name) <= 8
-            and any(line.strip() == name for line in evidence.header)
+            and any(line.strip() == name for line in (*evidence.header, *evidence.paragraphs[:5]))
         ):
             return [name] if is_person_name(name) else []
     return []
@@ -550,7 +725,9 @@ def _blog_owner(evidence: CreditEvidence, footer: tuple[str, ...]) -> list[str]:
         for suffix in BLOG_OWNER_SUFFIXES:
             if suffix not in simplified:
                 continue
-            before = simplified.partition(suffix)[0]
+            before, _, after = simplified.partition(suffix)
+            if after[:1] and not _TITLE_PARTS_RE.match(after[:1]):
+                continue  # 查看我的博客目录: a link's words, not a blog's name
             before = text[: len(before)] if len(simplified) == len(text) else before
             owner = _TITLE_PARTS_RE.split(before)[-1].strip(_EDGE_PUNCT)
             if owner and (is_person_name(owner) or is_user_name(owner)):
@@ -561,83 +738,173 @@ def _blog_owner(evidence: CreditEvidence, footer: tuple[str, ...]) -> list[str]:
     return name_line(evidence.page_top or "") if post_line else []
 
 
+#: Between names in a declared author value: "Jane Doe, John Smith", "A und B", "A & B".
+_DECLARED_SPLIT_RE = re.compile(r"\s{0,3}[;；,，、|/]\s{0,3}|\s{1,3}(?:and|und|et|y|e|en|&)\s{1,3}")
+_BY_WORDS_RE = re.compile(r"^\s{0,3}" + alternation(BY_WORDS, name="BY_WORDS") + r"\s{1,3}")
+
+
 def _guess_names(evidence: CreditEvidence, printed: tuple[str, ...]) -> list[str]:
     """People in trafilatura's author guess (<meta name=author>, JSON-LD, rel=author).
 
     On Chinese pages the meta author often names the CMS, the site or an account: a Han name
     is taken, a Latin one only when the page prints it near the article too.
     """
-    raw = [evidence.guess or ""] if not evidence.cjk else [*evidence.declared, evidence.guess or ""]
-    if not evidence.cjk and not evidence.guess:
-        raw = list(evidence.declared)
+    # what the page declares, as printed (trafilatura's guess drops the punctuation between names)
+    raw = [*evidence.declared, evidence.guess or ""] if evidence.cjk else [*evidence.declared[:1]]
+    if not evidence.cjk and not raw:
+        raw = [evidence.guess or ""]
     names: list[str] = []
     for value in raw:
-        for name in re.split(r"\s*[;；,，、]\s*|\s+and\s+", value):
+        for name in _DECLARED_SPLIT_RE.split(_BY_WORDS_RE.sub("", value.strip())):
+            name = _BY_WORDS_RE.sub("", name.strip()).strip(" .,;:")
             if is_person_name(name) and name not in names:
                 names.append(name)
     if evidence.cjk:
         nearby = " ".join(printed)
-        names = [n for n in names if _HAN_RE.search(n) or n in nearby]
+        names = [n for n in names if (_HAN_RE.search(n) or n in nearby)]
+        if evidence.printed:  # a CMS user the page never shows is no byline
+            names = [n for n in names if n in evidence.printed]
     return names
 
 
-def collect_credits(evidence: CreditEvidence) -> Byline:
-    """Authors, editors and source of an article, from the most to the least reliable evidence.
+@dataclass(slots=True)
+class _Source:
+    """One source's credits, for the choice."""
 
-    Authors come from the first source that names any: the profile selector, the labelled
-    header lines, the body's credit lines, labelled footer lines, bracketed credits at the
-    start or end of the body, an unlabelled name line under the headline, a blog/forum poster,
-    photo credits in captions, trafilatura's guess. Editors are collected from all of them;
-    the source is the first outlet named.
-    """
-    header = _lines_byline(evidence.header)
+    origin: str
+    byline: Byline
+    evidence: str = ""
+
+
+def _sources(evidence: CreditEvidence) -> tuple[list[_Source], list[_Source]]:
+    """(article credit sources, poster sources), each with what it credits."""
+    header, header_line = _lines_byline(evidence.header)
     footer_lines = before_section(evidence.footer)  # names after a 评论/相关文章 heading are others'
-    footer = _lines_byline(footer_lines)
+    footer, footer_line = _lines_byline(footer_lines)
     edges = evidence.paragraphs[:1] + evidence.paragraphs[-2:]
     brackets = Byline()
     for paragraph in dict.fromkeys(edges):
         brackets.merge(bracket_credits(paragraph))
-    posters = [p for line in (*evidence.header, *footer_lines) if (p := poster_name(line))]
     # a name line under the headline, or at the top of the body when the headline opens it
-    top = tuple(p for p in evidence.paragraphs[:3] if len(p) <= 20)
-    named = next((names for line in (*evidence.after_title, *top) if (names := name_line(line))), [])
-    named = named or _title_author(evidence)
+    top = tuple(p for p in evidence.paragraphs[:5] if len(p) <= 20)
+    named = next(
+        ((names, line) for line in (*evidence.after_title, *top) if (names := name_line(line))), ([], "")
+    )
+    if not named[0] and (title_names := _title_author(evidence)):
+        named = (title_names, evidence.title or "")
     photos = Byline()
     for paragraph in evidence.paragraphs:
         if len(paragraph) <= MAX_BYLINE_CHARS and PHOTO_RE.search(paragraph):
             photos.merge(parse_byline(paragraph))
-    guess = _guess_names(evidence, (*evidence.header, *evidence.after_title, *footer_lines))
     selector = parse_byline(evidence.selector) if evidence.selector else Byline()
     if evidence.selector and not selector.authors:
         selector.authors = split_names(evidence.selector)
-    ordered = (
-        selector,
-        header,
-        evidence.body,
-        footer,
-        brackets,
-        Byline(authors=named),
-        Byline(authors=posters[:1]),
-        Byline(authors=_blog_owner(evidence, footer_lines)),
-        photos,
-        Byline(authors=guess),
-    )
+    learned = parse_byline(evidence.learned) if evidence.learned else Byline()
+    if evidence.learned and not learned.authors:
+        learned.authors = split_names(evidence.learned, users=True)
+    editors = {*header.editors, *evidence.body.editors, *footer.editors, *selector.editors}
+    printed = (*evidence.header, *evidence.after_title, *footer_lines)
+    declared = [n for n in _guess_names(evidence, printed) if n not in editors]  # an editor is no author
+    article = [
+        _Source("selector", selector, evidence.selector),
+        _Source("learned", learned, evidence.learned),
+        _Source("header", header, header_line),
+        _Source("body", evidence.body),
+        _Source("footer", footer, footer_line),
+        _Source("brackets", brackets),
+        _Source("name-line", Byline(authors=named[0]), named[1]),
+        _Source("declared", Byline(authors=declared)),
+        _Source("photo", photos),
+    ]
+    posters = [p for line in (*evidence.header, *footer_lines) if (p := poster_name(line))]
+    posters += [n for line in footer_lines if _is_post_line(line) for n in parse_byline(line).authors]
+    accounts = [a for a in evidence.author_links if is_person_name(a) or is_user_name(a)]
+    poster = [
+        _Source("poster", Byline(authors=posters[:1])),
+        _Source("blog-owner", Byline(authors=_blog_owner(evidence, footer_lines))),
+        _Source("account", Byline(authors=[a for a in accounts[:1] if not is_outlet(a)])),
+    ]
     if not evidence.cjk:
         # On other pages the footer, poster, bracket, name-line and photo rules named the wrong
         # people on every European dev site where they decided (bench: author sources per site):
         # their credits are the header's byline and what the page declares.
-        pairs = zip(AUTHOR_SOURCES, ordered, strict=True)
-        ordered = tuple(
-            b if o in WESTERN_AUTHOR_SOURCES else Byline(editors=b.editors, source=b.source) for o, b in pairs
+        for source in (*article, *poster):
+            if source.origin not in WESTERN_AUTHOR_SOURCES:
+                source.byline = Byline(editors=source.byline.editors, source=source.byline.source)
+    return article, poster
+
+
+def _is_post_line(line: str) -> bool:
+    """A blog's or forum's post line after the body: a poster label, and a date or a counter."""
+    labels = _label_matches(line)
+    return (
+        bool(labels)
+        and labels[0].label in POSTER_LABELS
+        and (bool(find_dates(line)) or any(w in line for w in POST_LINE_WIDGETS))
+    )
+
+
+def choose_credits(evidence: CreditEvidence) -> tuple[Byline, Choice]:
+    """Authors, editors, photographers and source of an article, and how the authors were chosen.
+
+    Every source's credits are a candidate (``AUTHOR_WEIGHTS``); the authors are those of the
+    source scoring best, its weight plus a little for each other source naming the same person.
+    A blog's or forum's poster is added to them (a repost credits its reporters and its poster);
+    a blog's owner or a platform account names the poster only when nobody else is credited. Editors and
+    photographers are collected from every source, the source outlet is the first one named.
+    """
+    article, posters = _sources(evidence)
+    choice = Choice("authors")
+    scored: list[tuple[float, _Source]] = []
+    for source in article:
+        names = source.byline.authors
+        if not names or source.origin not in AUTHOR_WEIGHTS:
+            continue
+        agreeing = sum(
+            1 for other in article if other is not source and set(other.byline.authors) & set(names)
         )
+        score = AUTHOR_WEIGHTS[source.origin] + AGREEMENT_BONUS * min(MAX_AGREEING, agreeing)
+        scored.append((score, source))
+        notes = [f"named by {agreeing} other source(s) too"] if agreeing else []
+        choice.candidates.append(
+            Candidate(
+                list(names),
+                source.origin,
+                AUTHOR_WEIGHTS[source.origin],
+                round(score, 3),
+                evidence=source.evidence[:200],
+                notes=notes,
+            )
+        )
+    result = Byline()
+    if scored:
+        score, best = max(scored, key=lambda pair: pair[0])
+        result.authors, result.origin = list(best.byline.authors), best.origin
+        choice.score, choice.reason = round(score, 3), f"the best-scoring source: {best.origin}"
+    posted = False
+    for source in posters:
+        names = [n for n in source.byline.authors if n not in result.authors]
+        if not names or (source.origin != "poster" and (posted or result.authors)):
+            continue  # a blog's owner or a platform account only when nobody else is credited
+        posted = True
+        choice.candidates.append(Candidate(names, source.origin, 0.5, evidence=source.evidence[:200]))
+        result.authors.extend(names)
+        result.origin = result.origin or source.origin
+        choice.reason = (
+            choice.reason + "; " if choice.reason else ""
+        ) + f"the page's poster ({source.origin})"
+    for source in (*article, *posters):
+        result.editors.extend(e for e in source.byline.editors if e not in result.editors)
+        result.photographers.extend(p for p in source.byline.photographers if p not in result.photographers)
+        result.source = result.source or source.byline.source
     organisations = [o for o in evidence.declared_organisations if is_outlet(o) or not _HAN_RE.search(o)]
-    result = Byline(source=None)
-    for origin, byline in zip(AUTHOR_SOURCES, ordered, strict=True):
-        if byline.authors:
-            result.authors, result.origin = list(byline.authors), origin
-            break
-    for byline in ordered:
-        result.editors.extend(e for e in byline.editors if e not in result.editors)
-        result.source = result.source or byline.source
     result.source = result.source or next(iter(organisations), None)
-    return result
+    choice.value, choice.source = list(result.authors), result.origin
+    if not choice.reason:
+        choice.reason = "no source names a person"
+    return result, choice
+
+
+def collect_credits(evidence: CreditEvidence) -> Byline:
+    """Authors, editors, photographers and source of an article (``choose_credits`` without the why)."""
+    return choose_credits(evidence)[0]

@@ -13,25 +13,30 @@ copyright lines, ranges (``2005-3-30 ~ 2005-3-31``) and dates after the fetch ar
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from crawler.extract.evidence import Candidate, Choice
 from crawler.extract.patterns import (
     DATE_LABELS,
     DATE_NOISE_RE,
     MODIFIED_LABELS,
+    MONTH_NAMES,
     OUTLET_RE,
     RELATIVE_DATE_WORDS,
+    SCRIPT_DATE_KEYS,
+    SCRIPT_TIMESTAMP_KEYS,
     SECTION_HEADING_RE,
     alternation,
 )
+from crawler.extract.structured import jsonld_objects
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -59,6 +64,11 @@ _CLOCK = (
     r"(?:,?\s{0,3}(?:at\s{1,3})?(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?"
     r"(?:\s{0,2}(?P<ampm>AM|PM|am|pm))?)?"
 )
+#: A clock time after a European date: " 14:30", ", 14.30 Uhr", " um 14:30", " à 14h30", " - 14:30".
+_EU_CLOCK = (
+    r"(?:,?\s{0,3}(?:um|à|a las|alle|om|at|-|–|\|)?\s{0,3}(?P<H>[01]?\d|2[0-3])[:.h](?P<M>[0-5]\d)"
+    r"(?::(?P<S>[0-5]\d))?(?:\s{0,2}Uhr)?)?"
+)
 #: Absolute forms, tried in this order at every position.
 ABSOLUTE_RES = (
     re.compile(_YEAR + r"\s*年\s*(?P<m>1[0-2]|0?[1-9])\s*月\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号]?" + _TIME),
@@ -83,6 +93,24 @@ ABSOLUTE_RES = (
         + _YEAR
         + r"(?!\d)"
         + _CLOCK,
+        re.IGNORECASE,
+    ),
+    # European day first: 17.01.2022, 17.1.2022 14:30, 27/01/2022 (only when the day cannot be a month)
+    re.compile(
+        r"(?<![\d.])(?P<d>3[01]|[12]\d|0?[1-9])\.\s?(?P<m>1[0-2]|0?[1-9])\.\s?"
+        + _YEAR
+        + r"(?!\.?\d)"
+        + _EU_CLOCK
+    ),
+    re.compile(r"(?<![\d/])(?P<d>1[3-9]|2\d|3[01])/(?P<m>1[0-2]|0?[1-9])/" + _YEAR + r"(?!\d)" + _EU_CLOCK),
+    # European month names: "17. Januar 2022", "3 février 2021", "5 de marzo de 2020"
+    re.compile(
+        r"(?<!\d)(?P<d>3[01]|[12]\d|0?[1-9])\.?\s{0,3}(?:de\s{1,3})?(?P<mon>"
+        + alternation(tuple(MONTH_NAMES), name="MONTH_NAMES")
+        + r")\.?,?\s{0,3}(?:de\s{1,3})?"
+        + _YEAR
+        + r"(?!\d)"
+        + _EU_CLOCK,
         re.IGNORECASE,
     ),
     # Chinese numerals, as official documents date themselves: 二〇二二年二月十一日
@@ -116,6 +144,8 @@ _RELATIVE_RE = re.compile(
     r"|(?P<word>" + alternation(tuple(RELATIVE_DATE_WORDS), name="RELATIVE_DATE_WORDS") + r")"
     r"(?:\s*(?P<H>[01]?\d|2[0-3])\s*[:：]\s*(?P<M>[0-5]\d))?"
 )
+#: A character every absolute date holds (a digit, after NFKC, or the 年 of 二〇二二年).
+_DATE_HINT_RE = re.compile(r"[0-9年]")
 _UNITS = {"秒": "seconds", "分钟": "minutes", "小时": "hours", "天": "days"}
 _LABEL_RE = re.compile(
     r"(?P<modified>" + alternation(MODIFIED_LABELS, name="MODIFIED_LABELS") + r")"
@@ -124,13 +154,15 @@ _LABEL_RE = re.compile(
 _RANGE_RE = re.compile(r"^\s*(?:~|～|—|–|-|至|到|to)\s*\S")
 
 #: How far (characters) a label may sit before the date it introduces.
-LABEL_REACH = 12
+LABEL_REACH = 24
 #: A dateline may hold this many letters besides its date (星期日, 来源 words are not letters here).
 DATELINE_LEFTOVER = 3
 #: Unlabelled datelines count only this close to the headline (above it) ...
 ABOVE_TITLE_DATELINES = 3
 #: ... or to the end of the body (below it: further down are lists of related links).
 FOOTER_DATELINES = 2
+#: A date opening one of the body's first lines is its dateline ("27.1.2022 – Bei der …").
+LEAD_DATELINES = 2
 #: A date after the fetch time is a typo, a future event or a wrong zone, never a publication date.
 FUTURE_SLACK = timedelta(0)
 
@@ -165,7 +197,11 @@ def _ymd(parts: dict[str, str | None]) -> tuple[int, int, int]:
     if parts.get("cy"):
         year = int("".join(str(_CN_DIGITS[c]) for c in parts["cy"] or ""))
         return year, _chinese_number(parts["cm"] or ""), _chinese_number(parts["cd"] or "")
-    month = _MONTH_NUMBERS[(parts["mon"] or "")[:3].lower()] if parts.get("mon") else int(parts["m"] or 0)
+    if parts.get("mon"):
+        name = (parts["mon"] or "").lower()
+        month = MONTH_NAMES.get(name) or _MONTH_NUMBERS[name[:3]]
+    else:
+        month = int(parts["m"] or 0)
     return int(parts["y"] or 0), month, int(parts["d"] or 0)
 
 
@@ -218,7 +254,8 @@ def find_dates(text: str, *, now: datetime | None = None) -> list[DateMatch]:
         return []
     found: list[DateMatch] = []
     taken: list[range] = []
-    for regex in ABSOLUTE_RES:
+    # every absolute form holds a digit or a Chinese numeral year: most lines are skipped at once
+    for regex in ABSOLUTE_RES if _DATE_HINT_RE.search(text) else ():
         for match in regex.finditer(text):
             if any(match.start() in span for span in taken):
                 continue
@@ -294,6 +331,27 @@ META_PUBLISHED = {
 }
 #: <meta> names/properties that state the last modification.
 META_MODIFIED = ("article:modified_time", "og:updated_time", "datemodified", "lastmod", "last-modified")
+#: Weight of a hidden input and of script data naming the publication time (pubtime, publish_time ...).
+HIDDEN_INPUT_WEIGHT = 0.8
+SCRIPT_WEIGHT = 0.7
+#: Inline script text read for such data (characters).
+MAX_SCRIPT_CHARS = 300_000
+#: A date or a Unix timestamp assigned in a script ("pubtime": "2019-09-07 19:02:26", ct = "1581517074"):
+#: found by its value first (rare), then its key is read just before it.
+_SCRIPT_VALUE_RE = re.compile(
+    r"""[:=]\s{0,3}["']?"""
+    r"""(?P<value>(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}[^"'<>,;\n]{0,20}|1\d{9}(?:\d{3})?(?!\d))"""
+)
+_SCRIPT_KEY_RE = re.compile(
+    r"""(?<![\w$])(?:(?P<key>"""
+    + alternation(SCRIPT_DATE_KEYS, name="SCRIPT_DATE_KEYS")
+    + r")|(?P<stamp>"
+    + alternation(SCRIPT_TIMESTAMP_KEYS, name="SCRIPT_TIMESTAMP_KEYS")
+    + r"""))["']?\s{0,3}$""",
+    re.IGNORECASE,
+)
+#: Characters before a value read for its key.
+SCRIPT_KEY_REACH = 40
 #: Weight of JSON-LD/microdata datePublished (schema.org, written for machines).
 STRUCTURED_WEIGHT = 0.9
 #: Containers whose dates belong to something else than the article (class/id words).
@@ -313,24 +371,6 @@ class StructuredDates:
     time_elements: tuple[tuple[str, float], ...] = ()
 
 
-def _jsonld_objects(text: str) -> list[dict]:
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return []
-    found: list[dict] = []
-    stack = [data]
-    while stack and len(found) < 50:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(reversed(item[:50]))
-        elif isinstance(item, dict):
-            found.append(item)
-            if isinstance(item.get("@graph"), list):
-                stack.extend(reversed(item["@graph"][:50]))
-    return found
-
-
 def _is_aside(element: HtmlElement) -> bool:
     for node in element.iterancestors():
         marker = f"{node.get('class') or ''} {node.get('id') or ''}"
@@ -343,13 +383,12 @@ def structured_dates(tree: HtmlElement) -> StructuredDates:
     """What the page's metadata says: <meta>, JSON-LD, microdata, <time datetime>."""
     published: list[tuple[str, str, float]] = []
     modified: list[str] = []
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()')[:20]:
-        for obj in _jsonld_objects(script):
-            value = obj.get("datePublished") or obj.get("dateCreated")
-            if isinstance(value, str) and value.strip():
-                published.append((value.strip(), "json-ld", STRUCTURED_WEIGHT))
-            if isinstance(obj.get("dateModified"), str):
-                modified.append(obj["dateModified"].strip())
+    for obj in jsonld_objects(tree):
+        value = obj.get("datePublished") or obj.get("dateCreated")
+        if isinstance(value, str) and value.strip():
+            published.append((value.strip(), "json-ld", STRUCTURED_WEIGHT))
+        if isinstance(obj.get("dateModified"), str):
+            modified.append(obj["dateModified"].strip())
     for node in tree.xpath("//*[@itemprop='datePublished']")[:5]:
         value = node.get("content") or node.get("datetime") or node.text_content()
         if value and value.strip():
@@ -363,6 +402,7 @@ def structured_dates(tree: HtmlElement) -> StructuredDates:
             published.append((value[:60], "meta", META_PUBLISHED[key]))
         elif key in META_MODIFIED:
             modified.append(value[:60])
+    published.extend(_form_and_script_dates(tree))
     published.sort(key=lambda item: -item[2])
     times: list[tuple[str, float]] = []
     for node in tree.xpath("//time[@datetime]")[:30]:
@@ -372,6 +412,43 @@ def structured_dates(tree: HtmlElement) -> StructuredDates:
         weight = 0.75 if node.get("pubdate") is not None or in_article else 0.6
         times.append((node.get("datetime").strip()[:60], weight))
     return StructuredDates(tuple(published), tuple(modified), tuple(times[:3]))
+
+
+def _timestamp(value: str) -> str:
+    """A Unix timestamp (seconds or milliseconds) as an ISO date in UTC."""
+    seconds = int(value[:10])
+    return datetime.fromtimestamp(seconds, UTC).isoformat()
+
+
+def _form_and_script_dates(tree: HtmlElement) -> list[tuple[str, str, float]]:
+    """Publication times kept for scripts: hidden inputs (name="pubtime") and inline script data."""
+    found: list[tuple[str, str, float]] = []
+    keys = {k.lower() for k in SCRIPT_DATE_KEYS}
+    for node in tree.iter("input"):
+        name = (node.get("name") or node.get("id") or "").strip().lower()
+        value = (node.get("value") or "").strip()
+        if name in keys and value and (node.get("type") or "").lower() == "hidden":
+            found.append((value[:60], "hidden-input", HIDDEN_INPUT_WEIGHT))
+    budget = MAX_SCRIPT_CHARS
+    for script in tree.iter("script"):
+        text = script.text or ""
+        if script.get("src") or not text or (script.get("type") or "").endswith("ld+json"):
+            continue
+        text, budget = text[:budget], budget - len(text)
+        for match in _SCRIPT_VALUE_RE.finditer(text):
+            key = _SCRIPT_KEY_RE.search(text, max(0, match.start() - SCRIPT_KEY_REACH), match.start())
+            if key is None:
+                continue
+            value = match.group("value")
+            if value.isdigit():
+                found.append((_timestamp(value), "script", SCRIPT_WEIGHT))
+            elif key.group("key"):
+                found.append((value.strip()[:60], "script", SCRIPT_WEIGHT))
+            if len(found) >= 5:
+                return found
+        if budget <= 0:
+            break
+    return found
 
 
 def structured_date(tree: HtmlElement) -> str | None:
@@ -422,6 +499,7 @@ def _plausible(value: datetime, tz: ZoneInfo, now: datetime | None) -> bool:
     return now is None or localize(value, tz) <= now + FUTURE_SLACK
 
 
+@lru_cache(maxsize=256)  # asked for each date of a line: a line of hundreds of dates is read once
 def is_dateline(line: str) -> bool:
     """True when ``line`` is a date and little else ("2022年02月13日", "发布时间：2022-02-13 07:00")."""
     rest = _normalize(line)
@@ -449,6 +527,20 @@ def label_only(line: str) -> str | None:
     return MODIFIED if match.group("modified") else PUBLISHED
 
 
+@dataclass(frozen=True, slots=True)
+class LinesDate:
+    """The date a block of lines gives, and how it was printed."""
+
+    published: datetime | None = None
+    modified: datetime | None = None
+    #: A label (发布时间：) introduced it.
+    labelled: bool = False
+    #: A relative form (昨天, 3小时前): only as right as the fetch time it was resolved against.
+    relative: bool = False
+    #: The line it was read from.
+    line: str = ""
+
+
 def _from_lines(
     lines: Iterable[str],
     *,
@@ -456,16 +548,19 @@ def _from_lines(
     now: datetime | None,
     labelled_only: bool = False,
     datelines: int = 10**6,
-) -> tuple[datetime | None, datetime | None, bool]:
-    """(published, modified, labelled) from a block of lines: a labelled date first, else the first date.
+    openers: int = 0,
+) -> LinesDate:
+    """The date of a block of lines: a labelled date first, else the first date.
 
     With ``labelled_only``, an unlabelled date counts only on a line of its own (a dateline),
-    and only in the first ``datelines`` lines.
+    and only in the first ``datelines`` lines, or opening one of the first ``openers`` lines
+    (a lead's dateline: "27.1.2022 – Bei der Erinnerung …").
     """
     local_now = now.astimezone(tz) if now is not None else None
-    first: datetime | None = None
+    first: tuple[datetime, bool, str] | None = None
+    first_dateline: tuple[datetime, bool, str] | None = None
+    labelled: tuple[datetime, bool, str] | None = None
     modified: datetime | None = None
-    labelled: datetime | None = None
     pending: str | None = None
     for number, line in enumerate(lines):
         carried, pending = pending, label_only(line)
@@ -477,17 +572,26 @@ def _from_lines(
             label = match.label or (carried if match.start <= 1 else None)
             if label == MODIFIED:
                 modified = modified or localize(match.value, tz)
-            elif label == PUBLISHED:
-                labelled = labelled or localize(match.value, tz)
-            elif (
-                first is None
-                and (not labelled_only or (number < datelines and is_dateline(line)))
-                and (not match.relative or match.start <= 1 or is_dateline(line))
-            ):
-                first = localize(match.value, tz)
-        if labelled is not None:
-            return labelled, modified, True
-    return first, modified, False
+                continue
+            if label == PUBLISHED:
+                labelled = labelled or (localize(match.value, tz), match.relative, line)
+                continue
+            counts = (
+                not labelled_only
+                or (number < datelines and is_dateline(line))
+                or (number < openers and match.start <= 1 and not match.relative)
+            ) and (not match.relative or match.start <= 1 or is_dateline(line))
+            if counts and first is None:
+                first = (localize(match.value, tz), match.relative, line)
+            if counts and first_dateline is None and not match.relative and is_dateline(line):
+                first_dateline = (localize(match.value, tz), match.relative, line)
+        if labelled is not None:  # the rest of its line was read too (更新时间 after 发布时间)
+            return LinesDate(labelled[0], modified, True, labelled[1], labelled[2])
+    # a date line of its own beats a date inside other text (a related article's "2023-04-01 标题")
+    first = first_dateline or first
+    if first is None:
+        return LinesDate(modified=modified)
+    return LinesDate(first[0], modified, False, first[1], first[2])
 
 
 @dataclass(frozen=True, slots=True)
@@ -524,6 +628,8 @@ class DateEvidence:
     url: str | None = None
     #: The Last-Modified response header: the last resort (servers stamp pages they rebuild).
     last_modified: str | None = None
+    #: Lines at the place of the site's learned date line (``SiteTemplate``).
+    learned: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -534,6 +640,8 @@ class DateCandidate:
     source: str
     weight: float
     has_time: bool = True
+    #: What it was read from (the line, the meta value), for ``--explain``.
+    evidence: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -545,12 +653,24 @@ class DateChoice:
     source: str | None = None
     confidence: float | None = None
     candidates: tuple[DateCandidate, ...] = ()
+    #: Why the day won (or why there is no date).
+    reason: str = ""
+
+    def explained(self) -> Choice:
+        """The choice as ``--explain`` prints it."""
+        choice = Choice("date", self.published, self.source, self.confidence, reason=self.reason)
+        for candidate in sorted(self.candidates, key=lambda c: -c.weight):
+            choice.candidates.append(
+                Candidate(candidate.value, candidate.source, candidate.weight, evidence=candidate.evidence)
+            )
+        return choice
 
 
 #: Weights of the printed evidence. On Chinese pages the article's own date line beats
 #: <meta> (portals fill PubDate with the CMS's time); on Western pages htmldate comes first.
 LINE_WEIGHTS = {
     "selector": 1.0,
+    "learned": 0.97,
     "date-line-label": 0.95,
     "date-line": 0.88,
     "above-title": 0.6,
@@ -558,6 +678,9 @@ LINE_WEIGHTS = {
     "footer": 0.6,
 }
 GUESS_WEIGHT_WESTERN = 0.92
+#: A relative date (昨天, 3小时前) is only as right as the fetch time it was resolved against (a
+#: saved page read later has none): below what the page's metadata and scripts state.
+RELATIVE_WEIGHT = 0.65
 #: htmldate's free-text search when its markup search found nothing: often a sidebar's date.
 GUESS_WEIGHT_FREE_TEXT = 0.4
 URL_WEIGHT = 0.5
@@ -608,52 +731,70 @@ def date_candidates(
     found: list[DateCandidate] = []
     modified: datetime | None = None
 
-    def add(value: datetime | None, source: str, weight: float) -> None:
+    def add(value: datetime | None, source: str, weight: float, printed: str | None = None) -> None:
         if value is not None and _plausible(value, tz, now):
-            found.append(DateCandidate(value, source, round(weight, 3), _has_time(value)))
+            found.append(
+                DateCandidate(value, source, round(weight, 3), _has_time(value), (printed or "")[:200])
+            )
 
     if evidence.selector:
-        add(parse_date(evidence.selector, tz=tz, now=now), "selector", LINE_WEIGHTS["selector"])
+        add(
+            parse_date(evidence.selector, tz=tz, now=now),
+            "selector",
+            LINE_WEIGHTS["selector"],
+            evidence.selector,
+        )
     penalty = 0.0 if evidence.guess_first else CJK_STRUCTURED_PENALTY
     declared = evidence.declared or StructuredDates(
         published=((evidence.structured, "meta", STRUCTURED_WEIGHT),) if evidence.structured else ()
     )
     for printed, source, weight in declared.published:
-        add(parse_date(printed, tz=tz, now=now), source, weight - penalty)
+        value = parse_date(printed, tz=tz, now=now)
+        if source == "script" and value is not None:
+            value = value.astimezone(tz)  # a Unix timestamp: shown in the site's zone
+        add(value, source, weight - (penalty if source != "script" else 0.0), printed)
     for printed, weight in declared.time_elements:
-        add(parse_date(printed, tz=tz, now=now), "time-element", weight - penalty)
+        add(parse_date(printed, tz=tz, now=now), "time-element", weight - penalty, printed)
     for printed in declared.modified:
         value = parse_date(printed, tz=tz, now=now)
         if value is not None and _plausible(value, tz, now):
             modified = modified or value
     blocks = (
+        ("learned", evidence.learned, False, 0),
         ("date-line", evidence.header, False, 0),
         ("above-title", evidence.above_title, True, ABOVE_TITLE_DATELINES),
         ("body-edge", evidence.body_edges, True, len(evidence.body_edges)),
         ("footer", before_section(evidence.footer), True, FOOTER_DATELINES),
     )
     for source, lines, labelled_only, datelines in blocks:
-        published, later, labelled = _from_lines(
-            lines, tz=tz, now=now, labelled_only=labelled_only, datelines=datelines
+        openers = LEAD_DATELINES if source == "body-edge" else 0
+        found_in = _from_lines(
+            lines, tz=tz, now=now, labelled_only=labelled_only, datelines=datelines, openers=openers
         )
-        modified = modified or later
-        if published is not None:
-            name = "date-line-label" if source == "date-line" and labelled else source
-            add(published, name, LINE_WEIGHTS[name])
+        modified = modified or found_in.modified
+        if found_in.published is not None:
+            name = "date-line-label" if source == "date-line" and found_in.labelled else source
+            weight = min(LINE_WEIGHTS[name], RELATIVE_WEIGHT) if found_in.relative else LINE_WEIGHTS[name]
+            add(found_in.published, name, weight, found_in.line)
     if evidence.strict_guess:
-        add(parse_date(evidence.strict_guess, tz=tz, now=now), "htmldate", GUESS_WEIGHT_WESTERN)
+        add(
+            parse_date(evidence.strict_guess, tz=tz, now=now),
+            "htmldate",
+            GUESS_WEIGHT_WESTERN,
+            evidence.strict_guess,
+        )
     guess = _guess(evidence, tz, now)
     if guess is not None and (guess.month, guess.day) == (1, 1) and not _has_time(guess):
         guess = None  # htmldate's reading of a bare year ("© 2013", "1998年3月号")
     if evidence.guess_first and evidence.strict_guess is None:
-        add(guess, "htmldate", GUESS_WEIGHT_WESTERN)
+        add(guess, "htmldate", GUESS_WEIGHT_WESTERN, evidence.guess)
     else:  # a free-text guess: a sidebar's or a comment's date as often as the article's
-        add(guess, "htmldate-guess", GUESS_WEIGHT_FREE_TEXT)
+        add(guess, "htmldate-guess", GUESS_WEIGHT_FREE_TEXT, evidence.guess)
     in_url = url_date(evidence.url)
     if in_url is not None:
-        add(localize(in_url, tz), "url", URL_WEIGHT)
+        add(localize(in_url, tz), "url", URL_WEIGHT, evidence.url)
     if evidence.last_modified:
-        add(_http_date(evidence.last_modified), "last-modified", LAST_MODIFIED_WEIGHT)
+        add(_http_date(evidence.last_modified), "last-modified", LAST_MODIFIED_WEIGHT, evidence.last_modified)
     return found, modified
 
 
@@ -667,6 +808,60 @@ def _http_date(value: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+#: A time stated in UTC (…Z, +00:00) is on the page's day only in the page's zone, which is not
+#: known: from this hour it may be the next day's local time, before UTC_PREVIOUS_DAY_BEFORE the
+#: previous day's (zones span −12 to +14 hours).
+UTC_NEXT_DAY_FROM = 10
+UTC_PREVIOUS_DAY_BEFORE = 12
+UTC_NEIGHBOUR_PENALTY = 0.05
+
+
+def candidate_days(candidate: DateCandidate) -> tuple[date, ...]:
+    """The days a candidate names: its own date (as printed), and for a UTC time the day next to it.
+
+    A time stated in UTC may be on the neighbouring day in the page's own zone.
+    """
+    value = candidate.value
+    days = [value.date()]
+    offset = value.utcoffset()
+    if candidate.has_time and offset is not None and not offset:
+        if value.hour >= UTC_NEXT_DAY_FROM:
+            days.append(value.date() + timedelta(days=1))
+        if value.hour < UTC_PREVIOUS_DAY_BEFORE:
+            days.append(value.date() - timedelta(days=1))
+    return tuple(days)
+
+
+#: Sources printed on the page for readers (the others are metadata, or read from it).
+_VISIBLE = frozenset({"selector", "learned", "date-line-label", "date-line"})
+
+
+def _utc_time(candidate: DateCandidate) -> bool:
+    offset = candidate.value.utcoffset()
+    return candidate.has_time and offset is not None and not offset
+
+
+def _printed_local_day(
+    day: date, by_day: dict[date, list[DateCandidate]], candidates: list[DateCandidate]
+) -> date:
+    """The day the page prints, when the metadata's day is only its UTC reading of the same time.
+
+    "19.10.2019" under the headline and datePublished 2019-10-18T23:10:00Z (and htmldate's
+    reading of it) name one moment: the reader's day is the printed one.
+    """
+    metadata = [c for c in by_day[day] if c.source not in _VISIBLE and c.value.date() == day]
+    if not metadata or any(c.source in _VISIBLE for c in by_day[day] if c.value.date() == day):
+        return day
+    derived = ("htmldate", "htmldate-guess")
+    if not all(_utc_time(c) or c.source in derived for c in metadata):
+        return day
+    for printed in sorted((c for c in candidates if c.source in _VISIBLE), key=lambda c: -c.weight):
+        other = printed.value.date()
+        if other != day and any(_utc_time(c) and other in candidate_days(c) for c in metadata):
+            return other
+    return day
+
+
 def choose_date(evidence: DateEvidence, *, tz: ZoneInfo, now: datetime | None = None) -> DateChoice:
     """Score every candidate and take the best day: its own weight plus a little per other source agreeing.
 
@@ -677,32 +872,47 @@ def choose_date(evidence: DateEvidence, *, tz: ZoneInfo, now: datetime | None = 
     candidates, modified = date_candidates(evidence, tz=tz, now=now)
     if not candidates:
         return DateChoice(modified=modified)
-    by_day: dict[object, list[DateCandidate]] = {}
+    by_day: dict[date, list[DateCandidate]] = {}
     for candidate in candidates:
-        by_day.setdefault(candidate.value.astimezone(tz).date(), []).append(candidate)
+        for day in candidate_days(candidate):
+            by_day.setdefault(day, []).append(candidate)
     by_day = {d: cs for d, cs in by_day.items() if any(c.source not in _NOT_ALONE for c in cs)}
     if not by_day:
-        return DateChoice(modified=modified, candidates=tuple(candidates))
+        return DateChoice(
+            modified=modified, candidates=tuple(candidates), reason="only htmldate's free-text guess"
+        )
 
-    def score(day_candidates: list[DateCandidate]) -> float:
-        best = max(c.weight for c in day_candidates)
-        top = max(day_candidates, key=lambda c: c.weight)
+    def score(day: date) -> float:
+        day_candidates = by_day[day]
+        own = [c for c in day_candidates if c.value.date() == day] or day_candidates
+        top = max(own, key=lambda c: c.weight)
         others = {c.source for c in day_candidates if c is not top and c.source not in _NOT_CORROBORATING}
         others.discard(top.source)
-        return best + AGREEMENT_BONUS * min(MAX_AGREEING, len(others))
+        # a UTC time that may be this day only in some zone counts a little less than one printed for it
+        return (
+            top.weight
+            - (0.0 if top.value.date() == day else UTC_NEIGHBOUR_PENALTY)
+            + AGREEMENT_BONUS * min(MAX_AGREEING, len(others))
+        )
 
-    day = max(by_day, key=lambda d: score(by_day[d]))
-    ranked = sorted(by_day[day], key=lambda c: -c.weight)
+    day = _printed_local_day(max(by_day, key=score), by_day, candidates)
+    ranked = sorted(by_day[day], key=lambda c: (c.value.date() != day, -c.weight))
     chosen = ranked[0]
     if not chosen.has_time:
-        timed = [c for c in ranked if c.has_time and c.weight >= chosen.weight - 0.3]
+        timed = [
+            c for c in ranked if c.has_time and c.weight >= chosen.weight - 0.3 and c.value.date() == day
+        ]
         chosen = timed[0] if timed else chosen
+    agreeing = sorted({c.source for c in by_day[day]} - {ranked[0].source})
+    reason = f"{day.isoformat()}: {ranked[0].source} (weight {ranked[0].weight})"
+    reason += f", agreeing: {', '.join(agreeing)}" if agreeing else ""
     return DateChoice(
         published=chosen.value,
         modified=modified,
         source=ranked[0].source,
-        confidence=round(min(1.0, score(by_day[day])), 2),
+        confidence=round(min(1.0, score(day)), 2),
         candidates=tuple(candidates),
+        reason=reason,
     )
 
 

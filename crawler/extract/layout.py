@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 #: Lines read between the headline and the body.
 HEADER_LINES = 12
@@ -86,9 +90,53 @@ def _probe(paragraph: str) -> str:
     return _squash(paragraph)[:PROBE_CHARS]
 
 
-def locate(page_text: str, title: str | None, paragraphs: list[str]) -> Layout:
-    """Locate ``title`` and the body ``paragraphs`` among the lines of ``page_text``."""
-    lines = [line for line in page_text.splitlines() if line.strip()]
+#: An info line is at most this long: a date line, or a byline at most ``MAX_CREDIT_CHARS``.
+MAX_INFO_CHARS = 80
+MAX_CREDIT_CHARS = 60
+
+
+def info_lines(lines: Sequence[str], body_start: int | None, reach: int = 60) -> frozenset[int]:
+    """Indexes of the date lines and bylines above the body and among its first lines (or at the top)."""
+    from crawler.extract.byline import has_credit_label
+    from crawler.extract.dates import is_dateline
+
+    end = body_start + INFO_IN_BODY if body_start is not None else reach
+    end = min(len(lines), end)
+    found = set()
+    for index in range(max(0, end - reach - INFO_IN_BODY), end):
+        line = lines[index]
+        size = len(_squash(line))
+        if size <= MAX_INFO_CHARS and (
+            (size <= MAX_CREDIT_CHARS and has_credit_label(line)) or is_dateline(line)
+        ):
+            found.add(index)
+    return frozenset(found)
+
+
+#: Lines of the extracted body looked at for a date line or byline inside it, before its prose
+#: (a line of at least PROSE_CHARS characters) starts.
+INFO_IN_BODY = 8
+PROSE_CHARS = 50
+
+
+def header_end(lines: Sequence[str], body_start: int | None, info: frozenset[int]) -> int | None:
+    """Where the article's header ends: the body's start, or an info line in its first lines.
+
+    An extracted body may open with the headline block itself (主题：, the headline, then
+    ``作者：… 时间：…``): then the headline is looked for above that info line.
+    """
+    if body_start is None:
+        return None
+    for index in range(body_start, min(len(lines), body_start + INFO_IN_BODY)):
+        if index in info:
+            return index
+        if len(_squash(lines[index])) >= PROSE_CHARS:  # the text has started
+            break
+    return body_start
+
+
+def find_body(lines: Sequence[str], paragraphs: list[str]) -> tuple[int | None, int | None]:
+    """(first, last) index of the body ``paragraphs`` among the page ``lines`` (None when not found)."""
     squashed = [_squash(line) for line in lines]
     body_start = body_end = None
     long_paragraphs = [p for p in paragraphs if len(_squash(p)) >= PROBE_CHARS] or paragraphs
@@ -101,7 +149,21 @@ def locate(page_text: str, title: str | None, paragraphs: list[str]) -> Layout:
                     body_start -= 1
             last = _find(squashed, _probe(long_paragraphs[-1]), body_start)
             body_end = last if last is not None else body_start
-    title_index = None
+    return body_start, body_end
+
+
+def locate(
+    lines: Sequence[str], title: str | None, paragraphs: list[str], *, title_index: int | None = None
+) -> Layout:
+    """Locate ``title`` and the body ``paragraphs`` among the page ``lines``.
+
+    ``title_index`` is the headline's line when the title choice read it from the page.
+    """
+    lines = [line for line in lines if line.strip()] if title_index is None else list(lines)
+    body_start, body_end = find_body(lines, paragraphs)
+    if title_index is not None:
+        return Layout(tuple(lines), title_index, body_start, body_end)
+    squashed = [_squash(line) for line in lines]
     if title:
         wanted = _squash(title)
 

@@ -23,6 +23,8 @@ class Page:
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     #: The Last-Modified response header, as sent (the publication date of last resort).
     last_modified: str | None = None
+    #: The text of the link a crawl followed to the page (one more title the headline is checked against).
+    link_text: str | None = None
 
 
 def default_profile(url: str) -> SiteProfile:

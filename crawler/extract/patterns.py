@@ -157,6 +157,8 @@ AUTHOR_LABELS = (
     "撰稿",
     "撰稿人",
     "撰文",
+    "采写",
+    "专栏作者",
     "执笔",
     "文/图",
     "图/文",
@@ -234,6 +236,22 @@ BLOG_OWNER_SUFFIXES = (
     "的部落格",
 )
 
+#: Path segments and query keys of links to a person's or an account's page (/author/5183008,
+#: /c/user/6294480027/, profile.php?uid=3): such a link near the headline names the poster.
+AUTHOR_PATH_SEGMENTS = (
+    *("author", "authors", "user", "users", "u", "profile", "people", "member", "members", "space"),
+    *("writer", "writers", "columnist", "columnists", "journalist", "journalists", "reporter", "blogger"),
+)
+AUTHOR_QUERY_KEYS = ("uid", "userid", "user_id", "authorid", "author_id", "author")
+
+#: Words before a name in a Western byline or author field ("By Rob Picheta", "Von Jan Koch",
+#: "Par Attac France", "Artikel von hausinfo"): dropped from declared and guessed author names.
+BY_WORDS = (
+    *("By", "by", "BY", "Von", "von", "Par", "par", "Por", "por", "Di", "di", "Door", "door", "Av", "av"),
+    *("Autor:", "Autorin:", "Author:", "Auteur:", "Autor", "Autorin", "Artikel von", "Zum Profil von"),
+    *("Ein Beitrag von", "Text:", "Texto:", "Written by", "Posted by"),
+)
+
 #: Labels introducing the people who edited or checked it.
 EDITOR_LABELS = (
     "责任编辑",
@@ -287,10 +305,35 @@ DATE_LABELS = (
     "Posted",
     "Post By",
     "Date",
+    *("Veröffentlicht", "veröffentlicht", "Erschienen", "Datum", "Publié le", "publié le", "Publicado"),
+    *("publicado", "Pubblicato", "pubblicato", "Gepubliceerd", "Publiceret", "Publicerad"),
 )
 
 #: Labels introducing the last modification time.
-MODIFIED_LABELS = ("更新时间", "更新日期", "修改时间", "最后更新", "Updated", "Last modified")
+MODIFIED_LABELS = (
+    *("更新时间", "更新日期", "修改时间", "最后更新", "Updated", "Last modified", "Last updated"),
+    *("Aktualisiert", "aktualisiert", "Zuletzt aktualisiert", "Mis à jour", "mis à jour", "Actualizado"),
+    *("actualizado", "Aggiornato", "aggiornato", "Bijgewerkt", "Atualizado"),
+)
+
+#: Month names of European languages besides English (lowercase), with their number: dates are
+#: printed "17. Januar 2022", "3 février 2021", "5 de marzo de 2020".
+MONTH_NAMES = {
+    **dict.fromkeys(("januar", "jänner", "janvier", "enero", "gennaio", "janeiro", "januari"), 1),
+    **dict.fromkeys(
+        ("februar", "feber", "février", "fevrier", "febrero", "febbraio", "fevereiro", "februari"), 2
+    ),
+    **dict.fromkeys(("märz", "maerz", "mars", "marzo", "março", "marco", "maart"), 3),
+    **dict.fromkeys(("avril", "abril", "aprile"), 4),
+    **dict.fromkeys(("mai", "mayo", "maggio", "maio", "mei"), 5),
+    **dict.fromkeys(("juni", "juin", "junio", "giugno", "junho"), 6),
+    **dict.fromkeys(("juli", "juillet", "julio", "luglio", "julho"), 7),
+    **dict.fromkeys(("août", "aout", "agosto", "augustus"), 8),
+    **dict.fromkeys(("septembre", "septiembre", "settembre", "setembro"), 9),
+    **dict.fromkeys(("oktober", "octobre", "octubre", "ottobre", "outubro"), 10),
+    **dict.fromkeys(("novembre", "noviembre", "novembro"), 11),
+    **dict.fromkeys(("dezember", "décembre", "decembre", "diciembre", "dicembre", "dezembro"), 12),
+}
 
 #: Phrases of deletion / not-found notices served in place of an article (often with status 200).
 GONE_PHRASES = (
@@ -315,8 +358,27 @@ GONE_PHRASES = (
 #: News-service markers that open a lead paragraph before its credits: 本报讯（记者 张三）.
 LEAD_MARKERS = ("本报讯", "本台讯", "本网讯", "本刊讯", "本站讯", "本报消息", "本台消息", "本网消息")
 
+#: Reporter roles that may follow an outlet or a qualifier without a space: 澎湃新闻记者 张三,
+#: 扬子晚报记者 张楠, 南都见习记者 林子沛, 职工通讯员 李琴雯, 观察者网专栏作者 王文.
+ROLE_WORDS = (
+    *("记者", "特约记者", "见习记者", "实习记者", "首席记者", "融媒体记者", "全媒体记者", "通讯员"),
+    *("特约通讯员", "实习生", "专栏作者", "特约作者", "特约撰稿人", "撰稿人", "摄影记者"),
+)
+#: Words before a role that qualify the person, not an outlet (驻京记者, 职工通讯员).
+ROLE_QUALIFIERS = (
+    *("职工", "驻站", "驻地", "驻京", "驻外", "资深", "高级", "本报", "本台", "本网", "本刊", "本站"),
+    *("特约", "见习", "实习", "首席", "专栏", "前方", "随团", "随队"),
+)
+#: Values of a 来源 line that name no organisation (the article is a reprint of unknown origin).
+GENERIC_SOURCES = (
+    *("网络", "互联网", "网友", "转载", "网络转载", "本站", "本站原创", "原创", "本网", "本网原创"),
+    *("未知", "佚名", "匿名", "综合", "整理", "于网络", "自网络", "网络整理", "综合整理"),
+)
+
 #: Label words that sit inside a byline without naming anyone (dropped from name lists).
 BYLINE_FILLERS = (
+    # buttons next to an author's name (关注 is also a family name: 关注 alone names nobody)
+    *("关注", "已关注", "订阅", "分享", "收藏", "举报", "评论", "点赞", "打印", "关闭", "更多"),
     "本报讯",
     "本报",
     "本台",
@@ -342,6 +404,9 @@ OUTLET_MARKERS = (
     "早报",
     "晨报",
     "商报",
+    "商讯",
+    "资讯",
+    "快讯",
     "时报",
     "周报",
     "导报",
@@ -384,6 +449,10 @@ OUTLET_MARKERS = (
     "院",
     "署",
     "集团",
+    "摄影队",
+    "记者团",
+    "工作组",
+    "编辑部",
     "公司",
     "协会",
     "学会",
@@ -455,6 +524,18 @@ PINYIN_SYLLABLE = (
 #: Words around a date that make it a copyright year or a range, never a publication date.
 DATE_NOISE_WORDS = ("Copyright", "copyright", "COPYRIGHT", "版权所有", "©", "ICP", "备案")
 
+#: Keys under which pages keep the publication time for their scripts or forms: hidden inputs
+#: (<input type=hidden name="pubtime">) and script data (window.DATA = {"pubtime": ...},
+#: var ct = "1581517074").
+SCRIPT_DATE_KEYS = (
+    *("pubtime", "pub_time", "pubdate", "pub_date", "ptime", "publishtime", "publish_time"),
+    *("publishdate", "publish_date", "publishedtime", "published_time", "publishedat", "published_at"),
+    *("publishat", "publish_at", "releasetime", "release_time", "releasedate", "firstpublishtime"),
+    *("first_publish_time", "datepublished", "article_publish_time", "newstime", "news_time"),
+)
+#: Keys that hold a creation time only as a Unix timestamp (WeChat's ``var ct = "1581517074"``).
+SCRIPT_TIMESTAMP_KEYS = ("ct", "create_time", "createtime", "publish_timestamp")
+
 #: Relative times as printed by portals, resolved against the fetch time.
 RELATIVE_DATE_WORDS = {"刚刚": 0, "今天": 0, "昨天": 1, "前天": 2}
 
@@ -488,6 +569,34 @@ SECTION_HEADINGS = (
     "Related articles",
     "Related posts",
     "Read more",
+)
+
+# --- Headlines -------------------------------------------------------------------------------
+
+#: Badges and labels printed with a headline but not part of it (原创 X, 主题: X), dropped from a
+#: headline line when the page's other titles name it without them.
+TITLE_BADGES = (
+    *("原创", "转载", "置顶", "精华", "推荐", "热", "新", "主题", "标题", "题目"),
+    *("Title", "Subject"),
+)
+
+#: Openings of a breadcrumb or location line (首页 > 新闻 > …): navigation, never a headline.
+NAVIGATION_OPENERS = (
+    "首页",
+    "主页",
+    "网站首页",
+    "当前位置",
+    "您的位置",
+    "你的位置",
+    "您现在的位置",
+    "您当前的位置",
+    "您的当前位置",
+    "当前所在位置",
+    "现在位置",
+    "所在位置",
+    "位置：",
+    "Home",
+    "You are here",
 )
 
 # --- Pagination ------------------------------------------------------------------------------
@@ -527,8 +636,10 @@ GONE_RE = re.compile(alternation(GONE_PHRASES, name="GONE_PHRASES"), re.IGNORECA
 #: The opening of a lead paragraph that only credits it: a news-service marker or an agency
 #: dateline (新华社济南11月22日电), then the credits in brackets; the text follows.
 LEAD_CREDIT_RE = re.compile(
-    r"^\s*+(?:" + alternation(LEAD_MARKERS, name="LEAD_MARKERS") + r"|[^\s，。；：:（(]{2,24}?电)?\s*+"
-    r"[（(](?P<credits>[^（()）]{2,60})[)）]\s*+[：:，,]?\s*+"
+    r"^\s*+(?:"
+    + alternation(LEAD_MARKERS, name="LEAD_MARKERS")
+    + r"|[^\s，。；：:（(【\[]{2,24}?[电讯])?\s*+"
+    r"[（(【\[](?P<credits>[^（()）【】\[\]]{2,60})[)）】\]]\s*+[：:，,]?\s*+"
 )
 
 for _name, _group in (

@@ -2,12 +2,12 @@
 
 It owns the crawl's database side, so that one crawl opens one MongoDB client: the client,
 the site's lease, the run record, the write buffer (ArticleStore) with the archive index,
-and the learned boilerplate. It opens before the first request, as the first item pipeline
-(order 0; Scrapy opens pipelines before anything is fetched, and an error there fails the
-crawl's start, so `scrapy crawl` exits non-zero without a database, while CloseSpider, e.g.
-`site_busy`, closes it cleanly) and closes last (spider_closed, after the pipelines' final
-flush). Components get it through their constructors, typed by
-what they may use (ArchiveView: the index and the learner, read-only), instead of signals.
+the learned boilerplate and the learned site template. It opens before the first request, as
+the first item pipeline (order 0; Scrapy opens pipelines before anything is fetched, and an
+error there fails the crawl's start, so `scrapy crawl` exits non-zero without a database,
+while CloseSpider, e.g. `site_busy`, closes it cleanly) and closes last (spider_closed, after
+the pipelines' final flush). Components get it through their constructors, typed by what they
+may use (ArchiveView: the index and the learners, read-only), instead of signals.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from crawler.store import ArticleStore, DatabaseUnavailable, open_from_settings,
 from crawler.store.boilerplate import load_learner, save_learner
 from crawler.store.connection import database_error
 from crawler.store.history import ListHistory
+from crawler.store.layout import load_layout, save_layout
 from crawler.store.locks import RunLease
 from crawler.store.profiles import SiteProfiles
 from crawler.store.spill import load_spill, spill_files
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
     from crawler.extract.learned import BoilerplateLearner
+    from crawler.extract.template import LayoutLearner
     from crawler.frontier.scheduler import FrontierSession
     from crawler.profiles import SiteProfile
     from crawler.store.index import ArchiveIndex
@@ -75,6 +77,11 @@ class ArchiveView(Protocol):
         ...
 
     @property
+    def layout(self) -> LayoutLearner | None:
+        """Where the site prints its headline, date line and byline, as learned so far."""
+        ...
+
+    @property
     def walks(self) -> SiteWalks | None:
         """The walks of the site's lists in this crawl, kept durable as they go."""
         ...
@@ -89,6 +96,7 @@ class ArchiveSession:
         self.db: Database[dict[str, Any]] | None = None
         self.store: ArticleStore | None = None
         self.learner: BoilerplateLearner | None = None
+        self.layout: LayoutLearner | None = None
         self.lease: LeaseKeeper | None = None
         self.runs: RunRecorder | None = None
         self.history: ListHistory | None = None
@@ -205,6 +213,12 @@ class ArchiveSession:
             min_articles=project_int(settings, "LEARN_MIN_ARTICLES"),
             min_share=project_float(settings, "LEARN_MIN_SHARE"),
             min_count=project_int(settings, "LEARN_MIN_COUNT"),
+        )
+        self.layout = load_layout(
+            self.db,
+            self.site,
+            min_articles=project_int(settings, "LEARN_LAYOUT_MIN_ARTICLES"),
+            min_share=project_float(settings, "LEARN_LAYOUT_MIN_SHARE"),
         )
         self._import_spills()
         self._open_history(settings)
@@ -348,8 +362,10 @@ class ArchiveSession:
             if self.learner is not None and self.db is not None and not stats.get_value("store/unavailable"):
                 try:
                     save_learner(self.db, self.site, self.learner)
+                    if self.layout is not None:
+                        save_layout(self.db, self.site, self.layout)
                 except PyMongoError as exc:
-                    logger.error("could not save the learned boilerplate: %s", exc)
+                    logger.error("could not save the learned boilerplate and template: %s", exc)
                     stats.inc_value("store/write_errors")
             try:
                 self._close_history()

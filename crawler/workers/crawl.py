@@ -1,6 +1,6 @@
 """The extraction pool inside a Scrapy crawl: settings, stats, and a prompt stop.
 
-The spider calls ``await extraction.extract(page, profile, learned)`` and gets an Article or
+The spider calls ``await extraction.extract(page, profile, learned, template)`` and gets an Article or
 an ExtractionFailed; the reactor thread never runs extraction, so downloads, storage and the
 lease go on while pages are extracted on the other cores.
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from crawler.extract.page import Page
     from crawler.extract.pagination import PagesToMerge
+    from crawler.extract.template import SiteTemplate
     from crawler.items import Article
     from crawler.profiles import SiteProfile
 
@@ -58,10 +59,14 @@ class CrawlExtraction:
         return extraction
 
     async def extract(
-        self, page: Page, profile: SiteProfile, learned: frozenset[str] = frozenset()
+        self,
+        page: Page,
+        profile: SiteProfile,
+        learned: frozenset[str] = frozenset(),
+        template: SiteTemplate | None = None,
     ) -> Article:
         """The page's article, extracted in a worker within the budget; raises ExtractionFailed."""
-        return await self._run(page, profile, learned)
+        return await self._run(page, profile, learned, template)
 
     async def merge(self, pages: PagesToMerge, profile: SiteProfile) -> Article:
         """The article merged from its pages, in a worker (where the language dictionaries are).
@@ -76,10 +81,14 @@ class CrawlExtraction:
             return pages.merge()
 
     async def _run(
-        self, job: Page | PagesToMerge, profile: SiteProfile, learned: frozenset[str] = frozenset()
+        self,
+        job: Page | PagesToMerge,
+        profile: SiteProfile,
+        learned: frozenset[str] = frozenset(),
+        template: SiteTemplate | None = None,
     ) -> Article:
         try:
-            return await asyncio.wrap_future(self.pool.submit(job, profile, learned))
+            return await asyncio.wrap_future(self.pool.submit(job, profile, learned, template))
         finally:
             self._record_stats()
 

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 import psutil
 
+from crawler.extract.template import NO_TEMPLATE, SiteTemplate
 from crawler.workers import worker
 
 if TYPE_CHECKING:
@@ -104,6 +105,8 @@ class _Job:
     profile: SiteProfile
     learned: frozenset[str]
     future: Future[Article]
+    #: The site's learned template (``NO_TEMPLATE`` when none is known).
+    template: SiteTemplate = NO_TEMPLATE
     attempts: int = 0
 
 
@@ -198,6 +201,7 @@ class _Worker:
         self.ready = False
         self.profile: SiteProfile | None = None
         self.learned: frozenset[str] | None = None
+        self.template: SiteTemplate | None = None
 
     def wait_ready(self, timeout: float) -> None:
         """Wait for the worker's READY message; OSError when it does not come."""
@@ -214,11 +218,12 @@ class _Worker:
         self.ready = True
 
     def send(self, job: _Job) -> None:
-        # The profile and the learned set go over the pipe only when they changed (by identity).
+        # The profile, the learned set and template go over the pipe only when they changed (by identity).
         profile = job.profile if job.profile is not self.profile else None
         learned = job.learned if job.learned is not self.learned else None
-        self.conn.send((job.page, profile, learned))
-        self.profile, self.learned = job.profile, job.learned
+        template = job.template if job.template is not self.template else None
+        self.conn.send((job.page, profile, learned, template))
+        self.profile, self.learned, self.template = job.profile, job.learned, job.template
 
     def over_memory(self, limit_mb: float) -> bool:
         """True when the memory the worker has written itself (USS) passes ``limit_mb``.
@@ -287,7 +292,11 @@ class ExtractionPool:
                 self._threads.append(thread)
 
     def submit(
-        self, page: Page | PagesToMerge, profile: SiteProfile, learned: frozenset[str] = frozenset()
+        self,
+        page: Page | PagesToMerge,
+        profile: SiteProfile,
+        learned: frozenset[str] = frozenset(),
+        template: SiteTemplate | None = None,
     ) -> Future[Article]:
         """Queue a page (or the pages of an article to merge); the Future gives the Article.
 
@@ -298,12 +307,18 @@ class ExtractionPool:
             future.set_exception(ExtractionFailed(STOPPED, f"{page.url}: the pool is stopping"))
             return future
         self.start()
-        self._jobs.put(_Job(page, profile, learned, future))
+        self._jobs.put(_Job(page, profile, learned, future, template=template or NO_TEMPLATE))
         return future
 
-    def extract(self, page: Page, profile: SiteProfile, learned: frozenset[str] = frozenset()) -> Article:
+    def extract(
+        self,
+        page: Page,
+        profile: SiteProfile,
+        learned: frozenset[str] = frozenset(),
+        template: SiteTemplate | None = None,
+    ) -> Article:
         """Extract one page within the budget (blocks); raises ExtractionFailed."""
-        return self.submit(page, profile, learned).result()
+        return self.submit(page, profile, learned, template).result()
 
     def cancel_pending(self) -> int:
         """Fail every queued page as ``stopped`` and refuse new ones; pages being extracted go on."""

@@ -94,13 +94,15 @@ def zygote(sock: socket.socket, function_path: str) -> None:
 def serve(conn: Connection, function: Callable[..., Any]) -> None:
     """Serve extraction requests on ``conn`` until it closes or a None arrives.
 
-    A request is ``(page, profile or None, learned or None)``: the profile and learned set are
-    sent again only when they change, the worker keeps the last ones. ``page`` is a ``Page``
-    to extract or ``PagesToMerge`` (the pages of a multi-page article).
+    A request is ``(page, profile or None, learned or None, template or None)``: the profile,
+    learned set and site template are sent again only when they change, the worker keeps the
+    last ones. ``page`` is a ``Page`` to extract or ``PagesToMerge`` (the pages of a multi-page
+    article).
     """
     conn.send((READY, None))
     profile: Any = None
     learned: frozenset[str] = frozenset()
+    template: Any = None
     while True:
         try:
             request = conn.recv()
@@ -108,13 +110,15 @@ def serve(conn: Connection, function: Callable[..., Any]) -> None:
             return
         if request is None:
             return
-        page, new_profile, new_learned = request
+        page, new_profile, new_learned, new_template = request
         if new_profile is not None:
             profile = new_profile
         if new_learned is not None:
             learned = new_learned
+        if new_template is not None:
+            template = new_template
         try:
-            reply: tuple[str, Any] = (OK, with_search_fields(run(function, page, profile, learned)))
+            reply: tuple[str, Any] = (OK, with_search_fields(run(function, page, profile, learned, template)))
         except Exception as exc:  # any bug in extraction is this page's failure, not the worker's
             reply = (ERROR, f"{type(exc).__name__}: {exc}")
         try:
@@ -123,12 +127,16 @@ def serve(conn: Connection, function: Callable[..., Any]) -> None:
             return
 
 
-def run(function: Callable[..., Any], job: Any, profile: Any, learned: frozenset[str]) -> Any:
+def run(
+    function: Callable[..., Any], job: Any, profile: Any, learned: frozenset[str], template: Any = None
+) -> Any:
     """One job: a page for ``function`` (extraction), or the pages of an article to merge."""
     from crawler.extract.pagination import PagesToMerge
 
     if isinstance(job, PagesToMerge):
         return job.merge()
+    if template:  # only when the site has one: EXTRACT_FUNCTION hooks need not know the keyword
+        return function(job, profile, learned=learned, template=template)
     return function(job, profile, learned=learned)
 
 

@@ -1,0 +1,89 @@
+"""Why extraction chose what it chose: every candidate of the title, date and authors, scored.
+
+``newsarchive extract --explain FILE`` prints this report: per field, the candidates found on
+the page with where they were read (the line, the element path, the declared value), their
+weight and score, what refused some of them, and why the winner won. It is what a user reads
+before writing a profile ``selectors`` entry: the element path of the right candidate is the
+place to select.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from crawler.extract.article import extract_page
+
+if TYPE_CHECKING:
+    from crawler.extract.evidence import Candidate, Choice
+    from crawler.extract.page import Page
+    from crawler.extract.template import SiteTemplate
+    from crawler.items import Article
+    from crawler.profiles import SiteProfile
+
+#: Candidates listed per field (the best first).
+MAX_LISTED = 12
+#: Characters of a value or an evidence line shown.
+SHOWN_CHARS = 60
+
+
+def explain_page(
+    page: Page, profile: SiteProfile, *, template: SiteTemplate | None = None
+) -> tuple[Article, dict[str, Choice]]:
+    """The article and the choice made for each field (title, date, authors)."""
+    choices: dict[str, Choice] = {}
+    article = extract_page(page, profile, template=template, choices=choices)
+    return article, choices
+
+
+def _show(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value) or "(nobody)"
+    text = " ".join(str(value or "").split())
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+
+
+def _candidate_line(candidate: Candidate) -> str:
+    parts = [f"{candidate.score or candidate.weight:5.2f}", f"{candidate.source:15}", _show(candidate.value)]
+    if candidate.path:
+        parts.append(f"at {candidate.path}")
+    if candidate.evidence and _show(candidate.evidence) != _show(candidate.value):
+        parts.append(f"from {_show(candidate.evidence)!r}")
+    if candidate.notes:
+        parts.append(f"({'; '.join(candidate.notes)})")
+    if candidate.refused:
+        parts.append(f"REFUSED: {candidate.refused}")
+    return "    " + "  ".join(parts)
+
+
+def format_choice(choice: Choice) -> list[str]:
+    """The report of one field: the winner and why, then its candidates, best first."""
+    head = f"{choice.field}: {_show(choice.value) if choice.value not in (None, '', []) else '(none)'}"
+    if choice.source:
+        score = f", score {choice.score:.2f}" if isinstance(choice.score, int | float) else ""
+        head += f"  [{choice.source}{score}]"
+    lines = [head, f"  why: {choice.reason or 'no candidate'}"]
+    ranked = sorted(choice.candidates, key=lambda c: (bool(c.refused), -(c.score or c.weight)))
+    if ranked:
+        lines.append(f"  candidates ({len(ranked)}):")
+        lines += [_candidate_line(c) for c in ranked[:MAX_LISTED]]
+        if len(ranked) > MAX_LISTED:
+            lines.append(f"    … {len(ranked) - MAX_LISTED} more")
+    return lines
+
+
+def format_explanation(path: str, article: Article, choices: dict[str, Choice]) -> str:
+    """The whole report for one page."""
+    lines = [f"== {path}"]
+    for name in ("title", "date", "authors"):
+        if name in choices:
+            lines += format_choice(choices[name])
+    lines.append(f"editors: {_show(article.editors)}")
+    lines.append(f"photographers: {_show(article.photographers)}")
+    lines.append(f"source: {article.source or '(none)'}")
+    if article.layout:
+        places = ", ".join(f"{k} at {v}" for k, v in article.layout.items())
+        lines.append(f"places the site's template learner would count: {places}")
+    return "\n".join(lines)
