@@ -4,7 +4,7 @@ Per-site politeness comes from the site profile (the spider applies it); anythin
 overridden with `-s NAME=VALUE` or `newsarchive crawl --set NAME=VALUE`.
 """
 
-from crawler.identity import user_agent
+from crawler.outbound.identity import user_agent
 
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["spiders"]
@@ -150,7 +150,7 @@ LEARN_MIN_COUNT = 5
 # Profiles: extra folder(s) searched before the bundled ones.
 PROFILES_DIR = None
 
-LOG_FORMATTER = "crawler.logformatter.ArticleLogFormatter"
+LOG_FORMATTER = "crawler.logs.formatter.ArticleLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"

@@ -29,14 +29,14 @@ from crawler.discovery.walks import ListKind, ListWalk, SiteWalks, known_streak
 from crawler.extract import Page
 from crawler.extract.pagination import PagesToMerge, continues
 from crawler.extract.urls import UrlRules, clean_url, normalize_url, not_article_address
-from crawler.identity import configured_contact, user_agent
 from crawler.items import Article, ExtractionFailure, PageVisit
 from crawler.middlewares.incremental import conditional
+from crawler.outbound.identity import configured_contact, user_agent
 from crawler.outbound.middleware import OutboundRefused
 from crawler.outbound.resolver import AddressRefused
 from crawler.profiles import load_profile_file
 from crawler.profiles.loader import find_profile_path
-from crawler.projectdefaults import project_bool, project_int
+from crawler.project.defaults import project_bool, project_int
 from crawler.session import ArchiveSession
 from crawler.workers import ExtractionFailed
 from crawler.workers.crawl import CrawlExtraction

@@ -21,9 +21,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crawler.archive import RANKING_FIELDS, Archive
+from crawler.derived.fields import search_fields
 from crawler.extract.article import content_hash
 from crawler.items import Article, PageVisit
-from crawler.search.fields import search_fields
 from crawler.search.index import MODE_ENV, SearchIndex, occurrence_counts
 from crawler.search.query import parse_query
 from crawler.search.ranking import top_by_score

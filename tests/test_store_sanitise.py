@@ -89,9 +89,9 @@ def test_an_imported_poison_record_never_locks_the_archive(
 def test_the_crawls_own_spill_reimport_sanitises(
     mongo_uri: str, database_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from crawler.project.workdir import unsaved_dir
     from crawler.store import connect
     from crawler.store.spill import write_spill
-    from crawler.workdir import unsaved_dir
 
     monkeypatch.setenv("NEWSARCHIVE_VAR", str(tmp_path / "var"))
     path = write_spill([_poisoned(1)], unsaved_dir(), "demo")

@@ -12,7 +12,7 @@ from crawler.cli import app
 from crawler.cli.console import err, fail, out
 from crawler.cli.frontier import open_frontier
 from crawler.frontier import FRONTIER_ENV
-from crawler.logredact import redact
+from crawler.logs.redact import redact
 from crawler.profiles import ProfileError, load_profile
 
 #: Exit code of `--fail-on-warning` when the health checks warn.
@@ -75,7 +75,7 @@ def crawl(
     if frontier:
         overrides["FRONTIER_URL"] = frontier
         open_frontier(site, frontier)  # fails fast when Redis cannot be reached
-    from crawler.crawl import run_crawl
+    from crawler.cli.running import run_crawl
 
     result = run_crawl(site, base_url=base_url, settings=overrides)
     logging.shutdown()

@@ -9,10 +9,10 @@ from pymongo.errors import PyMongoError
 
 from crawler.cli import app
 from crawler.cli.console import fail, out, problem
+from crawler.project.workdir import unsaved_dir
 from crawler.store import ArticleStore, DatabaseUnavailable, open_database
 from crawler.store.connection import database_error
 from crawler.store.spill import load_spill
-from crawler.workdir import unsaved_dir
 
 
 @app.command("import")

@@ -31,8 +31,8 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
-from crawler import signals as project_signals
 from crawler.frontier.state import DEFAULT_PREFIX, Frontier, worker_id
+from crawler.project import signals as project_signals
 from crawler.store.runs import new_run_id
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from scrapy import Request
 from scrapy.exceptions import NotConfigured
 
 from crawler.discovery.revisit import is_due
-from crawler.projectdefaults import project_bool
+from crawler.project.defaults import project_bool
 from crawler.session import ArchiveSession
 
 if TYPE_CHECKING:

@@ -46,12 +46,12 @@ from typing import TYPE_CHECKING, Any
 import ahocorasick
 from pymongo.errors import DuplicateKeyError
 
-from crawler.process import pid_alive
-from crawler.search.fields import TERMS_VERSION, fields_current
+from crawler.derived.fields import TERMS_VERSION, fields_current
+from crawler.derived.terms import to_simplified
+from crawler.project.process import pid_alive
+from crawler.project.workdir import private_tree, var_dir
 from crawler.search.ranking import add_needle, descending_key, score
-from crawler.search.terms import to_simplified
 from crawler.search.trends import DAY_MS
-from crawler.workdir import private_tree, var_dir
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator

@@ -22,11 +22,12 @@ from scrapy.exceptions import CloseSpider
 
 from crawler.discovery.walks import SiteWalks
 from crawler.extract.urls import UrlRules
-from crawler.health import Thresholds
-from crawler.projectdefaults import project_bool, project_float, project_int
+from crawler.project.defaults import project_bool, project_float, project_int
+from crawler.project.signals import frontier_opened, frontier_rejoined, frontier_worker_lost
+from crawler.project.workdir import unsaved_dir
+from crawler.session.health import Thresholds
 from crawler.session.lease import LeaseKeeper
 from crawler.session.runs import RunRecorder
-from crawler.signals import frontier_opened, frontier_rejoined, frontier_worker_lost
 from crawler.store import ArticleStore, DatabaseUnavailable, open_from_settings, redact_uri, resolve_uri
 from crawler.store.boilerplate import load_learner, save_learner
 from crawler.store.connection import database_error
@@ -34,7 +35,6 @@ from crawler.store.history import ListHistory
 from crawler.store.locks import RunLease
 from crawler.store.profiles import SiteProfiles
 from crawler.store.spill import load_spill, spill_files
-from crawler.workdir import unsaved_dir
 
 if TYPE_CHECKING:
     from pymongo import MongoClient

@@ -33,6 +33,7 @@ from pymongo.errors import (
 )
 
 from crawler import settings as project
+from crawler.derived.signature import SIGNATURE_FIELD
 from crawler.extract.urls import DEFAULT_RULES, UrlRules
 from crawler.items import PageVisit
 from crawler.search.index import SearchIndex
@@ -51,7 +52,6 @@ from crawler.store.documents import (
 from crawler.store.index import PROJECTION, ArchiveIndex
 from crawler.store.keys import Identity, identify
 from crawler.stories.index import StoryIndex
-from crawler.stories.signature import SIGNATURE_FIELD
 
 if TYPE_CHECKING:
     from datetime import datetime

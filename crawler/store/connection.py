@@ -13,8 +13,8 @@ from pymongo.errors import ConfigurationError, InvalidURI, OperationFailure, PyM
 
 from crawler import __version__
 from crawler import settings as project
-from crawler.logredact import redact
-from crawler.projectdefaults import project_int
+from crawler.logs.redact import redact
+from crawler.project.defaults import project_int
 
 if TYPE_CHECKING:
     from pymongo.database import Database

@@ -7,9 +7,9 @@ from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from crawler.derived.fields import TERMS_VERSION, search_fields, terms_source
+from crawler.derived.signature import SIGNATURE_FIELD
 from crawler.items import SCHEMA_VERSION
-from crawler.search.fields import TERMS_VERSION, search_fields, terms_source
-from crawler.stories.signature import SIGNATURE_FIELD
 from crawler.warc.locations import BadWarcLocation, check_locations
 
 if TYPE_CHECKING:

@@ -19,8 +19,8 @@ from bson import Binary
 from pymongo import ASCENDING, IndexModel, UpdateOne
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from crawler.derived.signature import SIGNATURE_VERSION, Signature
 from crawler.search.index import immediate, open_shared
-from crawler.stories.signature import SIGNATURE_VERSION, Signature
 
 if TYPE_CHECKING:
     import sqlite3

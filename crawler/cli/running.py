@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from crawler.workdir import project_root
+from crawler.project.workdir import project_root
 
 #: Finish reasons of a crawl that ran until it was done or used up a budget (--limit, pages, time).
 BUDGET_REASONS = ("finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout")

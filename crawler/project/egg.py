@@ -12,7 +12,7 @@ import zipfile
 from typing import TYPE_CHECKING
 
 from crawler import __version__
-from crawler.workdir import project_root
+from crawler.project.workdir import project_root
 
 if TYPE_CHECKING:
     from pathlib import Path
