@@ -490,7 +490,7 @@ def fill_code_version() -> str:
     root = Path(__file__).resolve().parents[1]
     own = Path(__file__).read_text(encoding="utf-8").split("\nSITES = ")[1].split("\ndef fill(")[0]
     digest = hashlib.sha256(own.encode())
-    for part in ("crawler/store/documents.py", "crawler/search/fields.py", "crawler/search/terms.py"):
+    for part in ("crawler/store/documents.py", "crawler/derived/fields.py", "crawler/derived/terms.py"):
         digest.update((root / part).read_bytes())
     return digest.hexdigest()[:12]
 

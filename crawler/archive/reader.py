@@ -13,7 +13,7 @@ source, section, publication date, language, state; dates are timezone-aware UTC
 the same on every server; `search(..., full=True)` or `fetch(ids)` gives whole stored articles.
 
 On the local FerretDB, search, count and paging are answered by the local search index
-(crawler/search/index.py), which also holds the result rows: a page never reads the store;
+(crawler/search/index/), which also holds the result rows: a page never reads the store;
 on MongoDB by the server's own indexes. Without a built index the same queries run on the
 server as full scans (same results, ~100 s at 100,000 articles): `newsarchive reindex` builds it.
 """

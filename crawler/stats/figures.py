@@ -6,7 +6,7 @@ and there is no `$dateToString` or `$cond`. So the figures come from one project
 the text checks, which must look at the text on the server. The same queries run on MongoDB,
 so both servers give the same figures.
 
-On the local database with its search index (crawler/search/index.py), the same figures come
+On the local database with its search index (crawler/search/index/), the same figures come
 from the index's per-article summary instead (no scan of the articles: well under a second at
 100,000 articles); `index_stats` computes them there by the same definitions.
 """

@@ -447,7 +447,7 @@ class ArticleStore:
         requeued = {doc["_id"] for doc in self._inserts} | {u.key for u in self._updates}
         self.stories.record([d for d in docs if d["_id"] not in refused and d["_id"] not in requeued])
 
-    # The local search index (crawler/search/index.py) ------------------------------------------
+    # The local search index (crawler/search/index/) ------------------------------------------
 
     def _search_index_begin(self) -> _IndexIntent | None:
         """Before the store write: record what this flush writes in the local search index."""
