@@ -8,10 +8,10 @@ from pymongo import monitoring
 from scrapy.utils.misc import build_from_crawler
 
 from crawler import settings as project
+from crawler.archive.writer import open_store
 from crawler.middlewares.incremental import IncrementalMiddleware
 from crawler.middlewares.warc import WarcMiddleware
 from crawler.session import ArchiveSession
-from crawler.store import ArticleStore
 from tests.archive_session import SessionCrawl
 from tests.test_store_articles import article
 
@@ -78,7 +78,7 @@ def test_the_session_pipeline_is_the_add_on_itself(mongo_uri: str) -> None:
 
 
 def test_store_defaults_are_the_settings_defaults(mongo_db: Database[dict[str, Any]]) -> None:
-    store = ArticleStore(mongo_db)
+    store = open_store(mongo_db)
     assert (store.insert_batch, store.update_batch) == (
         project.STORE_INSERT_BATCH,
         project.STORE_UPDATE_BATCH,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from crawler.archive.writer import open_store
 from crawler.cli.running import CrawlResult
 from crawler.items import PageVisit, content_hash
 from crawler.store import ArticleStore, connect
@@ -25,7 +26,7 @@ HUGE = "长" * (6 * 1024 * 1024)
 
 
 def _store(db: Database[dict[str, Any]]) -> ArticleStore:
-    store = ArticleStore(db)
+    store = open_store(db)
     store.ensure_indexes()
     store.load_known()
     return store

@@ -9,16 +9,18 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from crawler.archive.writer import open_store
 from crawler.derived.signature import NUM_PERM, Signature, signature
 from crawler.extract.script import _converter
 from crawler.items import Article, content_hash
 from crawler.search.index import MODE_ENV
-from crawler.store import ArticleStore
 from crawler.stories.index import StoryIndex
 from crawler.stories.state import LocalStories, RemoteStories
 
 if TYPE_CHECKING:
     from pymongo.database import Database
+
+    from crawler.store import ArticleStore
 
 T0 = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 #: Words of one topic (farm irrigation in Dongying): unrelated articles made of them share vocabulary.
@@ -115,7 +117,7 @@ def reprint(text: str) -> str:
 
 
 def store(db: Database[dict[str, Any]], articles: list[Article], **kw: Any) -> ArticleStore:
-    writer = ArticleStore(db, **kw)
+    writer = open_store(db, **kw)
     writer.ensure_indexes()
     writer.load_known()
     for item in articles:

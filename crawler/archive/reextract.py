@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from crawler.archive.writer import open_store
 from crawler.extract import Page, extract_page
 from crawler.profiles import ProfileError, SiteProfile
 from crawler.profiles.model import NAME_RE
@@ -129,7 +130,7 @@ def reextract(
                 db, root, site=site, dry_run=dry_run, failed_only=failed_only, pool=own, progress=progress
             )
     counts = ReextractCounts()
-    store = ArticleStore(db)
+    store = open_store(db)
     store.load_known(site)
     profiles: dict[str, SiteProfile | None] = {}
     _retry_failures(db, root, store, pool, counts, profiles, site=site, dry_run=dry_run)

@@ -20,6 +20,7 @@ from pymongo.errors import OperationFailure, PyMongoError
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
 
+from crawler.archive.writer import open_store
 from crawler.discovery.walks import SiteWalks
 from crawler.extract.urls import UrlRules
 from crawler.project.defaults import project_bool, project_float, project_int
@@ -187,7 +188,7 @@ class ArchiveSession:
 
     def _open_store(self, settings: BaseSettings) -> None:
         assert self.db is not None
-        self.store = ArticleStore(
+        self.store = open_store(
             self.db,
             insert_batch=project_int(settings, "STORE_INSERT_BATCH"),
             update_batch=project_int(settings, "STORE_UPDATE_BATCH"),
