@@ -334,7 +334,7 @@ def test_health_page_shows_the_share_edited_or_gone_per_month(browser: Browser) 
     status, html = browser.page("/health", site="demo")
     assert status == 200
     [table] = lxml.html.fromstring(html).cssselect("table.shares")
-    cells = [[td.text_content() for td in tr.cssselect("td")] for tr in table.cssselect("tbody tr")]
+    cells = [[td.text_content() for td in tr.cssselect("th, td")] for tr in table.cssselect("tbody tr")]
     archived = browser.db.articles.count_documents({})
     month = datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m")
     edited, gone = f"{100 / archived:.1f}%", f"{100 / archived:.1f}%"
