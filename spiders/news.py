@@ -29,6 +29,7 @@ from crawler.discovery.walks import ListKind, ListWalk, SiteWalks, known_streak
 from crawler.extract import Page
 from crawler.extract.pagination import PagesToMerge, continues
 from crawler.extract.urls import UrlRules, clean_url, normalize_url, not_article_address
+from crawler.frontier.addon import frontier_url
 from crawler.items import Article, ExtractionFailure, PageVisit
 from crawler.middlewares.incremental import conditional
 from crawler.outbound.identity import configured_contact, user_agent
@@ -459,7 +460,7 @@ class NewsSpider(scrapy.Spider):
     @property
     def own_dedup(self) -> bool:
         """Walks skip the duplicate filter, except in a distributed run (its workers share one filter)."""
-        return not self.crawler.settings.get("FRONTIER_URL")
+        return not frontier_url(self.crawler.settings)
 
     def list_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         """A list page not walked: gone (404/410) ends the list; other errors leave it to the next crawl."""

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from crawler import settings as project
 from crawler.archive.writer import open_store
 from crawler.extract import Page, extract_page
 from crawler.profiles import ProfileError, SiteProfile
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 #: Recovered pages with less text than this are not articles (the crawl's EXTRACT_MIN_TEXT_CHARS default).
-MIN_TEXT_CHARS = 20
+MIN_TEXT_CHARS = project.EXTRACT_MIN_TEXT_CHARS
 
 PROJECTION = {
     "site": 1,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 import typer
@@ -73,7 +74,8 @@ def crawl(
     if full:
         overrides["INCREMENTAL_ENABLED"] = False
     if frontier:
-        overrides["FRONTIER_URL"] = frontier
+        # the option beats the environment, the environment beats settings (crawler/project/defaults.py)
+        os.environ[FRONTIER_ENV] = frontier
         open_frontier(site, frontier)  # fails fast when Redis cannot be reached
     from crawler.cli.running import run_crawl
 

@@ -71,7 +71,7 @@ class WarcMiddleware:
         info = {
             "isPartOf": self.site,
             "robots": "obey" if self.crawler.settings.getbool("ROBOTSTXT_OBEY") else "ignore",
-            "http-header-user-agent": self.crawler.settings.get("USER_AGENT", ""),
+            "http-header-user-agent": self.crawler.settings.get("USER_AGENT"),
         }
         try:
             private_tree(self.root)  # raw pages of hostile sites: owner-only, older files included

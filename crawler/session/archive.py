@@ -56,6 +56,7 @@ COMPONENTS = (
     # the session itself, first of the pipelines: it opens before any request (see above)
     ("ITEM_PIPELINES", "crawler.session.ArchiveSession", 0),
     ("ITEM_PIPELINES", "pipelines.articles.ArticlesPipeline", 500),
+    ("ITEM_PIPELINES", "pipelines.failures.ExtractionFailuresPipeline", 600),
     ("SPIDER_MIDDLEWARES", "crawler.middlewares.incremental.IncrementalMiddleware", 550),
     # next to the downloader: archive what the server sent, before decompression and redirects
     ("DOWNLOADER_MIDDLEWARES", "crawler.middlewares.warc.WarcMiddleware", 950),

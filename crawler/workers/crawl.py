@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals
 
+from crawler.project.defaults import project_float
 from crawler.workers.pool import ExtractionFailed, ExtractionPool, PoolConfig
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class CrawlExtraction:
         """EXTRACT_WORKERS (0: one per core), EXTRACT_BUDGET, EXTRACT_WORKER_MAX_PAGES, EXTRACT_STOP_GRACE."""
         settings = crawler.settings
         extraction = cls(
-            crawler, PoolConfig.from_settings(settings), settings.getfloat("EXTRACT_STOP_GRACE", 2.0)
+            crawler, PoolConfig.from_settings(settings), project_float(settings, "EXTRACT_STOP_GRACE")
         )
         crawler.signals.connect(extraction.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extraction.engine_started, signal=signals.engine_started)
