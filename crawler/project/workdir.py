@@ -12,7 +12,7 @@ def project_root() -> Path:
     """The checkout (folder of scrapy.cfg), or $NEWSARCHIVE_HOME, or the current folder."""
     if home := os.environ.get("NEWSARCHIVE_HOME"):
         return Path(home).resolve()
-    checkout = Path(__file__).resolve().parent.parent
+    checkout = Path(__file__).resolve().parents[2]  # crawler/project/workdir.py
     if (checkout / "scrapy.cfg").exists():
         return checkout
     return Path.cwd()
