@@ -209,7 +209,7 @@ def _retry_failures(
         if len(article.text.strip()) < MIN_TEXT_CHARS:
             counts.problems.append(f"{doc['url']}: extracted now, but holds no article text; not stored")
         elif not dry_run:
-            store.add(article, doc.get("fetched_at") or article.fetched_at)
+            store.add(article, doc.get("fetched_at") or article.fetched_at)  # type: ignore[arg-type]
             store.flush()
         if not dry_run:
             failures.resolve(doc["_id"])

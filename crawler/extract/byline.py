@@ -283,7 +283,14 @@ def parse_byline(line: str) -> Byline:
             byline.authors.extend(n for n in names if n not in byline.authors)
             outlet = _outlet_value(value)
             short = outlet is not None and len(outlet) <= MAX_OUTLET_CHARS
-            if not names and not glued and byline.source is None and short and is_outlet(outlet):
+            if (
+                not names
+                and not glued
+                and byline.source is None
+                and outlet is not None
+                and short
+                and is_outlet(outlet)
+            ):
                 byline.source = outlet  # 作者：新华社 names an organisation: the source
         elif kind == EDITOR:
             byline.editors.extend(n for n in split_names(value) if n not in byline.editors)
@@ -610,7 +617,7 @@ def collect_credits(evidence: CreditEvidence) -> Byline:
     selector = parse_byline(evidence.selector) if evidence.selector else Byline()
     if evidence.selector and not selector.authors:
         selector.authors = split_names(evidence.selector)
-    ordered = (
+    ordered: tuple[Byline, ...] = (
         selector,
         header,
         evidence.body,

@@ -98,7 +98,7 @@ class FrontierScheduler(Scheduler):
     def open(self, spider: Spider) -> None:
         """Join the site's frontier (starting or joining its run) and start beating."""
         self.spider = spider
-        site = spider.profile.name
+        site = spider.profile.name  # type: ignore[attr-defined]  # a NewsSpider
         settings = self.crawler.settings  # the profile's politeness is applied by now
         prefetch = project_int(settings, "FRONTIER_PREFETCH")
         self.prefetch = max(1, prefetch or project_int(settings, "CONCURRENT_REQUESTS_PER_DOMAIN"))

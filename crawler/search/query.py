@@ -188,7 +188,7 @@ class SearchQuery:
             ("--section", "sections"),
         ):
             if getattr(self, attr):
-                options.append((f"{name} {', '.join(getattr(self, attr))}", replace(self, **{attr: ()})))
+                options.append((f"{name} {', '.join(getattr(self, attr))}", replace(self, **{attr: ()})))  # type: ignore[arg-type]
         if self.since:
             options.append(("--since", replace(self, since=None)))
         if self.until:

@@ -205,7 +205,8 @@ def _scan_day_counts(
     undated: Counter[str] = Counter()
     projection = {"_id": 0, "site": 1, "published_at": 1}
     for doc in archive.articles.find(query.filter(), projection, batch_size=5000):
-        site = doc.get("site") if isinstance(doc.get("site"), str) else "-"
+        named = doc.get("site")
+        site = named if isinstance(named, str) else "-"
         when = doc.get("published_at")
         if isinstance(when, datetime):
             moment = when if when.tzinfo else when.replace(tzinfo=UTC)

@@ -81,6 +81,10 @@ class ArchiveView(Protocol):
         """The walks of the site's lists in this crawl, kept durable as they go."""
         ...
 
+    def is_stored(self, url: str) -> bool:
+        """Whether the archive holds the article at ``url``."""
+        ...
+
 
 class ArchiveSession:
     """The crawl's MongoDB client, lease, run record, archive index and learner (a Scrapy add-on)."""

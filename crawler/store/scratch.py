@@ -67,7 +67,7 @@ class ScratchFile:
         self.prefix = prefix
         self.path: Path | None = None
         self._db: sqlite3.Connection | None = None
-        self._finalizer: weakref.finalize[..., None] | None = None
+        self._finalizer: weakref.finalize[..., ScratchFile] | None = None
 
     @property
     def opened(self) -> sqlite3.Connection | None:

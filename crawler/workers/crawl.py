@@ -114,7 +114,7 @@ class CrawlExtraction:
         from twisted.internet import reactor
 
         # Signal handlers must not take locks the interrupted code may hold: go through the reactor.
-        reactor.callFromThread(self._stop_extraction)  # type: ignore[attr-defined]
+        reactor.callFromThread(self._stop_extraction)  # type: ignore[attr-defined,arg-type]
 
     def _stop_extraction(self) -> None:
         from twisted.internet import reactor
@@ -125,7 +125,7 @@ class CrawlExtraction:
             cancelled,
             self.stop_grace_s,
         )
-        reactor.callLater(self.stop_grace_s, self.pool.kill_busy)  # type: ignore[attr-defined]
+        reactor.callLater(self.stop_grace_s, self.pool.kill_busy)  # type: ignore[attr-defined,arg-type]
 
     def spider_closed(self) -> None:
         """Stop the workers (the pool's counters are in the crawl's stats after every page)."""

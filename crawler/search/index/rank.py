@@ -328,7 +328,7 @@ class _ClassWalk:
                 counts[n] = count
                 if all(value is not None for value in counts):
                     del pending[rowid]
-                    yield tuple(counts), rowid, *info[rowid]  # type: ignore[misc]
+                    yield tuple(counts), rowid, *info[rowid]  # type: ignore[misc,arg-type]
                 else:
                     groups.setdefault(tuple(counts), set()).add(rowid)
         for rowid in pending:  # no mark of some count: an index row not made by term_tokens
