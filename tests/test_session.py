@@ -86,7 +86,7 @@ def test_every_component_of_a_real_crawl_shares_the_session_client(
     )
     values = settings.copy_to_dict()  # the project's and the overrides, over Scrapy's defaults
     ours = {name: values[name] for name in values if settings.getpriority(name)}
-    crawler = Crawler(NewsSpider, {**get_reactor_settings(), **ours})
+    crawler = Crawler(NewsSpider, {**ours, **get_reactor_settings()})  # whichever reactor a test installed
     spider = crawler.spider = crawler._create_spider(profile=PROFILE)  # as Crawler.crawl does
     crawler._apply_settings()
     crawler.stats.open_spider()
