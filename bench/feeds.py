@@ -38,11 +38,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from search import END, make_variant  # bench/search.py: the same generated articles
 
 from crawler.archive import Archive
+from crawler.archive.writer import open_store
 from crawler.export import default_fields, export_articles, export_dataset, export_feed
 from crawler.items import PageVisit
 from crawler.localdb import LocalServer, free_port
 from crawler.stats.changes import changes, monthly_shares
-from crawler.store import ArticleStore, connect
+from crawler.store import connect
 from crawler.store.changelog import LOG, ChangeLog, block_id
 
 
@@ -53,7 +54,7 @@ def _chunk(args: tuple[int, int, int, int]) -> list[dict]:
 
 def fill(db, count: int, batch: int, seed: int, distinct: int, workers: int) -> float:
     """Store count generated articles through ArticleStore, one flush (one log block) per batch."""
-    store = ArticleStore(db, insert_batch=batch, max_batch_bytes=1 << 40, max_delay=1e9, search_index=False)
+    store = open_store(db, insert_batch=batch, max_batch_bytes=1 << 40, max_delay=1e9, search_index=False)
     store.ensure_indexes()
     store.load_known()
     started = time.perf_counter()
@@ -73,7 +74,7 @@ def change(db, changed: int, seed: int) -> tuple[int, int]:
     rng = random.Random(seed)
     picked = rng.sample(ids, min(len(ids), changed + changed // 10))
     edits, gone = picked[:changed], picked[changed:]
-    store = ArticleStore(db, search_index=False)
+    store = open_store(db, search_index=False)
     store.load_known()
     when = END + timedelta(days=1)
     for key in edits:

@@ -55,10 +55,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 from extraction_quality import DATASETS, EVAL, gold, page_url  # noqa: E402
 from search import _chinese, peak_rss  # noqa: E402
 
+from crawler.derived.signature import MIN_SHINGLES, shingles, signature  # noqa: E402
 from crawler.extract import Page, extract_page  # noqa: E402
 from crawler.extract.page import default_profile  # noqa: E402
 from crawler.stories.clusters import assign  # noqa: E402
-from crawler.stories.signature import MIN_SHINGLES, shingles, signature  # noqa: E402
 from crawler.stories.state import LocalStories  # noqa: E402
 
 NOTES_ZH = [

@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.sigterm import stop_on_sigterm
 from crawler.archive import Archive
+from crawler.archive.writer import open_store
 from crawler.export import default_fields, export_articles
 from crawler.extract.article import content_hash
 from crawler.items import Article
@@ -45,7 +46,7 @@ from crawler.search.index import FOLDER_ENV, MODE_ENV, SearchIndex
 from crawler.search.query import parse_query
 from crawler.stats import archive_stats
 from crawler.stats.figures import index_stats
-from crawler.store import ArticleStore, connect
+from crawler.store import connect
 from crawler.store.documents import article_document
 
 SITES = {
@@ -460,7 +461,7 @@ def _make_chunk(args: tuple[int, int, int, int]) -> list[dict]:
 
 def fill(db, count: int, seed: int, batch: int, workers: int, distinct: int = 0) -> dict[str, float]:
     """Store the articles through ArticleStore, as a crawl does (insert_many + the local search index)."""
-    store = ArticleStore(db, insert_batch=batch, max_batch_bytes=1 << 40, max_delay=1e9)
+    store = open_store(db, insert_batch=batch, max_batch_bytes=1 << 40, max_delay=1e9)
     store.ensure_indexes()
     store.load_known()
     chunks = [(i, min(i + batch, count), seed, distinct) for i in range(0, count, batch)]
@@ -490,7 +491,7 @@ def fill_code_version() -> str:
     root = Path(__file__).resolve().parents[1]
     own = Path(__file__).read_text(encoding="utf-8").split("\nSITES = ")[1].split("\ndef fill(")[0]
     digest = hashlib.sha256(own.encode())
-    for part in ("crawler/store/documents.py", "crawler/search/fields.py", "crawler/search/terms.py"):
+    for part in ("crawler/store/documents.py", "crawler/derived/fields.py", "crawler/derived/terms.py"):
         digest.update((root / part).read_bytes())
     return digest.hexdigest()[:12]
 

@@ -27,10 +27,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.sigterm import stop_on_sigterm  # noqa: E402
 from crawler.archive import Archive  # noqa: E402
+from crawler.archive.writer import open_store  # noqa: E402
 from crawler.localdb import LocalServer, free_port  # noqa: E402
 from crawler.search.snippets import make_snippet  # noqa: E402
 from crawler.stats import archive_stats  # noqa: E402
-from crawler.store import ArticleStore, connect  # noqa: E402
+from crawler.store import connect  # noqa: E402
 
 
 def _generator():
@@ -75,7 +76,7 @@ def main() -> None:
             client = connect(server.uri)
             db = client["bench_web"]
             generator = _generator()
-            ArticleStore(db).ensure_indexes()
+            open_store(db).ensure_indexes()
             for start in range(0, args.articles, 500):
                 stop = min(start + 500, args.articles)
                 db.articles.insert_many([generator.make_article(n, args.seed) for n in range(start, stop)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from crawler import logredact
+from crawler.logs import redact as logredact
 
 __version__ = "0.1.0"
 __all__ = ["Archive", "__version__"]

@@ -88,7 +88,7 @@ class Article:
     last_modified: str | None = None
     #: The raw pages in the WARC files, in page order: {file, offset, length, record_id, digest, url, date}.
     warc: list[dict[str, Any]] = field(default_factory=list)
-    #: Search fields (crawler.search.fields) computed by the extraction worker, so that the crawl's
+    #: Search fields (crawler.derived.fields) computed by the extraction worker, so that the crawl's
     #: own thread does not segment every text; empty when not computed (the store then does it).
     #: Not stored as such: the store spreads them into the document.
     search: dict[str, Any] = field(default_factory=dict)

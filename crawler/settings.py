@@ -4,7 +4,7 @@ Per-site politeness comes from the site profile (the spider applies it); anythin
 overridden with `-s NAME=VALUE` or `newsarchive crawl --set NAME=VALUE`.
 """
 
-from crawler.identity import user_agent
+from crawler.outbound.identity import user_agent
 
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["spiders"]
@@ -47,7 +47,8 @@ DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
 
 # One archive session per crawl (crawler/session/): the MongoDB client, the site's lease, the run
 # record, the archive index and the learned boilerplate. It installs the components that use it:
-# the articles pipeline (500), the incremental spider middleware (550), the WARC middleware (950).
+# the articles pipeline (500), the extraction-failures pipeline (600), the incremental spider
+# middleware (550), the WARC middleware (950).
 ADDONS = {"crawler.session.ArchiveSession": 0, "crawler.frontier.FrontierAddon": 0}
 
 DOWNLOADER_MIDDLEWARES = {
@@ -58,7 +59,6 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {
     "pipelines.validate.ValidateArticlePipeline": 100,
-    "pipelines.failures.ExtractionFailuresPipeline": 600,
 }
 # Memory that does not grow with the site (docs/performance.md "Memory"); a frontier crawl uses
 # the shared queue and seen set in Redis instead. Request fingerprints in a scratch SQLite file,
@@ -76,7 +76,8 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
 # Distributed crawling: with a frontier (redis://HOST:PORT/DB; `crawl --frontier`, or
-# $NEWSARCHIVE_FRONTIER), workers on any machine share one site's queue, seen set and run.
+# $NEWSARCHIVE_FRONTIER, which wins over FRONTIER_URL as MONGO_URI does over its setting:
+# crawler/project/defaults.py), workers on any machine share one site's queue, seen set and run.
 # (the add-on is listed in ADDONS above)
 FRONTIER_URL = None
 FRONTIER_KEY_PREFIX = "newsarchive"
@@ -155,7 +156,7 @@ LEARN_LAYOUT_MIN_SHARE = 0.6
 # Profiles: extra folder(s) searched before the bundled ones.
 PROFILES_DIR = None
 
-LOG_FORMATTER = "crawler.logformatter.ArticleLogFormatter"
+LOG_FORMATTER = "crawler.logs.formatter.ArticleLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"

@@ -14,12 +14,12 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import Article, PageVisit
+from crawler.project.signals import archive_flushed
+from crawler.project.workdir import unsaved_dir
 from crawler.session import ArchiveSession
-from crawler.signals import archive_flushed
 from crawler.store import DatabaseUnavailable
 from crawler.store.articles import KEPT_COMPLETE, NEW, REJECTED, UNCHANGED, UNKNOWN
 from crawler.store.spill import pending_records, rejected_records, write_spill
-from crawler.workdir import unsaved_dir
 
 if TYPE_CHECKING:
     from pathlib import Path

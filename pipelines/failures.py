@@ -6,46 +6,47 @@ import logging
 from typing import TYPE_CHECKING, Any, Self
 
 from pymongo.errors import PyMongoError
+from scrapy.exceptions import NotConfigured
 
 from crawler.items import ExtractionFailure
-from crawler.store import DatabaseUnavailable, open_from_settings
+from crawler.session import ArchiveSession
 from crawler.store.failures import ExtractionFailures
 
 if TYPE_CHECKING:
-    from pymongo import MongoClient
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
 
 class ExtractionFailuresPipeline:
-    """Writes ExtractionFailure items to ``extraction_failures`` (rare, so one write each)."""
+    """Writes ExtractionFailure items to ``extraction_failures`` (rare, so one write each).
 
-    def __init__(self, crawler: Crawler) -> None:
+    Through the archive session's database: one crawl, one MongoDB client.
+    """
+
+    def __init__(self, crawler: Crawler, session: ArchiveSession) -> None:
         self.crawler = crawler
-        self.client: MongoClient[dict[str, Any]] | None = None
+        self.session = session
         self.failures: ExtractionFailures | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        """Uses the crawl's MONGO_* settings."""
-        return cls(crawler)
-
-    def open_spider(self) -> None:
-        """Connect (lazily: pymongo connects on the first write)."""
-        try:
-            self.client, db = open_from_settings(self.crawler.settings)
-        except DatabaseUnavailable as exc:
-            logger.error("extraction failures will only be logged: %s", exc)
-            return
-        self.failures = ExtractionFailures(db)
+        """Needs the archive session add-on (ADDONS), which installs this pipeline."""
+        session = ArchiveSession.of(crawler)
+        if session is None:
+            raise NotConfigured("the archive session add-on (crawler.session.ArchiveSession) is off")
+        return cls(crawler, session)
 
     def process_item(self, item: Any) -> Any:
         """Record an ExtractionFailure; pass everything else on."""
         if not isinstance(item, ExtractionFailure):
             return item
-        if self.failures is None:
+        db = self.session.db
+        if db is None:  # the session could not connect (and said so): the log and the WARC keep it
+            logger.error("extraction failure of %s (%s) not recorded: no database", item.url, item.reason)
             return item
+        if self.failures is None:
+            self.failures = ExtractionFailures(db)
         try:
             self.failures.record(item, run_id=self.crawler.stats.get_value("run/id"))
             self.crawler.stats.inc_value("store/extraction_failures")
@@ -57,8 +58,3 @@ class ExtractionFailuresPipeline:
                 exc,
             )
         return item
-
-    def close_spider(self) -> None:
-        """Close the connection."""
-        if self.client is not None:
-            self.client.close()

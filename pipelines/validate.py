@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapy.exceptions import DropItem
 
 from crawler.items import Article
-from crawler.projectdefaults import project_int
+from crawler.project.defaults import project_int
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

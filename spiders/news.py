@@ -29,14 +29,15 @@ from crawler.discovery.walks import ListKind, ListWalk, SiteWalks, known_streak
 from crawler.extract import Page
 from crawler.extract.pagination import PagesToMerge, continues
 from crawler.extract.urls import UrlRules, clean_url, normalize_url, not_article_address
-from crawler.identity import configured_contact, user_agent
+from crawler.frontier.addon import frontier_url
 from crawler.items import Article, ExtractionFailure, PageVisit
 from crawler.middlewares.incremental import conditional
+from crawler.outbound.identity import configured_contact, user_agent
 from crawler.outbound.middleware import OutboundRefused
 from crawler.outbound.resolver import AddressRefused
 from crawler.profiles import load_profile_file
 from crawler.profiles.loader import find_profile_path
-from crawler.projectdefaults import project_bool, project_int
+from crawler.project.defaults import project_bool, project_int
 from crawler.session import ArchiveSession
 from crawler.workers import ExtractionFailed
 from crawler.workers.crawl import CrawlExtraction
@@ -162,7 +163,7 @@ class NewsSpider(scrapy.Spider):
         """Article links that earlier crawls saw on walked list pages and did not store."""
         archive = self.archive
         history = getattr(archive, "history", None)
-        if history is None:
+        if history is None or archive is None:
             return
         for url in history.pending_links(archive.is_stored):
             self.crawler.stats.inc_value("history/backlog_requested")
@@ -243,7 +244,7 @@ class NewsSpider(scrapy.Spider):
                 continue
             if sitemap.is_index:
                 if walk is None:
-                    if request := self.checked(url, lambda u=url: self.sitemap_request(u, depth + 1)):
+                    if request := self.checked(url, partial(self.sitemap_request, url, depth + 1)):
                         yield request
                 else:  # numbered after every page of the walk, so the walk takes them as its next pages
                     children[max([*walk.walked, *walk.pending]) + 1 + len(children)] = url
@@ -276,7 +277,7 @@ class NewsSpider(scrapy.Spider):
             url = self.discovered(response, line)
             if url is None or url in listed or (walk := self.walks.top(url, ListKind.SITEMAP)) is None:
                 continue
-            if request := self.checked(url, lambda u=url, w=walk: self.sitemap_request(u, walk=w)):
+            if request := self.checked(url, partial(self.sitemap_request, url, walk=walk)):
                 yield request
 
     def parse_list(self, response: Response, hops: int = 0) -> Iterator[scrapy.Request]:
@@ -303,7 +304,7 @@ class NewsSpider(scrapy.Spider):
         texts: dict[str, str] = {}  # each article link's text (extraction checks the headline)
         pages: dict[int, str] = {}
         lists: list[str] = []
-        for link in self.link_extractor.extract_links(response):
+        for link in self.link_extractor.extract_links(response):  # type: ignore[arg-type]  # a TextResponse
             kind = classify_url(link.url, self.profile)
             if kind is LinkKind.ARTICLE:
                 articles.append(link.url)
@@ -470,12 +471,12 @@ class NewsSpider(scrapy.Spider):
     @property
     def own_dedup(self) -> bool:
         """Walks skip the duplicate filter, except in a distributed run (its workers share one filter)."""
-        return not self.crawler.settings.get("FRONTIER_URL")
+        return not frontier_url(self.crawler.settings)
 
     def list_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         """A list page not walked: gone (404/410) ends the list; other errors leave it to the next crawl."""
         self.fetch_failed(failure)
-        request = failure.request
+        request = failure.request  # type: ignore[attr-defined]  # set by Scrapy
         walk_meta = request.meta.get("walk")
         if not walk_meta:
             return
@@ -683,8 +684,9 @@ class NewsSpider(scrapy.Spider):
     async def article_page_failed(self, failure: Failure) -> AsyncIterator[Article | scrapy.Request]:
         """A page that cannot be fetched is reported as missing; the others are still merged."""
         self.fetch_failed(failure)
-        pages: _Pages = failure.request.meta["pages"]
-        pages.missing.append(failure.request.url)
+        request = failure.request  # type: ignore[attr-defined]  # set by Scrapy
+        pages: _Pages = request.meta["pages"]
+        pages.missing.append(request.url)
         async for output in self.next_page(pages):
             yield output
 
@@ -779,6 +781,6 @@ def apply_politeness(crawler: Crawler, profile: SiteProfile) -> None:
         settings.set("AUTOTHROTTLE_MAX_DELAY", polite.autothrottle_max_delay, priority="spider")
     if not polite.obey_robots:
         settings.set("ROBOTSTXT_OBEY", False, priority="spider")
-    if settings.getpriority("USER_AGENT") <= SETTINGS_PRIORITIES["project"]:  # not set by the user
+    if (settings.getpriority("USER_AGENT") or 0) <= SETTINGS_PRIORITIES["project"]:  # not set by the user
         contact = configured_contact(profile.contact, settings.get("CRAWL_CONTACT"))
         settings.set("USER_AGENT", user_agent(contact), priority="spider")

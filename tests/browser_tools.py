@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from crawler.archive import Archive
+from crawler.archive.writer import open_store
 from crawler.localdb import free_port
 from crawler.web.server import build_server
 from tests import system_tools
@@ -73,7 +74,6 @@ def archive_page(
 
     from crawler.extract.urls import normalize_url
     from crawler.items import Article, content_hash
-    from crawler.store import ArticleStore
     from crawler.warc import Exchange, WarcFileWriter
 
     now = datetime.now(UTC)
@@ -94,7 +94,7 @@ def archive_page(
         encoding="utf-8",
         warc=[location],
     )
-    store = ArticleStore(db)
+    store = open_store(db)
     store.load_known("demo")
     store.add(article, now)
     store.flush()

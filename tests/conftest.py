@@ -14,6 +14,7 @@ import pytest
 
 from crawler.localdb import LocalServer, free_port
 from crawler.profiles import SiteProfile, parse_profile
+from crawler.project.layout import init_project
 from crawler.store import connect
 from tests import system_tools
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from pymongo.database import Database
 
 ROOT = Path(__file__).resolve().parents[1]
+init_project()  # spiders/ and pipelines/ found as every entry point finds them (crawler/project/layout.py)
 SHARED = ROOT.parent / "shared"
 
 

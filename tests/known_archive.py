@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from crawler.archive.writer import open_store
 from crawler.extract.article import content_hash
 from crawler.items import Article
-from crawler.store import ArticleStore, connect
+from crawler.store import connect
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -104,7 +105,7 @@ ARTICLES = [
 
 def store_known(db: Database[dict[str, Any]]) -> None:
     """Store ARTICLES the way a crawl does (ArticleStore: article_document, indexes)."""
-    store = ArticleStore(db)
+    store = open_store(db)
     store.ensure_indexes()
     for article in ARTICLES:
         store.add(article, SEEN)

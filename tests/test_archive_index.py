@@ -9,8 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crawler.archive.writer import open_store
 from crawler.items import PageVisit
-from crawler.store import ArticleStore
 from crawler.store import index as archive_index
 from crawler.store.articles import CHANGED, GONE, NEW, UNCHANGED
 from crawler.store.index import ArchiveIndex
@@ -35,7 +35,7 @@ CAPTURE = {
 def test_a_restarted_store_knows_what_the_last_one_stored(mongo_db: Database[dict[str, Any]]) -> None:
     store_all(mongo_db, [article(n) for n in range(12)], insert_batch=5)
     mongo_db.articles.update_one({"_id": "http://a.cn/p/1.htm"}, {"$set": {"warc": [CAPTURE]}})
-    store = ArticleStore(mongo_db)
+    store = open_store(mongo_db)
     assert store.load_known() == 12
     known = store.index.find_url("http://a.cn/p/3.htm?utm_source=x")  # fetched URL, normalised
     assert known is not None and known.id == "http://a.cn/p/3.htm"
@@ -79,7 +79,7 @@ def test_a_killed_process_leaves_no_index_file_behind(tmp_path: Path) -> None:
 
 def test_two_sites_have_separate_indexes(mongo_db: Database[dict[str, Any]]) -> None:
     store_all(mongo_db, [article(1, site="one"), article(2, site="two")])
-    one, two = ArticleStore(mongo_db), ArticleStore(mongo_db)
+    one, two = open_store(mongo_db), open_store(mongo_db)
     assert one.load_known("one") == 1 and two.load_known("two") == 1
     assert one.index.path != two.index.path
     assert one.index.find_url("http://a.cn/p/1.htm") is not None
@@ -92,7 +92,7 @@ def test_two_sites_have_separate_indexes(mongo_db: Database[dict[str, Any]]) -> 
 
 def test_a_gone_visit_is_kept_in_the_index(mongo_db: Database[dict[str, Any]]) -> None:
     store_all(mongo_db, [article(1)])
-    store = ArticleStore(mongo_db)
+    store = open_store(mongo_db)
     store.load_known()
     later = T0 + timedelta(days=1)
     visit = PageVisit(url="http://a.cn/p/1.htm", site="demo", kind=GONE, status=404, fetched_at=later)

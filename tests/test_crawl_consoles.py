@@ -15,7 +15,7 @@ from scrapy.extensions.telnet import TelnetConsole
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
-from crawler.crawl import project_settings
+from crawler.cli.running import project_settings
 from spiders.news import NewsSpider
 
 CONSOLES = [("TELNETCONSOLE_ENABLED", TelnetConsole), ("REMOTE_CONTROL_ENABLED", RemoteControl)]

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.archive.reextract import rebuild
 from crawler.demo.content import ARTICLES
 from crawler.demo.server import serve
 from crawler.profiles import load_profile
-from crawler.reextract import rebuild
 from crawler.store import connect
 from crawler.warc import read_capture
 from tests.conftest import FAST_CRAWL, cli_environment, run_cli

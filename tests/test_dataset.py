@@ -18,10 +18,10 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
+from crawler.archive.writer import open_store
 from crawler.export import default_fields, export_feed
 from crawler.export.dataset import DatasetWriter, partition_value
 from crawler.items import PageVisit
-from crawler.store import ArticleStore
 from tests.conftest import ROOT, run_cli, wait_for
 from tests.test_store_articles import T0, article, store_all
 
@@ -98,7 +98,7 @@ def test_runs_append_new_files_and_a_repeated_run_adds_nothing(
     before = {p: p.stat().st_mtime_ns for p in first.files}
     assert export_feed(mongo_db, cursor, default_fields(), dataset=root).records == 0
     store_all(mongo_db, [dated(1, "a", T0, text="改过")], seen=T0 + timedelta(days=1), search_index=False)
-    store = ArticleStore(mongo_db, search_index=False)
+    store = open_store(mongo_db, search_index=False)
     store.load_known()
     store.add_visit(PageVisit(url="http://a.cn/p/2.htm", site="a", kind="gone", status=410, fetched_at=T0))
     store.flush()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from crawler.demo.server import serve
-from crawler.egg import build_egg
+from crawler.project.egg import build_egg
 from crawler.store import connect
 
 if TYPE_CHECKING:

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from crawler.archive.writer import open_store
 from crawler.outbound.policy import OutboundPolicy, Refusal
 from crawler.profiles import parse_profile
-from crawler.store import ArticleStore
 from tests.browser_tools import request, web_server
 from tests.conftest import FAST_CRAWL, cli_environment, run_cli
 from tests.fixture_site import FixtureSite, write_profile
@@ -25,7 +25,7 @@ EXTREMES = [("--since", "0001-01-01"), ("--until", "9999-12-31")]
 
 
 def _store(db: Database[dict[str, Any]]) -> None:
-    store = ArticleStore(db)
+    store = open_store(db)
     store.ensure_indexes()
     store.load_known()
     for n in (1, 2):

@@ -41,7 +41,7 @@ def test_learner_learns_recurring_paragraphs_only():
 
 
 def test_learner_waits_for_enough_articles():
-    learner = BoilerplateLearner(min_articles=20)
+    learner = BoilerplateLearner(min_articles=20, min_count=5, min_share=0.2)
     for n in range(19):
         learner.add(article(n))
     assert learner.learned() == frozenset()
@@ -84,7 +84,7 @@ def test_duplicates_in_one_article_count_once():
 )
 def test_thresholds_are_validated(bad):
     with pytest.raises(ValueError, match=r"min_|max_"):
-        BoilerplateLearner(**bad)
+        BoilerplateLearner(**{"min_articles": 20, "min_share": 0.2, "min_count": 5, **bad})
 
 
 def test_remove_learned():

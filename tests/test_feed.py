@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from crawler.archive.writer import open_store
 from crawler.export import default_fields, export_feed
 from crawler.export.cursor import Cursor, CursorError
 from crawler.items import PageVisit
-from crawler.store import ArticleStore, connect
+from crawler.store import connect
 from crawler.store.backfill import backfill, needs_backfill
 from crawler.store.changelog import NEW, ChangeLog, Entry
 from tests.conftest import ROOT, run_cli, wait_for
@@ -69,7 +70,7 @@ def every_change(db: Database[DB]) -> list[tuple[int, str, str]]:
 def test_every_change_gets_the_next_number_in_one_chain(mongo_db: Database[DB]) -> None:
     store_all(mongo_db, [article(n) for n in range(5)], search_index=False)
     store_all(mongo_db, [article(n, text=f"改过的正文{n}") for n in range(2)], seen=T0 + timedelta(days=1))
-    store = ArticleStore(mongo_db, search_index=False)
+    store = open_store(mongo_db, search_index=False)
     store.load_known()
     store.add_visit(gone(4, 2))
     store.flush()
@@ -94,7 +95,7 @@ def test_a_cursor_serves_each_change_once_with_the_version_it_made(
 
     store_all(mongo_db, [article(1, text="第二版")], seen=T0 + timedelta(days=1), search_index=False)
     store_all(mongo_db, [article(1, text="第三版")], seen=T0 + timedelta(days=2), search_index=False)
-    store = ArticleStore(mongo_db, search_index=False)
+    store = open_store(mongo_db, search_index=False)
     store.load_known()
     store.add_visit(gone(2, 3))
     store.flush()
@@ -156,7 +157,7 @@ def _document(n: int) -> dict[str, Any]:
 def _writer(uri: str, name: str, first: int, rounds: int, ready: Any) -> None:
     """A second process writing new articles and new versions in many small flushes."""
     db = connect(uri)[name]
-    store = ArticleStore(db, insert_batch=3, update_batch=2, search_index=False)
+    store = open_store(db, insert_batch=3, update_batch=2, search_index=False)
     store.load_known()
     ready.set()
     for r in range(rounds):
@@ -199,7 +200,7 @@ def test_two_concurrent_writers_and_a_reader_never_skip_nor_repeat(
 def _killed_writer(uri: str, name: str, stage: Any) -> None:
     """Claims a block, writes its articles, then waits to be killed before completing it."""
     db = connect(uri)[name]
-    store = ArticleStore(db, search_index=False)
+    store = open_store(db, search_index=False)
     store.load_known()
     store.add(article(50), T0)
     store.add(article(51), T0)
@@ -299,7 +300,7 @@ def test_an_archive_stored_before_the_sequence_is_numbered_once(
 ) -> None:
     store_all(mongo_db, [article(n) for n in range(4)], search_index=False)
     store_all(mongo_db, [article(0, text="第二版")], seen=T0 + timedelta(days=1), search_index=False)
-    store = ArticleStore(mongo_db, search_index=False)
+    store = open_store(mongo_db, search_index=False)
     store.load_known()
     store.add_visit(gone(3, 2))
     store.flush()
@@ -373,7 +374,7 @@ def test_changes_and_monthly_shares_include_history_from_before_the_sequence(mon
     mongo_db.archive_log.drop()
     mongo_db.archive_sequence.drop()
     backfill(mongo_db)
-    store = ArticleStore(mongo_db, search_index=False)
+    store = open_store(mongo_db, search_index=False)
     store.load_known()
     store.add_visit(gone(1, 11))  # 2026-12, after
     store.add_visit(gone(2, 11))

@@ -128,6 +128,7 @@ def test_addon_switches_the_scheduler_only_with_a_frontier(monkeypatch: pytest.M
     FrontierAddon().update_settings(shared)
     assert shared["SCHEDULER"] == "crawler.frontier.scheduler.FrontierScheduler"
     assert shared["REDIS_URL"] == "redis://127.0.0.1:1/2"
+    monkeypatch.delenv("NEWSARCHIVE_FRONTIER")
     with pytest.raises(ValueError, match="must be a Redis URL"):
         FrontierAddon().update_settings(Settings({"FRONTIER_URL": "http://example.invalid/"}))
 

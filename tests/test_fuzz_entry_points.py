@@ -23,10 +23,10 @@ from scrapy.http import HtmlResponse, TextResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
 from crawler.archive import Archive
+from crawler.archive.writer import open_store
 from crawler.export import export_articles
 from crawler.profiles import ProfileError, parse_profile
 from crawler.search.query import parse_query
-from crawler.store import ArticleStore
 from crawler.store.documents import article_document, storable
 from crawler.store.spill import load_spill
 from spiders.news import NewsSpider
@@ -154,7 +154,7 @@ def test_any_spill_file_stores_its_good_records_and_names_the_rest(
     mongo_db.articles.drop()
     path = tmp_path / "handed-over.jsonl"
     path.write_bytes(b"\n".join(raw for raw, _ in lines) + b"\n")
-    store = ArticleStore(mongo_db, search_index=False)
+    store = open_store(mongo_db, search_index=False)
     store.load_known()
     loaded = load_spill(store, path)  # raises nothing: every problem is a line's message
     rejected = store.take_rejected()

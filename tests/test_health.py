@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from crawler.extensions.progress import progress_figures, progress_line
-from crawler.health import Thresholds, check_run
+from crawler.session.health import Thresholds, check_run
 
 LIMITS = Thresholds()
 

@@ -74,8 +74,8 @@ def test_stop_never_signals_a_process_that_is_not_the_database(tmp_path: Path) -
 
 
 def test_var_is_owner_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from crawler.project.workdir import var_dir
     from crawler.warc.writer import WarcFileWriter
-    from crawler.workdir import var_dir
 
     monkeypatch.setenv("NEWSARCHIVE_VAR", str(tmp_path / "var"))
     (tmp_path / "var").mkdir(mode=0o755)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from crawler.logredact import MASK, redact
+from crawler.logs.redact import MASK, redact
 
 #: What a user can type into a password: anything but the characters that end a URI's authority
 #: ('/', '?', '#', line breaks must be percent-encoded; the driver refuses them raw).

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler.localdb import free_port
-from crawler.logredact import SECRET_MASK, is_secret_name, redact
+from crawler.logs.redact import SECRET_MASK, is_secret_name, redact
 from crawler.store import connect
 from tests.conftest import FAST_CRAWL, cli_environment, run_cli
 from tests.fixture_site import FixtureSite, write_profile

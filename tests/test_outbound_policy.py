@@ -9,7 +9,7 @@ from scrapy.resolver import CachingThreadedResolver
 from scrapy.utils.test import get_crawler
 from twisted.internet import defer
 
-from crawler.crawl import CrawlResult
+from crawler.cli.running import CrawlResult
 from crawler.outbound import OutboundPolicy, Refusal
 from crawler.outbound.middleware import OutboundPolicyMiddleware, OutboundRefused
 from crawler.outbound.resolver import AddressRefused, PolicyResolver

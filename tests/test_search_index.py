@@ -21,9 +21,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crawler.archive import RANKING_FIELDS, Archive
+from crawler.archive.writer import open_store
+from crawler.derived.fields import search_fields
 from crawler.extract.article import content_hash
 from crawler.items import Article, PageVisit
-from crawler.search.fields import search_fields
 from crawler.search.index import MODE_ENV, SearchIndex, occurrence_counts
 from crawler.search.query import parse_query
 from crawler.search.ranking import top_by_score
@@ -83,7 +84,7 @@ ARTICLE_COUNT = 120
 
 
 def fill(db: Database[dict[str, Any]], count: int = ARTICLE_COUNT) -> ArticleStore:
-    store = ArticleStore(db, insert_batch=40)
+    store = open_store(db, insert_batch=40)
     store.ensure_indexes()
     store.load_known()
     rng = random.Random(11)
@@ -346,11 +347,12 @@ CRASHING_WRITER = """
 import os, sys
 from datetime import UTC, datetime
 from crawler.search.index import SearchIndex
-from crawler.store import ArticleStore, connect
+from crawler.archive.writer import open_store
+from crawler.store import connect
 from crawler.items import Article
 
 client = connect(sys.argv[1])
-store = ArticleStore(client[sys.argv[2]])
+store = open_store(client[sys.argv[2]])
 store.load_known()
 for n in range(5):
     url = f"http://crash.test/{n}.htm"
@@ -394,11 +396,12 @@ def test_crash_between_store_write_and_index_write(
 CONCURRENT_WRITER = """
 import sys
 from datetime import UTC, datetime
-from crawler.store import ArticleStore, connect
+from crawler.archive.writer import open_store
+from crawler.store import connect
 from crawler.items import Article
 
 client = connect(sys.argv[1])
-store = ArticleStore(client[sys.argv[2]], insert_batch=5)
+store = open_store(client[sys.argv[2]], insert_batch=5)
 store.load_known()
 for n in range(40):
     url = f"http://{sys.argv[3]}.test/{n}.htm"

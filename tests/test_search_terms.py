@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.search.fields import TERMS_VERSION, search_fields
-from crawler.search.terms import document_terms, query_terms, to_simplified
+from crawler.derived.fields import TERMS_VERSION, search_fields
+from crawler.derived.terms import document_terms, query_terms, to_simplified
 
 
 def test_chinese_is_segmented_into_words_with_sub_words_on_documents() -> None:
@@ -66,7 +66,7 @@ def test_rjieba_cuts_exactly_as_jieba_without_hmm() -> None:
     import jieba
     import rjieba
 
-    from crawler.search.terms import normalize
+    from crawler.derived.terms import normalize
 
     reference = jieba.Tokenizer()
     fast = rjieba.Jieba()

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pymongo import monitoring
-from scrapy.utils.misc import build_from_crawler
+from scrapy import signals
+from scrapy.core.downloader.middleware import DownloaderMiddlewareManager
+from scrapy.core.spidermw import SpiderMiddlewareManager
+from scrapy.crawler import Crawler
+from scrapy.pipelines import ItemPipelineManager
+from scrapy.utils.misc import build_from_crawler, load_object
+from scrapy.utils.test import get_reactor_settings
 
 from crawler import settings as project
+from crawler.archive.writer import open_store
+from crawler.cli.running import project_settings
+from crawler.items import ExtractionFailure
 from crawler.middlewares.incremental import IncrementalMiddleware
 from crawler.middlewares.warc import WarcMiddleware
 from crawler.session import ArchiveSession
-from crawler.store import ArticleStore
-from tests.archive_session import SessionCrawl
+from spiders.news import NewsSpider
+from tests.archive_session import PROFILE, SessionCrawl
 from tests.test_store_articles import article
 
 if TYPE_CHECKING:
@@ -64,6 +74,62 @@ def test_a_crawl_opens_one_database_client(
     assert mongo_db.crawl_runs.count_documents({"status": "finished"}) == 1
 
 
+def test_every_component_of_a_real_crawl_shares_the_session_client(
+    mongo_uri: str, mongo_db: Database[dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every pipeline, middleware and extension the project's settings enable, opened and closed."""
+    monkeypatch.setenv("NEWSARCHIVE_VAR", str(tmp_path))
+    listener = _Topologies()
+    monitoring.register(listener)
+    settings = project_settings(
+        {"MONGO_URI": mongo_uri, "MONGO_DATABASE": mongo_db.name, "EXTRACT_WORKERS": 1}
+    )
+    values = settings.copy_to_dict()  # the project's and the overrides, over Scrapy's defaults
+    ours = {name: values[name] for name in values if settings.getpriority(name)}
+    crawler = Crawler(NewsSpider, {**ours, **get_reactor_settings()})  # whichever reactor a test installed
+    spider = crawler.spider = crawler._create_spider(profile=PROFILE)  # as Crawler.crawl does
+    crawler._apply_settings()
+    crawler.stats.open_spider()
+    managers = [
+        DownloaderMiddlewareManager.from_crawler(crawler),
+        SpiderMiddlewareManager.from_crawler(crawler),
+        ItemPipelineManager.from_crawler(crawler),
+        crawler.extensions,
+    ]
+    built = {type(component) for manager in managers for component in manager.middlewares}
+    paths = [
+        path
+        for setting in ("ITEM_PIPELINES", "DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS")
+        for path, order in crawler.settings.getdict(setting).items()
+        if order is not None and path.startswith(("crawler.", "pipelines.", "spiders."))
+    ]
+    assert "pipelines.failures.ExtractionFailuresPipeline" in paths
+    assert all(load_object(path) in built for path in paths), paths
+    pipelines = managers[2].middlewares
+    for pipeline in pipelines:  # the engine opens the pipelines (the session first), then signals
+        if hasattr(pipeline, "open_spider"):
+            pipeline.open_spider()
+    crawler.signals.send_catch_log(signals.spider_opened, spider=spider)
+    failure = ExtractionFailure(
+        url="http://a.cn/1.html",
+        site="demo",
+        reason="timeout",
+        message="m",
+        status=200,
+        fetched_at=datetime.now(UTC),
+    )
+    for item in (article(1), failure):  # through every pipeline, in order
+        for pipeline in pipelines:
+            item = pipeline.process_item(item)
+    for pipeline in pipelines:
+        if hasattr(pipeline, "close_spider"):
+            pipeline.close_spider()
+    crawler.signals.send_catch_log(signals.spider_closed, spider=spider, reason="finished")
+    assert listener.count == 1
+    assert mongo_db.extraction_failures.count_documents({"site": "demo"}) == 1
+    assert mongo_db.articles.count_documents({}) == 1
+
+
 def test_the_add_on_installs_the_components_that_use_it(mongo_uri: str) -> None:
     settings = SessionCrawl(mongo_uri, "unused").crawler.settings
     assert settings.getdict("ITEM_PIPELINES")["pipelines.articles.ArticlesPipeline"] == 500
@@ -78,7 +144,7 @@ def test_the_session_pipeline_is_the_add_on_itself(mongo_uri: str) -> None:
 
 
 def test_store_defaults_are_the_settings_defaults(mongo_db: Database[dict[str, Any]]) -> None:
-    store = ArticleStore(mongo_db)
+    store = open_store(mongo_db)
     assert (store.insert_batch, store.update_batch) == (
         project.STORE_INSERT_BATCH,
         project.STORE_UPDATE_BATCH,

@@ -4,8 +4,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from crawler.archive.writer import open_store
 from crawler.items import Article, content_hash
-from crawler.store import ArticleStore
 from crawler.store.articles import CHANGED, NEW, UNCHANGED
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def article(n: int, text: str | None = None, site: str = "demo") -> Article:
 def store_all(
     db: Database[dict[str, Any]], articles: list[Article], seen: datetime = T0, **kw: Any
 ) -> list[str]:
-    store = ArticleStore(db, **kw)
+    store = open_store(db, **kw)
     store.ensure_indexes()
     store.load_known()
     outcomes = []
@@ -48,7 +48,7 @@ def store_all(
 
 
 def test_indexes_are_named_unique_and_idempotent(mongo_db: Database[dict[str, Any]]) -> None:
-    store = ArticleStore(mongo_db)
+    store = open_store(mongo_db)
     store.ensure_indexes()
     store.ensure_indexes()
     indexes = {ix["name"]: ix for ix in mongo_db.articles.list_indexes()}
@@ -85,7 +85,7 @@ def test_same_article_twice_in_one_crawl(mongo_db: Database[dict[str, Any]]) -> 
 
 
 def test_concurrent_writer_duplicate_becomes_an_update(mongo_db: Database[dict[str, Any]]) -> None:
-    first, second = ArticleStore(mongo_db), ArticleStore(mongo_db)
+    first, second = open_store(mongo_db), open_store(mongo_db)
     first.add(article(9), T0)
     second.add(article(9, text="第9篇，另一个进程抓到的新版本。"), T0)
     first.flush()
@@ -113,18 +113,18 @@ def test_page_data_is_sanitized_for_storage(mongo_db: Database[dict[str, Any]]) 
 
 def test_load_known_is_per_site(mongo_db: Database[dict[str, Any]]) -> None:
     store_all(mongo_db, [article(1), article(2, site="other")])
-    store = ArticleStore(mongo_db)
+    store = open_store(mongo_db)
     assert store.load_known("demo") == 1
 
 
 def test_a_slow_crawl_still_flushes_after_max_delay(mongo_db: Database[dict[str, Any]]) -> None:
-    store = ArticleStore(mongo_db, insert_batch=100, max_delay=0.0)
+    store = open_store(mongo_db, insert_batch=100, max_delay=0.0)
     assert not store.should_flush()  # nothing buffered
     store.add(article(1), T0)
     assert store.should_flush()  # one article, but it may not wait
     store.flush()
     assert mongo_db.articles.count_documents({}) == 1
-    patient = ArticleStore(mongo_db, insert_batch=100, max_delay=3600)
+    patient = open_store(mongo_db, insert_batch=100, max_delay=3600)
     patient.add(article(2), T0)
     assert not patient.should_flush()
 
@@ -144,7 +144,7 @@ def test_crawls_starting_together_on_a_new_database_both_get_their_indexes(
         client = connect(mongo_uri)
         try:
             barrier.wait()
-            ArticleStore(client[database_name]).ensure_indexes()
+            open_store(client[database_name]).ensure_indexes()
             CrawlRuns(client[database_name]).ensure_indexes()
         except BaseException as exc:
             errors.append(exc)
@@ -170,7 +170,7 @@ def test_two_changes_of_one_article_in_one_batch_keep_every_version(
 ) -> None:
     texts = [f"第{v}版的正文。东营市今天召开会议，部署今冬明春农田水利建设。" for v in (1, 2, 3)]
     store_all(mongo_db, [article(1, texts[0])])
-    store = ArticleStore(mongo_db)
+    store = open_store(mongo_db)
     store.load_known()
     assert [store.add(article(1, text), T0 + timedelta(hours=v)) for v, text in enumerate(texts[1:], 1)] == [
         CHANGED,

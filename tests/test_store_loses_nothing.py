@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from crawler.crawl import CrawlResult
+from crawler.archive.writer import open_store
+from crawler.cli.running import CrawlResult
 from crawler.items import PageVisit, content_hash
 from crawler.store import ArticleStore, connect
 from crawler.store.documents import TEXT_LIMITS, article_document
@@ -25,7 +26,7 @@ HUGE = "长" * (6 * 1024 * 1024)
 
 
 def _store(db: Database[dict[str, Any]]) -> ArticleStore:
-    store = ArticleStore(db)
+    store = open_store(db)
     store.ensure_indexes()
     store.load_known()
     return store
@@ -120,8 +121,8 @@ def test_refused_articles_and_visits_are_spilled_and_make_the_run_not_ok(
 def test_the_next_run_stores_what_the_database_missed_visits_included(
     mongo_uri: str, database_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from crawler.project.workdir import unsaved_dir
     from crawler.store.spill import pending_records, write_spill
-    from crawler.workdir import unsaved_dir
 
     monkeypatch.setenv("NEWSARCHIVE_VAR", str(tmp_path / "var"))
     first = SessionCrawl(mongo_uri, database_name).open()

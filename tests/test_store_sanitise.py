@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from bson import json_util
 
+from crawler.archive.writer import open_store
 from crawler.localdb import free_port
-from crawler.store import ArticleStore
 from crawler.store.documents import article_document, sanitize, storable
 from tests.archive_session import SessionCrawl
 from tests.conftest import run_cli
@@ -53,7 +53,7 @@ def _readable(db: Database[dict[str, Any]]) -> list[dict[str, Any]]:
 def test_the_crawl_store_sanitises_every_name(mongo_db: Database[dict[str, Any]]) -> None:
     from dataclasses import replace
 
-    store = ArticleStore(mongo_db)
+    store = open_store(mongo_db)
     store.load_known()
     store.add(replace(article(1), quality={key: 1 for key in POISON_KEYS}), T0)
     store.flush()
@@ -89,9 +89,9 @@ def test_an_imported_poison_record_never_locks_the_archive(
 def test_the_crawls_own_spill_reimport_sanitises(
     mongo_uri: str, database_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from crawler.project.workdir import unsaved_dir
     from crawler.store import connect
     from crawler.store.spill import write_spill
-    from crawler.workdir import unsaved_dir
 
     monkeypatch.setenv("NEWSARCHIVE_VAR", str(tmp_path / "var"))
     path = write_spill([_poisoned(1)], unsaved_dir(), "demo")

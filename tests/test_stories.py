@@ -9,16 +9,18 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from crawler.archive.writer import open_store
+from crawler.derived.signature import NUM_PERM, Signature, signature
 from crawler.extract.script import _converter
 from crawler.items import Article, content_hash
 from crawler.search.index import MODE_ENV
-from crawler.store import ArticleStore
 from crawler.stories.index import StoryIndex
-from crawler.stories.signature import NUM_PERM, Signature, signature
 from crawler.stories.state import LocalStories, RemoteStories
 
 if TYPE_CHECKING:
     from pymongo.database import Database
+
+    from crawler.store import ArticleStore
 
 T0 = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 #: Words of one topic (farm irrigation in Dongying): unrelated articles made of them share vocabulary.
@@ -115,7 +117,7 @@ def reprint(text: str) -> str:
 
 
 def store(db: Database[dict[str, Any]], articles: list[Article], **kw: Any) -> ArticleStore:
-    writer = ArticleStore(db, **kw)
+    writer = open_store(db, **kw)
     writer.ensure_indexes()
     writer.load_known()
     for item in articles:
@@ -234,8 +236,8 @@ def test_backfill_gives_stored_articles_their_stories_once(mongo_db: Database[di
 
 
 def test_the_worker_computes_the_signature_that_travels_to_the_store() -> None:
+    from crawler.derived.signature import SIGNATURE_FIELD
     from crawler.store.documents import article_document
-    from crawler.stories.signature import SIGNATURE_FIELD
     from crawler.workers.worker import with_search_fields
 
     item = with_search_fields(article("w1", text_of(50)))

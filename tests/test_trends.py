@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from crawler.archive import Archive
+from crawler.archive.writer import open_store
 from crawler.items import Article, content_hash
 from crawler.search.index import MODE_ENV
 from crawler.search.trends import period_start, trend, zone_offsets
-from crawler.store import ArticleStore
 from tests.conftest import run_cli
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def _articles() -> list[Article]:
 
 @pytest.fixture
 def trends_db(mongo_db: Database[dict[str, Any]]) -> Database[dict[str, Any]]:
-    store = ArticleStore(mongo_db)
+    store = open_store(mongo_db)
     store.ensure_indexes()
     store.load_known()
     for item in _articles():

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import pytest
 
-from crawler.store import ArticleStore
+from crawler.archive.writer import open_store
 from crawler.store.articles import REJECTED
 from crawler.store.documents import article_document, storable
 from crawler.warc import Exchange, WarcFileWriter, WarcReadError, read_capture
@@ -102,7 +102,7 @@ def test_a_pointer_into_a_page_body_reads_no_more_than_a_page(tmp_path: Path) ->
 
 
 def test_the_store_refuses_pointers_out_of_the_folder(mongo_db: Database[dict[str, Any]]) -> None:
-    store = ArticleStore(mongo_db)
+    store = open_store(mongo_db)
     store.load_known()
     bad = replace(article(1), warc=[{"file": "/etc/passwd", "offset": 0}])
     assert store.add(bad, T0) == REJECTED

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from crawler.logredact import redact
+from crawler.logs.redact import redact
 
 #: Markup only where a command asks for it: messages quote file names, URLs and stored values,
 #: whose brackets are text (a `[/x]` in a spill file must not become a rich MarkupError).

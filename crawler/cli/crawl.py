@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 import typer
@@ -12,7 +13,7 @@ from crawler.cli import app
 from crawler.cli.console import err, fail, out
 from crawler.cli.frontier import open_frontier
 from crawler.frontier import FRONTIER_ENV
-from crawler.logredact import redact
+from crawler.logs.redact import redact
 from crawler.profiles import ProfileError, load_profile
 
 #: Exit code of `--fail-on-warning` when the health checks warn.
@@ -73,9 +74,10 @@ def crawl(
     if full:
         overrides["INCREMENTAL_ENABLED"] = False
     if frontier:
-        overrides["FRONTIER_URL"] = frontier
+        # the option beats the environment, the environment beats settings (crawler/project/defaults.py)
+        os.environ[FRONTIER_ENV] = frontier
         open_frontier(site, frontier)  # fails fast when Redis cannot be reached
-    from crawler.crawl import run_crawl
+    from crawler.cli.running import run_crawl
 
     result = run_crawl(site, base_url=base_url, settings=overrides)
     logging.shutdown()

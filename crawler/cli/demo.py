@@ -70,7 +70,7 @@ def demo(
     log_level: str = typer.Option("WARNING", help="Crawl log level (INFO shows every page)."),
 ) -> None:
     """Start the database, serve the bundled demo site, crawl it, and show what was stored."""
-    from crawler.crawl import run_crawl
+    from crawler.cli.running import run_crawl
     from crawler.demo.server import serve
 
     _start_database()

@@ -15,7 +15,7 @@ def egg(
     out_path: Path = typer.Option(Path("dist/newsarchive.egg"), "--out", "-o", help="Egg file to write."),
 ) -> None:
     """Build the egg scrapyd runs (upload it with scrapyd's addversion.json)."""
-    from crawler.egg import build_egg
+    from crawler.project.egg import build_egg
 
     names = build_egg(out_path)
     out.print(f"{out_path}: {len(names)} files")

@@ -38,7 +38,9 @@ def read_page_bytes(path: Path, max_bytes: int | None = None) -> bytes:
     max_bytes defaults to the crawl's DOWNLOAD_MAXSIZE: a gzip bomb stops there.
     """
     if max_bytes is None:
-        from crawler.settings import DOWNLOAD_MAXSIZE as max_bytes
+        from crawler.settings import DOWNLOAD_MAXSIZE
+
+        max_bytes = DOWNLOAD_MAXSIZE
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rb") as handle:
         body = handle.read(max_bytes + 1)

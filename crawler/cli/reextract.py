@@ -23,9 +23,9 @@ def reextract_command(
 
     Pages whose extraction failed during a crawl (over its time budget) are retried first.
     """
-    from crawler.crawl import project_settings
+    from crawler.archive.reextract import reextract
+    from crawler.cli.running import project_settings
     from crawler.middlewares.warc import warc_root
-    from crawler.reextract import reextract
     from crawler.workers import ExtractionPool, PoolConfig
 
     settings = project_settings({"WARC_DIR": warc_dir} if warc_dir else None)

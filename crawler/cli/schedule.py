@@ -12,11 +12,11 @@ import typer
 from crawler.cli import app
 from crawler.cli.console import err, fail
 from crawler.frontier import FRONTIER_ENV
+from crawler.project.workdir import var_dir
 from crawler.schedule import ScheduleError, Scheduler, from_file, from_profiles
 from crawler.store import DatabaseUnavailable, open_database
 from crawler.store.profiles import SiteProfiles
 from crawler.store.runs import CrawlRuns
-from crawler.workdir import var_dir
 
 
 @app.command("schedule")

@@ -7,12 +7,13 @@ from pathlib import Path
 import typer
 from pymongo.errors import PyMongoError
 
+from crawler.archive.writer import open_store
 from crawler.cli import app
 from crawler.cli.console import fail, out, problem
-from crawler.store import ArticleStore, DatabaseUnavailable, open_database
+from crawler.project.workdir import unsaved_dir
+from crawler.store import DatabaseUnavailable, open_database
 from crawler.store.connection import database_error
 from crawler.store.spill import load_spill
-from crawler.workdir import unsaved_dir
 
 
 @app.command("import")
@@ -34,7 +35,7 @@ def import_spill(
         client, db = open_database()
     except DatabaseUnavailable as exc:
         fail(str(exc))
-    store = ArticleStore(db)
+    store = open_store(db)
     failed = False
     try:
         store.ensure_indexes()

@@ -61,7 +61,13 @@ def stats(
         fail(f"--end: not a date: {end!r} (use YYYY-MM-DD)", code=2)
     archive = filters.open_archive()
     try:
-        options = {"days": days, "end": last_day, "tz": tz, "sites": site or None, "short_chars": short}
+        options: dict[str, Any] = {
+            "days": days,
+            "end": last_day,
+            "tz": tz,
+            "sites": site or None,
+            "short_chars": short,
+        }
         index = archive.local_index
         if index is not None:
             figures = index_stats(index, **options)

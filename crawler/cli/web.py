@@ -20,7 +20,7 @@ def web(
     """Search, read articles with their versions, replay raw pages and see each site's health."""
     from pathlib import Path
 
-    from crawler.crawl import project_settings
+    from crawler.cli.running import project_settings
     from crawler.middlewares.warc import warc_root
     from crawler.web.server import ServeError, check_port, is_loopback, serve
 

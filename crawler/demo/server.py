@@ -91,7 +91,7 @@ class DemoServer(ThreadingHTTPServer):
     def base_url(self) -> str:
         """http://127.0.0.1:PORT/"""
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}/"
+        return f"http://{host!s}:{port}/"
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that went away (a crawl killed mid-request) is not the site's error: no traceback."""

@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from crawler.profiles.model import Revisit
-    from crawler.store.index import KnownArticle
 
 
-def is_due(known: KnownArticle, policy: Revisit, now: datetime) -> bool:
+class Archived(Protocol):
+    """What the policy reads of an archived article (the store's KnownArticle)."""
+
+    @property
+    def last_seen(self) -> datetime | None:
+        """When it was last fetched."""
+        ...
+
+    @property
+    def published_at(self) -> datetime | None:
+        """Its publication time, if known."""
+        ...
+
+    @property
+    def state(self) -> str:
+        """live, gone, ..."""
+        ...
+
+
+def is_due(known: Archived, policy: Revisit, now: datetime) -> bool:
     """Young articles are re-checked every few hours (they get corrected), old ones rarely or never."""
     if known.last_seen is None:
         return True

@@ -48,7 +48,7 @@ def parse_sitemap(body: bytes, max_entries: int = 50_000) -> SitemapFile | None:
     root = parse_xml(body)
     if root is None or local_name(root) not in ("sitemapindex", "urlset"):
         return None
-    entries = []
+    entries: list[SitemapEntry] = []
     truncated = False
     for item in root:
         if local_name(item) not in ("url", "sitemap"):

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import copy
-import json
-from functools import cache
-from importlib.resources import files
 from typing import Any
 
-#: A package resource, so that it loads from a zipped scrapyd egg too.
-SCHEMA_FILE = files("crawler").joinpath("schema", "article.schema.json")
+from crawler.schema import article_schema, cached_schema
+
 #: Stored for search and bookkeeping; exported only when asked for by name (--fields).
 INTERNAL_FIELDS = (
     "terms",
@@ -56,24 +52,14 @@ def feed_fields(fields: list[str]) -> list[str]:
     return [*FEED_PROPERTIES, *(name for name in fields if name not in FEED_PROPERTIES)]
 
 
-@cache
-def _schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-
-
-def article_schema() -> dict[str, Any]:
-    """The JSON Schema of a stored article (a fresh copy, safe to change)."""
-    return copy.deepcopy(_schema())
-
-
 def default_fields() -> list[str]:
     """What an export holds unless told otherwise: every documented field but the search copies."""
-    return [name for name in _schema()["properties"] if name not in INTERNAL_FIELDS]
+    return [name for name in cached_schema()["properties"] if name not in INTERNAL_FIELDS]
 
 
 def field_kind(name: str) -> str:
     """'string', 'strings', 'datetime', 'integer' or 'json' (objects and unknown fields)."""
-    prop = FEED_PROPERTIES.get(name) or _schema()["properties"].get(name)
+    prop = FEED_PROPERTIES.get(name) or cached_schema()["properties"].get(name)
     if prop is None:
         return "json"
     types = prop.get("type")

@@ -11,7 +11,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from crawler.projectdefaults import project_bool, project_float
+from crawler.project.defaults import project_bool, project_float
 from crawler.session.runs import crawl_errors
 
 if TYPE_CHECKING:

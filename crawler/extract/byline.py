@@ -409,7 +409,14 @@ def parse_byline(line: str) -> Byline:
             byline.authors.extend(n for n in names if n not in byline.authors)
             outlet = _outlet_value(value)
             short = outlet is not None and len(outlet) <= MAX_OUTLET_CHARS
-            if not names and not glued and byline.source is None and short and is_outlet(outlet):
+            if (
+                not names
+                and not glued
+                and byline.source is None
+                and outlet is not None
+                and short
+                and is_outlet(outlet)
+            ):
                 byline.source = outlet  # 作者：新华社 names an organisation: the source
         elif kind == EDITOR:
             byline.editors.extend(n for n in split_names(value) if n not in byline.editors)

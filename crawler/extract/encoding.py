@@ -209,8 +209,8 @@ def decode_html(body: bytes, content_type: str | None = None, hint: str | None =
     """Decode a page: BOM, UTF-8, declared labels (the one that decodes cleanly), detection."""
     for bom, encoding in _BOMS:
         if body.startswith(bom):
-            text = body[len(bom) :].decode(encoding, "replace")
-            return DecodedPage(text, encoding, "bom", errors=text.count("\ufffd"))
+            unmarked = body[len(bom) :].decode(encoding, "replace")
+            return DecodedPage(unmarked, encoding, "bom", errors=unmarked.count("\ufffd"))
     declared = _declared(content_type, body, hint)
     if _non_ascii(body) == 0:
         encoding, source = declared[0] if declared else ("utf-8", "utf-8")
@@ -228,9 +228,9 @@ def decode_html(body: bytes, content_type: str | None = None, hint: str | None =
     if (tolerant := _tolerant(body, declared)) is not None:
         return tolerant
     # A single-byte codec: declared beats detected; both decode every byte.
-    for encoding, source in [*declared, (detected, "detected")]:
-        if encoding and (text := _strict(body, encoding)) is not None:
-            return DecodedPage(text, encoding, source)
+    for label, source in [*declared, (detected, "detected")]:
+        if label and (text := _strict(body, label)) is not None:
+            return DecodedPage(text, label, source)
     # Nothing decodes cleanly: use the first declared label (or UTF-8) and count the damage.
     encoding = declared[0][0] if declared else "utf-8"
     text = body.decode(encoding, "replace")

@@ -8,7 +8,8 @@ the best. ``newsarchive extract --explain`` prints these records.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -30,7 +31,7 @@ class Candidate:
     #: Why it may not win (a link to another article, after the fetch time ...), '' when it may.
     refused: str = ""
     #: What agrees with it, or other notes for the reader of ``--explain``.
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -41,7 +42,7 @@ class Choice:
     value: Any = None
     source: str | None = None
     score: float | None = None
-    candidates: list[Candidate] = field(default_factory=list)
+    candidates: list[Candidate] = dataclasses.field(default_factory=list)
     #: Why the winner won (or why nothing did).
     reason: str = ""
     #: The winner's element path (what the site's template learner counts), '' when not from a line.

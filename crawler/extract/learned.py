@@ -18,18 +18,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from crawler import settings as project
 from crawler.extract.script import to_simplified
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-#: Learn nothing before this many articles of the site have been counted ...
-MIN_ARTICLES = project.LEARN_MIN_ARTICLES
-#: ... a paragraph is boilerplate when it occurs in at least this share of the site's articles ...
-MIN_SHARE = project.LEARN_MIN_SHARE
-#: ... and in at least this many of them (defaults: the LEARN_* settings).
-MIN_COUNT = project.LEARN_MIN_COUNT
 #: Paragraphs shorter than this (after normalisation) are not fingerprinted: "（完）" is not learned.
 MIN_CHARS = 4
 #: Most fingerprints counted in memory. Nearly every paragraph of a news site is unique, so the
@@ -88,9 +81,12 @@ class BoilerplateLearner:
     True
     """
 
-    min_articles: int = MIN_ARTICLES
-    min_share: float = MIN_SHARE
-    min_count: int = MIN_COUNT
+    #: Learn nothing before this many articles of the site have been counted; a paragraph is
+    #: boilerplate when it occurs in at least ``min_share`` of them and in ``min_count`` at least
+    #: (the caller passes the LEARN_* settings: extraction does not read settings).
+    min_articles: int
+    min_share: float
+    min_count: int
     #: Articles counted so far.
     articles: int = 0
     #: fingerprint -> number of articles it occurred in.

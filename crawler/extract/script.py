@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import overload
 
 import opencc
 
@@ -47,6 +48,10 @@ def detect_script(text: str | None) -> str | None:
     return SIMPLIFIED
 
 
+@overload
+def to_simplified(text: str) -> str: ...
+@overload
+def to_simplified(text: None) -> None: ...
 def to_simplified(text: str | None) -> str | None:
     """OpenCC t2s copy of ``text`` (None stays None, simplified text comes back unchanged)."""
     if text is None:

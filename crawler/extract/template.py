@@ -19,14 +19,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from crawler import settings as project
-
 #: The fields whose place is learned.
 FIELDS = ("title", "date", "byline")
-#: Learn nothing before this many articles of the site reported a place for the field ...
-MIN_ARTICLES = project.LEARN_LAYOUT_MIN_ARTICLES
-#: ... and take a place only when at least this share of them agree on it.
-MIN_SHARE = project.LEARN_LAYOUT_MIN_SHARE
 #: Most places counted per field (a site has one template, or a handful).
 MAX_PLACES = 50
 
@@ -62,8 +56,11 @@ class LayoutLearner:
     SiteTemplate(title='div.main>h1', date='', byline='')
     """
 
-    min_articles: int = MIN_ARTICLES
-    min_share: float = MIN_SHARE
+    #: Learn nothing before this many articles of the site reported a place for the field ...
+    min_articles: int
+    #: ... and take a place only when at least this share of them agree on it (both from the
+    #: crawl's settings, LEARN_LAYOUT_MIN_ARTICLES and LEARN_LAYOUT_MIN_SHARE: extraction reads no settings).
+    min_share: float
     #: field -> place -> number of articles where the field was found there.
     counts: dict[str, Counter[str]] = field(default_factory=dict)
     #: The learned template, kept up to date by add (None: not computed yet).
@@ -115,12 +112,14 @@ class LayoutLearner:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], **thresholds: Any) -> LayoutLearner:
-        """Rebuild a learner from ``to_dict()`` output (malformed entries skipped); thresholds as keywords."""
-        counts = data.get("counts") if isinstance(data.get("counts"), dict) else {}
+    def from_dict(cls, data: dict[str, Any], *, min_articles: int, min_share: float) -> LayoutLearner:
+        """Rebuild a learner from ``to_dict()`` output (malformed entries skipped)."""
+        stored = data.get("counts")
+        counts: dict[str, Any] = stored if isinstance(stored, dict) else {}
         learned: dict[str, Counter[str]] = {}
         for name in FIELDS:
-            entries = counts.get(name) if isinstance(counts.get(name), list) else []
+            listed = counts.get(name)
+            entries: list[Any] = listed if isinstance(listed, list) else []
             counter: Counter[str] = Counter()
             for entry in entries[:MAX_PLACES]:
                 if (
@@ -131,4 +130,4 @@ class LayoutLearner:
                     counter[entry["place"]] += max(0, entry["n"])
             if +counter:
                 learned[name] = +counter
-        return cls(counts=learned, **thresholds)
+        return cls(min_articles=min_articles, min_share=min_share, counts=learned)

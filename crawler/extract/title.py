@@ -217,9 +217,9 @@ def declared_titles(tree: HtmlElement) -> tuple[list[tuple[str, str]], list[str]
         if "WebSite" in kinds and isinstance(obj.get("name"), str):
             sites.append(obj["name"].strip())
         publisher = obj.get("publisher")
-        named = isinstance(publisher, dict) and isinstance(publisher.get("name"), str)
-        if named and any(k in _ARTICLE_TYPES for k in kinds):
-            sites.append(publisher["name"].strip())
+        name = publisher.get("name") if isinstance(publisher, dict) else None
+        if isinstance(name, str) and any(k in _ARTICLE_TYPES for k in kinds):
+            sites.append(name.strip())
     head_title = tree.find(".//title")
     if head_title is not None and (text := " ".join(head_title.text_content().split())):
         titles.append(("title", text))
@@ -521,8 +521,8 @@ def choose_title(evidence: TitleEvidence) -> tuple[Choice, int | None]:
     lines = _line_candidates(evidence, references)
     choice.candidates.extend(c for c, _ in lines)
     for source, text in evidence.declared:
-        value = strip_site_name(text[:MAX_DECLARED_CHARS], site_names)
-        choice.candidates.append(Candidate(value, source, 0.0, evidence=text[:200]))
+        stripped = strip_site_name(text[:MAX_DECLARED_CHARS], site_names)
+        choice.candidates.append(Candidate(stripped, source, 0.0, evidence=text[:200]))
     eligible = [(c, i) for c, i in lines if not c.refused and c.score >= MIN_LINE_SCORE]
     if eligible:
         best, index = max(eligible, key=lambda pair: (pair[0].score, -pair[1]))
@@ -535,9 +535,9 @@ def choose_title(evidence: TitleEvidence) -> tuple[Choice, int | None]:
     if evidence.guess:
         declared.setdefault("guess", evidence.guess)
     for source in _DECLARED_ORDER:
-        value = strip_site_name((declared.get(source) or "")[:MAX_DECLARED_CHARS], site_names)
-        if value and len(_WORD_RE.findall(value)) >= 2:
-            choice.value, choice.source, choice.score = value, source, 0.5
+        stripped = strip_site_name((declared.get(source) or "")[:MAX_DECLARED_CHARS], site_names)
+        if stripped and len(_WORD_RE.findall(stripped)) >= 2:
+            choice.value, choice.source, choice.score = stripped, source, 0.5
             choice.reason = f"no line of the page qualifies: the page's {source}, site name stripped"
             return choice, None
     choice.reason = "no candidate"

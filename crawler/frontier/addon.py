@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
+
+from crawler.project.defaults import CONNECTION_ENV, connection_setting
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
-#: Environment variable naming the frontier (the FRONTIER_URL setting wins over it).
-FRONTIER_ENV = "NEWSARCHIVE_FRONTIER"
+#: Environment variable naming the frontier (it beats the FRONTIER_URL setting, like MONGO_URI).
+FRONTIER_ENV = CONNECTION_ENV["FRONTIER_URL"]
 
 
 def frontier_url(settings: BaseSettings) -> str | None:
-    """FRONTIER_URL, else $NEWSARCHIVE_FRONTIER, else None (a crawl on its own)."""
-    return settings.get("FRONTIER_URL") or os.environ.get(FRONTIER_ENV) or None
+    """$NEWSARCHIVE_FRONTIER, else FRONTIER_URL, else None (a crawl on its own)."""
+    return connection_setting(settings, "FRONTIER_URL")
 
 
 class FrontierAddon:

@@ -31,8 +31,9 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
-from crawler import signals as project_signals
-from crawler.frontier.state import DEFAULT_PREFIX, Frontier, worker_id
+from crawler.frontier.state import Frontier, worker_id
+from crawler.project import signals as project_signals
+from crawler.project.defaults import project_float, project_int, project_value
 from crawler.store.runs import new_run_id
 
 if TYPE_CHECKING:
@@ -68,10 +69,10 @@ class FrontierScheduler(Scheduler):
         self.crawler = crawler
         self.stats = crawler.stats
         settings = crawler.settings
-        self.prefix = settings.get("FRONTIER_KEY_PREFIX") or DEFAULT_PREFIX
-        self.worker_timeout_ms = int(settings.getfloat("FRONTIER_WORKER_TIMEOUT", 30.0) * 1000)
-        self.poll_s = settings.getfloat("FRONTIER_POLL_INTERVAL", 1.0)
-        self.redis_grace_s = settings.getfloat("FRONTIER_REDIS_TIMEOUT", 120.0)
+        self.prefix = project_value(settings, "FRONTIER_KEY_PREFIX")
+        self.worker_timeout_ms = int(project_float(settings, "FRONTIER_WORKER_TIMEOUT") * 1000)
+        self.poll_s = project_float(settings, "FRONTIER_POLL_INTERVAL")
+        self.redis_grace_s = project_float(settings, "FRONTIER_REDIS_TIMEOUT")
         self.worker = worker_id()
         self.session: FrontierSession | None = None
         #: serialized request -> the Request object this worker is processing
@@ -97,11 +98,10 @@ class FrontierScheduler(Scheduler):
     def open(self, spider: Spider) -> None:
         """Join the site's frontier (starting or joining its run) and start beating."""
         self.spider = spider
-        site = spider.profile.name
+        site = spider.profile.name  # type: ignore[attr-defined]  # a NewsSpider
         settings = self.crawler.settings  # the profile's politeness is applied by now
-        self.prefetch = max(
-            1, settings.getint("FRONTIER_PREFETCH") or settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 8)
-        )
+        prefetch = project_int(settings, "FRONTIER_PREFETCH")
+        self.prefetch = max(1, prefetch or project_int(settings, "CONCURRENT_REQUESTS_PER_DOMAIN"))
         frontier = Frontier(self.server, site, self.prefix)
         self.frontier = frontier
         self.queue = PriorityQueue(self.server, spider, frontier.queue_key)

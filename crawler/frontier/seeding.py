@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any, Self
 
-from crawler.signals import frontier_opened
+from crawler.project.signals import frontier_opened
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator

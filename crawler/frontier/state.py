@@ -25,10 +25,12 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from crawler import settings as project
+
 if TYPE_CHECKING:
     from redis import Redis
 
-DEFAULT_PREFIX = "newsarchive"
+DEFAULT_PREFIX = project.FRONTIER_KEY_PREFIX
 #: How long the "done" marker of a finished run stays (workers still closing read it).
 DONE_TTL_S = 3600
 

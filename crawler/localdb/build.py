@@ -17,7 +17,7 @@ import stat
 import subprocess
 from pathlib import Path
 
-from crawler.workdir import tools_dir
+from crawler.project.workdir import tools_dir
 
 logger = logging.getLogger(__name__)
 

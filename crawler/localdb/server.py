@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 import psutil
 
 from crawler.localdb.build import LocalDBError, build
-from crawler.process import pid_alive
-from crawler.workdir import private_dir, private_file, var_dir
+from crawler.project.process import pid_alive
+from crawler.project.workdir import private_dir, private_file, var_dir
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -19,7 +19,7 @@ from scrapy import Request
 from scrapy.exceptions import NotConfigured
 
 from crawler.discovery.revisit import is_due
-from crawler.projectdefaults import project_bool
+from crawler.project.defaults import project_bool
 from crawler.session import ArchiveSession
 
 if TYPE_CHECKING:
@@ -42,14 +42,14 @@ def conditional(request: Request, known: KnownArticle) -> Request:
     """
     if known.pages > 1:
         return request
-    headers = {}
+    headers: dict[str, str] = {}
     if known.etag:
         headers["If-None-Match"] = known.etag
     if known.last_modified:
         headers["If-Modified-Since"] = known.last_modified
     if not headers:
         return request
-    return request.replace(headers={**request.headers.to_unicode_dict(), **headers})
+    return request.replace(headers={**request.headers.to_unicode_dict(), **headers})  # type: ignore[misc]
 
 
 class IncrementalMiddleware:
@@ -102,7 +102,7 @@ class IncrementalMiddleware:
         announced = lastmod is not None and (known.last_seen is None or lastmod > known.last_seen)
         if announced:
             stats.inc_value("incremental/lastmod_newer")  # the sitemap says it changed since
-        elif not is_due(known, self.crawler.spider.profile.revisit, datetime.now(UTC)):
+        elif not is_due(known, self.crawler.spider.profile.revisit, datetime.now(UTC)):  # type: ignore[union-attr]
             if index.first_skip(known.id):  # feeds, sitemaps and lists link an article many times
                 stats.inc_value("incremental/skipped_known")
             return None

@@ -33,7 +33,7 @@ class ArchiveRedirectMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         """Enabled with REDIRECT_ENABLED."""
-        if not crawler.settings.getbool("REDIRECT_ENABLED", True):
+        if not crawler.settings.getbool("REDIRECT_ENABLED"):
             raise NotConfigured("REDIRECT_ENABLED is false")
         return cls(crawler)
 

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.projectdefaults import project_bool, project_int
+from crawler.project.defaults import project_bool, project_int
+from crawler.project.workdir import private_tree, var_dir
 from crawler.session import ArchiveSession
 from crawler.warc.writer import Exchange, WarcFileWriter
-from crawler.workdir import private_tree, var_dir
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -71,7 +71,7 @@ class WarcMiddleware:
         info = {
             "isPartOf": self.site,
             "robots": "obey" if self.crawler.settings.getbool("ROBOTSTXT_OBEY") else "ignore",
-            "http-header-user-agent": self.crawler.settings.get("USER_AGENT", ""),
+            "http-header-user-agent": self.crawler.settings.get("USER_AGENT"),
         }
         try:
             private_tree(self.root)  # raw pages of hostile sites: owner-only, older files included

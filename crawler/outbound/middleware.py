@@ -9,7 +9,7 @@ and it registers the policy with the resolver, which checks the address of every
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, NoReturn, Self
 from urllib.parse import urlsplit
 
 from scrapy import signals
@@ -62,7 +62,7 @@ class OutboundPolicyMiddleware:
 
         resolver = getattr(reactor, "resolver", None)
         if isinstance(resolver, PolicyResolver):
-            resolver.register(self)
+            resolver.register(self)  # type: ignore[arg-type]  # its policy is set just above
             self._resolver = resolver
         else:
             # Without our resolver host names are not checked at connection time: refuse them all.
@@ -84,7 +84,7 @@ class OutboundPolicyMiddleware:
     def spider_closed(self, spider: Spider) -> None:
         """Unregister from the resolver."""
         if self._resolver is not None:
-            self._resolver.unregister(self)
+            self._resolver.unregister(self)  # type: ignore[arg-type]
             self._resolver = None
 
     def process_request(self, request: Request) -> None:
@@ -97,7 +97,7 @@ class OutboundPolicyMiddleware:
         if refusal is not None:
             self.refuse(request.url, refusal, "")
 
-    def refuse(self, url: str, reason: Refusal, detail: str) -> None:
+    def refuse(self, url: str, reason: Refusal, detail: str) -> NoReturn:
         """Count, log once per host and reason, and raise OutboundRefused."""
         host = _host(url)
         self._count(host, reason, f"{url} {detail}".strip(), _where(url, reason))

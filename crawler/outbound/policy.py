@@ -12,11 +12,11 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from crawler.profiles import SiteProfile
+    from collections.abc import Sequence
 
 SCHEMES = frozenset(("http", "https"))
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -24,6 +24,30 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 STANDARD_PORTS = frozenset((80, 443))
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class Destination(Protocol):
+    """What a policy is made from: a site profile (crawler.profiles.SiteProfile)."""
+
+    @property
+    def base_url(self) -> str:
+        """Where the site starts."""
+        ...
+
+    @property
+    def domains(self) -> Sequence[str]:
+        """The domains the crawl may visit."""
+        ...
+
+    @property
+    def allowed_ports(self) -> Sequence[int]:
+        """Ports allowed besides the base URL's (and 80/443 for public sites)."""
+        ...
+
+    @property
+    def allow_private_addresses(self) -> bool:
+        """Whether loopback and private addresses may be reached."""
+        ...
 
 
 class Refusal(StrEnum):
@@ -78,7 +102,7 @@ class OutboundPolicy:
     schemes: frozenset[str] = field(default=SCHEMES)
 
     @classmethod
-    def from_profile(cls, profile: SiteProfile) -> OutboundPolicy:
+    def from_profile(cls, profile: Destination) -> OutboundPolicy:
         """The policy a profile describes: its domains, the base URL's port + `allowed_ports`, and 80/443.
 
         A site on private addresses (`allow_private_addresses`: loopback, an intranet) gets no

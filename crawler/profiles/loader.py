@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from crawler.profiles.model import SiteProfile
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from importlib.resources.abc import Traversable
 
 #: Profiles shipped with the project (a resource, so that they load from a zipped scrapyd egg too).
@@ -79,7 +80,7 @@ def _line_for(loc: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> int | 
     return None
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: Mapping[str, Any]) -> str:
     key = ".".join(str(p) for p in error["loc"]) or "(top level)"
     if error["type"] == "extra_forbidden":
         allowed = ", ".join(sorted(_allowed_keys(error["loc"][:-1])))

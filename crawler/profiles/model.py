@@ -365,7 +365,7 @@ class SiteProfile(_Strict):
     @field_validator("contact")
     @classmethod
     def _contact(cls, value: str | None) -> str | None:
-        from crawler.identity import check_contact
+        from crawler.outbound.identity import check_contact
 
         return None if value is None else check_contact(value)
 

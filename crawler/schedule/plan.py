@@ -107,7 +107,7 @@ def from_file(
         raise ScheduleError(f"{path}: {problems}") from None
     plans = []
     for site, entry in parsed.sites.items():
-        found = _find(site, archive, say, lambda message, site=site: f"{path}: site {site}: {message}")
+        found = _find(site, archive, say, lambda message, site=site: f"{path}: site {site}: {message}")  # type: ignore[misc]
         try:
             timing = Schedule(every_minutes=entry.every_minutes, cron=entry.cron)
         except ValidationError as exc:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from crawler.workdir import private_dir, private_file
+from crawler.project.workdir import private_dir, private_file
 
 if TYPE_CHECKING:
     from pathlib import Path

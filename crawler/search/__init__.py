@@ -7,9 +7,9 @@ every stored article carries for search, `reindex` backfills it, and `index` is 
 search index (SQLite FTS5) that answers on the local FerretDB, where every other query scans.
 """
 
-from crawler.search.fields import TERMS_VERSION, search_fields
+from crawler.derived.fields import TERMS_VERSION, search_fields
+from crawler.derived.terms import document_terms, query_terms, to_simplified
 from crawler.search.query import SearchQuery, parse_query
-from crawler.search.terms import document_terms, query_terms, to_simplified
 
 __all__ = [
     "TERMS_VERSION",

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from crawler.search.terms import query_terms, to_simplified
+from crawler.derived.terms import query_terms, to_simplified
 
 #: Naive dates and times in filters are read in this zone (the default of the site profiles).
 DEFAULT_TZ = "Asia/Shanghai"
@@ -188,7 +188,7 @@ class SearchQuery:
             ("--section", "sections"),
         ):
             if getattr(self, attr):
-                options.append((f"{name} {', '.join(getattr(self, attr))}", replace(self, **{attr: ()})))
+                options.append((f"{name} {', '.join(getattr(self, attr))}", replace(self, **{attr: ()})))  # type: ignore[arg-type]
         if self.since:
             options.append(("--since", replace(self, since=None)))
         if self.until:

@@ -13,7 +13,7 @@ import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from crawler.search.terms import to_simplified
+from crawler.derived.terms import to_simplified
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

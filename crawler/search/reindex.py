@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pymongo import UpdateOne
 
-from crawler.search.fields import TERMS_VERSION, fields_current, search_fields, terms_source
+from crawler.derived.fields import TERMS_VERSION, fields_current, search_fields, terms_source
 from crawler.search.index import PROJECTION
 from crawler.store.articles import MAX_UPDATE_BATCH
 

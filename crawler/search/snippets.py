@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from crawler.search.terms import to_simplified
+from crawler.derived.terms import to_simplified
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

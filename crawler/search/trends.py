@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    from crawler.archive import Archive
     from crawler.search.query import SearchQuery
+    from crawler.search.source import Searchable
 
 PERIODS = ("day", "week", "month")
 DAY_MS = 86_400_000
@@ -173,7 +173,7 @@ def count_by_day(
     return trend
 
 
-def trend(archive: Archive, query: SearchQuery, *, by: str = "week", tz: ZoneInfo) -> Trend:
+def trend(archive: Searchable, query: SearchQuery, *, by: str = "week", tz: ZoneInfo) -> Trend:
     """The hits of query per period and site; the range is --since/--until, else the first and last hit."""
     if by not in PERIODS:
         raise ValueError(f"by must be one of {', '.join(PERIODS)}, not {by!r}")
@@ -197,13 +197,16 @@ def _local_day(moment: datetime | None, tz: ZoneInfo) -> date | None:
         return None
 
 
-def _scan_day_counts(archive: Archive, query: SearchQuery, tz: ZoneInfo) -> tuple[list[Any], dict[str, int]]:
+def _scan_day_counts(
+    archive: Searchable, query: SearchQuery, tz: ZoneInfo
+) -> tuple[list[Any], dict[str, int]]:
     """(site, local day, count) from one projected query (MongoDB's indexes, or FerretDB's scan)."""
     days: Counter[tuple[str, date]] = Counter()
     undated: Counter[str] = Counter()
     projection = {"_id": 0, "site": 1, "published_at": 1}
     for doc in archive.articles.find(query.filter(), projection, batch_size=5000):
-        site = doc.get("site") if isinstance(doc.get("site"), str) else "-"
+        named = doc.get("site")
+        site = named if isinstance(named, str) else "-"
         when = doc.get("published_at")
         if isinstance(when, datetime):
             moment = when if when.tzinfo else when.replace(tzinfo=UTC)

@@ -20,13 +20,15 @@ from pymongo.errors import OperationFailure, PyMongoError
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
 
+from crawler.archive.writer import open_store
 from crawler.discovery.walks import SiteWalks
 from crawler.extract.urls import UrlRules
-from crawler.health import Thresholds
-from crawler.projectdefaults import project_bool, project_float, project_int
+from crawler.project.defaults import project_bool, project_float, project_int
+from crawler.project.signals import frontier_opened, frontier_rejoined, frontier_worker_lost
+from crawler.project.workdir import unsaved_dir
+from crawler.session.health import Thresholds
 from crawler.session.lease import LeaseKeeper
 from crawler.session.runs import RunRecorder
-from crawler.signals import frontier_opened, frontier_rejoined, frontier_worker_lost
 from crawler.store import ArticleStore, DatabaseUnavailable, open_from_settings, redact_uri, resolve_uri
 from crawler.store.boilerplate import load_learner, save_learner
 from crawler.store.connection import database_error
@@ -35,7 +37,6 @@ from crawler.store.layout import load_layout, save_layout
 from crawler.store.locks import RunLease
 from crawler.store.profiles import SiteProfiles
 from crawler.store.spill import load_spill, spill_files
-from crawler.workdir import unsaved_dir
 
 if TYPE_CHECKING:
     from pymongo import MongoClient
@@ -57,6 +58,7 @@ COMPONENTS = (
     # the session itself, first of the pipelines: it opens before any request (see above)
     ("ITEM_PIPELINES", "crawler.session.ArchiveSession", 0),
     ("ITEM_PIPELINES", "pipelines.articles.ArticlesPipeline", 500),
+    ("ITEM_PIPELINES", "pipelines.failures.ExtractionFailuresPipeline", 600),
     ("SPIDER_MIDDLEWARES", "crawler.middlewares.incremental.IncrementalMiddleware", 550),
     # next to the downloader: archive what the server sent, before decompression and redirects
     ("DOWNLOADER_MIDDLEWARES", "crawler.middlewares.warc.WarcMiddleware", 950),
@@ -84,6 +86,10 @@ class ArchiveView(Protocol):
     @property
     def walks(self) -> SiteWalks | None:
         """The walks of the site's lists in this crawl, kept durable as they go."""
+        ...
+
+    def is_stored(self, url: str) -> bool:
+        """Whether the archive holds the article at ``url``."""
         ...
 
 
@@ -195,7 +201,7 @@ class ArchiveSession:
 
     def _open_store(self, settings: BaseSettings) -> None:
         assert self.db is not None
-        self.store = ArticleStore(
+        self.store = open_store(
             self.db,
             insert_batch=project_int(settings, "STORE_INSERT_BATCH"),
             update_batch=project_int(settings, "STORE_UPDATE_BATCH"),

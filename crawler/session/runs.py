@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from pymongo.errors import PyMongoError
 
-from crawler.health import Thresholds, check_run
+from crawler.session.health import Thresholds, check_run
 from crawler.store import CrawlRuns, redact_uri
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ and there is no `$dateToString` or `$cond`. So the figures come from one project
 the text checks, which must look at the text on the server. The same queries run on MongoDB,
 so both servers give the same figures.
 
-On the local database with its search index (crawler/search/index.py), the same figures come
+On the local database with its search index (crawler/search/index/), the same figures come
 from the index's per-article summary instead (no scan of the articles: well under a second at
 100,000 articles); `index_stats` computes them there by the same definitions.
 """
@@ -23,8 +23,8 @@ from crawler.search.query import DEFAULT_TZ, zone
 if TYPE_CHECKING:
     from pymongo.collection import Collection
 
-    from crawler.archive import Archive
     from crawler.search.index import SearchIndex
+    from crawler.search.source import Searchable
 
 #: Texts shorter than this many characters count as short (a teaser, a caption, a failed extraction).
 SHORT_TEXT_CHARS = 200
@@ -192,7 +192,7 @@ def index_stats(
     return ArchiveStats(days=window, tz=tz, short_chars=short_chars, sites=ordered)
 
 
-def figures_for(archive: Archive, **options: Any) -> ArchiveStats:
+def figures_for(archive: Searchable, **options: Any) -> ArchiveStats:
     """archive_stats from the local search index when the archive has one, else by the scan."""
     index = archive.local_index
     if index is not None:

@@ -22,7 +22,7 @@ def plot_per_day(stats: ArchiveStats, path: Path) -> None:
     axes = figure.add_subplot()
     for site in stats.sites:
         axes.plot(
-            stats.days,
+            stats.days,  # type: ignore[arg-type]  # matplotlib plots dates
             site.per_day,
             marker="o" if len(stats.days) <= 31 else None,
             markersize=3,

@@ -33,9 +33,9 @@ from pymongo.errors import (
 )
 
 from crawler import settings as project
+from crawler.derived.signature import SIGNATURE_FIELD
 from crawler.extract.urls import DEFAULT_RULES, UrlRules
 from crawler.items import PageVisit
-from crawler.search.index import SearchIndex
 from crawler.store.changelog import GONE as GONE_ENTRY
 from crawler.store.changelog import NEW as NEW_ENTRY
 from crawler.store.changelog import RESTORED, VERSION, ChangeLog, Entry
@@ -50,8 +50,6 @@ from crawler.store.documents import (
 )
 from crawler.store.index import PROJECTION, ArchiveIndex
 from crawler.store.keys import Identity, identify
-from crawler.stories.index import StoryIndex
-from crawler.stories.signature import SIGNATURE_FIELD
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -60,6 +58,7 @@ if TYPE_CHECKING:
     from pymongo.database import Database
 
     from crawler.items import Article
+    from crawler.store.followers import SearchIndexOpener, SearchIndexWriter, StoryOpener, StoryWriter
 
 logger = logging.getLogger(__name__)
 
@@ -192,9 +191,10 @@ class ArticleStore:
         update_batch: int = project.STORE_UPDATE_BATCH,
         max_batch_bytes: int = project.STORE_MAX_BATCH_BYTES,
         max_delay: float = project.STORE_MAX_DELAY,
-        search_index: bool = True,
-        stories: bool = project.STORE_STORIES,
+        search_index: SearchIndexOpener | None = None,
+        stories: StoryOpener | None = None,
     ) -> None:
+        """``search_index`` and ``stories`` open what follows the writes (crawler/store/followers.py)."""
         self.db = db
         self.collection = db[COLLECTION]
         self.versions = db[VERSIONS]
@@ -210,12 +210,12 @@ class ArticleStore:
         self._pending_bytes = 0
         self.totals = WriteCounts()
         #: The local search index kept in step with every flush (None: not wanted or not built).
-        self.search_index: SearchIndex | None = None
-        self._search_index_wanted = search_index
+        self.search_index: SearchIndexWriter | None = None
+        self._open_search_index = search_index
         self._search_index_opened = False
         #: Reprint detection (crawler/stories/): new articles get their `story` before insertion.
-        self.stories: StoryIndex | None = None
-        self._stories_wanted = stories
+        self.stories: StoryWriter | None = None
+        self._open_stories = stories
         #: Refused by the database (or unstorable); taken by take_rejected() for a spill file.
         self.rejected: list[Rejected] = []
         #: Rejections while buffering, reported by the next flush.
@@ -429,12 +429,12 @@ class ArticleStore:
 
     def _assign_stories(self) -> list[dict[str, Any]]:
         """Give the articles about to be inserted their story; returns them (for _record_stories)."""
-        if not self._stories_wanted:
+        if self._open_stories is None:
             for doc in self._inserts:
                 doc.pop(SIGNATURE_FIELD, None)
             return []
         if self.stories is None:
-            self.stories = StoryIndex.for_database(self.db)
+            self.stories = self._open_stories(self.db)
         fresh = [doc for doc in self._inserts if "story" not in doc]
         self.stories.assign(fresh)
         return list(self._inserts)
@@ -447,14 +447,14 @@ class ArticleStore:
         requeued = {doc["_id"] for doc in self._inserts} | {u.key for u in self._updates}
         self.stories.record([d for d in docs if d["_id"] not in refused and d["_id"] not in requeued])
 
-    # The local search index (crawler/search/index.py) ------------------------------------------
+    # The local search index (crawler/search/index/) ------------------------------------------
 
     def _search_index_begin(self) -> _IndexIntent | None:
         """Before the store write: record what this flush writes in the local search index."""
         if not self._search_index_opened:
             self._search_index_opened = True
-            if self._search_index_wanted:
-                self.search_index = SearchIndex.for_writer(self.db)
+            if self._open_search_index is not None:
+                self.search_index = self._open_search_index(self.db)
                 if self.search_index is not None:
                     self.search_index.repair(self.collection)
         if self.search_index is None or not self.pending:

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from pymongo.errors import DuplicateKeyError
 
-from crawler.process import pid_alive
+from crawler.project.process import pid_alive
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -213,7 +213,7 @@ class ChangeLog:
         self.counter.update_one({"_id": COUNTER_ID}, {"$max": {"next": end + 1}})
         return start
 
-    def complete(self, start: int, void: list[int] | set[int] = ()) -> None:
+    def complete(self, start: int, void: list[int] | set[int] | tuple[int, ...] = ()) -> None:
         """Mark a block written; void: offsets of entries whose change was not stored."""
         self.log.update_one({"_id": block_id(start)}, {"$set": {"state": "done", "void": sorted(void)}})
 

@@ -13,8 +13,8 @@ from pymongo.errors import ConfigurationError, InvalidURI, OperationFailure, PyM
 
 from crawler import __version__
 from crawler import settings as project
-from crawler.logredact import redact
-from crawler.projectdefaults import project_int
+from crawler.logs.redact import redact
+from crawler.project.defaults import connection_setting, connection_value, project_int
 
 if TYPE_CHECKING:
     from pymongo.database import Database
@@ -41,7 +41,7 @@ def redact_uri(uri: str) -> str:
 
 def resolve_uri(configured: str | None = None) -> str:
     """MONGO_URI from the environment, else the configured value, else the project's local server."""
-    uri = os.environ.get("MONGO_URI") or configured
+    uri = connection_value("MONGO_URI", configured)
     if uri:
         return uri
     from crawler.localdb.server import LocalServer
@@ -51,7 +51,7 @@ def resolve_uri(configured: str | None = None) -> str:
 
 def resolve_database(configured: str | None = None, uri: str | None = None) -> str:
     """MONGO_DATABASE from the environment, else configured, else the URI's path, else 'newsarchive'."""
-    name = os.environ.get("MONGO_DATABASE") or configured
+    name = connection_value("MONGO_DATABASE", configured)
     if not name and uri:
         name = urlsplit(uri).path.strip("/") or None
     return name or DEFAULT_DATABASE
@@ -153,8 +153,8 @@ def open_from_settings(
 ) -> tuple[MongoClient[dict[str, Any]], Database[dict[str, Any]]]:
     """Client and database from Scrapy settings (MONGO_*), the environment winning."""
     return open_database(
-        settings.get("MONGO_URI"),
-        settings.get("MONGO_DATABASE"),
+        connection_setting(settings, "MONGO_URI"),
+        connection_setting(settings, "MONGO_DATABASE"),
         connect_timeout_ms=project_int(settings, "MONGO_CONNECT_TIMEOUT_MS"),
         operation_timeout_ms=project_int(settings, "MONGO_TIMEOUT_MS"),
     )

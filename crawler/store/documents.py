@@ -7,9 +7,10 @@ from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from crawler.derived.fields import TERMS_VERSION, search_fields, terms_source
+from crawler.derived.signature import SIGNATURE_FIELD
 from crawler.items import SCHEMA_VERSION
-from crawler.search.fields import TERMS_VERSION, search_fields, terms_source
-from crawler.stories.signature import SIGNATURE_FIELD
+from crawler.schema import article_schema
 from crawler.warc.locations import BadWarcLocation, check_locations
 
 if TYPE_CHECKING:
@@ -162,8 +163,6 @@ _TYPES: dict[str, tuple[type, ...]] = {
 @cache
 def field_types() -> tuple[dict[str, set[str]], tuple[str, ...]]:
     """Allowed kinds per schema field ('string', 'date-time', 'array of string' ...); required fields."""
-    from crawler.export.schema import article_schema
-
     schema = article_schema()
     properties: dict[str, set[str]] = {}
     for name, prop in schema["properties"].items():

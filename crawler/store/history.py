@@ -92,7 +92,8 @@ class ListHistory:
         try:
             for doc in self.backlog.find({"site": self.site}):
                 urls = [u for u in doc.get("urls") or () if isinstance(u, str) and not is_stored(u)]
-                tries = doc.get("tries") if isinstance(doc.get("tries"), int) else 0
+                counted = doc.get("tries")
+                tries = counted if isinstance(counted, int) else 0
                 if not urls or tries >= BACKLOG_TRIES:
                     if urls:
                         self.given_up += len(urls)

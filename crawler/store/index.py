@@ -50,7 +50,7 @@ COMMIT_EVERY = 500
 #: Articles read per query when iterating.
 PAGE = 500
 
-_CODEC = CodecOptions(tz_aware=True)
+_CODEC: CodecOptions[dict[str, Any]] = CodecOptions(tz_aware=True)
 SCHEMA = """
 CREATE TABLE articles (
     id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, url TEXT NOT NULL, state TEXT NOT NULL,

@@ -20,10 +20,12 @@ if TYPE_CHECKING:
 COLLECTION = "layouts"
 
 
-def load_layout(db: Database[dict[str, Any]], site: str, **thresholds: Any) -> LayoutLearner:
+def load_layout(
+    db: Database[dict[str, Any]], site: str, *, min_articles: int, min_share: float
+) -> LayoutLearner:
     """The site's layout learner as last saved (a fresh one for a new site)."""
     doc = db[COLLECTION].find_one({"_id": site}) or {}
-    return LayoutLearner.from_dict(doc, **thresholds)
+    return LayoutLearner.from_dict(doc, min_articles=min_articles, min_share=min_share)
 
 
 def save_layout(db: Database[dict[str, Any]], site: str, learner: LayoutLearner) -> None:

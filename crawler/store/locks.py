@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from pymongo.errors import DuplicateKeyError
 
-from crawler.process import pid_alive
+from crawler.project.process import pid_alive
 
 if TYPE_CHECKING:
     from pymongo.database import Database

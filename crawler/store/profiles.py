@@ -116,13 +116,13 @@ def site_profile(site: str, profiles: SiteProfiles | None) -> FoundProfile:
             raise
         if crawled.source is None or not Path(crawled.source).is_file():
             gone = f"its file {crawled.source} is gone" if crawled.source else "it was not read from a file"
-            note = f"{site}: using the profile kept in the archive ({crawled.describe()}); {gone}"
-            return FoundProfile(crawled.profile, None, note)
+            kept = f"{site}: using the profile kept in the archive ({crawled.describe()}); {gone}"
+            return FoundProfile(crawled.profile, None, kept)
         path = Path(crawled.source)
         target = str(path)
     profile = load_profile_file(path)
     crawled = profiles.get(profile.name) if profiles is not None else None
-    note = None
+    note: str | None = None
     if crawled is not None and crawled.digest != profile_digest(profile):
         note = (
             f"{profile.name}: {path} differs from the profile the site was {crawled.describe()} "

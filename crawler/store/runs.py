@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
-from crawler.process import pid_alive
+from crawler.project.process import pid_alive
 from crawler.store.articles import ensure_indexes
 from crawler.store.documents import sanitize
 from crawler.store.run_workers import RunState, RunWorkers

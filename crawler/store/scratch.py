@@ -17,8 +17,8 @@ import tempfile
 import weakref
 from pathlib import Path
 
-from crawler.process import pid_alive
-from crawler.workdir import private_dir, var_dir
+from crawler.project.process import pid_alive
+from crawler.project.workdir import private_dir, var_dir
 
 #: Where scratch files go; default var/index.
 FOLDER_ENV = "NEWSARCHIVE_ARCHIVE_INDEX"
@@ -67,7 +67,7 @@ class ScratchFile:
         self.prefix = prefix
         self.path: Path | None = None
         self._db: sqlite3.Connection | None = None
-        self._finalizer: weakref.finalize[..., None] | None = None
+        self._finalizer: weakref.finalize[..., ScratchFile] | None = None
 
     @property
     def opened(self) -> sqlite3.Connection | None:

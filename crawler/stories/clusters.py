@@ -18,7 +18,7 @@ import hashlib
 from collections import Counter
 from typing import TYPE_CHECKING, Any, Protocol
 
-from crawler.stories.signature import Signature
+from crawler.derived.signature import Signature
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

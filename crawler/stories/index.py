@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from pymongo import UpdateOne
 
+from crawler.derived.signature import SIGNATURE_FIELD, Signature, signature
 from crawler.search.index import MODE_ENV, SearchIndex
 from crawler.stories.clusters import assign
-from crawler.stories.signature import SIGNATURE_FIELD, Signature, signature
 from crawler.stories.state import MAX_UPDATE_BATCH, LocalStories, RemoteStories, copy_row, first_key
 
 if TYPE_CHECKING:

@@ -19,8 +19,8 @@ from bson import Binary
 from pymongo import ASCENDING, IndexModel, UpdateOne
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from crawler.derived.signature import SIGNATURE_VERSION, Signature
 from crawler.search.index import immediate, open_shared
-from crawler.stories.signature import SIGNATURE_VERSION, Signature
 
 if TYPE_CHECKING:
     import sqlite3
@@ -160,7 +160,8 @@ class LocalStories:
         self, *, sites: list[str] | None = None, since: datetime | None = None
     ) -> Iterator[tuple[str, list[dict[str, Any]]]]:
         """Stories with two copies or more (one of them on a site of `sites`, published since)."""
-        conds, params = [], []
+        conds: list[str] = []
+        params: list[str | int | None] = []
         if sites:
             conds.append(f"site IN ({', '.join('?' * len(sites))})")
             params.extend(sites)
@@ -181,9 +182,10 @@ class LocalStories:
 
 
 def _grouped(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    story, group = None, []
+    story: str | None = None
+    group: list[dict[str, Any]] = []
     for row_story, key, url, site, published in rows:
-        if row_story != story and group:
+        if row_story != story and group and story is not None:
             yield story, sorted(group, key=first_key)
             group = []
         story = row_story
@@ -195,11 +197,9 @@ def _grouped(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, list[dict[s
 def first_key(copy: dict[str, Any]) -> tuple[bool, datetime, str]:
     """Order of copies: earliest publication first, undated last, then by id."""
     when = copy.get("published_at")
-    dated = isinstance(when, datetime)
-    moment = (
-        (when if when.tzinfo else when.replace(tzinfo=UTC)) if dated else datetime.max.replace(tzinfo=UTC)
-    )
-    return (not dated, moment, str(copy.get("_id")))
+    if not isinstance(when, datetime):
+        return (True, datetime.max.replace(tzinfo=UTC), str(copy.get("_id")))
+    return (False, when if when.tzinfo else when.replace(tzinfo=UTC), str(copy.get("_id")))
 
 
 class RemoteStories:

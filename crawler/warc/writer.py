@@ -22,7 +22,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler import __version__
-from crawler.workdir import private_dir, private_file
+from crawler.project.workdir import private_dir, private_file
 
 if TYPE_CHECKING:
     from pathlib import Path

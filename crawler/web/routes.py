@@ -411,7 +411,7 @@ def health(request: Request) -> Response:
     site = request.query_params.get("site", "").strip()
     days = _int(request, "days", config.days, 1, 3660)
     figures = figures_for(config.archive, days=days, tz=config.tz, sites=[site] if site else None)
-    sites = []
+    sites: list[dict[str, Any]] = []
     backfill = backfill_states(config.archive.articles.database, [site] if site else None)
     for stats in figures.sites:
         runs = config.archive.runs(stats.site, limit=10)

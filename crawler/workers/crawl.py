@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals
 
+from crawler.project.defaults import project_float
 from crawler.workers.pool import ExtractionFailed, ExtractionPool, PoolConfig
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ class CrawlExtraction:
         """EXTRACT_WORKERS (0: one per core), EXTRACT_BUDGET, EXTRACT_WORKER_MAX_PAGES, EXTRACT_STOP_GRACE."""
         settings = crawler.settings
         extraction = cls(
-            crawler, PoolConfig.from_settings(settings), settings.getfloat("EXTRACT_STOP_GRACE", 2.0)
+            crawler, PoolConfig.from_settings(settings), project_float(settings, "EXTRACT_STOP_GRACE")
         )
         crawler.signals.connect(extraction.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extraction.engine_started, signal=signals.engine_started)
@@ -122,7 +123,7 @@ class CrawlExtraction:
         from twisted.internet import reactor
 
         # Signal handlers must not take locks the interrupted code may hold: go through the reactor.
-        reactor.callFromThread(self._stop_extraction)  # type: ignore[attr-defined]
+        reactor.callFromThread(self._stop_extraction)  # type: ignore[attr-defined,arg-type]
 
     def _stop_extraction(self) -> None:
         from twisted.internet import reactor
@@ -133,7 +134,7 @@ class CrawlExtraction:
             cancelled,
             self.stop_grace_s,
         )
-        reactor.callLater(self.stop_grace_s, self.pool.kill_busy)  # type: ignore[attr-defined]
+        reactor.callLater(self.stop_grace_s, self.pool.kill_busy)  # type: ignore[attr-defined,arg-type]
 
     def spider_closed(self) -> None:
         """Stop the workers (the pool's counters are in the crawl's stats after every page)."""

@@ -42,7 +42,9 @@ from typing import TYPE_CHECKING, Any
 
 import psutil
 
+from crawler import settings as project
 from crawler.extract.template import NO_TEMPLATE, SiteTemplate
+from crawler.project.defaults import project_float, project_int, project_value
 from crawler.workers import worker
 
 if TYPE_CHECKING:
@@ -53,7 +55,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_FUNCTION = "crawler.extract.article.extract_page"
+DEFAULT_FUNCTION = project.EXTRACT_FUNCTION
 
 #: Failure reasons (ExtractionFailed.reason), also the suffix of the crawl's extract/failed/* stats.
 TIMEOUT = "timeout"
@@ -74,10 +76,10 @@ class ExtractionFailed(Exception):
 class PoolConfig:
     """How many workers, how long a page may take, when a worker is replaced."""
 
-    workers: int = 0
-    budget_s: float = 20.0
-    max_pages: int = 2000
-    max_rss_mb: int = 500
+    workers: int = project.EXTRACT_WORKERS
+    budget_s: float = project.EXTRACT_BUDGET
+    max_pages: int = project.EXTRACT_WORKER_MAX_PAGES
+    max_rss_mb: int = project.EXTRACT_WORKER_MAX_RSS_MB
     function: str = DEFAULT_FUNCTION
     #: How long a new worker may take to import and warm up (not counted in any page's budget).
     start_timeout_s: float = 120.0
@@ -91,11 +93,11 @@ class PoolConfig:
     def from_settings(cls, settings: Any, workers: int | None = None) -> PoolConfig:
         """The EXTRACT_* settings (see crawler/settings.py)."""
         return cls(
-            workers=settings.getint("EXTRACT_WORKERS", 0) if workers is None else workers,
-            budget_s=settings.getfloat("EXTRACT_BUDGET", 20.0),
-            max_pages=settings.getint("EXTRACT_WORKER_MAX_PAGES", 2000),
-            max_rss_mb=settings.getint("EXTRACT_WORKER_MAX_RSS_MB", 500),
-            function=settings.get("EXTRACT_FUNCTION") or DEFAULT_FUNCTION,
+            workers=project_int(settings, "EXTRACT_WORKERS") if workers is None else workers,
+            budget_s=project_float(settings, "EXTRACT_BUDGET"),
+            max_pages=project_int(settings, "EXTRACT_WORKER_MAX_PAGES"),
+            max_rss_mb=project_int(settings, "EXTRACT_WORKER_MAX_RSS_MB"),
+            function=project_value(settings, "EXTRACT_FUNCTION"),
         )
 
 

@@ -142,9 +142,9 @@ def run(
 
 def with_search_fields(article: Any) -> Any:
     """The article's search fields and story signature, computed here in parallel, not on the crawl thread."""
+    from crawler.derived.fields import search_fields
+    from crawler.derived.signature import SIGNATURE_FIELD, signature
     from crawler.items import Article
-    from crawler.search.fields import search_fields
-    from crawler.stories.signature import SIGNATURE_FIELD, signature
 
     if isinstance(article, Article) and article.text:
         article.search = search_fields(

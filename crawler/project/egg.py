@@ -12,12 +12,14 @@ import zipfile
 from typing import TYPE_CHECKING
 
 from crawler import __version__
-from crawler.workdir import project_root
+from crawler.project.layout import PROJECT_PACKAGES
+from crawler.project.workdir import project_root
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-PACKAGES = ("crawler", "spiders", "pipelines")
+#: The installed package and the project's own, at the egg's top level as in the checkout (layout.py).
+PACKAGES = ("crawler", *PROJECT_PACKAGES)
 #: Package data the crawl needs at run time (profiles, schema).
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
 SKIP_PARTS = frozenset(("__pycache__", "tests"))

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from crawler.derived.terms import document_terms, to_simplified
 from crawler.items import content_hash
-from crawler.search.terms import document_terms, to_simplified
 
 #: Version of the segmentation rules (terms.py); stored articles with another value are reindexed.
 TERMS_VERSION = 1

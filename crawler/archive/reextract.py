@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from crawler import settings as project
+from crawler.archive.writer import open_store
 from crawler.extract import Page, extract_page
 from crawler.profiles import ProfileError, SiteProfile
 from crawler.profiles.model import NAME_RE
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 #: Recovered pages with less text than this are not articles (the crawl's EXTRACT_MIN_TEXT_CHARS default).
-MIN_TEXT_CHARS = 20
+MIN_TEXT_CHARS = project.EXTRACT_MIN_TEXT_CHARS
 
 PROJECTION = {
     "site": 1,
@@ -132,7 +134,7 @@ def reextract(
                 db, root, site=site, dry_run=dry_run, failed_only=failed_only, pool=own, progress=progress
             )
     counts = ReextractCounts()
-    store = ArticleStore(db)
+    store = open_store(db)
     store.load_known(site)
     profiles: dict[str, SiteProfile | None] = {}
     #: Each site's learned template (where its headline, date line and byline sit).
@@ -155,7 +157,12 @@ def reextract(
             continue
         template = templates.get(doc["site"])
         if template is None:
-            template = templates[doc["site"]] = load_layout(db, doc["site"]).template()
+            template = templates[doc["site"]] = load_layout(
+                db,
+                doc["site"],
+                min_articles=project.LEARN_LAYOUT_MIN_ARTICLES,
+                min_share=project.LEARN_LAYOUT_MIN_SHARE,
+            ).template()
         try:
             article = rebuild(doc, root, profile, partial(pool.extract, template=template))
         except (WarcReadError, ExtractionFailed) as exc:
@@ -215,7 +222,7 @@ def _retry_failures(
         if len(article.text.strip()) < MIN_TEXT_CHARS:
             counts.problems.append(f"{doc['url']}: extracted now, but holds no article text; not stored")
         elif not dry_run:
-            store.add(article, doc.get("fetched_at") or article.fetched_at)
+            store.add(article, doc.get("fetched_at") or article.fetched_at)  # type: ignore[arg-type]
             store.flush()
         if not dry_run:
             failures.resolve(doc["_id"])

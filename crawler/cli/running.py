@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from dataclasses import dataclass
 from typing import Any
 
-from crawler.workdir import project_root
+from crawler.project.layout import init_project
 
 #: Finish reasons of a crawl that ran until it was done or used up a budget (--limit, pages, time).
 BUDGET_REASONS = ("finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout")
@@ -77,10 +75,7 @@ class CrawlResult:
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Any:
     """Scrapy settings of this project (spiders/ and pipelines/ importable), plus overrides."""
-    root = str(project_root())
-    if root not in sys.path:
-        sys.path.insert(0, root)
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    init_project()
     from scrapy.utils.project import get_project_settings
 
     settings = get_project_settings()

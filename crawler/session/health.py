@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from crawler.projectdefaults import project_float, project_int
+from crawler.project.defaults import project_float, project_int
 
 
 @dataclass(frozen=True, slots=True)

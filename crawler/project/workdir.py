@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 
 def project_root() -> Path:
     """The checkout (folder of scrapy.cfg), or $NEWSARCHIVE_HOME, or the current folder."""
     if home := os.environ.get("NEWSARCHIVE_HOME"):
         return Path(home).resolve()
-    checkout = Path(__file__).resolve().parent.parent
+    checkout = Path(__file__).resolve().parents[2]  # crawler/project/workdir.py
     if (checkout / "scrapy.cfg").exists():
         return checkout
     return Path.cwd()
@@ -69,7 +69,7 @@ def private_file(path: Path, mode: str = "xb") -> BinaryIO:
     """Open a new file for writing, owner-only (0600) from the start (binary modes: "xb", "ab", "wb")."""
     flags = {"xb": os.O_CREAT | os.O_EXCL, "ab": os.O_CREAT | os.O_APPEND, "wb": os.O_CREAT | os.O_TRUNC}
     fd = os.open(path, os.O_WRONLY | flags[mode], 0o600)
-    return os.fdopen(fd, mode.replace("x", "w"))
+    return cast("BinaryIO", os.fdopen(fd, mode.replace("x", "w")))
 
 
 def unsaved_dir() -> Path:

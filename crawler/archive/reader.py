@@ -13,7 +13,7 @@ source, section, publication date, language, state; dates are timezone-aware UTC
 the same on every server; `search(..., full=True)` or `fetch(ids)` gives whole stored articles.
 
 On the local FerretDB, search, count and paging are answered by the local search index
-(crawler/search/index.py), which also holds the result rows: a page never reads the store;
+(crawler/search/index/), which also holds the result rows: a page never reads the store;
 on MongoDB by the server's own indexes. Without a built index the same queries run on the
 server as full scans (same results, ~100 s at 100,000 articles): `newsarchive reindex` builds it.
 """
@@ -263,7 +263,7 @@ class Archive:
         if search is not None and self._can_rank_on_server():
             filter_ = {**query.filter(), "$text": {"$search": search}}
             projection = {**RESULT_PROJECTION, "score": {"$meta": "textScore"}}
-            order = [("score", {"$meta": "textScore"}), *DATE_ORDER]
+            order: list[tuple[str, Any]] = [("score", {"$meta": "textScore"}), *DATE_ORDER]
             return list(self.articles.find(filter_, projection).sort(order).skip(skip).limit(limit))
         with self.articles.find(query.filter(), RANKING_FIELDS, batch_size=200) as cursor:
             best = top_by_score(cursor, query.needles, skip + limit)[skip:]
@@ -305,7 +305,7 @@ class Archive:
         """
         versions = self.db[VERSIONS]
         numbers = set(range(1, int(article.get("version") or 1)))
-        numbers.update(e.get("version") for e in article.get("history") or [] if isinstance(e, dict))
+        numbers.update(e.get("version") for e in article.get("history") or [] if isinstance(e, dict))  # type: ignore[misc]  # filtered below
         wanted = sorted(n for n in numbers if isinstance(n, int) and n >= 1)
         found = (versions.find_one({"_id": f"{article['_id']}@v{n}"}) for n in wanted)
         return [doc for doc in found if doc is not None]
