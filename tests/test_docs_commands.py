@@ -25,8 +25,13 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-#: `./run ARGS` runs `newsarchive ARGS`, except these, which the run script handles itself.
-NOT_NEWSARCHIVE = {"test"}
+#: `./run ARGS` runs `newsarchive ARGS`, except the words the run script handles itself (its own
+#: `case` branches that do not exec newsarchive).
+NOT_NEWSARCHIVE = {
+    m[1]
+    for m in re.finditer(r"^ {4}(\w+)\)(.*?);;", (ROOT / "run").read_text(encoding="utf-8"), re.M | re.S)
+    if "newsarchive" not in m[2]
+}
 #: Where a shell line stops being the command's own arguments.
 SHELL_ENDS = {"|", "||", "&&", ";", ">", ">>", "<", "&", "2>&1"}
 

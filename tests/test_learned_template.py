@@ -87,7 +87,9 @@ def test_a_learner_survives_storage_and_ignores_malformed_counts() -> None:
         == SiteTemplate("div.art>div.art-hd", "div.art>div.art-date", "")
     )
     broken = LayoutLearner.from_dict(
-        {"counts": {"title": [{"place": "a", "n": "x"}, "junk", {"n": 3}], "date": "nope"}}
+        {"counts": {"title": [{"place": "a", "n": "x"}, "junk", {"n": 3}], "date": "nope"}},
+        min_articles=1,
+        min_share=0.5,
     )
     assert broken.template() == SiteTemplate()
 
