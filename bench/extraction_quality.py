@@ -25,8 +25,13 @@ a site with many dev pages counts once, as one unseen site would). Sites are the
 pages it decided and on how many sites it was right or wrong: a rule that helps only on the
 site it was written for shows up as right on one site.
 
+``--misses`` lists each wrong headline, date, authors, editors and source (hand labels, and
+trafilatura-eval's own gold) with the winning candidate and the candidate equal to the gold,
+read from the choices ``newsarchive extract --explain`` prints: *not found* or *out-ranked*.
+
     python bench/extraction_quality.py                  # all datasets, ~3 minutes
     python bench/extraction_quality.py -d cwced --per-item --groups
+    python bench/extraction_quality.py -d cwced,gne-pages,trafilatura-eval --ours-only --misses
     python bench/extraction_quality.py -d aeb,cwced --quick   # without trafilatura decoded
 """
 
