@@ -25,8 +25,13 @@ a site with many dev pages counts once, as one unseen site would). Sites are the
 pages it decided and on how many sites it was right or wrong: a rule that helps only on the
 site it was written for shows up as right on one site.
 
+``--misses`` lists each wrong headline, date, authors, editors and source (hand labels, and
+trafilatura-eval's own gold) with the winning candidate and the candidate equal to the gold,
+read from the choices ``newsarchive extract --explain`` prints: *not found* or *out-ranked*.
+
     python bench/extraction_quality.py                  # all datasets, ~3 minutes
     python bench/extraction_quality.py -d cwced --per-item --groups
+    python bench/extraction_quality.py -d cwced,gne-pages,trafilatura-eval --ours-only --misses
     python bench/extraction_quality.py -d aeb,cwced --quick   # without trafilatura decoded
 """
 
@@ -43,8 +48,10 @@ import sys
 import tempfile
 import time
 import unicodedata
+from collections import Counter
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import trafilatura
@@ -52,8 +59,12 @@ import trafilatura
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crawler.extract import Page, decode_html, extract_page  # noqa: E402
+from crawler.extract import Page, decode_html  # noqa: E402
+from crawler.extract.explain import candidate_record, explain_page, winner  # noqa: E402
 from crawler.extract.page import default_profile  # noqa: E402
+
+if TYPE_CHECKING:
+    from crawler.extract.evidence import Candidate, Choice
 
 SHARED = ROOT.parent / "shared"
 EVAL = SHARED / "eval"
@@ -106,7 +117,7 @@ def run_trafilatura(data: bytes | str) -> dict[str, Any]:
 
 
 def run_ours(data: bytes, url: str) -> dict[str, Any]:
-    article = extract_page(Page(url=url, body=data), default_profile(url))
+    article, choices = explain_page(Page(url=url, body=data), default_profile(url))
     # cwced's gold credits the editor, or the photographer, when a page names no author
     people = article.authors or article.editors or article.photographers
     return {
@@ -122,6 +133,7 @@ def run_ours(data: bytes, url: str) -> dict[str, Any]:
         "author_source": article.author_source,
         "title_source": article.title_source,
         "quality": article.quality,
+        "_choices": choices,
     }
 
 
@@ -163,6 +175,17 @@ def _same_day(want: str | None, got: str | None) -> bool:
     return got[:10] == want[:10]
 
 
+def same(name: str, want: Any, got: Any) -> bool:
+    """A predicted (or candidate) value of a metadata field is the gold's, as the bench scores it."""
+    if isinstance(got, datetime):
+        got = got.isoformat()
+    if name in ("title", "source"):
+        return _exact(want) == _exact(got)
+    if name == "date":
+        return _same_day(want, got)
+    return names(want) == names(got)
+
+
 #: Metadata fields scored against METADATA-GOLD.md labels, and for trafilatura-eval its own gold.
 META_FIELDS = ("title", "date", "authors", "editors", "source")
 
@@ -196,14 +219,95 @@ def metadata_hits(
             if want is None or (name in ("editors", "source") and name not in p):
                 continue
             got = p.get("people" if name == "authors" else name)
-            if name == "title" or name == "source":
-                hit = _exact(want) == _exact(got)
-            elif name == "date":
-                hit = _same_day(want, got)
-            else:
-                hit = names(want) == names(got)
-            out[name][item_id] = (hit, want, got)
+            out[name][item_id] = (same(name, want, got), want, got)
     return {k: v for k, v in out.items() if v}
+
+
+def wrong_fields(dataset: str, row: dict[str, Any]) -> list[tuple[str, str, Any, Any]]:
+    """(field, id, gold, ours) of every wrong field of our row: the hand labels' fields, and for
+    trafilatura-eval its own title/date/author gold."""
+    wrong = [
+        (label.removeprefix("meta "), item_id, want, got)
+        for label, per_page in row.get("_meta", {}).items()
+        for item_id, (hit, want, got) in per_page.items()
+        if not hit
+    ]
+    if dataset == "trafilatura-eval":
+        wrong += [("date", i["id"], i["gt"], i["pred"]) for i in row.get("_date_items", []) if not i["match"]]
+        wrong += [("authors", i, want, got) for i, want, got in row.get("_author_misses", [])]
+    return wrong
+
+
+def miss_kind(name: str, want: Any, got: Any, choice: Choice | None) -> tuple[str, Candidate | None]:
+    """Why a field is wrong, and the candidate equal to the gold (the best-scoring one) if any.
+
+    ``not found``: no candidate is the gold; ``out-ranked``: one is, another won; ``refused``: the
+    only ones that are were refused; ``altered``: the gold's candidate won but the value stored
+    differs (a poster added to the authors ...); ``gold empty``: the page credits nobody. Editors
+    and source keep no candidates: ``not found`` when we have none, else ``other value``.
+    """
+    if choice is None:
+        return ("other value" if got else "not found"), None
+    if not want:
+        return "gold empty", None
+    matching = [c for c in choice.candidates if same(name, want, c.value)]
+    if not matching:
+        return "not found", None
+    best = max(matching, key=lambda c: (not c.refused, c.score or c.weight))
+    if best.refused:
+        return "refused", best
+    return ("altered" if best is winner(choice) else "out-ranked"), best
+
+
+def misses(dataset: str, row: dict[str, Any], preds: dict[str, dict]) -> list[dict[str, Any]]:
+    """Every wrong field of our extraction with its evidence: the winner and the gold's candidate."""
+    out = []
+    for name, item_id, want, got in wrong_fields(dataset, row):
+        choice = preds[item_id]["_choices"].get(name)
+        kind, found = miss_kind(name, want, got, choice)
+        won = winner(choice) if choice else None
+        out.append(
+            {
+                "dataset": dataset,
+                "id": item_id,
+                "field": name,
+                "kind": kind,
+                "gold": want,
+                "ours": got,
+                "why": choice.reason if choice else "",
+                "winner": candidate_record(won) if won else None,
+                "gold_candidate": candidate_record(found) if found else None,
+            }
+        )
+    return out
+
+
+#: Characters of an element path printed (its end: the element and its parents).
+PATH_SHOWN = 70
+
+
+def print_misses(found: list[dict[str, Any]]) -> None:
+    for miss in found:
+        print(f"    miss {miss['field']:8} {miss['dataset']}/{miss['id'][:16]} [{miss['kind']}]")
+        print(f"      gold={miss['gold']!r} ours={miss['ours']!r}")
+        for label in ("winner", "gold_candidate"):
+            if miss[label]:
+                c = miss[label]
+                refused = f" REFUSED: {c['refused']}" if c["refused"] else ""
+                print(
+                    f"      {label:14} {c['score']:5.2f} {c['source']:15} {c['value']!r}"
+                    f" at {c['path'][-PATH_SHOWN:] or '-'} from {c['evidence']!r}{refused}"
+                )
+        if miss["why"]:
+            print(f"      why: {miss['why']}")
+
+
+def miss_summary(found: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """field -> kind -> pages."""
+    tally: dict[str, Counter[str]] = {}
+    for miss in found:
+        tally.setdefault(miss["field"], Counter())[miss["kind"]] += 1
+    return {name: dict(kinds.most_common()) for name, kinds in tally.items()}
 
 
 def site_groups(dataset: str, ids: list[str], records: dict[str, dict[str, Any]]) -> dict[str, str]:
@@ -286,7 +390,13 @@ def score_with(score: Any, dataset: str, preds: dict[str, dict], *extra: str) ->
         path = Path(tmp) / "preds.jsonl"
         path.write_text(
             "".join(
-                json.dumps({"id": i, **p}, ensure_ascii=False, default=str) + "\n" for i, p in preds.items()
+                json.dumps(
+                    {"id": i, **{k: v for k, v in p.items() if not k.startswith("_")}},
+                    ensure_ascii=False,
+                    default=str,
+                )
+                + "\n"
+                for i, p in preds.items()
             ),
             encoding="utf-8",
         )
@@ -321,7 +431,12 @@ def leaks(dataset: str, preds: dict[str, dict], records: dict[str, dict[str, Any
 
 
 def evaluate(
-    dataset: str, score: Any, per_item: bool, groups: bool, systems: tuple[str, ...] = SYSTEMS
+    dataset: str,
+    score: Any,
+    per_item: bool,
+    groups: bool,
+    systems: tuple[str, ...] = SYSTEMS,
+    show_misses: bool = False,
 ) -> dict[str, dict[str, Any]]:
     records = gold(dataset)
     ids = (EVAL / dataset / "dev.txt").read_text(encoding="utf-8").split()
@@ -381,8 +496,13 @@ def evaluate(
         )
         author_items = [{"id": i, "match": bool(v)} for i, v in ours["_author_hits"].items()]
         ours["_author_sources"] = rule_sources(site_of, author_items, preds["newsarchive"], "author_source")
+    ours["_misses"] = misses(dataset, ours, preds["newsarchive"])
     print_table(dataset, len(ids), elapsed, results)
     print_loso(results)
+    if show_misses and ours.get("_misses"):
+        print_misses(ours["_misses"])
+    if ours.get("_misses"):
+        print(f"  misses by kind: {miss_summary(ours['_misses'])}")
     if per_item:
         print_items(dataset, preds, results, records)
     if groups and "_per_item" in results["newsarchive"]:
@@ -497,6 +617,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-d", "--datasets", default=",".join(DATASETS), help="comma-separated subset")
     parser.add_argument("--per-item", action="store_true", help="print our worst items, misses and leaks")
+    parser.add_argument(
+        "--misses",
+        action="store_true",
+        help="list each wrong headline/date/authors/editors/source with the winner's and the gold's evidence",
+    )
     parser.add_argument("--groups", action="store_true", help="print site-grouped F1 (groups.json)")
     parser.add_argument("--json", help="write all figures to this file")
     parser.add_argument(
@@ -518,7 +643,7 @@ def main(argv: list[str] | None = None) -> int:
     for dataset in args.datasets.split(","):
         systems = ("trafilatura raw", "newsarchive") if args.quick else SYSTEMS
         systems = ("newsarchive",) if args.ours_only else systems
-        results = evaluate(dataset, score, args.per_item, args.groups, systems)
+        results = evaluate(dataset, score, args.per_item, args.groups, systems, args.misses)
         if dataset in ("cwced", "gne-pages"):
             chinese[dataset] = results
         everything[dataset] = {
@@ -527,6 +652,11 @@ def main(argv: list[str] | None = None) -> int:
                 "leave_one_site_out": r["_loso"],
                 **({"date_sources": r["_date_sources"]} if "_date_sources" in r else {}),
                 **({"author_sources": r["_author_sources"]} if "_author_sources" in r else {}),
+                **(
+                    {"misses": r["_misses"], "miss_kinds": miss_summary(r["_misses"])}
+                    if "_misses" in r
+                    else {}
+                ),
             }
             for s, r in results.items()
         }

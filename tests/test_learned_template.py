@@ -120,7 +120,8 @@ def test_a_crawl_learns_the_template_keeps_it_and_reextract_uses_it(
         assert crawl.returncode == 0, crawl.stderr[-3000:]
         kept = db.layouts.find_one({"_id": "tpl"})
         assert kept is not None, crawl.stderr[-3000:]
-        assert set(kept["template"]) == {"title", "date", "byline"}
+        assert set(kept["template"]) == {"title", "date", "byline", "title_suffix"}
+        assert kept["template"]["title_suffix"] == "鲁北新闻网"  # the site's name its <title>s repeat
         assert db.articles.count_documents({}) == ARTICLES
 
         again = run_cli(["reextract", "--site", "tpl"], env)

@@ -38,7 +38,7 @@ from crawler.extract.pinyin import strip_inline_pinyin
 from crawler.extract.quality import check_text, repair_text
 from crawler.extract.script import detect_script, to_simplified
 from crawler.extract.template import SiteTemplate
-from crawler.extract.title import TitleEvidence, choose_title, declared_titles, selector_title
+from crawler.extract.title import TitleEvidence, choose_title, declared_titles, selector_title, title_affixes
 from crawler.extract.urls import UrlRules, declared_canonical, judge_canonical, normalize_url
 from crawler.items import Article, content_hash
 
@@ -251,6 +251,8 @@ def extract_article(
     info = info_lines(line_texts, body_start)
     zone = _zone(len(lines), body_start)
     declared, site_names = declared_titles(tree)
+    # the site's name: declared by the page, given by the profile, learned from the site's <title>s
+    site_names += [n for n in (profile.title, *template.site_names) if n and n not in site_names]
     if link_text and link_text.strip():
         declared.append(("link", " ".join(link_text.split())))
     title_choice, title_index = choose_title(
@@ -321,6 +323,7 @@ def extract_article(
         now=fetched_at,
     )
     places = _places(lines, line_texts, zone, title_choice, dates, credit_choice)
+    places.update(title_affixes(dict(declared).get("title"), title))
 
     if choices is not None:
         choices["date"] = dates.explained()

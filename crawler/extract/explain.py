@@ -36,7 +36,8 @@ def explain_page(
     return article, choices
 
 
-def _show(value: object) -> str:
+def show_value(value: object) -> str:
+    """A value as a person reads it: a date in ISO form, names joined, long text cut."""
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, list):
@@ -45,12 +46,32 @@ def _show(value: object) -> str:
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 
-def _candidate_line(candidate: Candidate) -> str:
-    parts = [f"{candidate.score or candidate.weight:5.2f}", f"{candidate.source:15}", _show(candidate.value)]
+def winner(choice: Choice) -> Candidate | None:
+    """The candidate the choice took (None when nothing won or the value was not one candidate's)."""
+    taken = (c for c in choice.candidates if c.source == choice.source and c.value == choice.value)
+    return next((c for c in taken if not c.refused), None)
+
+
+def candidate_record(candidate: Candidate) -> dict[str, object]:
+    """One candidate as plain data (what a bench or a JSON report keeps of it)."""
+    return {
+        "value": show_value(candidate.value),
+        "source": candidate.source,
+        "score": round(candidate.score or candidate.weight, 3),
+        "evidence": show_value(candidate.evidence),
+        "path": candidate.path,
+        "refused": candidate.refused,
+    }
+
+
+def candidate_line(candidate: Candidate) -> str:
+    """One candidate as ``--explain`` prints it: score, source, value, place, evidence, notes."""
+    score = candidate.score or candidate.weight
+    parts = [f"{score:5.2f}", f"{candidate.source:15}", show_value(candidate.value)]
     if candidate.path:
         parts.append(f"at {candidate.path}")
-    if candidate.evidence and _show(candidate.evidence) != _show(candidate.value):
-        parts.append(f"from {_show(candidate.evidence)!r}")
+    if candidate.evidence and show_value(candidate.evidence) != show_value(candidate.value):
+        parts.append(f"from {show_value(candidate.evidence)!r}")
     if candidate.notes:
         parts.append(f"({'; '.join(candidate.notes)})")
     if candidate.refused:
@@ -60,7 +81,7 @@ def _candidate_line(candidate: Candidate) -> str:
 
 def format_choice(choice: Choice) -> list[str]:
     """The report of one field: the winner and why, then its candidates, best first."""
-    head = f"{choice.field}: {_show(choice.value) if choice.value not in (None, '', []) else '(none)'}"
+    head = f"{choice.field}: {show_value(choice.value) if choice.value not in (None, '', []) else '(none)'}"
     if choice.source:
         score = f", score {choice.score:.2f}" if isinstance(choice.score, int | float) else ""
         head += f"  [{choice.source}{score}]"
@@ -68,7 +89,7 @@ def format_choice(choice: Choice) -> list[str]:
     ranked = sorted(choice.candidates, key=lambda c: (bool(c.refused), -(c.score or c.weight)))
     if ranked:
         lines.append(f"  candidates ({len(ranked)}):")
-        lines += [_candidate_line(c) for c in ranked[:MAX_LISTED]]
+        lines += [candidate_line(c) for c in ranked[:MAX_LISTED]]
         if len(ranked) > MAX_LISTED:
             lines.append(f"    … {len(ranked) - MAX_LISTED} more")
     return lines
@@ -80,8 +101,8 @@ def format_explanation(path: str, article: Article, choices: dict[str, Choice]) 
     for name in ("title", "date", "authors"):
         if name in choices:
             lines += format_choice(choices[name])
-    lines.append(f"editors: {_show(article.editors)}")
-    lines.append(f"photographers: {_show(article.photographers)}")
+    lines.append(f"editors: {show_value(article.editors)}")
+    lines.append(f"photographers: {show_value(article.photographers)}")
     lines.append(f"source: {article.source or '(none)'}")
     if article.layout:
         places = ", ".join(f"{k} at {v}" for k, v in article.layout.items())

@@ -5,7 +5,9 @@ the places (element paths, ``htmltext.element_path``) where the page-level heuri
 headline, the date line and the byline with confidence are counted; a place that most of them
 agree on is the site's. Later pages of the site, where the heuristics alone would be misled
 (a promotion line between headline and date, a <title> holding only the site's name, a byline
-without a label), are read at that place first.
+without a label), are read at that place first. The same counting learns the site's name from
+its <title>s: the part before or after the headline (``Site - Headline``, ``Headline_Site``) that
+most pages repeat is stripped from later titles and never taken for a headline.
 
 Pure counting, like the learned boilerplate (``learned.py``): the caller keeps the counts
 (``LayoutLearner.to_dict()`` / ``from_dict()``) and hands the learned ``SiteTemplate`` to
@@ -19,22 +21,32 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-#: The fields whose place is learned.
-FIELDS = ("title", "date", "byline")
+#: The fields whose place is learned, and the <title> parts around the headline (the site's name).
+FIELDS = ("title", "date", "byline", "title_prefix", "title_suffix")
 #: Most places counted per field (a site has one template, or a handful).
 MAX_PLACES = 50
 
 
 @dataclass(frozen=True, slots=True)
 class SiteTemplate:
-    """Where a site prints its headline, date line and byline (element paths; '' when not learned)."""
+    """Where a site prints its headline, date line and byline, and its name in its <title>s.
+
+    Element paths and names; '' when not learned.
+    """
 
     title: str = ""
     date: str = ""
     byline: str = ""
+    title_prefix: str = ""
+    title_suffix: str = ""
 
     def __bool__(self) -> bool:
-        return bool(self.title or self.date or self.byline)
+        return any(getattr(self, name) for name in FIELDS)
+
+    @property
+    def site_names(self) -> tuple[str, ...]:
+        """The site's names learned from its <title>s."""
+        return tuple(name for name in (self.title_prefix, self.title_suffix) if name)
 
     def to_dict(self) -> dict[str, str]:
         """Plain data (for storage and for people reading the database)."""
@@ -53,7 +65,7 @@ class LayoutLearner:
     >>> learner.add({"title": "div.main>h1"})
     >>> learner.add({"title": "div.main>h1", "date": "div.main>div.info"})
     >>> learner.template()
-    SiteTemplate(title='div.main>h1', date='', byline='')
+    SiteTemplate(title='div.main>h1', date='', byline='', title_prefix='', title_suffix='')
     """
 
     #: Learn nothing before this many articles of the site reported a place for the field ...

@@ -245,6 +245,31 @@ def strip_site_name(raw: str | None, site_names: tuple[str, ...] = ()) -> str | 
     return title or None
 
 
+#: A <title> part longer than this (characters) is no site's name.
+MAX_SITE_NAME_CHARS = 40
+
+
+def title_affixes(title: str | None, headline: str | None) -> dict[str, str]:
+    """The parts of ``title`` before and after the headline's part (``Site - Headline`` -> prefix ``Site``).
+
+    What a site's template learner counts to learn the site's name. Nothing when no part of the
+    title is the headline (the title names something else).
+    """
+    wanted = normalize(headline)
+    if not title or not wanted:
+        return {}
+    parts = _parts(title[:MAX_DECLARED_CHARS])[:MAX_PARTS]
+    matches = [_match(wanted, normalize(p)) for p in parts]
+    if len(parts) < 2 or max(matches) < AGREES:
+        return {}
+    index = matches.index(max(matches))
+    affixes = {
+        "title_prefix": parts[0] if index > 0 else "",
+        "title_suffix": parts[-1] if index < len(parts) - 1 else "",
+    }
+    return {k: v for k, v in affixes.items() if v and len(v) <= MAX_SITE_NAME_CHARS}
+
+
 #: Kept for callers of the earlier name.
 clean_title = strip_site_name
 
