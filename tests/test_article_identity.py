@@ -8,7 +8,7 @@ sitemap lastmod, and an archive stored under the older key rules.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -521,7 +521,8 @@ def lastmod(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         runs = [run_cli(crawl, env)]
         for path, topic in (("/a/lm.html", "公告修订"), ("/a/lm2.html", "旧闻")):
             site.page(path, article_html(topic, f"{topic}导语（修订）。", paragraphs=_text(5, topic)))
-        newer = datetime.now(UTC).isoformat(timespec="seconds")
+        # whole seconds, rounded up: never before the first crawl's last_seen (it has microseconds)
+        newer = (datetime.now(UTC) + timedelta(seconds=1)).isoformat(timespec="seconds")
         site.page(
             "/sitemap.xml", _sitemap(base, {"/a/lm.html": newer, "/a/lm2.html": old}), conditional=False
         )
