@@ -26,6 +26,7 @@ from pymongo import DeleteOne, UpdateOne
 from pymongo.errors import PyMongoError
 
 from crawler.discovery.walks import Cursor, ListKind, ListRecord
+from crawler.store.articles import MAX_UPDATE_BATCH
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -38,8 +39,6 @@ logger = logging.getLogger(__name__)
 
 WALKS = "list_walks"
 BACKLOG = "list_backlog"
-#: Writes in one command (FerretDB wedges on 100+ modifying updates).
-BATCH = 50
 #: Links in one backlog document.
 BACKLOG_CHUNK = 200
 #: Crawls that request a backlog link before it is given up (a page that never yields an article).
@@ -245,7 +244,7 @@ class ListHistory:
 
 
 class _Batched:
-    """Writes to one collection, sent BATCH at a time, `_id`-keyed (FerretDB's limits)."""
+    """Writes to one collection, sent MAX_UPDATE_BATCH at a time, `_id`-keyed (FerretDB's limits)."""
 
     def __init__(self, collection: Any) -> None:
         self.collection = collection
@@ -253,7 +252,7 @@ class _Batched:
 
     def add(self, op: Any) -> None:
         self.ops.append(op)
-        if len(self.ops) >= BATCH:
+        if len(self.ops) >= MAX_UPDATE_BATCH:
             self.flush()
 
     def flush(self) -> None:

@@ -17,8 +17,9 @@ from pymongo import UpdateOne
 
 from crawler.derived.signature import SIGNATURE_FIELD, Signature, signature
 from crawler.search.index import MODE_ENV, SearchIndex
+from crawler.store.articles import MAX_UPDATE_BATCH
 from crawler.stories.clusters import assign
-from crawler.stories.state import MAX_UPDATE_BATCH, LocalStories, RemoteStories, copy_row, first_key
+from crawler.stories.state import LocalStories, RemoteStories, copy_row, first_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -21,6 +21,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from crawler.derived.signature import SIGNATURE_VERSION, Signature
 from crawler.search.index import immediate, open_shared
+from crawler.store.articles import MAX_UPDATE_BATCH
 
 if TYPE_CHECKING:
     import sqlite3
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
     from pymongo.database import Database
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-#: FerretDB 1.x wedges on 100+ modifying updates in one command.
-MAX_UPDATE_BATCH = 50
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
