@@ -15,6 +15,7 @@ from pymongo.errors import DuplicateKeyError
 from crawler.extract.learned import BoilerplateLearner
 
 if TYPE_CHECKING:
+    from pymongo.collection import Collection
     from pymongo.database import Database
 
 COLLECTION = "boilerplate"
@@ -38,9 +39,14 @@ def save_learner(db: Database[dict[str, Any]], site: str, learner: BoilerplateLe
         "learned": sorted(learner.learned()),
         "updated_at": datetime.now(UTC),
     }
+    replace_site_document(db[COLLECTION], document)
+
+
+def replace_site_document(collection: Collection[dict[str, Any]], document: dict[str, Any]) -> None:
+    """Store a site's learned state under its `_id`, whoever else stores it at the same time."""
     try:
-        db[COLLECTION].replace_one({"_id": site}, document, upsert=True)
+        collection.replace_one({"_id": document["_id"]}, document, upsert=True)
     except DuplicateKeyError:
         # Two workers of a distributed run closing together: both upserts tried to insert, one
         # lost the race. The document exists now, so the same upsert is a plain replace.
-        db[COLLECTION].replace_one({"_id": site}, document, upsert=True)
+        collection.replace_one({"_id": document["_id"]}, document, upsert=True)

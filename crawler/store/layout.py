@@ -10,9 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from pymongo.errors import DuplicateKeyError
-
 from crawler.extract.template import LayoutLearner
+from crawler.store.boilerplate import replace_site_document
 
 if TYPE_CHECKING:
     from pymongo.database import Database
@@ -36,7 +35,4 @@ def save_layout(db: Database[dict[str, Any]], site: str, learner: LayoutLearner)
         "template": learner.template().to_dict(),
         "updated_at": datetime.now(UTC),
     }
-    try:
-        db[COLLECTION].replace_one({"_id": site}, document, upsert=True)
-    except DuplicateKeyError:  # two workers of a distributed run closing together (see boilerplate.py)
-        db[COLLECTION].replace_one({"_id": site}, document, upsert=True)
+    replace_site_document(db[COLLECTION], document)
