@@ -299,6 +299,8 @@ def extract_article(
             printed=page_text,
             author_links=author_links(lines, layout.title_index, layout.body_start),
             learned=" ".join(_at(lines, line_texts, zone, template.byline)),
+            site_names=tuple(site_names),
+            url=url,
         )
     )
     if choices is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from crawler.extract.dates import before_section, find_dates
 from crawler.extract.evidence import Candidate, Choice
@@ -30,6 +31,7 @@ from crawler.extract.patterns import (
     LEAD_CREDIT_RE,
     MODIFIED_LABELS,
     OUTLET_RE,
+    PLACEHOLDER_AUTHORS,
     POST_LINE_OPENERS,
     POST_LINE_WIDGETS,
     POSTER_LABELS,
@@ -41,6 +43,7 @@ from crawler.extract.patterns import (
 )
 from crawler.extract.script import to_simplified
 from crawler.extract.structured import jsonld_objects
+from crawler.extract.western_byline import western_byline
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -638,6 +641,8 @@ AGREEMENT_BONUS = 0.05
 MAX_AGREEING = 2
 
 
+#: Paragraphs read for a European-language byline at each end of the body.
+WESTERN_EDGE_LINES = 2
 #: The sources used on pages that are not Chinese/Japanese.
 WESTERN_AUTHOR_SOURCES = frozenset({"selector", "learned", "header", "body", "declared"})
 
@@ -679,6 +684,21 @@ class CreditEvidence:
     author_links: tuple[str, ...] = ()
     #: Credits read at the place of the site's learned byline (``SiteTemplate``).
     learned: str = ""
+    #: The site's names (og:site_name, the profile's, learned from its <title>s): a declared
+    #: author that is one of them is the source.
+    site_names: tuple[str, ...] = ()
+    #: The page's URL: its host names the site too (automobilwoche.de, kath.net).
+    url: str = ""
+
+    @property
+    def host_names(self) -> tuple[str, ...]:
+        """The letters of the host's names: www.tour-magazin.de -> ('tourmagazin', 'tourmagazinde')."""
+        labels = (urlsplit(self.url).hostname or "").split(".")
+        if len(labels) < 2:
+            return ()
+        names = [label for label in labels[:-1] if label not in _HOST_PREFIXES]
+        tld = labels[-1]
+        return tuple(dict.fromkeys(f for n in names for f in (_letters(n), _letters(n + tld))))
 
 
 def _label_alone(line: str) -> bool:
@@ -689,8 +709,18 @@ def _label_alone(line: str) -> bool:
     return bool(_label_matches(stripped)) and not _without_labels(stripped).strip(" :：")
 
 
-def _lines_byline(lines: tuple[str, ...]) -> tuple[Byline, str]:
-    """The credits of a block of lines, and the first line naming an author."""
+def _western(line: str) -> Byline:
+    """The credits of a European-language line (``western_byline``) as a ``Byline``."""
+    found = western_byline(line)
+    return Byline(found.authors, found.editors, found.source, found.photographers)
+
+
+def _lines_byline(lines: tuple[str, ...], *, western: bool = False) -> tuple[Byline, str]:
+    """The credits of a block of lines, and the first line naming an author.
+
+    ``western``: a page in a European language, whose lines without Han characters are read
+    as "By/Von/Par X" credits (``western_byline``).
+    """
     byline = Byline()
     first = ""
     for index, line in enumerate(lines):
@@ -698,7 +728,7 @@ def _lines_byline(lines: tuple[str, ...]) -> tuple[Byline, str]:
         if _label_alone(line) and following and len(following) <= MAX_LABELLED_VALUE:
             line = f"{line.strip()} {following}"
         if len(line) <= MAX_BYLINE_CHARS * 2:
-            credits = parse_byline(line)
+            credits = _western(line) if western and not _HAN_RE.search(line) else parse_byline(line)
             if credits.authors and not first:
                 first = line
             byline.merge(credits)
@@ -750,11 +780,14 @@ _DECLARED_SPLIT_RE = re.compile(r"\s{0,3}[;；,，、|/]\s{0,3}|\s{1,3}(?:and|un
 _BY_WORDS_RE = re.compile(r"^\s{0,3}" + alternation(BY_WORDS, name="BY_WORDS") + r"\s{1,3}")
 
 
-def _guess_names(evidence: CreditEvidence, printed: tuple[str, ...]) -> list[str]:
-    """People in trafilatura's author guess (<meta name=author>, JSON-LD, rel=author).
+def _guess_names(evidence: CreditEvidence, printed: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """(people, the site) in trafilatura's author guess (<meta name=author>, JSON-LD, rel=author).
 
     On Chinese pages the meta author often names the CMS, the site or an account: a Han name
-    is taken, a Latin one only when the page prints it near the article too.
+    is taken, a Latin one only when the page prints it near the article too. On other pages a
+    declared name must be printed somewhere on the page (a CMS login, an SEO plugin's default or
+    a name from another page is no byline), must not be a placeholder (admin, Name, Autor), and
+    one that is the site's own name is the source, not an author.
     """
     # what the page declares, as printed (trafilatura's guess drops the punctuation between names)
     raw = [*evidence.declared, evidence.guess or ""] if evidence.cjk else [*evidence.declared[:1]]
@@ -762,8 +795,11 @@ def _guess_names(evidence: CreditEvidence, printed: tuple[str, ...]) -> list[str
         raw = [evidence.guess or ""]
     names: list[str] = []
     for value in raw:
+        if _URL_RE.search(value):
+            continue  # a profile link, not a name
         for name in _DECLARED_SPLIT_RE.split(_BY_WORDS_RE.sub("", value.strip())):
-            name = _BY_WORDS_RE.sub("", name.strip()).strip(" .,;:")
+            name = _BY_WORDS_RE.sub("", name.strip()).strip(" ,;:")
+            name = name if _INITIAL_END_RE.search(name) else name.strip(".")
             if is_person_name(name) and name not in names:
                 names.append(name)
     if evidence.cjk:
@@ -771,7 +807,27 @@ def _guess_names(evidence: CreditEvidence, printed: tuple[str, ...]) -> list[str
         names = [n for n in names if (_HAN_RE.search(n) or n in nearby)]
         if evidence.printed:  # a CMS user the page never shows is no byline
             names = [n for n in names if n in evidence.printed]
-    return names
+        return names, []
+    names = [n for n in names if n.casefold() not in _PLACEHOLDER_AUTHORS]
+    if evidence.printed:
+        shown = " ".join(evidence.printed.split()).casefold()
+        names = [n for n in names if " ".join(n.split()).casefold() in shown]
+    site = {_letters(n) for n in evidence.site_names} | set(evidence.host_names)
+    return [n for n in names if _letters(n) not in site], [n for n in names if _letters(n) in site]
+
+
+def _letters(text: str) -> str:
+    """The letters of a name, lower-cased: "TOUR Magazin", "tour-magazin" and "Tour.Magazin" are one."""
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+#: A URL in a declared author (a profile link printed where a name belongs).
+_URL_RE = re.compile(r"https?://|^www\.", re.IGNORECASE)
+#: A name ending with an initial keeps its period ("Nicolas Gutierrez C.").
+_INITIAL_END_RE = re.compile(r"(?:^|\s)[^\W\d_]\.$")
+_PLACEHOLDER_AUTHORS = frozenset(PLACEHOLDER_AUTHORS)
+#: Host labels that name no site (www.example.de, m.example.com, co.uk).
+_HOST_PREFIXES = frozenset({"www", "www2", "m", "mobile", "amp", "co", "com", "org", "net", "ac", "gov"})
 
 
 @dataclass(slots=True)
@@ -785,7 +841,9 @@ class _Source:
 
 def _sources(evidence: CreditEvidence) -> tuple[list[_Source], list[_Source]]:
     """(article credit sources, poster sources), each with what it credits."""
-    header, header_line = _lines_byline(evidence.header)
+    western = not evidence.cjk
+    header_lines = (*evidence.header, *evidence.after_title) if western else evidence.header
+    header, header_line = _lines_byline(tuple(dict.fromkeys(header_lines)), western=western)
     footer_lines = before_section(evidence.footer)  # names after a 评论/相关文章 heading are others'
     footer, footer_line = _lines_byline(footer_lines)
     edges = evidence.paragraphs[:1] + evidence.paragraphs[-2:]
@@ -811,16 +869,23 @@ def _sources(evidence: CreditEvidence) -> tuple[list[_Source], list[_Source]]:
         learned.authors = split_names(evidence.learned, users=True)
     editors = {*header.editors, *evidence.body.editors, *footer.editors, *selector.editors}
     printed = (*evidence.header, *evidence.after_title, *footer_lines)
-    declared = [n for n in _guess_names(evidence, printed) if n not in editors]  # an editor is no author
+    declared, site = _guess_names(evidence, printed)
+    declared = [n for n in declared if n not in editors]  # an editor is no author
+    body, body_line = Byline().merge(evidence.body), ""
+    if western:  # "Von Jan Koch" opening the text, "Text: X, Foto: Y" closing it
+        paragraphs = evidence.paragraphs
+        edges = dict.fromkeys(paragraphs[:WESTERN_EDGE_LINES] + paragraphs[-WESTERN_EDGE_LINES:])
+        body, body_line = _lines_byline(tuple(p for p in edges if len(p) <= MAX_BYLINE_CHARS), western=True)
+        body.merge(evidence.body)
     article = [
         _Source("selector", selector, evidence.selector),
         _Source("learned", learned, evidence.learned),
         _Source("header", header, header_line),
-        _Source("body", evidence.body),
+        _Source("body", body, body_line),
         _Source("footer", footer, footer_line),
         _Source("brackets", brackets),
         _Source("name-line", Byline(authors=named[0]), named[1]),
-        _Source("declared", Byline(authors=declared)),
+        _Source("declared", Byline(authors=declared, source=next(iter(site), None))),
         _Source("photo", photos),
     ]
     posters = [p for line in (*evidence.header, *footer_lines) if (p := poster_name(line))]

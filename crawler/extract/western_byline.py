@@ -1,0 +1,223 @@
+"""Bylines of European-language pages: "By Jane Doe and John Roe", "Von Jan Koch | dpa", "Text: X".
+
+A by-word (By, Von, Par, Por, Di, Door, Av) or a label (Autor:, Text:, Foto:) opens the credit;
+the names after it are runs of capitalised words ("Ursula von der Leyen", "T. V. Raman", "ALLY
+MUTNICK") split on commas and "and/und/et/y/&". What follows the names must end the credit (a
+date, "on"/"am"/"le", a separator, a news agency), so that prose ("Von Montag bis Freitag") is no
+byline. News agencies (dpa, AFP, Reuters …) go to the source, photo credits to the photographers,
+"Redaktion:"/"Edited by" to the editors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from crawler.extract.dates import find_dates
+from crawler.extract.patterns import (
+    LATIN_AGENCIES,
+    LATIN_AUTHOR_LABELS,
+    LATIN_BY_WORDS,
+    LATIN_CREDIT_STOPS,
+    LATIN_EDITOR_LABELS,
+    LATIN_NAME_JOINERS,
+    LATIN_NAME_PARTICLES,
+    LATIN_PHOTO_LABELS,
+    LATIN_POST_WORDS,
+    alternation,
+)
+
+
+@dataclass(slots=True)
+class Credits:
+    """What one European-language credit line names (``byline.Byline`` takes them over)."""
+
+    authors: list[str] = field(default_factory=list)
+    editors: list[str] = field(default_factory=list)
+    photographers: list[str] = field(default_factory=list)
+    #: The news agencies credited (dpa, dpa/lno, Reuters).
+    source: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.authors or self.editors or self.photographers or self.source)
+
+
+#: A by-word or a label at a word boundary; the kind is the group that matched.
+CREDIT_WORD_RE = re.compile(
+    r"(?:^|(?<=[\s|(\[·•,;:–—\-/]))(?:"
+    r"(?P<photo>" + alternation(LATIN_PHOTO_LABELS, name="LATIN_PHOTO_LABELS") + r")\s{0,3}[:|]"
+    r"|(?P<editor>" + alternation(LATIN_EDITOR_LABELS, name="LATIN_EDITOR_LABELS") + r")\s{0,3}[:|]?"
+    r"|(?P<label>" + alternation(LATIN_AUTHOR_LABELS, name="LATIN_AUTHOR_LABELS") + r")\s{0,3}[:|]"
+    r"|(?P<by>" + alternation(LATIN_BY_WORDS, name="LATIN_BY_WORDS") + r")(?=\s)"
+    r")\s{0,3}"
+)
+#: A word of a name: capitalised (Jan, O'Brien, Müller-Lüdenscheid, ÁVILA) or an initial (C., T.V.).
+_NAME_WORD_RE = re.compile(r"^(?:[^\W\d_][.’'\-]?){1,3}$|^[^\W\d_][^\W\d_’'\-.]{0,30}\.?$")
+#: Tokens of a credit: words, and the punctuation that separates names or ends the credit.
+_TOKEN_RE = re.compile(r"[^\s,;|/()\[\]·•–—:]+|[,;|/()\[\]·•–—:]")
+_AGENCIES = frozenset(a.lower() for a in LATIN_AGENCIES)
+_STOPS = frozenset(LATIN_CREDIT_STOPS)
+_JOINERS = frozenset(LATIN_NAME_JOINERS)
+_PARTICLES = frozenset(LATIN_NAME_PARTICLES)
+_NAME_SEPARATORS = frozenset(",;/|")
+_POST_WORDS = frozenset(LATIN_POST_WORDS)
+#: A credit line is short; a longer one is prose.
+MAX_CREDIT_LINE = 140
+#: Words a lead before the by-word may have ("Posted on 21 May 2020 by", "Ein Beitrag von").
+MAX_LEAD_WORDS = 8
+#: Words of one name (particles included) and names of one credit.
+MAX_NAME_WORDS = 5
+MAX_NAMES = 6
+#: Tokens after the names that may still belong to the credit line (a date, a place).
+MAX_TAIL_TOKENS = 12
+#: Letters of an outlet's acronym after a byline's people (CNN, ORF, BBC).
+MAX_ACRONYM = 5
+
+
+def _is_name_word(token: str) -> bool:
+    return bool(_NAME_WORD_RE.match(token)) and (token[0].isupper() or token.isupper())
+
+
+def _is_agency(token: str) -> bool:
+    return token.lower().strip(".") in _AGENCIES
+
+
+def _names(tokens: list[str], *, alone: bool) -> tuple[list[str], list[str], int]:
+    """(people, agencies, tokens used) of the name run opening ``tokens``.
+
+    ``alone``: the credit opens the line, so a single lower-case user name (von flerche) counts.
+    """
+    people: list[str] = []
+    agencies: list[str] = []
+    index = 0
+    while index < len(tokens) and len(people) + len(agencies) < MAX_NAMES:
+        token = tokens[index]
+        if _is_agency(token):
+            agencies.append(token)
+            index += 1
+        else:
+            words: list[str] = []
+            while index < len(tokens) and len(words) < MAX_NAME_WORDS:
+                word = tokens[index]
+                if (_is_agency(word) and not words) or _label_next(tokens, index):
+                    break
+                if _is_name_word(word) or (words and word.lower() in _PARTICLES):
+                    words.append(word)
+                    index += 1
+                else:
+                    break
+            while words and words[-1].lower() in _PARTICLES:
+                words.pop()
+                index -= 1
+            if not words:
+                if alone and not people and not agencies and _user_name(tokens, index):
+                    people.append(tokens[index])
+                    index += 1
+                break
+            if people and len(words) == 1 and _acronym(words[0]):
+                agencies.append(words[0])  # "By Rob Roe, CNN": the outlet after the people
+            else:
+                people.append(" ".join(words))
+        if index < len(tokens) and _joins(tokens[index]):
+            following = tokens[index + 1] if index + 1 < len(tokens) else ""
+            if (
+                following
+                and (_is_name_word(following) or _is_agency(following))
+                and not _label_next(tokens, index + 1)
+            ):
+                index += 1
+                continue
+        break
+    return people, agencies, index
+
+
+def _joins(token: str) -> bool:
+    """A separator or a word between two names of one credit (",", "and", "und", "&")."""
+    return token in _NAME_SEPARATORS or token.lower() in _JOINERS
+
+
+def _label_next(tokens: list[str], index: int) -> bool:
+    """Token ``index`` is another credit's label ("Text: X, Foto: Y")."""
+    return index + 1 < len(tokens) and tokens[index + 1] == ":"
+
+
+def _acronym(word: str) -> bool:
+    """An outlet's short name in capitals (CNN, ORF, BBC), not a person."""
+    return word.isupper() and word.isalpha() and 2 <= len(word) <= MAX_ACRONYM
+
+
+def _user_name(tokens: list[str], index: int) -> bool:
+    """A lower-case user name ending the credit (von flerche, by gnaddrig am 3. Mai)."""
+    if index >= len(tokens):
+        return False
+    token = tokens[index]
+    ends = index + 1 >= len(tokens) or tokens[index + 1].lower() in _STOPS or not tokens[index + 1].isalpha()
+    return 2 <= len(token) <= 24 and token.isalnum() and not token.isdigit() and ends
+
+
+def _tail_ends_credit(tail: list[str], rest: str) -> bool:
+    """What follows the names closes the credit: nothing, a separator, a date, a stop word."""
+    if not tail:
+        return True
+    first = tail[0]
+    if first in ",;|/()[]·•–—:" or first.lower() in _STOPS or _is_agency(first):
+        return True
+    return bool(find_dates(rest)) and find_dates(rest)[0].start < len(first) + 2
+
+
+def _lead_allowed(lead: str) -> bool:
+    """Before the by-word: nothing, a few words, or a post line's opening with its date."""
+    words = lead.split()
+    if len(words) <= 1:
+        return True
+    if len(words) > MAX_LEAD_WORDS:
+        return False
+    return bool(find_dates(lead)) or any(w.lower().strip(":,") in _POST_WORDS for w in words)
+
+
+def western_byline(line: str) -> Credits:
+    """Authors, photographers, editors and agency (source) credited by one European-language line."""
+    byline = Credits()
+    stripped = " ".join(line.split())
+    if not stripped or len(stripped) > MAX_CREDIT_LINE:
+        return byline
+    for match in CREDIT_WORD_RE.finditer(stripped):
+        if not byline and not _lead_allowed(stripped[: match.start()]):
+            continue
+        rest = stripped[match.end() :]
+        tokens = _TOKEN_RE.findall(rest)
+        alone = match.start() == 0 or not stripped[: match.start()].strip(" |·•–—-")
+        people, agencies, used = _names(tokens, alone=alone)
+        if not people and not agencies:
+            continue
+        tail = tokens[used:]
+        if len(tail) > MAX_TAIL_TOKENS or not _tail_ends_credit(tail, rest[_offset(rest, tokens, used) :]):
+            continue
+        agencies += [t for t in tail if _is_agency(t)]
+        if match.group("photo"):
+            byline.photographers.extend(p for p in people if p not in byline.photographers)
+        elif match.group("editor"):
+            byline.editors.extend(p for p in people if p not in byline.editors)
+        else:
+            byline.authors.extend(p for p in people if p not in byline.authors)
+        if agencies and byline.source is None:
+            byline.source = "/".join(dict.fromkeys(agencies))
+    if not byline:
+        byline.source = agency_line(stripped)
+    return byline
+
+
+def _offset(rest: str, tokens: list[str], used: int) -> int:
+    """Where token ``used`` starts in ``rest``."""
+    position = 0
+    for token in tokens[:used]:
+        position = rest.find(token, position) + len(token)
+    return position
+
+
+def agency_line(line: str) -> str | None:
+    """The agencies of a line that credits only them: "(dpa)", "dpa/lno", "AFP, Reuters"."""
+    tokens = [t for t in _TOKEN_RE.findall(line) if t not in ",;|/()[]·•–—:"]
+    if not tokens or len(tokens) > 4 or not _is_agency(tokens[0]):
+        return None
+    return "/".join(tokens) if all(t.isalpha() and len(t) <= 12 for t in tokens) else None
