@@ -43,7 +43,7 @@ from crawler.extract.patterns import (
 )
 from crawler.extract.script import to_simplified
 from crawler.extract.structured import jsonld_objects
-from crawler.extract.western_byline import western_byline
+from crawler.extract.western_byline import is_by_word, western_byline
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -725,7 +725,8 @@ def _lines_byline(lines: tuple[str, ...], *, western: bool = False) -> tuple[Byl
     first = ""
     for index, line in enumerate(lines):
         following = lines[index + 1].strip() if index + 1 < len(lines) else ""
-        if _label_alone(line) and following and len(following) <= MAX_LABELLED_VALUE:
+        alone = _label_alone(line) or (western and is_by_word(line))
+        if alone and following and len(following) <= MAX_LABELLED_VALUE:
             line = f"{line.strip()} {following}"
         if len(line) <= MAX_BYLINE_CHARS * 2:
             credits = _western(line) if western and not _HAN_RE.search(line) else parse_byline(line)

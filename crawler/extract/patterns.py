@@ -266,7 +266,8 @@ LATIN_BY_WORDS = (
 LATIN_AUTHOR_LABELS = (
     *("Autor", "Autorin", "Autoren", "Author", "Authors", "Auteur", "Auteurs", "Autore", "Autori"),
     *("Autora", "Autores", "Autorzy", "Text", "Texte", "Texto", "Testo", "Tekst", "Interview"),
-    *("Reporter", "Reporterin"),
+    *("Reporter", "Reporterin", "Text & Fotos", "Text und Fotos", "Text & Foto", "Text und Foto"),
+    *("Text & Bilder", "Text und Bilder", "Text und Bild", "Texte et photos", "Text/Fotos", "Text/Foto"),
 )
 #: Labels of a photo credit ("Foto: X", "Photo: X", "Bild: X"): photographers, not authors.
 LATIN_PHOTO_LABELS = (

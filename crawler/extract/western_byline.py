@@ -24,6 +24,7 @@ from crawler.extract.patterns import (
     LATIN_NAME_PARTICLES,
     LATIN_PHOTO_LABELS,
     LATIN_POST_WORDS,
+    PLACEHOLDER_AUTHORS,
     alternation,
 )
 
@@ -54,12 +55,17 @@ CREDIT_WORD_RE = re.compile(
 #: A word of a name: capitalised (Jan, O'Brien, Müller-Lüdenscheid, ÁVILA) or an initial (C., T.V.).
 _NAME_WORD_RE = re.compile(r"^(?:[^\W\d_][.’'\-]?){1,3}$|^[^\W\d_][^\W\d_’'\-.]{0,30}\.?$")
 #: Tokens of a credit: words, and the punctuation that separates names or ends the credit.
-_TOKEN_RE = re.compile(r"[^\s,;|/()\[\]·•–—:]+|[,;|/()\[\]·•–—:]")
+_TOKEN_RE = re.compile(r"[^\W\d_][\w.’'\-]*|\d[^\s,;|/()\[\]·•–—:]*|[^\s,;|/()\[\]·•–—:]+|[,;|/()\[\]·•–—:]")
+#: A date glued to the name before it ("Nadja Demel13.12.2022"): a space goes between them.
+_GLUED_DATE_RE = re.compile(r"(?<=[^\W\d_])(?=\d{1,2}\.\d{1,2}\.\d{2,4})")
+#: A user or site name standing for the author (uriebe, Marianne1, przepisy.pl, KB_Redaktion).
+_USER_NAME_RE = re.compile(r"^[^\W_][\w.\-]{1,23}$")
 _AGENCIES = frozenset(a.lower() for a in LATIN_AGENCIES)
 _STOPS = frozenset(LATIN_CREDIT_STOPS)
 _JOINERS = frozenset(LATIN_NAME_JOINERS)
 _PARTICLES = frozenset(LATIN_NAME_PARTICLES)
-_NAME_SEPARATORS = frozenset(",;/|")
+_NAME_SEPARATORS = frozenset(",;/")
+_PLACEHOLDERS = frozenset(PLACEHOLDER_AUTHORS)
 _POST_WORDS = frozenset(LATIN_POST_WORDS)
 #: A credit line is short; a longer one is prose.
 MAX_CREDIT_LINE = 140
@@ -72,10 +78,16 @@ MAX_NAMES = 6
 MAX_TAIL_TOKENS = 12
 #: Letters of an outlet's acronym after a byline's people (CNN, ORF, BBC).
 MAX_ACRONYM = 5
+#: A name's word ending in a period is an initial or a title (C., Jr., Dr.), at most this long.
+MAX_ABBREVIATION = 4
+MAX_USER_NAME = 24
 
 
 def _is_name_word(token: str) -> bool:
-    return bool(_NAME_WORD_RE.match(token)) and (token[0].isupper() or token.isupper())
+    """A capitalised word or an initial; a word ending in a period only when short (C., Jr., Dr.)."""
+    if token.endswith(".") and len(token) > MAX_ABBREVIATION:
+        return False
+    return bool(_NAME_WORD_RE.match(token)) and token[0].isupper() and token.lower() not in _PLACEHOLDERS
 
 
 def _is_agency(token: str) -> bool:
@@ -152,7 +164,8 @@ def _user_name(tokens: list[str], index: int) -> bool:
         return False
     token = tokens[index]
     ends = index + 1 >= len(tokens) or tokens[index + 1].lower() in _STOPS or not tokens[index + 1].isalpha()
-    return 2 <= len(token) <= 24 and token.isalnum() and not token.isdigit() and ends
+    plain = bool(_USER_NAME_RE.match(token)) and not token.isdigit() and token.lower() not in _PLACEHOLDERS
+    return 2 <= len(token) <= MAX_USER_NAME and plain and ends
 
 
 def _tail_ends_credit(tail: list[str], rest: str) -> bool:
@@ -166,9 +179,9 @@ def _tail_ends_credit(tail: list[str], rest: str) -> bool:
 
 
 def _lead_allowed(lead: str) -> bool:
-    """Before the by-word: nothing, a few words, or a post line's opening with its date."""
-    words = lead.split()
-    if len(words) <= 1:
+    """Before the by-word: nothing, or a post line's opening ("Posted on 3 May 2021", "Gepostet")."""
+    words = lead.strip(" |·•–—-").split()
+    if not words:
         return True
     if len(words) > MAX_LEAD_WORDS:
         return False
@@ -181,18 +194,21 @@ def western_byline(line: str) -> Credits:
     stripped = " ".join(line.split())
     if not stripped or len(stripped) > MAX_CREDIT_LINE:
         return byline
+    stripped = _GLUED_DATE_RE.sub(" ", stripped)
+    consumed = 0
     for match in CREDIT_WORD_RE.finditer(stripped):
-        if not byline and not _lead_allowed(stripped[: match.start()]):
+        if match.start() < consumed or (not byline and not _lead_allowed(stripped[: match.start()])):
             continue
         rest = stripped[match.end() :]
         tokens = _TOKEN_RE.findall(rest)
-        alone = match.start() == 0 or not stripped[: match.start()].strip(" |·•–—-")
+        alone = True  # the lead was checked: the credit opens the line or a post line
         people, agencies, used = _names(tokens, alone=alone)
         if not people and not agencies:
             continue
         tail = tokens[used:]
         if len(tail) > MAX_TAIL_TOKENS or not _tail_ends_credit(tail, rest[_offset(rest, tokens, used) :]):
             continue
+        consumed = match.end() + _offset(rest, tokens, used)
         agencies += [t for t in tail if _is_agency(t)]
         if match.group("photo"):
             byline.photographers.extend(p for p in people if p not in byline.photographers)
@@ -204,7 +220,23 @@ def western_byline(line: str) -> Credits:
             byline.source = "/".join(dict.fromkeys(agencies))
     if not byline:
         byline.source = agency_line(stripped)
+    if not byline:
+        _agency_credit(stripped, byline)
     return byline
+
+
+def _agency_credit(line: str, byline: Credits) -> None:
+    """An unlabelled "Jane Doe | dpa" or "Jane Doe/AFP": people, then the agency that sent them."""
+    tokens = _TOKEN_RE.findall(line)
+    people, agencies, used = _names(tokens, alone=False)
+    tail = tokens[used:]
+    if people and len(tail) >= 2 and tail[0] in "|/" and _is_agency(tail[1]) and len(tail) <= 3:
+        agencies.append(tail[1])
+    elif tail:
+        agencies = []
+    if people and agencies:
+        byline.authors.extend(people)
+        byline.source = "/".join(agencies)
 
 
 def _offset(rest: str, tokens: list[str], used: int) -> int:
@@ -213,6 +245,12 @@ def _offset(rest: str, tokens: list[str], used: int) -> int:
     for token in tokens[:used]:
         position = rest.find(token, position) + len(token)
     return position
+
+
+def is_by_word(line: str) -> bool:
+    """A line that is only a by-word or an author label ("von", "By", "Autor:"): the name is next."""
+    match = CREDIT_WORD_RE.match(line.strip() + " ")
+    return match is not None and match.end() >= len(line.strip()) and not match.group("photo")
 
 
 def agency_line(line: str) -> str | None:
