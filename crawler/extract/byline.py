@@ -43,7 +43,7 @@ from crawler.extract.patterns import (
 )
 from crawler.extract.script import to_simplified
 from crawler.extract.structured import jsonld_objects
-from crawler.extract.western_byline import is_by_word, western_byline
+from crawler.extract.western_byline import is_agency, is_by_word, western_byline
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -814,7 +814,8 @@ def _guess_names(evidence: CreditEvidence, printed: tuple[str, ...]) -> tuple[li
         shown = " ".join(evidence.printed.split()).casefold()
         names = [n for n in names if " ".join(n.split()).casefold() in shown]
     site = {_letters(n) for n in evidence.site_names} | set(evidence.host_names)
-    return [n for n in names if _letters(n) not in site], [n for n in names if _letters(n) in site]
+    outlets = [n for n in names if _letters(n) in site or is_agency(n)]
+    return [n for n in names if n not in outlets], outlets
 
 
 def _letters(text: str) -> str:

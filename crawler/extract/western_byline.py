@@ -94,6 +94,12 @@ def _is_agency(token: str) -> bool:
     return token.lower().strip(".") in _AGENCIES
 
 
+def is_agency(name: str) -> bool:
+    """A news agency's name or a list of them (dpa, AFP/Reuters, Agenturen), never a person."""
+    tokens = [t for t in _TOKEN_RE.findall(name) if t not in ",;|/()[]·•–—:&"]
+    return bool(tokens) and all(_is_agency(t) for t in tokens)
+
+
 def _names(tokens: list[str], *, alone: bool) -> tuple[list[str], list[str], int]:
     """(people, agencies, tokens used) of the name run opening ``tokens``.
 
@@ -226,17 +232,14 @@ def western_byline(line: str) -> Credits:
 
 
 def _agency_credit(line: str, byline: Credits) -> None:
-    """An unlabelled "Jane Doe | dpa" or "Jane Doe/AFP": people, then the agency that sent them."""
+    """An unlabelled "Jane Doe | dpa" or "Jane Doe/AFP": one person, then the agency that sent them."""
     tokens = _TOKEN_RE.findall(line)
-    people, agencies, used = _names(tokens, alone=False)
-    tail = tokens[used:]
-    if people and len(tail) >= 2 and tail[0] in "|/" and _is_agency(tail[1]) and len(tail) <= 3:
-        agencies.append(tail[1])
-    elif tail:
-        agencies = []
-    if people and agencies:
-        byline.authors.extend(people)
-        byline.source = "/".join(agencies)
+    if len(tokens) < 3 or tokens[-2] not in "|/" or not _is_agency(tokens[-1]):
+        return
+    words = tokens[:-2]
+    if 2 <= len(words) <= 3 and all(_is_name_word(w) and not _is_agency(w) for w in words):
+        byline.authors.append(" ".join(words))
+        byline.source = tokens[-1]
 
 
 def _offset(rest: str, tokens: list[str], used: int) -> int:
