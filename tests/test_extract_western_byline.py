@@ -18,12 +18,18 @@ from crawler.extract.western_byline import is_agency, western_byline
         pytest.param("par Jean Dupont, 21 juin 2018", ["Jean Dupont"], [], [], None, id="par-date"),
         pytest.param("di Mario Rossi", ["Mario Rossi"], [], [], None, id="di"),
         pytest.param("By Jane Doe and John Roe", ["Jane Doe", "John Roe"], [], [], None, id="and"),
-        pytest.param("Von Anna Beispiel und Bernd Probe", ["Anna Beispiel", "Bernd Probe"], [], [], None, id="und"),
+        pytest.param(
+            "Von Anna Beispiel und Bernd Probe", ["Anna Beispiel", "Bernd Probe"], [], [], None, id="und"
+        ),
         pytest.param("By Jane Doe on 3 May 2021", ["Jane Doe"], [], [], None, id="on-date"),
         pytest.param("Posted on May 3, 2021 by Jane Doe", ["Jane Doe"], [], [], None, id="post-line"),
         pytest.param("Veröffentlicht am 3. Mai 2021 von janedoe", ["janedoe"], [], [], None, id="post-user"),
-        pytest.param("von Erika Muster03.05.2021 - 08:13 Uhr", ["Erika Muster"], [], [], None, id="glued-date"),
-        pytest.param("Ein Beitrag von Ursula von der Probe", ["Ursula von der Probe"], [], [], None, id="particle"),
+        pytest.param(
+            "von Erika Muster03.05.2021 - 08:13 Uhr", ["Erika Muster"], [], [], None, id="glued-date"
+        ),
+        pytest.param(
+            "Ein Beitrag von Ursula von der Probe", ["Ursula von der Probe"], [], [], None, id="particle"
+        ),
         pytest.param("By T. J. Example", ["T. J. Example"], [], [], None, id="initials"),
         pytest.param("Autor: Max Muster", ["Max Muster"], [], [], None, id="autor-label"),
         pytest.param("Autor: beispiel.pl", ["beispiel.pl"], [], [], None, id="autor-site"),
@@ -33,7 +39,9 @@ from crawler.extract.western_byline import is_agency, western_byline
         pytest.param("Redaktion: Max Muster", [], [], ["Max Muster"], None, id="editor"),
         pytest.param("Von Max Muster | dpa", ["Max Muster"], [], [], "dpa", id="by-agency"),
         pytest.param("Max Muster | dpa", ["Max Muster"], [], [], "dpa", id="unlabelled-agency"),
-        pytest.param("By Jane Doe and John Roe, CNN", ["Jane Doe", "John Roe"], [], [], "CNN", id="outlet-acronym"),
+        pytest.param(
+            "By Jane Doe and John Roe, CNN", ["Jane Doe", "John Roe"], [], [], "CNN", id="outlet-acronym"
+        ),
         pytest.param("(dpa)", [], [], [], "dpa", id="agency-alone"),
         pytest.param("dpa/lno", [], [], [], "dpa/lno", id="agency-pair"),
         pytest.param("Foto: dpa", [], [], [], "dpa", id="agency-photo"),
@@ -74,7 +82,8 @@ def test_a_visible_byline_beats_a_declared_author_that_disagrees():
         declared=("Max Muster",),
         printed="Von Erika Mustermann\nMax Muster",
     )
-    credits, choice = choose_credits(evidence)
+    credits, choices = choose_credits(evidence)
+    choice = choices["authors"]
     assert credits.authors == ["Erika Mustermann"]
     assert choice.source == "header"
     assert {c.source for c in choice.candidates} == {"header", "declared"}
@@ -85,9 +94,9 @@ def test_a_by_word_alone_on_its_line_takes_the_next_line():
 
 
 def test_a_byline_opening_the_body():
-    assert _credits(paragraphs=("Von Erika Mustermann", "Der Text beginnt hier und geht lange weiter."))[0] == [
-        "Erika Mustermann"
-    ]
+    assert _credits(paragraphs=("Von Erika Mustermann", "Der Text beginnt hier und geht lange weiter."))[
+        0
+    ] == ["Erika Mustermann"]
 
 
 def test_a_declared_author_the_page_never_prints_is_dropped():
@@ -139,7 +148,9 @@ PAGE = """<html><head><title>Ein Beispiel - Beispielblatt</title>
 
 
 def test_a_page_with_a_visible_byline_an_agency_and_a_photo_credit():
-    article = extract_article(PAGE, "https://beispielblatt.example/a.html", default_profile("https://x.example"))
+    article = extract_article(
+        PAGE, "https://beispielblatt.example/a.html", default_profile("https://x.example")
+    )
     assert article.authors == ["Erika Mustermann"]
     assert article.source == "dpa"
     assert article.photographers == ["Anna Beispiel"]

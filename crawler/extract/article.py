@@ -282,7 +282,7 @@ def extract_article(
     # the page's language as a reader sees it (the body's test also counts its scripts' letters)
     cjk = body.cjk or is_cjk(page_text, options.cjk_share)
     declared_people, declared_organisations = declared_credits(tree)
-    credits, credit_choice = choose_credits(
+    credits, credit_choices = choose_credits(
         CreditEvidence(
             selector=_selector_text(tree, profile.selectors.author),
             header=layout.header,
@@ -304,7 +304,7 @@ def extract_article(
         )
     )
     if choices is not None:
-        choices["authors"] = credit_choice
+        choices.update(credit_choices)
     dates = choose_date(
         DateEvidence(
             selector=_selector_text(tree, profile.selectors.date),
@@ -324,7 +324,7 @@ def extract_article(
         tz=profile.tz,
         now=fetched_at,
     )
-    places = _places(lines, line_texts, zone, title_choice, dates, credit_choice)
+    places = _places(lines, line_texts, zone, title_choice, dates, credit_choices["authors"])
     places.update(title_affixes(dict(declared).get("title"), title))
 
     if choices is not None:

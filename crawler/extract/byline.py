@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from crawler.extract.dates import before_section, find_dates
 from crawler.extract.evidence import Candidate, Choice
+from crawler.extract.outlets import LATIN_NAME_RE, cited_outlet, date_line_outlet, is_outlet, wire_outlet
 from crawler.extract.patterns import (
     AUTHOR_LABELS,
     AUTHOR_PATH_SEGMENTS,
@@ -30,7 +31,6 @@ from crawler.extract.patterns import (
     GENERIC_SOURCES,
     LEAD_CREDIT_RE,
     MODIFIED_LABELS,
-    OUTLET_RE,
     PLACEHOLDER_AUTHORS,
     POST_LINE_OPENERS,
     POST_LINE_WIDGETS,
@@ -113,7 +113,6 @@ _LATIN_TOKEN_RE = re.compile(r"^[A-Za-z][A-Za-z.'\-]{0,30}$")
 _NAME_SPLIT_LATIN_RE = re.compile(r"\s{0,8}(?:[,;、，；/|]|\band\b|&)\s{0,8}")
 _HAN_RE = re.compile(r"[\u3400-\u9fff]")
 _HAN_NAME_RE = re.compile(r"^[\u3400-\u9fff·•]{2,8}$")
-_LATIN_NAME_RE = re.compile(r"^[A-Za-z][\w.&'\- ]{1,40}$")
 _DIGIT_RE = re.compile(r"\d")
 #: Markup left in the text by broken HTML (size="20"): never a name or an outlet.
 _MARKUP_RE = re.compile(r"[=<>{}]")
@@ -152,12 +151,6 @@ class Byline:
         return bool(self.authors or self.editors or self.source or self.photographers)
 
 
-def is_outlet(name: str) -> bool:
-    """True for a newspaper, site, agency or institution name (大众日报, 新华社, 央视网)."""
-    simplified = to_simplified(name) or name
-    return bool(OUTLET_RE.search(simplified)) and not _LATIN_NAME_RE.match(name)
-
-
 def starts_with_surname(name: str) -> bool:
     """True when ``name`` begins with a common Chinese family name."""
     simplified = to_simplified(name) or name
@@ -187,7 +180,7 @@ def is_user_name(name: str) -> bool:
         and not name.isdigit()
         and not find_dates(name)
         and not FILLER_RE.match(name)
-        and not (is_outlet(name) and not _LATIN_NAME_RE.match(name))
+        and not (is_outlet(name) and not LATIN_NAME_RE.match(name))
         and bool(re.search(r"[^\W\d_]", name))
     )
 
@@ -204,7 +197,7 @@ def is_person_name(name: str, *, labelled: bool = True) -> bool:
             return len(name) <= 6 or "·" in name or "•" in name
         longest = 4 if (to_simplified(name) or name)[:2] in COMPOUND_SURNAMES else 3
         return 2 <= len(name) <= longest and starts_with_surname(name)
-    return labelled and bool(_LATIN_NAME_RE.match(name))
+    return labelled and bool(LATIN_NAME_RE.match(name))
 
 
 def _han_parts(value: str) -> list[str]:
@@ -485,6 +478,7 @@ def strip_lead_credits(paragraph: str) -> tuple[str, Byline]:
     credits = parse_byline(match.group("credits"))
     if not credits.authors and not credits.editors:
         return paragraph, Byline()
+    credits.source = credits.source or wire_outlet(match.group(0))  # 据新华社拉萨电（记者 甲）
     return paragraph[match.end() :], credits
 
 
@@ -918,14 +912,15 @@ def _is_post_line(line: str) -> bool:
     )
 
 
-def choose_credits(evidence: CreditEvidence) -> tuple[Byline, Choice]:
-    """Authors, editors, photographers and source of an article, and how the authors were chosen.
+def choose_credits(evidence: CreditEvidence) -> tuple[Byline, dict[str, Choice]]:
+    """Authors, editors, photographers and source of an article, and how each was chosen.
 
     Every source's credits are a candidate (``AUTHOR_WEIGHTS``); the authors are those of the
     source scoring best, its weight plus a little for each other source naming the same person.
     A blog's or forum's poster is added to them (a repost credits its reporters and its poster);
-    a blog's owner or a platform account names the poster only when nobody else is credited. Editors and
-    photographers are collected from every source, the source outlet is the first one named.
+    a blog's owner or a platform account names the poster only when nobody else is credited.
+    Editors and photographers are collected from every source; the source outlet is scored like
+    the authors (``SOURCE_WEIGHTS``). The choices are keyed ``authors``, ``editors``, ``source``.
     """
     article, posters = _sources(evidence)
     choice = Choice("authors")
@@ -967,16 +962,94 @@ def choose_credits(evidence: CreditEvidence) -> tuple[Byline, Choice]:
         choice.reason = (
             choice.reason + "; " if choice.reason else ""
         ) + f"the page's poster ({source.origin})"
-    for source in (*article, *posters):
-        result.editors.extend(e for e in source.byline.editors if e not in result.editors)
-        result.photographers.extend(p for p in source.byline.photographers if p not in result.photographers)
-        result.source = result.source or source.byline.source
-    organisations = [o for o in evidence.declared_organisations if is_outlet(o) or not _HAN_RE.search(o)]
-    result.source = result.source or next(iter(organisations), None)
+    result.editors, editors = _choose_editors((*article, *posters))
+    result.photographers = list(
+        dict.fromkeys(p for source in (*article, *posters) for p in source.byline.photographers)
+    )
+    result.source, outlet = _choose_source((*article, *posters), evidence)
     choice.value, choice.source = list(result.authors), result.origin
     if not choice.reason:
         choice.reason = "no source names a person"
-    return result, choice
+    return result, {"authors": choice, "editors": editors, "source": outlet}
+
+
+def _choose_editors(sources: Sequence[_Source]) -> tuple[list[str], Choice]:
+    """The editors every source names, in the order of the sources (an editor is never an author)."""
+    choice = Choice("editors")
+    editors: list[str] = []
+    for source in sources:
+        if source.byline.editors:
+            weight = AUTHOR_WEIGHTS.get(source.origin, POSTER_WEIGHT)
+            choice.candidates.append(
+                Candidate(list(source.byline.editors), source.origin, weight, weight, source.evidence[:200])
+            )
+            editors.extend(e for e in source.byline.editors if e not in editors)
+    choice.value = editors
+    choice.source = choice.candidates[0].source if choice.candidates else None
+    choice.reason = "the editors every source names, joined" if editors else "no source names an editor"
+    return editors, choice
+
+
+#: How far each place that names the outlet is trusted (the author sources' weights otherwise):
+#: a date line naming its paper, a wire dateline, a closing citation, the site's name declared
+#: as the author, a declared publishing organisation, the outlet of a photo's credit.
+SOURCE_WEIGHTS = {
+    "date-line": 0.88,
+    "wire": 0.86,
+    "citation": 0.78,
+    "declared": 0.6,
+    "declared-organisation": 0.55,
+    "photo": 0.3,
+}
+POSTER_WEIGHT = 0.5
+#: Paragraphs read for a wire dateline (a subtitle and the author's name may come first).
+WIRE_PARAGRAPHS = 3
+
+
+def _outlet_sources(evidence: CreditEvidence) -> list[_Source]:
+    """Outlets printed outside a 来源 label: beside the date, in a wire dateline, in a citation."""
+    if not evidence.cjk:
+        return []
+    found: list[_Source] = []
+    for line in dict.fromkeys((*evidence.header, *evidence.after_title)):
+        if outlet := date_line_outlet(line):
+            found.append(_Source("date-line", Byline(source=outlet), line))
+            break
+    for paragraph in evidence.paragraphs[:WIRE_PARAGRAPHS]:
+        if outlet := wire_outlet(paragraph):
+            found.append(_Source("wire", Byline(source=outlet), paragraph))
+            break
+    for line in (*evidence.paragraphs[-2:], *before_section(evidence.footer)[:3]):
+        if outlet := cited_outlet(line):
+            found.append(_Source("citation", Byline(source=outlet), line))
+            break
+    return found
+
+
+def _choose_source(sources: Sequence[_Source], evidence: CreditEvidence) -> tuple[str | None, Choice]:
+    """The outlet behind the article: the best-scoring place naming one, agreement adding a little."""
+    choice = Choice("source")
+    organisations = [o for o in evidence.declared_organisations if is_outlet(o) or not _HAN_RE.search(o)]
+    named = [s for s in (*sources, *_outlet_sources(evidence)) if s.byline.source]
+    named += [_Source("declared-organisation", Byline(source=o)) for o in organisations[:1]]
+    best: tuple[float, str] | None = None
+    for source in named:
+        outlet = source.byline.source or ""
+        weight = SOURCE_WEIGHTS.get(source.origin, AUTHOR_WEIGHTS.get(source.origin, POSTER_WEIGHT))
+        agreeing = sum(1 for other in named if other is not source and other.byline.source == outlet)
+        score = round(weight + AGREEMENT_BONUS * min(MAX_AGREEING, agreeing), 3)
+        notes = [f"named by {agreeing} other source(s) too"] if agreeing else []
+        choice.candidates.append(
+            Candidate(outlet, source.origin, weight, score, source.evidence[:200], notes=notes)
+        )
+        if best is None or score > best[0]:
+            best, choice.source = (score, outlet), source.origin
+    if best is None:
+        choice.reason = "no place names the outlet"
+        return None, choice
+    choice.score, choice.value = best
+    choice.reason = f"the best-scoring place: {choice.source}"
+    return choice.value, choice
 
 
 def collect_credits(evidence: CreditEvidence) -> Byline:

@@ -440,6 +440,23 @@ GENERIC_SOURCES = (
     *("未知", "佚名", "匿名", "综合", "整理", "于网络", "自网络", "网络整理", "综合整理"),
 )
 
+#: Words beside an outlet's name on a date line that name nothing (原创 南方都市报 2019-09-09).
+OUTLET_FILLERS = (
+    "原创",
+    "转载",
+    "来源",
+    "来自",
+    "发布",
+    "发表",
+    "更新",
+    "首发",
+    "独家",
+    "稿源",
+    "本报",
+    "本台",
+    "本刊",
+)
+
 #: Label words that sit inside a byline without naming anyone (dropped from name lists).
 BYLINE_FILLERS = (
     # buttons next to an author's name (关注 is also a family name: 关注 alone names nobody)
