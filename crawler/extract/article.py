@@ -25,7 +25,14 @@ from lxml import html as lxml_html
 from crawler import __version__
 from crawler.extract.body import is_cjk, locate_body, prepare_tree
 from crawler.extract.boilerplate import clean_paragraphs
-from crawler.extract.byline import CreditEvidence, author_links, choose_credits, declared_credits, name_line
+from crawler.extract.byline import (
+    CreditEvidence,
+    author_links,
+    author_marked_lines,
+    choose_credits,
+    declared_credits,
+    name_line,
+)
 from crawler.extract.dates import DateChoice, DateEvidence, choose_date, markup_date, structured_dates
 from crawler.extract.encoding import decode_html
 from crawler.extract.gone import is_gone_notice
@@ -298,6 +305,7 @@ def extract_article(
             page_top=_page_top(lines, line_texts),
             printed=page_text,
             author_links=author_links(lines, layout.title_index, layout.body_start),
+            marked=() if cjk else author_marked_lines(lines, layout.title_index, layout.body_start),
             learned=" ".join(_at(lines, line_texts, zone, template.byline)),
             site_names=tuple(site_names),
             url=url,

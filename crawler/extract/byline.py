@@ -43,7 +43,7 @@ from crawler.extract.patterns import (
 )
 from crawler.extract.script import to_simplified
 from crawler.extract.structured import jsonld_objects
-from crawler.extract.western_byline import is_agency, is_by_word, western_byline
+from crawler.extract.western_byline import is_agency, is_by_word, western_byline, western_names
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -556,18 +556,55 @@ AUTHOR_HREF_RE = re.compile(
 AUTHOR_LINK_LINES = 12
 
 
-def author_links(
+def _header_lines(
     lines: Sequence[PageLine], title_index: int | None, body_start: int | None
-) -> tuple[str, ...]:
-    """Texts of links to a person's or account's page between the headline and the body."""
+) -> Sequence[PageLine]:
+    """The lines below the headline up to the body (at most ``AUTHOR_LINK_LINES``)."""
     if title_index is None and body_start is None:
         return ()
     start = title_index + 1 if title_index is not None else max(0, (body_start or 0) - AUTHOR_LINK_LINES)
     end = body_start if body_start is not None and body_start > start else start + AUTHOR_LINK_LINES
+    return lines[start : min(end, start + AUTHOR_LINK_LINES)]
+
+
+def author_links(
+    lines: Sequence[PageLine], title_index: int | None, body_start: int | None
+) -> tuple[str, ...]:
+    """Texts of links to a person's or account's page between the headline and the body."""
     found = []
-    for line in lines[start : min(end, start + AUTHOR_LINK_LINES)]:
+    for line in _header_lines(lines, title_index, body_start):
         text = line.text.strip()
         if line.is_link and line.href and 2 <= len(text) <= 24 and AUTHOR_HREF_RE.search(line.href):
+            found.append(text)
+    return tuple(found)
+
+
+#: A class, itemprop or rel naming an author's place (class="author", "byline", itemprop="author"),
+#: and one naming a comment's (a commenter is not the author).
+AUTHOR_MARK_RE = re.compile(r"author|byline|autor|auteur|writer", re.IGNORECASE)
+COMMENT_MARK_RE = re.compile(r"comment|reply|respond|related|teaser", re.IGNORECASE)
+#: Elements looked at per line for such a mark: the line's block, its parent, and its first inline ones.
+MARKED_ELEMENTS = 8
+
+
+def _marks(element: HtmlElement) -> str:
+    return " ".join(filter(None, (element.get("class"), element.get("itemprop"), element.get("rel"))))
+
+
+def author_marked_lines(
+    lines: Sequence[PageLine], title_index: int | None, body_start: int | None
+) -> tuple[str, ...]:
+    """Texts of the short lines under the headline that the page marks as its author's place."""
+    found = []
+    for line in _header_lines(lines, title_index, body_start):
+        text = line.text.strip()
+        if not text or len(text) > MAX_BYLINE_CHARS:
+            continue
+        parent = line.element.getparent()
+        elements = [line.element, *([parent] if parent is not None else [])]
+        elements += [e for _, e in zip(range(MARKED_ELEMENTS), line.element.iterdescendants(), strict=False)]
+        marks = " ".join(_marks(e) for e in elements if isinstance(e.tag, str))
+        if AUTHOR_MARK_RE.search(marks) and not COMMENT_MARK_RE.search(marks):
             found.append(text)
     return tuple(found)
 
@@ -625,6 +662,7 @@ AUTHOR_WEIGHTS = {
     "footer": 0.8,
     "brackets": 0.75,
     "name-line": 0.7,
+    "marked": 0.7,
     "declared": 0.6,
 }
 #: Who posted a blog or forum page: added to the authors (a repost names its poster and the
@@ -638,7 +676,7 @@ MAX_AGREEING = 2
 #: Paragraphs read for a European-language byline at each end of the body.
 WESTERN_EDGE_LINES = 2
 #: The sources used on pages that are not Chinese/Japanese.
-WESTERN_AUTHOR_SOURCES = frozenset({"selector", "learned", "header", "body", "declared"})
+WESTERN_AUTHOR_SOURCES = frozenset({"selector", "learned", "header", "body", "marked", "declared"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -676,6 +714,9 @@ class CreditEvidence:
     #: Texts of links to a user's or author's page near the headline (a platform's account:
     #: 头条号, 企鹅号): the poster when no person is credited.
     author_links: tuple[str, ...] = ()
+    #: Lines under the headline in an element marked as the author's (class="author"): a
+    #: European page's unlabelled byline ("Jane Doe", "Jane Doe, 21. Jan. 2015").
+    marked: tuple[str, ...] = ()
     #: Credits read at the place of the site's learned byline (``SiteTemplate``).
     learned: str = ""
     #: The site's names (og:site_name, the profile's, learned from its <title>s): a declared
@@ -807,7 +848,7 @@ def _guess_names(evidence: CreditEvidence, printed: tuple[str, ...]) -> tuple[li
     if evidence.printed:
         shown = " ".join(evidence.printed.split()).casefold()
         names = [n for n in names if " ".join(n.split()).casefold() in shown]
-    site = {_letters(n) for n in evidence.site_names} | set(evidence.host_names)
+    site = _site_letters(evidence)
     outlets = [n for n in names if _letters(n) in site or is_agency(n)]
     return [n for n in names if n not in outlets], outlets
 
@@ -881,6 +922,7 @@ def _sources(evidence: CreditEvidence) -> tuple[list[_Source], list[_Source]]:
         _Source("footer", footer, footer_line),
         _Source("brackets", brackets),
         _Source("name-line", Byline(authors=named[0]), named[1]),
+        _Source("marked", *_marked_names(evidence)),
         _Source("declared", Byline(authors=declared, source=next(iter(site), None))),
         _Source("photo", photos),
     ]
@@ -900,6 +942,24 @@ def _sources(evidence: CreditEvidence) -> tuple[list[_Source], list[_Source]]:
             if source.origin not in WESTERN_AUTHOR_SOURCES:
                 source.byline = Byline(editors=source.byline.editors, source=source.byline.source)
     return article, poster
+
+
+def _marked_names(evidence: CreditEvidence) -> tuple[Byline, str]:
+    """The people an author-marked line under the headline names (European pages)."""
+    if evidence.cjk:
+        return Byline(), ""
+    site = _site_letters(evidence)
+    for index, line in enumerate(evidence.marked):
+        if is_by_word(line) and index + 1 < len(evidence.marked):
+            line = f"{line} {evidence.marked[index + 1]}"  # "Von:" / "Jane Doe"
+        if names := [n for n in western_names(line) if _letters(n) not in site]:
+            return Byline(authors=names), line
+    return Byline(), ""
+
+
+def _site_letters(evidence: CreditEvidence) -> set[str]:
+    """The site's names as letters (og:site_name, the profile's, the host's): never an author."""
+    return {_letters(n) for n in evidence.site_names} | set(evidence.host_names)
 
 
 def _is_post_line(line: str) -> bool:

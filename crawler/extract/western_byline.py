@@ -49,7 +49,7 @@ CREDIT_WORD_RE = re.compile(
     r"(?P<photo>" + alternation(LATIN_PHOTO_LABELS, name="LATIN_PHOTO_LABELS") + r")\s{0,3}[:|]"
     r"|(?P<editor>" + alternation(LATIN_EDITOR_LABELS, name="LATIN_EDITOR_LABELS") + r")\s{0,3}[:|]?"
     r"|(?P<label>" + alternation(LATIN_AUTHOR_LABELS, name="LATIN_AUTHOR_LABELS") + r")\s{0,3}[:|]"
-    r"|(?P<by>" + alternation(LATIN_BY_WORDS, name="LATIN_BY_WORDS") + r")(?=\s)"
+    r"|(?P<by>" + alternation(LATIN_BY_WORDS, name="LATIN_BY_WORDS") + r")(?:\s|:\s?)"
     r")\s{0,3}"
 )
 #: A word of a name: capitalised (Jan, O'Brien, Müller-Lüdenscheid, ÁVILA) or an initial (C., T.V.).
@@ -66,6 +66,9 @@ _JOINERS = frozenset(LATIN_NAME_JOINERS)
 _PARTICLES = frozenset(LATIN_NAME_PARTICLES)
 _NAME_SEPARATORS = frozenset(",;/")
 _PLACEHOLDERS = frozenset(PLACEHOLDER_AUTHORS)
+_CREDIT_WORDS = frozenset(
+    w.lower() for w in (*LATIN_BY_WORDS, *LATIN_AUTHOR_LABELS, *LATIN_PHOTO_LABELS, *LATIN_EDITOR_LABELS)
+)
 _POST_WORDS = frozenset(LATIN_POST_WORDS)
 #: A credit line is short; a longer one is prose.
 MAX_CREDIT_LINE = 140
@@ -76,6 +79,8 @@ MAX_NAME_WORDS = 5
 MAX_NAMES = 6
 #: Tokens after the names that may still belong to the credit line (a date, a place).
 MAX_TAIL_TOKENS = 12
+#: Words of a name credited without a by-word (a first and a last name at least).
+MIN_UNLABELLED_WORDS = 2
 #: Letters of an outlet's acronym after a byline's people (CNN, ORF, BBC).
 MAX_ACRONYM = 5
 #: A name's word ending in a period is an initial or a title (C., Jr., Dr.), at most this long.
@@ -87,7 +92,14 @@ def _is_name_word(token: str) -> bool:
     """A capitalised word or an initial; a word ending in a period only when short (C., Jr., Dr.)."""
     if token.endswith(".") and len(token) > MAX_ABBREVIATION:
         return False
-    return bool(_NAME_WORD_RE.match(token)) and token[0].isupper() and token.lower() not in _PLACEHOLDERS
+    lowered = token.lower()
+    return (
+        bool(_NAME_WORD_RE.match(token))
+        and token[0].isupper()
+        and lowered not in _PLACEHOLDERS
+        and lowered not in _STOPS
+        and lowered not in _CREDIT_WORDS
+    )
 
 
 def _is_agency(token: str) -> bool:
@@ -229,6 +241,31 @@ def western_byline(line: str) -> Credits:
     if not byline:
         _agency_credit(stripped, byline)
     return byline
+
+
+def western_names(line: str) -> list[str]:
+    """The people of an unlabelled credit line ("Jane Doe", "Jane Doe, John Roe", "Jane Doe, 3. Mai 2021").
+
+    Read only where the page marks the line as its author's place; a by-word credit first.
+    """
+    credits = western_byline(line)
+    if credits.authors or credits:
+        return credits.authors
+    stripped = _GLUED_DATE_RE.sub(" ", " ".join(line.split()))
+    if len(stripped) > MAX_CREDIT_LINE:
+        return []
+    tokens = _TOKEN_RE.findall(stripped)
+    people, _, used = _names(tokens, alone=False)
+    tail = tokens[used:]
+    if tail[:1] == [":"] or any(len(p.split()) < MIN_UNLABELLED_WORDS for p in people):
+        return []  # "Kategorien: Allgemein", "News": a label or a word, not a person
+    if (
+        not people
+        or len(tail) > MAX_TAIL_TOKENS
+        or not _tail_ends_credit(tail, stripped[_offset(stripped, tokens, used) :])
+    ):
+        return []
+    return people
 
 
 def _agency_credit(line: str, byline: Credits) -> None:
