@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from lxml import html as lxml_html
 
 from crawler.extract import extract_article
-from crawler.extract.byline import CreditEvidence, choose_credits, collect_credits
+from crawler.extract.byline import CreditEvidence, author_marked_lines, choose_credits, collect_credits
+from crawler.extract.htmltext import page_lines
 from crawler.extract.page import default_profile
 from crawler.extract.western_byline import is_agency, western_byline
 
@@ -154,3 +156,43 @@ def test_a_page_with_a_visible_byline_an_agency_and_a_photo_credit():
     assert article.authors == ["Erika Mustermann"]
     assert article.source == "dpa"
     assert article.photographers == ["Anna Beispiel"]
+
+
+def _page(meta_line: str) -> str:
+    return f"""<html><head><title>Ein Beispiel</title></head><body>
+<article><h1>Ein Beispiel</h1>
+{meta_line}
+<p>Der erste Absatz des Artikels erzählt, was in der Stadt geschehen ist, und zwar ausführlich genug.</p>
+<p>Der zweite Absatz erzählt weiter, was die Leute dazu sagen, und warum es wichtig ist für alle.</p>
+<p>Der dritte Absatz schließt den Bericht mit einem Ausblick auf die nächsten Wochen und Monate ab.</p>
+</article></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("meta_line", "authors"),
+    [
+        ('<div class="article-author">Erika Mustermann</div>', ["Erika Mustermann"]),
+        (
+            '<div class="meta"><span class="byline">Erika Mustermann, 3. Mai 2021</span></div>',
+            ["Erika Mustermann"],
+        ),
+        ('<div class="autor">Erika Mustermann und Max Muster</div>', ["Erika Mustermann", "Max Muster"]),
+        # negatives: a commenter, a lone word, a field's label, an unmarked name line
+        ('<div class="comment-author">Erika Mustermann</div>', []),
+        ('<div class="author-box">News</div>', []),
+        ('<div class="author-meta">Kategorien: Allgemein</div>', []),
+        ("<div>Erika Mustermann</div>", []),
+    ],
+)
+def test_a_name_line_the_page_marks_as_its_authors(meta_line, authors):
+    lines = page_lines(lxml_html.document_fromstring(_page(meta_line)))
+    title = next(i for i, line in enumerate(lines) if line.heading)
+    marked = author_marked_lines(lines, title, title + 2)
+    credits = collect_credits(CreditEvidence(marked=marked, cjk=False))
+    assert credits.authors == authors
+
+
+def test_a_marked_name_line_on_a_page():
+    html = _page('<div class="article-author">Erika Mustermann</div>')
+    article = extract_article(html, "https://beispiel.example/a.html", default_profile("https://x.example"))
+    assert article.authors == ["Erika Mustermann"]
