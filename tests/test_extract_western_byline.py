@@ -196,3 +196,10 @@ def test_a_marked_name_line_on_a_page():
     html = _page('<div class="article-author">Erika Mustermann</div>')
     article = extract_article(html, "https://beispiel.example/a.html", default_profile("https://x.example"))
     assert article.authors == ["Erika Mustermann"]
+
+
+def test_a_declared_company_is_the_source():
+    assert _credits(declared=("Beispiel GmbH",), printed="Beispiel GmbH") == ([], "Beispiel GmbH")
+    assert _credits(declared=("Muster eG",), printed="Muster eG") == ([], "Muster eG")
+    # a name that merely contains the letters stays a person
+    assert _credits(declared=("Agathe Agnes",), printed="Agathe Agnes")[0] == ["Agathe Agnes"]

@@ -43,7 +43,7 @@ from crawler.extract.patterns import (
 )
 from crawler.extract.script import to_simplified
 from crawler.extract.structured import jsonld_objects
-from crawler.extract.western_byline import is_agency, is_by_word, western_byline, western_names
+from crawler.extract.western_byline import is_agency, is_by_word, is_company, western_byline, western_names
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -849,7 +849,7 @@ def _guess_names(evidence: CreditEvidence, printed: tuple[str, ...]) -> tuple[li
         shown = " ".join(evidence.printed.split()).casefold()
         names = [n for n in names if " ".join(n.split()).casefold() in shown]
     site = _site_letters(evidence)
-    outlets = [n for n in names if _letters(n) in site or is_agency(n)]
+    outlets = [n for n in names if _letters(n) in site or is_agency(n) or is_company(n)]
     return [n for n in names if n not in outlets], outlets
 
 

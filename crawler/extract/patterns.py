@@ -287,6 +287,11 @@ LATIN_AGENCIES = (
     *("keystone-sda", "afp/dpa", "dts", "idea", "agenturen", "agencies", "agencias", "agences"),
     *("lusa", "europa press", "bloomberg", "upi", "ips", "aa", "ntb", "tt", "stt", "mta"),
 )
+#: Legal forms that make a name a company's or an association's (compared lower-cased, dots dropped).
+LATIN_LEGAL_FORMS = (
+    *("gmbh", "ag", "eg", "ev", "ltd", "inc", "llc", "sa", "sarl", "sas", "se", "kg", "ohg", "plc"),
+    *("corp", "bv", "nv", "spa", "srl", "oy", "ab", "as", "aps", "gbr", "ug", "mbh", "co", "kgaa"),
+)
 #: Words right after a byline's names that end it: a date or a place follows ("By Ela on
 #: 31 October", "Von Jan Koch am 3. Mai", "par X le 21 juin", "X vor 3 Tagen", "X | Stand: …").
 LATIN_CREDIT_STOPS = (

@@ -20,6 +20,7 @@ from crawler.extract.patterns import (
     LATIN_BY_WORDS,
     LATIN_CREDIT_STOPS,
     LATIN_EDITOR_LABELS,
+    LATIN_LEGAL_FORMS,
     LATIN_NAME_JOINERS,
     LATIN_NAME_PARTICLES,
     LATIN_PHOTO_LABELS,
@@ -60,6 +61,7 @@ _TOKEN_RE = re.compile(r"[^\W\d_][\w.’'\-]*|\d[^\s,;|/()\[\]·•–—:]*|[^\
 _GLUED_DATE_RE = re.compile(r"(?<=[^\W\d_])(?=\d{1,2}\.\d{1,2}\.\d{2,4})")
 #: A user or site name standing for the author (uriebe, Marianne1, przepisy.pl, KB_Redaktion).
 _USER_NAME_RE = re.compile(r"^[^\W_][\w.\-]{1,23}$")
+_LEGAL_FORMS = frozenset(LATIN_LEGAL_FORMS)
 _AGENCIES = frozenset(a.lower() for a in LATIN_AGENCIES)
 _STOPS = frozenset(LATIN_CREDIT_STOPS)
 _JOINERS = frozenset(LATIN_NAME_JOINERS)
@@ -104,6 +106,12 @@ def _is_name_word(token: str) -> bool:
 
 def _is_agency(token: str) -> bool:
     return token.lower().strip(".") in _AGENCIES
+
+
+def is_company(name: str) -> bool:
+    """A name ending in a legal form (Beispiel GmbH, Example Ltd., Muster eG): an organisation."""
+    words = name.replace(".", "").split()
+    return len(words) >= 2 and words[-1].lower() in _LEGAL_FORMS
 
 
 def is_agency(name: str) -> bool:
