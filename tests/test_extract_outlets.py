@@ -131,3 +131,16 @@ def test_the_page_source_is_the_date_lines_outlet():
     article = extract_article(PAGE, "http://example.cn/a.html", default_profile("http://example.cn"))
     assert article.source == "示例晚报"
     assert article.authors == ["格桑"]
+
+
+def test_a_closing_credit_line_kept_in_the_text_names_editors_and_photographers():
+    evidence = CreditEvidence(
+        paragraphs=("正文第一段，讲了很多事情。", "某某支部、某某科供稿 摄影/张艳 编辑/苏芳"),
+        cjk=True,
+    )
+    credits, choices = choose_credits(evidence)
+    assert credits.editors == ["苏芳"] and credits.photographers == ["张艳"]
+    assert credits.authors == []
+    # the same words in the middle of the text credit nobody
+    middle = CreditEvidence(paragraphs=("编辑/苏芳", "正文第二段。", "正文第三段。"), cjk=True)
+    assert choose_credits(middle)[0].editors == []

@@ -898,6 +898,11 @@ def _sources(evidence: CreditEvidence) -> tuple[list[_Source], list[_Source]]:
     for paragraph in evidence.paragraphs:
         if len(paragraph) <= MAX_BYLINE_CHARS and PHOTO_RE.search(paragraph):
             photos.merge(parse_byline(paragraph))
+    for paragraph in evidence.paragraphs[-2:] if evidence.cjk else ():
+        # a closing credit line the text kept (供稿 摄影/张三 编辑/李四): its editors and photographers
+        if len(paragraph) <= MAX_BYLINE_CHARS:
+            closing = parse_byline(paragraph)
+            photos.merge(Byline(editors=closing.editors, photographers=closing.photographers))
     selector = parse_byline(evidence.selector) if evidence.selector else Byline()
     if evidence.selector and not selector.authors:
         selector.authors = split_names(evidence.selector)
