@@ -138,7 +138,7 @@ def test_a_closing_credit_line_kept_in_the_text_names_editors_and_photographers(
         paragraphs=("正文第一段，讲了很多事情。", "某某支部、某某科供稿 摄影/张艳 编辑/苏芳"),
         cjk=True,
     )
-    credits, choices = choose_credits(evidence)
+    credits = choose_credits(evidence)[0]
     assert credits.editors == ["苏芳"] and credits.photographers == ["张艳"]
     assert credits.authors == []
     # the same words in the middle of the text credit nobody
