@@ -916,8 +916,8 @@ def _sources(evidence: CreditEvidence) -> tuple[list[_Source], list[_Source]]:
     body, body_line = Byline().merge(evidence.body), ""
     if western:  # "Von Jan Koch" opening the text, "Text: X, Foto: Y" closing it
         paragraphs = evidence.paragraphs
-        edges = dict.fromkeys(paragraphs[:WESTERN_EDGE_LINES] + paragraphs[-WESTERN_EDGE_LINES:])
-        body, body_line = _lines_byline(tuple(p for p in edges if len(p) <= MAX_BYLINE_CHARS), western=True)
+        ends = dict.fromkeys(paragraphs[:WESTERN_EDGE_LINES] + paragraphs[-WESTERN_EDGE_LINES:])
+        body, body_line = _lines_byline(tuple(p for p in ends if len(p) <= MAX_BYLINE_CHARS), western=True)
         body.merge(evidence.body)
     article = [
         _Source("selector", selector, evidence.selector),
