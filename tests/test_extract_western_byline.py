@@ -45,6 +45,10 @@ from crawler.extract.western_byline import is_agency, western_byline
             "By Jane Doe and John Roe, CNN", ["Jane Doe", "John Roe"], [], [], "CNN", id="outlet-acronym"
         ),
         pytest.param("(dpa)", [], [], [], "dpa", id="agency-alone"),
+        pytest.param(
+            "By Sid Example and Ria Muster", ["Sid Example", "Ria Muster"], [], [], None, id="first-names"
+        ),
+        pytest.param("Von Max Muster, Reuters", ["Max Muster"], [], [], "Reuters", id="agency-capitalised"),
         pytest.param("dpa/lno", [], [], [], "dpa/lno", id="agency-pair"),
         pytest.param("Foto: dpa", [], [], [], "dpa", id="agency-photo"),
         # negatives: prose, menus and categories that share the words
@@ -56,6 +60,7 @@ from crawler.extract.western_byline import is_agency, western_byline
         pytest.param("Anna Beispiel / Agentur Bild / AFP", [], [], [], None, id="not-picture-credit"),
         pytest.param("Politik/NSA/Überwachung", [], [], [], None, id="not-tag-list"),
         pytest.param("By the way, this is a sentence", [], [], [], None, id="not-lowercase-words"),
+        pytest.param("By The Numbers", [], [], [], None, id="not-title-case-heading"),
     ],
 )
 def test_western_byline_forms(line, authors, photographers, editors, source):

@@ -298,7 +298,7 @@ LATIN_CREDIT_STOPS = (
     *("on", "am", "um", "le", "el", "il", "op", "vor", "at", "in", "aus", "from", "de", "du"),
     *("updated", "aktualisiert", "stand", "published", "veröffentlicht", "posted", "under", "unter"),
     *("mit", "with", "avec", "con", "für", "for", "pour", "para", "per", "dans", "en", "-"),
-    *("mis", "publié", "publicado", "pubblicato", "gepostet", "erschienen", "last", "zuletzt"),
+    *("mis", "publié", "publicado", "pubblicato", "gepostet", "erschienen", "last", "zuletzt", "the"),
 )
 #: Words joining two names of one credit ("Jane Doe and John Roe", "A und B", "A et B").
 LATIN_NAME_JOINERS = ("and", "und", "et", "y", "e", "i", "en", "og", "och", "&", "und", "oraz", "a")

@@ -85,6 +85,9 @@ MAX_TAIL_TOKENS = 12
 MIN_UNLABELLED_WORDS = 2
 #: Letters of an outlet's acronym after a byline's people (CNN, ORF, BBC).
 MAX_ACRONYM = 5
+#: An agency written capitalised (Reuters, Bloomberg) is at least this long; shorter ones are
+#: printed in one case (dpa, AFP), a capitalised short word being a first name (Sid, Ria).
+MIN_CAPITALISED_AGENCY = 5
 #: A name's word ending in a period is an initial or a title (C., Jr., Dr.), at most this long.
 MAX_ABBREVIATION = 4
 MAX_USER_NAME = 24
@@ -105,7 +108,10 @@ def _is_name_word(token: str) -> bool:
 
 
 def _is_agency(token: str) -> bool:
-    return token.lower().strip(".") in _AGENCIES
+    """An agency as agencies print themselves: dpa, AFP, Reuters; "Sid" or "Ria" is a first name."""
+    word = token.strip(".")
+    printed = word.islower() or word.isupper() or len(word) >= MIN_CAPITALISED_AGENCY
+    return printed and word.lower() in _AGENCIES
 
 
 def is_company(name: str) -> bool:
