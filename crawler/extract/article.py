@@ -25,7 +25,14 @@ from lxml import html as lxml_html
 from crawler import __version__
 from crawler.extract.body import is_cjk, locate_body, prepare_tree
 from crawler.extract.boilerplate import clean_paragraphs
-from crawler.extract.byline import CreditEvidence, author_links, choose_credits, declared_credits, name_line
+from crawler.extract.byline import (
+    CreditEvidence,
+    author_links,
+    author_marked_lines,
+    choose_credits,
+    declared_credits,
+    name_line,
+)
 from crawler.extract.dates import DateChoice, DateEvidence, choose_date, markup_date, structured_dates
 from crawler.extract.encoding import decode_html
 from crawler.extract.gone import is_gone_notice
@@ -282,7 +289,7 @@ def extract_article(
     # the page's language as a reader sees it (the body's test also counts its scripts' letters)
     cjk = body.cjk or is_cjk(page_text, options.cjk_share)
     declared_people, declared_organisations = declared_credits(tree)
-    credits, credit_choice = choose_credits(
+    credits, credit_choices = choose_credits(
         CreditEvidence(
             selector=_selector_text(tree, profile.selectors.author),
             header=layout.header,
@@ -298,11 +305,14 @@ def extract_article(
             page_top=_page_top(lines, line_texts),
             printed=page_text,
             author_links=author_links(lines, layout.title_index, layout.body_start),
+            marked=() if cjk else author_marked_lines(lines, layout.title_index, layout.body_start),
             learned=" ".join(_at(lines, line_texts, zone, template.byline)),
+            site_names=tuple(site_names),
+            url=url,
         )
     )
     if choices is not None:
-        choices["authors"] = credit_choice
+        choices.update(credit_choices)
     dates = choose_date(
         DateEvidence(
             selector=_selector_text(tree, profile.selectors.date),
@@ -322,7 +332,7 @@ def extract_article(
         tz=profile.tz,
         now=fetched_at,
     )
-    places = _places(lines, line_texts, zone, title_choice, dates, credit_choice)
+    places = _places(lines, line_texts, zone, title_choice, dates, credit_choices["authors"])
     places.update(title_affixes(dict(declared).get("title"), title))
 
     if choices is not None:

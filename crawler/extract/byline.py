@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from crawler.extract.dates import before_section, find_dates
 from crawler.extract.evidence import Candidate, Choice
+from crawler.extract.outlets import LATIN_NAME_RE, cited_outlet, date_line_outlet, is_outlet, wire_outlet
 from crawler.extract.patterns import (
     AUTHOR_LABELS,
     AUTHOR_PATH_SEGMENTS,
@@ -29,7 +31,7 @@ from crawler.extract.patterns import (
     GENERIC_SOURCES,
     LEAD_CREDIT_RE,
     MODIFIED_LABELS,
-    OUTLET_RE,
+    PLACEHOLDER_AUTHORS,
     POST_LINE_OPENERS,
     POST_LINE_WIDGETS,
     POSTER_LABELS,
@@ -41,6 +43,7 @@ from crawler.extract.patterns import (
 )
 from crawler.extract.script import to_simplified
 from crawler.extract.structured import jsonld_objects
+from crawler.extract.western_byline import is_agency, is_by_word, is_company, western_byline, western_names
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -110,7 +113,6 @@ _LATIN_TOKEN_RE = re.compile(r"^[A-Za-z][A-Za-z.'\-]{0,30}$")
 _NAME_SPLIT_LATIN_RE = re.compile(r"\s{0,8}(?:[,;、，；/|]|\band\b|&)\s{0,8}")
 _HAN_RE = re.compile(r"[\u3400-\u9fff]")
 _HAN_NAME_RE = re.compile(r"^[\u3400-\u9fff·•]{2,8}$")
-_LATIN_NAME_RE = re.compile(r"^[A-Za-z][\w.&'\- ]{1,40}$")
 _DIGIT_RE = re.compile(r"\d")
 #: Markup left in the text by broken HTML (size="20"): never a name or an outlet.
 _MARKUP_RE = re.compile(r"[=<>{}]")
@@ -149,12 +151,6 @@ class Byline:
         return bool(self.authors or self.editors or self.source or self.photographers)
 
 
-def is_outlet(name: str) -> bool:
-    """True for a newspaper, site, agency or institution name (大众日报, 新华社, 央视网)."""
-    simplified = to_simplified(name) or name
-    return bool(OUTLET_RE.search(simplified)) and not _LATIN_NAME_RE.match(name)
-
-
 def starts_with_surname(name: str) -> bool:
     """True when ``name`` begins with a common Chinese family name."""
     simplified = to_simplified(name) or name
@@ -184,7 +180,7 @@ def is_user_name(name: str) -> bool:
         and not name.isdigit()
         and not find_dates(name)
         and not FILLER_RE.match(name)
-        and not (is_outlet(name) and not _LATIN_NAME_RE.match(name))
+        and not (is_outlet(name) and not LATIN_NAME_RE.match(name))
         and bool(re.search(r"[^\W\d_]", name))
     )
 
@@ -201,7 +197,7 @@ def is_person_name(name: str, *, labelled: bool = True) -> bool:
             return len(name) <= 6 or "·" in name or "•" in name
         longest = 4 if (to_simplified(name) or name)[:2] in COMPOUND_SURNAMES else 3
         return 2 <= len(name) <= longest and starts_with_surname(name)
-    return labelled and bool(_LATIN_NAME_RE.match(name))
+    return labelled and bool(LATIN_NAME_RE.match(name))
 
 
 def _han_parts(value: str) -> list[str]:
@@ -482,6 +478,7 @@ def strip_lead_credits(paragraph: str) -> tuple[str, Byline]:
     credits = parse_byline(match.group("credits"))
     if not credits.authors and not credits.editors:
         return paragraph, Byline()
+    credits.source = credits.source or wire_outlet(match.group(0))  # 据新华社拉萨电（记者 甲）
     return paragraph[match.end() :], credits
 
 
@@ -559,18 +556,55 @@ AUTHOR_HREF_RE = re.compile(
 AUTHOR_LINK_LINES = 12
 
 
-def author_links(
+def _header_lines(
     lines: Sequence[PageLine], title_index: int | None, body_start: int | None
-) -> tuple[str, ...]:
-    """Texts of links to a person's or account's page between the headline and the body."""
+) -> Sequence[PageLine]:
+    """The lines below the headline up to the body (at most ``AUTHOR_LINK_LINES``)."""
     if title_index is None and body_start is None:
         return ()
     start = title_index + 1 if title_index is not None else max(0, (body_start or 0) - AUTHOR_LINK_LINES)
     end = body_start if body_start is not None and body_start > start else start + AUTHOR_LINK_LINES
+    return lines[start : min(end, start + AUTHOR_LINK_LINES)]
+
+
+def author_links(
+    lines: Sequence[PageLine], title_index: int | None, body_start: int | None
+) -> tuple[str, ...]:
+    """Texts of links to a person's or account's page between the headline and the body."""
     found = []
-    for line in lines[start : min(end, start + AUTHOR_LINK_LINES)]:
+    for line in _header_lines(lines, title_index, body_start):
         text = line.text.strip()
         if line.is_link and line.href and 2 <= len(text) <= 24 and AUTHOR_HREF_RE.search(line.href):
+            found.append(text)
+    return tuple(found)
+
+
+#: A class, itemprop or rel naming an author's place (class="author", "byline", itemprop="author"),
+#: and one naming a comment's (a commenter is not the author).
+AUTHOR_MARK_RE = re.compile(r"author|byline|autor|auteur|writer", re.IGNORECASE)
+COMMENT_MARK_RE = re.compile(r"comment|reply|respond|related|teaser", re.IGNORECASE)
+#: Elements looked at per line for such a mark: the line's block, its parent, and its first inline ones.
+MARKED_ELEMENTS = 8
+
+
+def _marks(element: HtmlElement) -> str:
+    return " ".join(filter(None, (element.get("class"), element.get("itemprop"), element.get("rel"))))
+
+
+def author_marked_lines(
+    lines: Sequence[PageLine], title_index: int | None, body_start: int | None
+) -> tuple[str, ...]:
+    """Texts of the short lines under the headline that the page marks as its author's place."""
+    found = []
+    for line in _header_lines(lines, title_index, body_start):
+        text = line.text.strip()
+        if not text or len(text) > MAX_BYLINE_CHARS:
+            continue
+        parent = line.element.getparent()
+        elements = [line.element, *([parent] if parent is not None else [])]
+        elements += [e for _, e in zip(range(MARKED_ELEMENTS), line.element.iterdescendants(), strict=False)]
+        marks = " ".join(_marks(e) for e in elements if isinstance(e.tag, str))
+        if AUTHOR_MARK_RE.search(marks) and not COMMENT_MARK_RE.search(marks):
             found.append(text)
     return tuple(found)
 
@@ -628,6 +662,7 @@ AUTHOR_WEIGHTS = {
     "footer": 0.8,
     "brackets": 0.75,
     "name-line": 0.7,
+    "marked": 0.7,
     "declared": 0.6,
 }
 #: Who posted a blog or forum page: added to the authors (a repost names its poster and the
@@ -638,8 +673,10 @@ AGREEMENT_BONUS = 0.05
 MAX_AGREEING = 2
 
 
+#: Paragraphs read for a European-language byline at each end of the body.
+WESTERN_EDGE_LINES = 2
 #: The sources used on pages that are not Chinese/Japanese.
-WESTERN_AUTHOR_SOURCES = frozenset({"selector", "learned", "header", "body", "declared"})
+WESTERN_AUTHOR_SOURCES = frozenset({"selector", "learned", "header", "body", "marked", "declared"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -677,8 +714,26 @@ class CreditEvidence:
     #: Texts of links to a user's or author's page near the headline (a platform's account:
     #: 头条号, 企鹅号): the poster when no person is credited.
     author_links: tuple[str, ...] = ()
+    #: Lines under the headline in an element marked as the author's (class="author"): a
+    #: European page's unlabelled byline ("Jane Doe", "Jane Doe, 21. Jan. 2015").
+    marked: tuple[str, ...] = ()
     #: Credits read at the place of the site's learned byline (``SiteTemplate``).
     learned: str = ""
+    #: The site's names (og:site_name, the profile's, learned from its <title>s): a declared
+    #: author that is one of them is the source.
+    site_names: tuple[str, ...] = ()
+    #: The page's URL: its host names the site too (automobilwoche.de, kath.net).
+    url: str = ""
+
+    @property
+    def host_names(self) -> tuple[str, ...]:
+        """The letters of the host's names: www.tour-magazin.de -> ('tourmagazin', 'tourmagazinde')."""
+        labels = (urlsplit(self.url).hostname or "").split(".")
+        if len(labels) < 2:
+            return ()
+        names = [label for label in labels[:-1] if label not in _HOST_PREFIXES]
+        tld = labels[-1]
+        return tuple(dict.fromkeys(f for n in names for f in (_letters(n), _letters(n + tld))))
 
 
 def _label_alone(line: str) -> bool:
@@ -689,16 +744,27 @@ def _label_alone(line: str) -> bool:
     return bool(_label_matches(stripped)) and not _without_labels(stripped).strip(" :：")
 
 
-def _lines_byline(lines: tuple[str, ...]) -> tuple[Byline, str]:
-    """The credits of a block of lines, and the first line naming an author."""
+def _western(line: str) -> Byline:
+    """The credits of a European-language line (``western_byline``) as a ``Byline``."""
+    found = western_byline(line)
+    return Byline(found.authors, found.editors, found.source, found.photographers)
+
+
+def _lines_byline(lines: tuple[str, ...], *, western: bool = False) -> tuple[Byline, str]:
+    """The credits of a block of lines, and the first line naming an author.
+
+    ``western``: a page in a European language, whose lines without Han characters are read
+    as "By/Von/Par X" credits (``western_byline``).
+    """
     byline = Byline()
     first = ""
     for index, line in enumerate(lines):
         following = lines[index + 1].strip() if index + 1 < len(lines) else ""
-        if _label_alone(line) and following and len(following) <= MAX_LABELLED_VALUE:
+        alone = _label_alone(line) or (western and is_by_word(line))
+        if alone and following and len(following) <= MAX_LABELLED_VALUE:
             line = f"{line.strip()} {following}"
         if len(line) <= MAX_BYLINE_CHARS * 2:
-            credits = parse_byline(line)
+            credits = _western(line) if western and not _HAN_RE.search(line) else parse_byline(line)
             if credits.authors and not first:
                 first = line
             byline.merge(credits)
@@ -750,11 +816,14 @@ _DECLARED_SPLIT_RE = re.compile(r"\s{0,3}[;；,，、|/]\s{0,3}|\s{1,3}(?:and|un
 _BY_WORDS_RE = re.compile(r"^\s{0,3}" + alternation(BY_WORDS, name="BY_WORDS") + r"\s{1,3}")
 
 
-def _guess_names(evidence: CreditEvidence, printed: tuple[str, ...]) -> list[str]:
-    """People in trafilatura's author guess (<meta name=author>, JSON-LD, rel=author).
+def _guess_names(evidence: CreditEvidence, printed: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """(people, the site) in trafilatura's author guess (<meta name=author>, JSON-LD, rel=author).
 
     On Chinese pages the meta author often names the CMS, the site or an account: a Han name
-    is taken, a Latin one only when the page prints it near the article too.
+    is taken, a Latin one only when the page prints it near the article too. On other pages a
+    declared name must be printed somewhere on the page (a CMS login, an SEO plugin's default or
+    a name from another page is no byline), must not be a placeholder (admin, Name, Autor), and
+    one that is the site's own name is the source, not an author.
     """
     # what the page declares, as printed (trafilatura's guess drops the punctuation between names)
     raw = [*evidence.declared, evidence.guess or ""] if evidence.cjk else [*evidence.declared[:1]]
@@ -762,8 +831,11 @@ def _guess_names(evidence: CreditEvidence, printed: tuple[str, ...]) -> list[str
         raw = [evidence.guess or ""]
     names: list[str] = []
     for value in raw:
+        if _URL_RE.search(value):
+            continue  # a profile link, not a name
         for name in _DECLARED_SPLIT_RE.split(_BY_WORDS_RE.sub("", value.strip())):
-            name = _BY_WORDS_RE.sub("", name.strip()).strip(" .,;:")
+            name = _BY_WORDS_RE.sub("", name.strip()).strip(" ,;:")
+            name = name if _INITIAL_END_RE.search(name) else name.strip(".")
             if is_person_name(name) and name not in names:
                 names.append(name)
     if evidence.cjk:
@@ -771,7 +843,28 @@ def _guess_names(evidence: CreditEvidence, printed: tuple[str, ...]) -> list[str
         names = [n for n in names if (_HAN_RE.search(n) or n in nearby)]
         if evidence.printed:  # a CMS user the page never shows is no byline
             names = [n for n in names if n in evidence.printed]
-    return names
+        return names, []
+    names = [n for n in names if n.casefold() not in _PLACEHOLDER_AUTHORS]
+    if evidence.printed:
+        shown = " ".join(evidence.printed.split()).casefold()
+        names = [n for n in names if " ".join(n.split()).casefold() in shown]
+    site = _site_letters(evidence)
+    outlets = [n for n in names if _letters(n) in site or is_agency(n) or is_company(n)]
+    return [n for n in names if n not in outlets], outlets
+
+
+def _letters(text: str) -> str:
+    """The letters of a name, lower-cased: "TOUR Magazin", "tour-magazin" and "Tour.Magazin" are one."""
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+#: A URL in a declared author (a profile link printed where a name belongs).
+_URL_RE = re.compile(r"https?://|^www\.", re.IGNORECASE)
+#: A name ending with an initial keeps its period ("Nicolas Gutierrez C.").
+_INITIAL_END_RE = re.compile(r"(?:^|\s)[^\W\d_]\.$")
+_PLACEHOLDER_AUTHORS = frozenset(PLACEHOLDER_AUTHORS)
+#: Host labels that name no site (www.example.de, m.example.com, co.uk).
+_HOST_PREFIXES = frozenset({"www", "www2", "m", "mobile", "amp", "co", "com", "org", "net", "ac", "gov"})
 
 
 @dataclass(slots=True)
@@ -785,7 +878,9 @@ class _Source:
 
 def _sources(evidence: CreditEvidence) -> tuple[list[_Source], list[_Source]]:
     """(article credit sources, poster sources), each with what it credits."""
-    header, header_line = _lines_byline(evidence.header)
+    western = not evidence.cjk
+    header_lines = (*evidence.header, *evidence.after_title) if western else evidence.header
+    header, header_line = _lines_byline(tuple(dict.fromkeys(header_lines)), western=western)
     footer_lines = before_section(evidence.footer)  # names after a 评论/相关文章 heading are others'
     footer, footer_line = _lines_byline(footer_lines)
     edges = evidence.paragraphs[:1] + evidence.paragraphs[-2:]
@@ -803,6 +898,11 @@ def _sources(evidence: CreditEvidence) -> tuple[list[_Source], list[_Source]]:
     for paragraph in evidence.paragraphs:
         if len(paragraph) <= MAX_BYLINE_CHARS and PHOTO_RE.search(paragraph):
             photos.merge(parse_byline(paragraph))
+    for paragraph in evidence.paragraphs[-2:] if evidence.cjk else ():
+        # a closing credit line the text kept (供稿 摄影/张三 编辑/李四): its editors and photographers
+        if len(paragraph) <= MAX_BYLINE_CHARS:
+            closing = parse_byline(paragraph)
+            photos.merge(Byline(editors=closing.editors, photographers=closing.photographers))
     selector = parse_byline(evidence.selector) if evidence.selector else Byline()
     if evidence.selector and not selector.authors:
         selector.authors = split_names(evidence.selector)
@@ -811,16 +911,24 @@ def _sources(evidence: CreditEvidence) -> tuple[list[_Source], list[_Source]]:
         learned.authors = split_names(evidence.learned, users=True)
     editors = {*header.editors, *evidence.body.editors, *footer.editors, *selector.editors}
     printed = (*evidence.header, *evidence.after_title, *footer_lines)
-    declared = [n for n in _guess_names(evidence, printed) if n not in editors]  # an editor is no author
+    declared, site = _guess_names(evidence, printed)
+    declared = [n for n in declared if n not in editors]  # an editor is no author
+    body, body_line = Byline().merge(evidence.body), ""
+    if western:  # "Von Jan Koch" opening the text, "Text: X, Foto: Y" closing it
+        paragraphs = evidence.paragraphs
+        ends = dict.fromkeys(paragraphs[:WESTERN_EDGE_LINES] + paragraphs[-WESTERN_EDGE_LINES:])
+        body, body_line = _lines_byline(tuple(p for p in ends if len(p) <= MAX_BYLINE_CHARS), western=True)
+        body.merge(evidence.body)
     article = [
         _Source("selector", selector, evidence.selector),
         _Source("learned", learned, evidence.learned),
         _Source("header", header, header_line),
-        _Source("body", evidence.body),
+        _Source("body", body, body_line),
         _Source("footer", footer, footer_line),
         _Source("brackets", brackets),
         _Source("name-line", Byline(authors=named[0]), named[1]),
-        _Source("declared", Byline(authors=declared)),
+        _Source("marked", *_marked_names(evidence)),
+        _Source("declared", Byline(authors=declared, source=next(iter(site), None))),
         _Source("photo", photos),
     ]
     posters = [p for line in (*evidence.header, *footer_lines) if (p := poster_name(line))]
@@ -841,6 +949,24 @@ def _sources(evidence: CreditEvidence) -> tuple[list[_Source], list[_Source]]:
     return article, poster
 
 
+def _marked_names(evidence: CreditEvidence) -> tuple[Byline, str]:
+    """The people an author-marked line under the headline names (European pages)."""
+    if evidence.cjk:
+        return Byline(), ""
+    site = _site_letters(evidence)
+    for index, line in enumerate(evidence.marked):
+        if is_by_word(line) and index + 1 < len(evidence.marked):
+            line = f"{line} {evidence.marked[index + 1]}"  # "Von:" / "Jane Doe"
+        if names := [n for n in western_names(line) if _letters(n) not in site]:
+            return Byline(authors=names), line
+    return Byline(), ""
+
+
+def _site_letters(evidence: CreditEvidence) -> set[str]:
+    """The site's names as letters (og:site_name, the profile's, the host's): never an author."""
+    return {_letters(n) for n in evidence.site_names} | set(evidence.host_names)
+
+
 def _is_post_line(line: str) -> bool:
     """A blog's or forum's post line after the body: a poster label, and a date or a counter."""
     labels = _label_matches(line)
@@ -851,14 +977,15 @@ def _is_post_line(line: str) -> bool:
     )
 
 
-def choose_credits(evidence: CreditEvidence) -> tuple[Byline, Choice]:
-    """Authors, editors, photographers and source of an article, and how the authors were chosen.
+def choose_credits(evidence: CreditEvidence) -> tuple[Byline, dict[str, Choice]]:
+    """Authors, editors, photographers and source of an article, and how each was chosen.
 
     Every source's credits are a candidate (``AUTHOR_WEIGHTS``); the authors are those of the
     source scoring best, its weight plus a little for each other source naming the same person.
     A blog's or forum's poster is added to them (a repost credits its reporters and its poster);
-    a blog's owner or a platform account names the poster only when nobody else is credited. Editors and
-    photographers are collected from every source, the source outlet is the first one named.
+    a blog's owner or a platform account names the poster only when nobody else is credited.
+    Editors and photographers are collected from every source; the source outlet is scored like
+    the authors (``SOURCE_WEIGHTS``). The choices are keyed ``authors``, ``editors``, ``source``.
     """
     article, posters = _sources(evidence)
     choice = Choice("authors")
@@ -900,16 +1027,94 @@ def choose_credits(evidence: CreditEvidence) -> tuple[Byline, Choice]:
         choice.reason = (
             choice.reason + "; " if choice.reason else ""
         ) + f"the page's poster ({source.origin})"
-    for source in (*article, *posters):
-        result.editors.extend(e for e in source.byline.editors if e not in result.editors)
-        result.photographers.extend(p for p in source.byline.photographers if p not in result.photographers)
-        result.source = result.source or source.byline.source
-    organisations = [o for o in evidence.declared_organisations if is_outlet(o) or not _HAN_RE.search(o)]
-    result.source = result.source or next(iter(organisations), None)
+    result.editors, editors = _choose_editors((*article, *posters))
+    result.photographers = list(
+        dict.fromkeys(p for source in (*article, *posters) for p in source.byline.photographers)
+    )
+    result.source, outlet = _choose_source((*article, *posters), evidence)
     choice.value, choice.source = list(result.authors), result.origin
     if not choice.reason:
         choice.reason = "no source names a person"
-    return result, choice
+    return result, {"authors": choice, "editors": editors, "source": outlet}
+
+
+def _choose_editors(sources: Sequence[_Source]) -> tuple[list[str], Choice]:
+    """The editors every source names, in the order of the sources (an editor is never an author)."""
+    choice = Choice("editors")
+    editors: list[str] = []
+    for source in sources:
+        if source.byline.editors:
+            weight = AUTHOR_WEIGHTS.get(source.origin, POSTER_WEIGHT)
+            choice.candidates.append(
+                Candidate(list(source.byline.editors), source.origin, weight, weight, source.evidence[:200])
+            )
+            editors.extend(e for e in source.byline.editors if e not in editors)
+    choice.value = editors
+    choice.source = choice.candidates[0].source if choice.candidates else None
+    choice.reason = "the editors every source names, joined" if editors else "no source names an editor"
+    return editors, choice
+
+
+#: How far each place that names the outlet is trusted (the author sources' weights otherwise):
+#: a date line naming its paper, a wire dateline, a closing citation, the site's name declared
+#: as the author, a declared publishing organisation, the outlet of a photo's credit.
+SOURCE_WEIGHTS = {
+    "date-line": 0.88,
+    "wire": 0.86,
+    "citation": 0.78,
+    "declared": 0.6,
+    "declared-organisation": 0.55,
+    "photo": 0.3,
+}
+POSTER_WEIGHT = 0.5
+#: Paragraphs read for a wire dateline (a subtitle and the author's name may come first).
+WIRE_PARAGRAPHS = 3
+
+
+def _outlet_sources(evidence: CreditEvidence) -> list[_Source]:
+    """Outlets printed outside a 来源 label: beside the date, in a wire dateline, in a citation."""
+    if not evidence.cjk:
+        return []
+    found: list[_Source] = []
+    for line in dict.fromkeys((*evidence.header, *evidence.after_title)):
+        if outlet := date_line_outlet(line):
+            found.append(_Source("date-line", Byline(source=outlet), line))
+            break
+    for paragraph in evidence.paragraphs[:WIRE_PARAGRAPHS]:
+        if outlet := wire_outlet(paragraph):
+            found.append(_Source("wire", Byline(source=outlet), paragraph))
+            break
+    for line in (*evidence.paragraphs[-2:], *before_section(evidence.footer)[:3]):
+        if outlet := cited_outlet(line):
+            found.append(_Source("citation", Byline(source=outlet), line))
+            break
+    return found
+
+
+def _choose_source(sources: Sequence[_Source], evidence: CreditEvidence) -> tuple[str | None, Choice]:
+    """The outlet behind the article: the best-scoring place naming one, agreement adding a little."""
+    choice = Choice("source")
+    organisations = [o for o in evidence.declared_organisations if is_outlet(o) or not _HAN_RE.search(o)]
+    named = [s for s in (*sources, *_outlet_sources(evidence)) if s.byline.source]
+    named += [_Source("declared-organisation", Byline(source=o)) for o in organisations[:1]]
+    best: tuple[float, str] | None = None
+    for source in named:
+        outlet = source.byline.source or ""
+        weight = SOURCE_WEIGHTS.get(source.origin, AUTHOR_WEIGHTS.get(source.origin, POSTER_WEIGHT))
+        agreeing = sum(1 for other in named if other is not source and other.byline.source == outlet)
+        score = round(weight + AGREEMENT_BONUS * min(MAX_AGREEING, agreeing), 3)
+        notes = [f"named by {agreeing} other source(s) too"] if agreeing else []
+        choice.candidates.append(
+            Candidate(outlet, source.origin, weight, score, source.evidence[:200], notes=notes)
+        )
+        if best is None or score > best[0]:
+            best, choice.source = (score, outlet), source.origin
+    if best is None:
+        choice.reason = "no place names the outlet"
+        return None, choice
+    choice.score, choice.value = best
+    choice.reason = f"the best-scoring place: {choice.source}"
+    return choice.value, choice
 
 
 def collect_credits(evidence: CreditEvidence) -> Byline:

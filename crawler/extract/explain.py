@@ -1,4 +1,4 @@
-"""Why extraction chose what it chose: every candidate of the title, date and authors, scored.
+"""Why extraction chose what it chose: every candidate of the title, date, authors, editors and source.
 
 ``newsarchive extract --explain FILE`` prints this report: per field, the candidates found on
 the page with where they were read (the line, the element path, the declared value), their
@@ -30,7 +30,7 @@ SHOWN_CHARS = 60
 def explain_page(
     page: Page, profile: SiteProfile, *, template: SiteTemplate | None = None
 ) -> tuple[Article, dict[str, Choice]]:
-    """The article and the choice made for each field (title, date, authors)."""
+    """The article and the choice made for each field (title, date, authors, editors, source)."""
     choices: dict[str, Choice] = {}
     article = extract_page(page, profile, template=template, choices=choices)
     return article, choices
@@ -98,12 +98,10 @@ def format_choice(choice: Choice) -> list[str]:
 def format_explanation(path: str, article: Article, choices: dict[str, Choice]) -> str:
     """The whole report for one page."""
     lines = [f"== {path}"]
-    for name in ("title", "date", "authors"):
+    for name in ("title", "date", "authors", "editors", "source"):
         if name in choices:
             lines += format_choice(choices[name])
-    lines.append(f"editors: {show_value(article.editors)}")
     lines.append(f"photographers: {show_value(article.photographers)}")
-    lines.append(f"source: {article.source or '(none)'}")
     if article.layout:
         places = ", ".join(f"{k} at {v}" for k, v in article.layout.items())
         lines.append(f"places the site's template learner would count: {places}")

@@ -252,6 +252,76 @@ BY_WORDS = (
     *("Ein Beitrag von", "Text:", "Texto:", "Written by", "Posted by"),
 )
 
+#: Words that open a European-language byline before the names ("By Jane Doe", "Von Jan Koch",
+#: "par Didier Roy", "di Mario Rossi", "door Jan Jansen").
+LATIN_BY_WORDS = (
+    *("By", "by", "BY", "Von", "von", "VON", "Par", "par", "PAR", "Por", "por", "POR"),
+    *("Di", "di", "Door", "door", "Av", "av", "Written by", "written by", "Posted by", "posted by"),
+    *("Published by", "published by", "Geschrieben von", "geschrieben von", "Ein Beitrag von"),
+    *("ein Beitrag von", "Artikel von", "Gespeichert von", "gespeichert von", "Erstellt von"),
+    *("erstellt von", "Verfasst von", "verfasst von", "A cura di", "a cura di", "Escrito por"),
+    *("escrito por", "Publié par", "publié par", "Écrit par", "écrit par"),
+)
+#: Labels before the author's names, followed by a colon ("Autor: X", "Text: X", "Tekst: X").
+LATIN_AUTHOR_LABELS = (
+    *("Autor", "Autorin", "Autoren", "Author", "Authors", "Auteur", "Auteurs", "Autore", "Autori"),
+    *("Autora", "Autores", "Autorzy", "Text", "Texte", "Texto", "Testo", "Tekst", "Interview"),
+    *("Reporter", "Reporterin", "Text & Fotos", "Text und Fotos", "Text & Foto", "Text und Foto"),
+    *("Text & Bilder", "Text und Bilder", "Text und Bild", "Texte et photos", "Text/Fotos", "Text/Foto"),
+)
+#: Labels of a photo credit ("Foto: X", "Photo: X", "Bild: X"): photographers, not authors.
+LATIN_PHOTO_LABELS = (
+    *("Foto", "Fotos", "Fotografie", "Fotograf", "Fotografin", "Photo", "Photos", "Photograph"),
+    *("Photographer", "Bild", "Bilder", "Image", "Images", "Zdjęcie", "Fot", "Crédit photo"),
+    *("Photo credit", "Credit", "Bildquelle"),
+)
+#: Labels of editors in European-language credits ("Redaktion: X", "Edited by X").
+LATIN_EDITOR_LABELS = (
+    *("Redaktion", "Redakteur", "Redakteurin", "Editor", "Edited by", "edited by", "Bearbeitet von"),
+    *("bearbeitet von", "Rédaction", "Redazione", "Redacción", "Redakcja"),
+)
+#: News agencies: credited as the source, never as a person (dpa, AFP, Reuters, APA, SDA ...).
+LATIN_AGENCIES = (
+    *("dpa", "afp", "ap", "reuters", "apa", "sda", "kna", "epd", "efe", "ansa", "sid", "ddp"),
+    *("dapd", "ats", "belga", "anp", "pap", "ctk", "tass", "ria", "xinhua", "kyodo", "jiji"),
+    *("keystone-sda", "afp/dpa", "dts", "idea", "agenturen", "agencies", "agencias", "agences"),
+    *("lusa", "europa press", "bloomberg", "upi", "ips", "aa", "ntb", "tt", "stt", "mta"),
+)
+#: Legal forms that make a name a company's or an association's (compared lower-cased, dots dropped).
+LATIN_LEGAL_FORMS = (
+    *("gmbh", "ag", "eg", "ev", "ltd", "inc", "llc", "sa", "sarl", "sas", "se", "kg", "ohg", "plc"),
+    *("corp", "bv", "nv", "spa", "srl", "oy", "ab", "as", "aps", "gbr", "ug", "mbh", "co", "kgaa"),
+)
+#: Words right after a byline's names that end it: a date or a place follows ("By Ela on
+#: 31 October", "Von Jan Koch am 3. Mai", "par X le 21 juin", "X vor 3 Tagen", "X | Stand: …").
+LATIN_CREDIT_STOPS = (
+    *("on", "am", "um", "le", "el", "il", "op", "vor", "at", "in", "aus", "from", "de", "du"),
+    *("updated", "aktualisiert", "stand", "published", "veröffentlicht", "posted", "under", "unter"),
+    *("mit", "with", "avec", "con", "für", "for", "pour", "para", "per", "dans", "en", "-"),
+    *("mis", "publié", "publicado", "pubblicato", "gepostet", "erschienen", "last", "zuletzt", "the"),
+)
+#: Words joining two names of one credit ("Jane Doe and John Roe", "A und B", "A et B").
+LATIN_NAME_JOINERS = ("and", "und", "et", "y", "e", "i", "en", "og", "och", "&", "und", "oraz", "a")
+#: Lower-case words inside a name ("Ursula von der Leyen", "Luis de la Fuente").
+LATIN_NAME_PARTICLES = (
+    *("von", "van", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "do", "du"),
+    *("la", "le", "ten", "ter", "zu", "zur", "bin", "ibn", "al", "el", "vom", "des", "st."),
+)
+#: Words of a post line's opening before "by"/"von" ("Posted on 21 May 2020 by X").
+LATIN_POST_WORDS = (
+    *("posted", "published", "written", "veröffentlicht", "geschrieben", "gespeichert", "erstellt"),
+    *("publié", "écrit", "publicado", "escrito", "pubblicato", "scritto", "gepostet", "verfasst"),
+    *("beitrag", "artikel", "kommentar", "interview", "analyse", "gastbeitrag", "meinung"),
+    *("article", "story", "report", "bericht", "reportage", "essay", "column", "kolumne"),
+)
+
+#: What CMSs and themes put where an author's name belongs (compared lower-cased).
+PLACEHOLDER_AUTHORS = (
+    *("admin", "administrator", "wordpressadmin", "webmaster", "name", "author", "autor", "autorin"),
+    *("auteur", "autore", "publisher", "posted", "follow", "human", "no author", "unknown", "anonymous"),
+    *("anonym", "anónimo", "anonimo", "anonyme", "guest", "gast", "user", "editor", "root", "test"),
+)
+
 #: Labels introducing the people who edited or checked it.
 EDITOR_LABELS = (
     "责任编辑",
@@ -373,6 +443,23 @@ ROLE_QUALIFIERS = (
 GENERIC_SOURCES = (
     *("网络", "互联网", "网友", "转载", "网络转载", "本站", "本站原创", "原创", "本网", "本网原创"),
     *("未知", "佚名", "匿名", "综合", "整理", "于网络", "自网络", "网络整理", "综合整理"),
+)
+
+#: Words beside an outlet's name on a date line that name nothing (原创 南方都市报 2019-09-09).
+OUTLET_FILLERS = (
+    "原创",
+    "转载",
+    "来源",
+    "来自",
+    "发布",
+    "发表",
+    "更新",
+    "首发",
+    "独家",
+    "稿源",
+    "本报",
+    "本台",
+    "本刊",
 )
 
 #: Label words that sit inside a byline without naming anyone (dropped from name lists).
