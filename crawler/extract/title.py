@@ -94,6 +94,24 @@ _MARKUP_RE = re.compile(r"\w\s?=\s?[\"']")
 _ADDRESS_RE = re.compile(r"^\s{0,3}(?:https?://|www\.)\S{0,300}\s{0,3}$", re.IGNORECASE)
 #: A line holding no letter or CJK character (a page number, a bullet) is never a headline.
 _WORD_RE = re.compile(r"[^\W\d_]")
+#: A date opening a headline line ("23.01.2022 - Headline", "2022-01-27Headline"): a dateline printed
+#: in the heading, read off as a variant of the line.
+_LEADING_DATE_RE = re.compile(
+    r"^\s{0,3}(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|\d{4}-\d{1,2}-\d{1,2}|\d{4}/\d{1,2}/\d{1,2})"
+    r"(?:\s{0,3}[-|–—·:：/]\s{0,3}|\s{1,3}|(?=[^\W\d_]))"
+)
+#: A row of bracketed commands ("[查看目录] [加入书签]", "[Home] [Impressum]"): a menu.
+_COMMANDS_RE = re.compile(r"^(?:\s{0,3}[\[【［][^\]】］\[【［]{1,30}[\]】］]){2,}\s{0,3}$")
+#: Elements whose headings and lines are never the headline: menus, side bars, captions, footers.
+_NOT_MAIN = {
+    "nav": "inside <nav>",
+    "aside": "inside <aside>",
+    "figure": "a caption",
+    "figcaption": "a caption",
+    "footer": "inside <footer>",
+}
+#: Paths of a site's home page (a link there from a heading is the site's logo or name).
+_HOME_PATH_RE = re.compile(r"^/?(?:(?:index|default|home|start)\.[a-z]{2,5})?$", re.IGNORECASE)
 #: Types of JSON-LD objects whose ``headline``/``name`` is the article's title.
 _ARTICLE_TYPES = ("Article", "NewsArticle", "BlogPosting", "Report", "WebPage", "ReportageNewsArticle")
 #: Attributes a <meta> may carry; any other (with a quote or non-ASCII letter in its name) means its
@@ -131,8 +149,8 @@ def _match(line: str, part: str) -> float:
         cover = len(part) / len(line)
         return 0.9 * cover if cover >= 0.6 else 0.0
     if line in part and len(line) >= 4:
-        if part.startswith(line) and part[len(line)] in _SUBTITLE_SEPARATORS:
-            return 0.9  # "Headline——subtitle": the declared title adds the subtitle
+        if part.startswith(line) and part[len(line)] in _SUBTITLE_SEPARATORS and 3 * len(line) >= len(part):
+            return 0.9  # "Headline——subtitle": the declared title adds the subtitle (not "Channel-Headline")
         cover = len(line) / len(part)
         return 0.8 * cover if cover >= 0.6 else 0.0
     if 10 * len(line) < 7 * len(part) or 10 * len(part) < 7 * len(line):
@@ -198,6 +216,8 @@ def declared_titles(tree: HtmlElement) -> tuple[list[tuple[str, str]], list[str]
     """
     titles: list[tuple[str, str]] = []
     sites: list[str] = []
+    #: An app's name (application-name ...) some sites fill with the page's title: no site name then.
+    app_names: list[str] = []
     for node in tree.iter("meta"):
         key = (node.get("property") or node.get("name") or node.get("itemprop") or "").strip().lower()
         if key not in _TITLE_KEYS and key not in _SITE_KEYS:
@@ -207,8 +227,10 @@ def declared_titles(tree: HtmlElement) -> tuple[list[tuple[str, str]], list[str]
             continue
         if key in _TITLE_KEYS:
             titles.append((key if key != "headline" else "microdata", content))
-        else:
+        elif key == "og:site_name":
             sites.append(content)
+        else:
+            app_names.append(content)
     for obj in jsonld_objects(tree):
         kind = obj.get("@type")
         kinds = kind if isinstance(kind, list) else [kind]
@@ -223,6 +245,8 @@ def declared_titles(tree: HtmlElement) -> tuple[list[tuple[str, str]], list[str]
     head_title = tree.find(".//title")
     if head_title is not None and (text := " ".join(head_title.text_content().split())):
         titles.append(("title", text))
+    whole = {normalize(text) for _, text in titles}
+    sites += [name for name in app_names if normalize(name) not in whole]
     return titles, [s for s in dict.fromkeys(sites) if s]
 
 
@@ -297,20 +321,44 @@ class TitleEvidence:
     paths: bool = False
 
 
-def _links_elsewhere(href: str, here: tuple[str, str], url: str) -> bool:
-    """``href`` leads to another page than ``here`` ((host, path) of ``url``)."""
+def _link_target(href: str, here: tuple[str, str], url: str) -> tuple[str, str] | None:
+    """(host, path) ``href`` leads to from the page ``here`` ((host, path) of ``url``), None if nowhere."""
     href = href.strip()
     if href.startswith(("#", "javascript:")):
-        return False
+        return None
     try:
         if href.startswith("/") and not href.startswith("//"):  # the common case, without urljoin
-            target = (here[0], href.split("#", 1)[0].split("?", 1)[0].rstrip("/"))
-        else:
-            parts = urlsplit(urljoin(url, href) if url else href)
-            target = (parts.netloc, parts.path.rstrip("/"))
+            return (here[0], href.split("#", 1)[0].split("?", 1)[0].rstrip("/"))
+        parts = urlsplit(urljoin(url, href) if url else href)
     except ValueError:  # a broken href ("http://[menu]/") leads nowhere
-        return False
-    return target != here
+        return None
+    return (parts.netloc, parts.path.rstrip("/"))
+
+
+def _links_elsewhere(href: str, here: tuple[str, str], url: str) -> bool:
+    """``href`` leads to another page than ``here`` ((host, path) of ``url``)."""
+    target = _link_target(href, here, url)
+    return target is not None and target != here
+
+
+def _links_home(href: str, here: tuple[str, str], url: str) -> bool:
+    """``href`` leads to the home page of the page's own site (from another page of it)."""
+    target = _link_target(href, here, url)
+    return (
+        target is not None
+        and target != here
+        and target[0] in ("", here[0])
+        and bool(_HOME_PATH_RE.match(target[1]))
+    )
+
+
+def _outside_main(element: HtmlElement) -> str:
+    """Why ``element`` sits outside the article (in a <nav>, <aside>, caption, <footer>), '' if not."""
+    for node in (element, *element.iterancestors()):
+        why = _NOT_MAIN.get(node.tag) if isinstance(node.tag, str) else None
+        if why:
+            return why
+    return ""
 
 
 def _proximities(evidence: TitleEvidence, indexes: range) -> dict[int, float]:
@@ -406,6 +454,12 @@ class _Window:
             known = self.elsewhere[line.href] = _links_elsewhere(line.href, self.here, self.evidence.url)
         return known
 
+    def links_home(self, line: PageLine) -> bool:
+        """The line is a link to the site's home page (a logo, the site's name)."""
+        if not line.href or not self.links_elsewhere(line):
+            return False
+        return _links_home(line.href, self.here, self.evidence.url)
+
     @property
     def here(self) -> tuple[str, str]:
         """(host, path) of the page."""
@@ -418,11 +472,24 @@ class _Window:
         return self._here
 
 
-def _score(window: _Window, index: int, text: str, via: str = "") -> Candidate | None:
-    """The candidate a line of the page makes (``text``: the line, or a part of it), None if none."""
+def _score(window: _Window, index: int, text: str, via: str = "", *, named: bool = False) -> Candidate | None:
+    """The candidate a line of the page makes (``text``: the line, or a part of it), None if none.
+
+    ``named``: the line counts only when a declared title names it (a heading far from the
+    body, a line read as a date line or byline).
+    """
     evidence, line = window.evidence, window.evidence.lines[index]
     norm = normalize(text)
     if not norm or len(norm) > MAX_TITLE_CHARS:
+        return None
+    best = 0.0
+    agreeing: list[str] = []
+    for reference in window.references:
+        value = reference.agreement(norm)
+        best = max(best, value)
+        if value >= AGREES:
+            agreeing.append(reference.source)
+    if named and best < AGREES:
         return None
     proximity = window.proximity.get(index, 0.0)
     elsewhere = window.links_elsewhere(line)
@@ -433,7 +500,9 @@ def _score(window: _Window, index: int, text: str, via: str = "") -> Candidate |
         refused = "a link to another page, in a list of links"
     elif norm in window.sites:
         refused = "the site's name"
-    elif _NAVIGATION_RE.match(text):
+    elif elsewhere and window.links_home(line):
+        refused = "a link to the site's home page (its name)"
+    elif _NAVIGATION_RE.match(text) or _COMMANDS_RE.match(text):
         refused = "navigation"
     elif _MARKUP_RE.search(text):
         refused = "markup left by broken HTML"
@@ -444,19 +513,14 @@ def _score(window: _Window, index: int, text: str, via: str = "") -> Candidate |
         penalty += LINK_PENALTY
     if norm.endswith("。"):
         penalty += SENTENCE_PENALTY
-    best = 0.0
-    agreeing: list[str] = []
-    for reference in window.references:
-        value = reference.agreement(norm)
-        best = max(best, value)
-        if value >= AGREES:
-            agreeing.append(reference.source)
     # the element's place is worked out only where it is compared or shown (the winner's is added later)
     path = element_path(line.element) if evidence.learned_path or evidence.paths else ""
     learned = bool(evidence.learned_path) and path == evidence.learned_path
     heading = HEADING_WEIGHTS.get(line.heading, 0.0)
     if not (best >= 0.5 or learned or proximity >= 0.1 or (line.heading == 1 and window.single_h1)):
         return None
+    if not refused and best < AGREES:
+        refused = _outside_main(line.element)
     score = (
         AGREEMENT_WEIGHT * best
         + AGREEING_BONUS * min(3, len(agreeing))
@@ -512,18 +576,38 @@ def _line_candidates(evidence: TitleEvidence, references: list[Reference]) -> li
     )
     found: list[tuple[Candidate, int]] = []
     for index in indexes:
-        if index in evidence.info:
-            continue
-        text, _ = strip_inline_pinyin(_PRIVATE_USE_RE.sub("", lines[index].text))
-        text = _EDGE_SEPARATORS_RE.sub("", text) or text
-        variants = [(text, "")]
-        steps = [s.strip() for s in _BREADCRUMB_RE.split(text)]
-        if len(steps) > 1 and steps[-1]:
-            variants.append((steps[-1], "the last step of a breadcrumb"))
-        for variant, via in variants:
-            candidate = _score(window, index, variant, via)
-            if candidate is not None:
-                found.append((candidate, index))
+        # a date line or byline is the headline only when a declared title names it (a byline
+        # label may be a word of the headline)
+        found += _variants(window, index, named=index in evidence.info)
+    if references:
+        # the page's declared titles find their heading wherever it is (the body may be
+        # located wrongly, a page may print its headline below a long header)
+        for index, line in enumerate(lines):
+            if line.heading and index not in indexes and len(line.text) <= 2 * MAX_TITLE_CHARS:
+                found += _variants(window, index, named=True)
+    return found
+
+
+def _variants(window: _Window, index: int, *, named: bool) -> list[tuple[Candidate, int]]:
+    """The candidates line ``index`` makes.
+
+    The line, the last step of a breadcrumb, and the line without a leading date (first, so
+    that it wins a tie: the date is the page's dateline, not the headline's).
+    """
+    text, _ = strip_inline_pinyin(_PRIVATE_USE_RE.sub("", window.evidence.lines[index].text))
+    text = _EDGE_SEPARATORS_RE.sub("", text) or text
+    variants = [(text, "")]
+    steps = [s.strip() for s in _BREADCRUMB_RE.split(text)]
+    if len(steps) > 1 and steps[-1]:
+        variants.append((steps[-1], "the last step of a breadcrumb"))
+    dated = _LEADING_DATE_RE.match(text)
+    if dated and len(_WORD_RE.findall(text[dated.end() :])) >= 2:
+        variants.insert(0, (text[dated.end() :].strip(), "without the date before it"))
+    found = []
+    for variant, via in variants:
+        candidate = _score(window, index, variant, via, named=named)
+        if candidate is not None:
+            found.append((candidate, index))
     return found
 
 
