@@ -66,6 +66,8 @@ LINK_LIST = 3
 #: a line ending a sentence (。) too.
 LINK_PENALTY = 0.15
 SENTENCE_PENALTY = 0.1
+#: A line of a list of links that is no link itself (the current step of a breadcrumb or menu).
+CURRENT_ITEM_PENALTY = 0.3
 #: A line of a headline's usual length (characters, spaces removed) scores this much more.
 USUAL_LENGTH = range(6, 81)
 LENGTH_WEIGHT = 0.1
@@ -123,9 +125,15 @@ _BROKEN_ATTRIBUTE_RE = re.compile(r"[^\w:.\-]")
 _SUBTITLE_SEPARATORS = frozenset("—-(（")
 
 
+#: Dashes and quotes a page prints one way and its metadata another ("A – B" and "A - B").
+_SAME_MARKS = str.maketrans(
+    dict.fromkeys("‐‑‒–—―−", "-") | dict.fromkeys("„“”«»″", '"') | dict.fromkeys("‚‘’‹›´`", "'")
+)
+
+
 def normalize(text: str | None) -> str:
-    """What makes two titles the same: NFKC, lowercase, no whitespace."""
-    return _SPACE_RE.sub("", unicodedata.normalize("NFKC", text or "")).lower()
+    """What makes two titles the same: NFKC, lowercase, no whitespace, one dash and one quote of each kind."""
+    return _SPACE_RE.sub("", unicodedata.normalize("NFKC", text or "")).lower().translate(_SAME_MARKS)
 
 
 def _parts(text: str) -> list[str]:
@@ -172,6 +180,9 @@ class Reference:
     #: The parts between separators (``Headline_Channel_Site``), with how far each may name the
     #: headline: the part that says most (not a known site name) fully, the others by their size.
     parts: tuple[tuple[str, float], ...]
+    #: The title without its last part, and without its first (``Headline - Subtitle | Site``):
+    #: a headline holding a separator of its own.
+    trimmed: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, source: str, text: str, site_names: tuple[str, ...] = ()) -> Reference:
@@ -181,7 +192,17 @@ class Reference:
         content = [size for p, size in pieces if p not in sites] or [1]
         largest = max(content) or 1
         parts = tuple((p, 0.0 if p in sites else min(1.0, 0.3 + 0.7 * size / largest)) for p, size in pieces)
-        return cls(source, text, normalize(text), parts)
+        trimmed: tuple[str, ...] = ()
+        if len(pieces) > 2:
+            # the headline keeps the larger share of the title: the part cut off is the site's
+            first, last = pieces[0][1], pieces[-1][1]
+            total = sum(size for _, size in pieces)
+            trimmed = tuple(
+                "".join(p for p, _ in kept)
+                for kept, cut in ((pieces[:-1], last), (pieces[1:], first))
+                if 2 * cut < total
+            )
+        return cls(source, text, normalize(text), parts, trimmed)
 
     @property
     def main(self) -> str:
@@ -196,6 +217,8 @@ class Reference:
         for part, factor in self.parts if len(self.parts) > 1 else ():
             if factor * 1.0 > best:
                 best = max(best, factor * _match(line, part))
+        for part in self.trimmed if best < 1.0 else ():
+            best = max(best, _match(line, part))
         return best
 
 
@@ -513,6 +536,9 @@ def _score(window: _Window, index: int, text: str, via: str = "", *, named: bool
         penalty += LINK_PENALTY
     if norm.endswith("。"):
         penalty += SENTENCE_PENALTY
+    current = not line.is_link and line.element.tag == "li" and _among_links(evidence.lines, index)
+    if current:  # the one item of a menu or breadcrumb that is no link: the current page's section
+        penalty += CURRENT_ITEM_PENALTY
     # the element's place is worked out only where it is compared or shown (the winner's is added later)
     path = element_path(line.element) if evidence.learned_path or evidence.paths else ""
     learned = bool(evidence.learned_path) and path == evidence.learned_path
@@ -536,6 +562,7 @@ def _score(window: _Window, index: int, text: str, via: str = "", *, named: bool
     notes += [f"above the body (+{proximity:.2f})"] if proximity else []
     notes += ["the site's learned headline"] if learned else []
     notes += ["links to another page"] if elsewhere else []
+    notes += [f"the current item of a list of links (-{CURRENT_ITEM_PENALTY})"] if current else []
     return Candidate(
         _trim_badges(text, window.references),
         "learned" if learned else ("heading" if line.heading else "line"),
@@ -545,6 +572,14 @@ def _score(window: _Window, index: int, text: str, via: str = "", *, named: bool
         path=path,
         refused=refused,
         notes=notes,
+    )
+
+
+def _among_links(lines: Sequence[PageLine], index: int) -> bool:
+    """The line before or after ``index`` is a link in a list item (a menu, a breadcrumb)."""
+    return any(
+        0 <= other < len(lines) and lines[other].is_link and lines[other].element.tag == "li"
+        for other in (index - 1, index + 1)
     )
 
 
@@ -608,7 +643,43 @@ def _variants(window: _Window, index: int, *, named: bool) -> list[tuple[Candida
         candidate = _score(window, index, variant, via, named=named)
         if candidate is not None:
             found.append((candidate, index))
+    lines = window.evidence.lines
+    line = lines[index]
+    if line.heading and index + 1 < len(lines) and lines[index + 1].element is line.element:
+        # a heading printed on two lines (<h1>Part one:<br>part two</h1>): whole if declared so
+        candidate = _score(
+            window, index, f"{text} {lines[index + 1].text}", "the heading's two lines", named=True
+        )
+        alone = max(
+            (
+                r.agreement(normalize(part))
+                for r in window.references
+                for part in (text, lines[index + 1].text)
+            ),
+            default=0.0,
+        )
+        if candidate is not None and candidate.weight > alone + AGREEING_BONUS:
+            found.append((candidate, index))
     return found
+
+
+def _whole_heading(
+    evidence: TitleEvidence, eligible: list[tuple[Candidate, int]], best: Candidate, index: int
+) -> tuple[Candidate, int, list[str]]:
+    """The longer line of the winner's heading element when it holds the winner's words and a
+    declared title names it too: the winner was its kicker (<h1><span>Kicker</span>Kicker and
+    headline</h1>, og:title the short one)."""
+    element, words = evidence.lines[index].element, normalize(best.value)
+    for candidate, other in eligible:
+        if (
+            other != index
+            and evidence.lines[other].element is element
+            and candidate.weight >= AGREES
+            and len(normalize(candidate.value)) > len(words)
+            and words in normalize(candidate.value)
+        ):
+            return candidate, other, ["the whole line of its heading"]
+    return best, index, []
 
 
 #: Declared titles in the order they are trusted when no line of the page is the headline.
@@ -635,10 +706,11 @@ def choose_title(evidence: TitleEvidence) -> tuple[Choice, int | None]:
     eligible = [(c, i) for c, i in lines if not c.refused and c.score >= MIN_LINE_SCORE]
     if eligible:
         best, index = max(eligible, key=lambda pair: (pair[0].score, -pair[1]))
+        best, index, reason = _whole_heading(evidence, eligible, best, index)
         best.path = best.path or element_path(evidence.lines[index].element)
         choice.value, choice.source, choice.score = best.value, best.source, best.score
         choice.path = best.path
-        choice.reason = "; ".join(best.notes) or "the best line"
+        choice.reason = "; ".join([*best.notes, *reason]) or "the best line"
         return choice, index
     declared = dict(evidence.declared)
     if evidence.guess:
