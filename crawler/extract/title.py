@@ -102,6 +102,8 @@ _LEADING_DATE_RE = re.compile(
     r"^\s{0,3}(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|\d{4}-\d{1,2}-\d{1,2}|\d{4}/\d{1,2}/\d{1,2})"
     r"(?:\s{0,3}[-|–—·:：/]\s{0,3}|\s{1,3}|(?=[^\W\d_]))"
 )
+#: A channel's name in brackets before the headline ("[湖湘文化]Headline").
+_CHANNEL_RE = re.compile(r"^\s{0,3}[\[【［][^\]】］\[【［]{1,10}[\]】］]\s{0,3}")
 #: A row of bracketed commands ("[查看目录] [加入书签]", "[Home] [Impressum]"): a menu.
 _COMMANDS_RE = re.compile(r"^(?:\s{0,3}[\[【［][^\]】］\[【［]{1,30}[\]】］]){2,}\s{0,3}$")
 #: Elements whose headings and lines are never the headline: menus, side bars, captions, footers.
@@ -635,6 +637,15 @@ def _variants(window: _Window, index: int, *, named: bool) -> list[tuple[Candida
     steps = [s.strip() for s in _BREADCRUMB_RE.split(text)]
     if len(steps) > 1 and steps[-1]:
         variants.append((steps[-1], "the last step of a breadcrumb"))
+    channel = _CHANNEL_RE.match(text)
+    rest = text[channel.end() :].strip() if channel else ""
+    if (
+        channel
+        and not _ONLY_BADGE_RE.match(channel.group(0).strip())
+        and not _CHANNEL_RE.match(rest)  # a row of bracketed commands
+        and len(_WORD_RE.findall(rest)) >= 2
+    ):
+        variants.insert(0, (rest, "without the channel before it"))
     dated = _LEADING_DATE_RE.match(text)
     if dated and len(_WORD_RE.findall(text[dated.end() :])) >= 2:
         variants.insert(0, (text[dated.end() :].strip(), "without the date before it"))
@@ -666,9 +677,11 @@ def _variants(window: _Window, index: int, *, named: bool) -> list[tuple[Candida
 def _whole_heading(
     evidence: TitleEvidence, eligible: list[tuple[Candidate, int]], best: Candidate, index: int
 ) -> tuple[Candidate, int, list[str]]:
-    """The longer line of the winner's heading element when it holds the winner's words and a
-    declared title names it too: the winner was its kicker (<h1><span>Kicker</span>Kicker and
-    headline</h1>, og:title the short one)."""
+    """The longer line of the winner's heading element when it holds the winner's words.
+
+    Only when a declared title names it too: the winner was its kicker
+    (<h1><span>Kicker</span>Kicker and headline</h1>, og:title the short one).
+    """
     element, words = evidence.lines[index].element, normalize(best.value)
     for candidate, other in eligible:
         if (
