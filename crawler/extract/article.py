@@ -102,8 +102,10 @@ def _problem(html: str) -> str | None:
     return None
 
 
-def _drop_title_line(paragraphs: list[str], title: str | None) -> list[str]:
-    if paragraphs and title and _SPACE_RE.sub("", paragraphs[0]) == _SPACE_RE.sub("", title):
+def _drop_title_line(paragraphs: list[str], *titles: str | None) -> list[str]:
+    """The body without its first paragraph when that is the headline (or its line as printed)."""
+    first = _SPACE_RE.sub("", paragraphs[0]) if paragraphs else ""
+    if first and any(title and first == _SPACE_RE.sub("", title) for title in titles):
         return paragraphs[1:]
     return paragraphs
 
@@ -272,7 +274,8 @@ def extract_article(
     title = title_choice.value
     if choices is not None:
         choices["title"] = title_choice
-    paragraphs = _drop_title_line(raw_paragraphs, title)
+    printed = line_texts[title_index] if title_index is not None else None  # "23.01.2022 - Headline"
+    paragraphs = _drop_title_line(raw_paragraphs, title, printed)
     fingerprints = paragraph_fingerprints("\n".join(paragraphs))
     cleaned = clean_paragraphs(paragraphs, site_patterns=profile.boilerplate_res, learned=learned)
     text = cleaned.text
