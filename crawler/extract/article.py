@@ -274,7 +274,10 @@ def extract_article(
     title = title_choice.value
     if choices is not None:
         choices["title"] = title_choice
-    printed = line_texts[title_index] if title_index is not None else None  # "23.01.2022 - Headline"
+    # the headline's line as printed, when the headline was read off its end ("23.01.2022 - Headline")
+    printed = line_texts[title_index] if title_index is not None and title else None
+    if printed and not _SPACE_RE.sub("", printed).endswith(_SPACE_RE.sub("", title or "")):
+        printed = None
     paragraphs = _drop_title_line(raw_paragraphs, title, printed)
     fingerprints = paragraph_fingerprints("\n".join(paragraphs))
     cleaned = clean_paragraphs(paragraphs, site_patterns=profile.boilerplate_res, learned=learned)

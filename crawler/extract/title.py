@@ -54,6 +54,8 @@ HEADING_WEIGHTS = {1: 0.3, 2: 0.25, 3: 0.2, 4: 0.15, 5: 0.15, 6: 0.15}
 LEARNED_WEIGHT = 0.6
 #: A declared title agreeing this much counts as agreement.
 AGREES = 0.8
+#: Pages with more h1 lines than this have no headline h1 (a list, a forum thread).
+MAX_H1S = 6
 #: A line must score this much to be the headline.
 MIN_LINE_SCORE = 0.3
 #: A line this short (characters) is a menu entry or a widget more often than text.
@@ -608,8 +610,14 @@ def _line_candidates(evidence: TitleEvidence, references: list[Reference]) -> li
         references,
         {normalize(s) for s in evidence.site_names},
         link_lists,
-        sum(1 for line in lines if line.heading == 1) == 1,
+        False,
         _proximities(evidence, indexes),
+    )
+    # the page's one h1, not counting a masthead's (its link home) nor a menu's or caption's
+    h1s = [line for line in lines if line.heading == 1]
+    window.single_h1 = len(h1s) == 1 or (
+        1 < len(h1s) <= MAX_H1S
+        and sum(1 for line in h1s if not window.links_home(line) and not _outside_main(line.element)) == 1
     )
     found: list[tuple[Candidate, int]] = []
     for index in indexes:
