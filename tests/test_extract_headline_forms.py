@@ -120,6 +120,16 @@ def test_a_heading_far_below_the_body_start_is_found_by_the_declared_title():
     assert title_of(far) != "Readers also liked this story"
 
 
+def test_a_far_heading_printing_the_sites_name_a_title_holds_alone_is_no_headline():
+    after = "".join(f"<p>Related story number {n} from our archive</p>" for n in range(12))
+    html = en_page(f"<h1>{HEADLINE}</h1>{en_body()}<div>{after}</div><h3>Herald</h3>", title="Herald")
+    assert title_of(html) == HEADLINE
+    # a far heading saying more is found by the same title
+    far = "Council debates the budget into the night"
+    html = en_page(f"<h1>{HEADLINE}</h1>{en_body()}<div>{after}</div><h3>{far}</h3>", title=far)
+    assert title_of(html) == far
+
+
 def test_a_headline_with_a_word_like_a_label_is_still_the_headline():
     # "Dateien" opens like the label "Date": the line is an info line only if no declared title names it
     headline = "Dateien zwischen Linux und C64 austauschen"

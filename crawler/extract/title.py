@@ -5,8 +5,11 @@ the page's other titles agree with it (``og:title``, JSON-LD ``headline``, ``<ti
 site and channel parts do not count as agreement — and, in a crawl, the link text that led to
 the page), by being a heading, and by sitting right above the date line or the body. A line
 that links to another page is never the headline (recommendation lists hold other articles'
-headlines), nor is a site name, a date or a byline. When no line qualifies, the best declared
-title is taken with its site name stripped. What is shown is the line as printed, without
+headlines), nor is a site name, a link to the home page (a masthead), a date or a byline, nor a
+line in a menu, a side bar, a caption or a footer the declared titles do not name. Like GNE,
+the declared titles also look for their heading anywhere on the page, so a wrongly located body
+or a long header does not hide the headline. When no line qualifies, the best declared title is
+taken with its site name stripped. What is shown is the line as printed, without
 badges (原创, 主题:) the declared titles do not have.
 """
 
@@ -54,6 +57,9 @@ HEADING_WEIGHTS = {1: 0.3, 2: 0.25, 3: 0.2, 4: 0.15, 5: 0.15, 6: 0.15}
 LEARNED_WEIGHT = 0.6
 #: A declared title agreeing this much counts as agreement.
 AGREES = 0.8
+#: A heading far from the body (out of the lines read) says at least this much (``_size``: four
+#: Han characters and a half, ten letters) to be taken for the headline.
+MIN_FAR_SIZE = 10
 #: Pages with more h1 lines than this have no headline h1 (a list, a forum thread).
 MAX_H1S = 6
 #: A line must score this much to be the headline.
@@ -627,9 +633,12 @@ def _line_candidates(evidence: TitleEvidence, references: list[Reference]) -> li
     if references:
         # the page's declared titles find their heading wherever it is (the body may be
         # located wrongly, a page may print its headline below a long header)
+        # (a heading that short may be the site's name a <title> holds alone: a masthead, a footer)
         for index, line in enumerate(lines):
             if line.heading and index not in indexes and len(line.text) <= 2 * MAX_TITLE_CHARS:
-                found += _variants(window, index, named=True)
+                found += [
+                    (c, i) for c, i in _variants(window, index, named=True) if _size(c.value) >= MIN_FAR_SIZE
+                ]
     return found
 
 
