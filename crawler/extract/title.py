@@ -159,8 +159,11 @@ def _size(text: str) -> int:
     return 2 * cjk + len(_WORD_RE.findall(text)) - cjk
 
 
-def _match(line: str, part: str) -> float:
-    """0..1: how far ``part`` of a declared title (normalised) names the line (normalised)."""
+def _match(line: str, part: str, *, near: bool = True) -> float:
+    """0..1: how far ``part`` of a declared title (normalised) names the line (normalised).
+
+    ``near``: near-duplicates count (at most 0.8: never agreement on their own, see ``AGREES``).
+    """
     if line == part:
         return 1.0
     if part in line:  # "原创 Headline", "Headline 东区办事处"
@@ -171,7 +174,7 @@ def _match(line: str, part: str) -> float:
             return 0.9  # "Headline——subtitle": the declared title adds the subtitle (not "Channel-Headline")
         cover = len(line) / len(part)
         return 0.8 * cover if cover >= 0.6 else 0.0
-    if 10 * len(line) < 7 * len(part) or 10 * len(part) < 7 * len(line):
+    if not near or 10 * len(line) < 7 * len(part) or 10 * len(part) < 7 * len(line):
         return 0.0  # the longest common run could not cover 70 % of the longer one
     if line[:2] not in part and line[-2:] not in part:
         return 0.0  # near-duplicates share their start or their end (cheap before the real comparison)
@@ -219,16 +222,19 @@ class Reference:
         """The part most likely the headline."""
         return max(self.parts, key=lambda pair: pair[1])[0] if self.parts else self.norm
 
-    def agreement(self, line: str) -> float:
-        """0..1: how far this title names ``line`` (normalised) as the headline."""
+    def agreement(self, line: str, *, near: bool = True) -> float:
+        """0..1: how far this title names ``line`` (normalised) as the headline.
+
+        ``near``: near-duplicates count (only needed below ``AGREES``).
+        """
         if not line or not self.norm:
             return 0.0
-        best = _match(line, self.norm)
+        best = _match(line, self.norm, near=near)
         for part, factor in self.parts if len(self.parts) > 1 else ():
             if factor * 1.0 > best:
-                best = max(best, factor * _match(line, part))
+                best = max(best, factor * _match(line, part, near=near))
         for part in self.trimmed if best < 1.0 else ():
-            best = max(best, _match(line, part))
+            best = max(best, _match(line, part, near=False))
         return best
 
 
@@ -476,6 +482,8 @@ class _Window:
     proximity: dict[int, float]
     #: href -> whether it leads to another page (each href resolved once).
     elsewhere: dict[str, bool] = field(default_factory=dict)
+    #: href -> whether it leads to the site's home page.
+    home: dict[str, bool] = field(default_factory=dict)
     _here: tuple[str, str] | None = None
 
     def links_elsewhere(self, line: PageLine) -> bool:
@@ -491,7 +499,10 @@ class _Window:
         """The line is a link to the site's home page (a logo, the site's name)."""
         if not line.href or not self.links_elsewhere(line):
             return False
-        return _links_home(line.href, self.here, self.evidence.url)
+        known = self.home.get(line.href)
+        if known is None:
+            known = self.home[line.href] = _links_home(line.href, self.here, self.evidence.url)
+        return known
 
     @property
     def here(self) -> tuple[str, str]:
@@ -518,7 +529,7 @@ def _score(window: _Window, index: int, text: str, via: str = "", *, named: bool
     best = 0.0
     agreeing: list[str] = []
     for reference in window.references:
-        value = reference.agreement(norm)
+        value = reference.agreement(norm, near=not named)
         best = max(best, value)
         if value >= AGREES:
             agreeing.append(reference.source)
@@ -632,13 +643,15 @@ def _line_candidates(evidence: TitleEvidence, references: list[Reference]) -> li
         found += _variants(window, index, named=index in evidence.info)
     if references:
         # the page's declared titles find their heading wherever it is (the body may be
-        # located wrongly, a page may print its headline below a long header)
-        # (a heading that short may be the site's name a <title> holds alone: a masthead, a footer)
+        # located wrongly, a page may print its headline below a long header); a short one may be
+        # the site's name a <title> holds alone (a masthead, a footer): not taken
         for index, line in enumerate(lines):
-            if line.heading and index not in indexes and len(line.text) <= 2 * MAX_TITLE_CHARS:
-                found += [
-                    (c, i) for c, i in _variants(window, index, named=True) if _size(c.value) >= MIN_FAR_SIZE
-                ]
+            if not line.heading or index in indexes or len(line.text) > 2 * MAX_TITLE_CHARS:
+                continue
+            norm = normalize(line.text)  # named as a whole, before its variants are worked out
+            if any(r.agreement(norm, near=False) >= AGREES for r in references):
+                named = _variants(window, index, named=True)
+                found += [(c, i) for c, i in named if _size(c.value) >= MIN_FAR_SIZE]
     return found
 
 
