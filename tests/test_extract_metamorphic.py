@@ -3,7 +3,8 @@
 Each real Chinese dev page (cwced, gne-pages) is extracted as it is and after one change of its
 markup: the info bar moved into a table cell, every class and id renamed, every text wrapped
 in a <span>, a recommendation list of other headlines added above the headline and after the
-body. Title, day of publication and authors must come out the same. Skipped without the
+body, a masthead heading (the site's name linking home) and a menu with its own heading added
+at the top, a photo with a caption heading put under the headline. Title, day of publication and authors must come out the same. Skipped without the
 evaluation pages.
 """
 
@@ -163,10 +164,41 @@ def recommendations(html: str) -> str:
     return _serialize(tree)
 
 
+def masthead_and_menu(html: str) -> str:
+    """A masthead heading with the site's name linking home, and a menu with a heading of its own."""
+    tree = _tree(html)
+    body = tree.find("body")
+    if body is None:
+        pytest.skip("no body")
+    links = "".join(f'<li><a href="/channel/{n}/">频道{n}</a></li>' for n in range(5))
+    body.insert(0, lxml_html.fromstring(f"<nav><h1>网站导航</h1><ul>{links}</ul></nav>"))
+    body.insert(0, lxml_html.fromstring('<header><h1><a href="/">示例门户网</a></h1></header>'))
+    return _serialize(tree)
+
+
+def caption_under_headline(html: str, article: Article) -> str:
+    """A photo with a caption heading right under the headline's element."""
+    tree = _tree(html)
+    wanted = "".join((article.title or "").split())
+    headline = next(
+        (e for e in _elements(tree) if wanted and "".join(e.text_content().split()) == wanted), None
+    )
+    if headline is None or headline.getparent() is None:
+        pytest.skip("no element prints the headline alone")
+    figure = lxml_html.fromstring(
+        '<figure><img src="/photo.jpg"><figcaption><h2>会场一角，参会人员正在认真听取报告。（记者 摄）</h2>'
+        "</figcaption></figure>"
+    )
+    figure.tail, headline.tail = headline.tail, None
+    headline.addnext(figure)
+    return _serialize(tree)
+
+
 CHANGES: dict[str, Callable[..., str]] = {
     "classes-renamed": rename_classes,
     "text-in-spans": wrap_in_spans,
     "recommendation-lists": recommendations,
+    "masthead-and-menu": masthead_and_menu,
 }
 
 
@@ -204,11 +236,21 @@ def test_a_change_of_markup_keeps_title_date_and_authors(change: str, dataset: s
     assert after == before
 
 
+#: Changes that need the article as first extracted (where its date line or headline is).
+CHANGES_OF_THE_ARTICLE: dict[str, Callable[..., str]] = {
+    "info-bar-in-a-table-cell": info_bar_in_table,
+    "caption-under-the-headline": caption_under_headline,
+}
+
+
+@pytest.mark.parametrize("change", CHANGES_OF_THE_ARTICLE)
 @pytest.mark.parametrize(("dataset", "page_id"), PAGES)
-def test_the_info_bar_in_a_table_cell_keeps_title_date_and_authors(dataset: str, page_id: str) -> None:
+def test_a_change_around_the_article_keeps_title_date_and_authors(
+    change: str, dataset: str, page_id: str
+) -> None:
     before = _original(dataset, page_id)
     original = _extract(_html(dataset, page_id), page_id)
-    after = _facts(_extract(info_bar_in_table(_html(dataset, page_id), original), page_id))
+    after = _facts(_extract(CHANGES_OF_THE_ARTICLE[change](_html(dataset, page_id), original), page_id))
     assert after == before
 
 
@@ -218,3 +260,4 @@ def test_the_changes_change_the_markup() -> None:
     assert "<span>2022-02-13" in wrap_in_spans(page)
     assert "推荐阅读" in recommendations(page)
     assert json.dumps(OTHER_HEADLINES[0], ensure_ascii=False)[1:-1] in recommendations(page)
+    assert "<nav><h1>" in masthead_and_menu(page) and '<a href="/">' in masthead_and_menu(page)

@@ -109,8 +109,10 @@ def _problem(html: str) -> str | None:
     return None
 
 
-def _drop_title_line(paragraphs: list[str], title: str | None) -> list[str]:
-    if paragraphs and title and _SPACE_RE.sub("", paragraphs[0]) == _SPACE_RE.sub("", title):
+def _drop_title_line(paragraphs: list[str], *titles: str | None) -> list[str]:
+    """The body without its first paragraph when that is the headline (or its line as printed)."""
+    first = _SPACE_RE.sub("", paragraphs[0]) if paragraphs else ""
+    if first and any(title and first == _SPACE_RE.sub("", title) for title in titles):
         return paragraphs[1:]
     return paragraphs
 
@@ -279,7 +281,11 @@ def extract_article(
     title = title_choice.value
     if choices is not None:
         choices["title"] = title_choice
-    paragraphs = _drop_title_line(raw_paragraphs, title)
+    # the headline's line as printed, when the headline was read off its end ("23.01.2022 - Headline")
+    printed = line_texts[title_index] if title_index is not None and title else None
+    if printed and not _SPACE_RE.sub("", printed).endswith(_SPACE_RE.sub("", title or "")):
+        printed = None
+    paragraphs = _drop_title_line(raw_paragraphs, title, printed)
     fingerprints = paragraph_fingerprints("\n".join(paragraphs))
     cleaned = clean_paragraphs(paragraphs, site_patterns=profile.boilerplate_res, learned=learned)
     text = cleaned.text

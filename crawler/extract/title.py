@@ -5,8 +5,11 @@ the page's other titles agree with it (``og:title``, JSON-LD ``headline``, ``<ti
 site and channel parts do not count as agreement — and, in a crawl, the link text that led to
 the page), by being a heading, and by sitting right above the date line or the body. A line
 that links to another page is never the headline (recommendation lists hold other articles'
-headlines), nor is a site name, a date or a byline. When no line qualifies, the best declared
-title is taken with its site name stripped. What is shown is the line as printed, without
+headlines), nor is a site name, a link to the home page (a masthead), a date or a byline, nor a
+line in a menu, a side bar, a caption or a footer the declared titles do not name. Like GNE,
+the declared titles also look for their heading anywhere on the page, so a wrongly located body
+or a long header does not hide the headline. When no line qualifies, the best declared title is
+taken with its site name stripped. What is shown is the line as printed, without
 badges (原创, 主题:) the declared titles do not have.
 """
 
@@ -54,6 +57,11 @@ HEADING_WEIGHTS = {1: 0.3, 2: 0.25, 3: 0.2, 4: 0.15, 5: 0.15, 6: 0.15}
 LEARNED_WEIGHT = 0.6
 #: A declared title agreeing this much counts as agreement.
 AGREES = 0.8
+#: A heading far from the body (out of the lines read) says at least this much (``_size``: four
+#: Han characters and a half, ten letters) to be taken for the headline.
+MIN_FAR_SIZE = 10
+#: Pages with more h1 lines than this have no headline h1 (a list, a forum thread).
+MAX_H1S = 6
 #: A line must score this much to be the headline.
 MIN_LINE_SCORE = 0.3
 #: A line this short (characters) is a menu entry or a widget more often than text.
@@ -66,6 +74,8 @@ LINK_LIST = 3
 #: a line ending a sentence (。) too.
 LINK_PENALTY = 0.15
 SENTENCE_PENALTY = 0.1
+#: A line of a list of links that is no link itself (the current step of a breadcrumb or menu).
+CURRENT_ITEM_PENALTY = 0.3
 #: A line of a headline's usual length (characters, spaces removed) scores this much more.
 USUAL_LENGTH = range(6, 81)
 LENGTH_WEIGHT = 0.1
@@ -94,6 +104,26 @@ _MARKUP_RE = re.compile(r"\w\s?=\s?[\"']")
 _ADDRESS_RE = re.compile(r"^\s{0,3}(?:https?://|www\.)\S{0,300}\s{0,3}$", re.IGNORECASE)
 #: A line holding no letter or CJK character (a page number, a bullet) is never a headline.
 _WORD_RE = re.compile(r"[^\W\d_]")
+#: A date opening a headline line ("23.01.2022 - Headline", "2022-01-27Headline"): a dateline printed
+#: in the heading, read off as a variant of the line.
+_LEADING_DATE_RE = re.compile(
+    r"^\s{0,3}(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|\d{4}-\d{1,2}-\d{1,2}|\d{4}/\d{1,2}/\d{1,2})"
+    r"(?:\s{0,3}[-|–—·:：/]\s{0,3}|\s{1,3}|(?=[^\W\d_]))"
+)
+#: A channel's name in brackets before the headline ("[湖湘文化]Headline").
+_CHANNEL_RE = re.compile(r"^\s{0,3}[\[【［][^\]】］\[【［]{1,10}[\]】］]\s{0,3}")
+#: A row of bracketed commands ("[查看目录] [加入书签]", "[Home] [Impressum]"): a menu.
+_COMMANDS_RE = re.compile(r"^(?:\s{0,3}[\[【［][^\]】］\[【［]{1,30}[\]】］]){2,}\s{0,3}$")
+#: Elements whose headings and lines are never the headline: menus, side bars, captions, footers.
+_NOT_MAIN = {
+    "nav": "inside <nav>",
+    "aside": "inside <aside>",
+    "figure": "a caption",
+    "figcaption": "a caption",
+    "footer": "inside <footer>",
+}
+#: Paths of a site's home page (a link there from a heading is the site's logo or name).
+_HOME_PATH_RE = re.compile(r"^/?(?:(?:index|default|home|start)\.[a-z]{2,5})?$", re.IGNORECASE)
 #: Types of JSON-LD objects whose ``headline``/``name`` is the article's title.
 _ARTICLE_TYPES = ("Article", "NewsArticle", "BlogPosting", "Report", "WebPage", "ReportageNewsArticle")
 #: Attributes a <meta> may carry; any other (with a quote or non-ASCII letter in its name) means its
@@ -105,9 +135,15 @@ _BROKEN_ATTRIBUTE_RE = re.compile(r"[^\w:.\-]")
 _SUBTITLE_SEPARATORS = frozenset("—-(（")
 
 
+#: Dashes and quotes a page prints one way and its metadata another ("A – B" and "A - B").
+_SAME_MARKS = str.maketrans(
+    dict.fromkeys("‐‑‒–—―−", "-") | dict.fromkeys("„“”«»″", '"') | dict.fromkeys("‚‘’‹›´`", "'")
+)
+
+
 def normalize(text: str | None) -> str:
-    """What makes two titles the same: NFKC, lowercase, no whitespace."""
-    return _SPACE_RE.sub("", unicodedata.normalize("NFKC", text or "")).lower()
+    """What makes two titles the same: NFKC, lowercase, no whitespace, one dash and one quote of each kind."""
+    return _SPACE_RE.sub("", unicodedata.normalize("NFKC", text or "")).lower().translate(_SAME_MARKS)
 
 
 def _parts(text: str) -> list[str]:
@@ -123,19 +159,22 @@ def _size(text: str) -> int:
     return 2 * cjk + len(_WORD_RE.findall(text)) - cjk
 
 
-def _match(line: str, part: str) -> float:
-    """0..1: how far ``part`` of a declared title (normalised) names the line (normalised)."""
+def _match(line: str, part: str, *, near: bool = True) -> float:
+    """0..1: how far ``part`` of a declared title (normalised) names the line (normalised).
+
+    ``near``: near-duplicates count (at most 0.8: never agreement on their own, see ``AGREES``).
+    """
     if line == part:
         return 1.0
     if part in line:  # "原创 Headline", "Headline 东区办事处"
         cover = len(part) / len(line)
         return 0.9 * cover if cover >= 0.6 else 0.0
     if line in part and len(line) >= 4:
-        if part.startswith(line) and part[len(line)] in _SUBTITLE_SEPARATORS:
-            return 0.9  # "Headline——subtitle": the declared title adds the subtitle
+        if part.startswith(line) and part[len(line)] in _SUBTITLE_SEPARATORS and 3 * len(line) >= len(part):
+            return 0.9  # "Headline——subtitle": the declared title adds the subtitle (not "Channel-Headline")
         cover = len(line) / len(part)
         return 0.8 * cover if cover >= 0.6 else 0.0
-    if 10 * len(line) < 7 * len(part) or 10 * len(part) < 7 * len(line):
+    if not near or 10 * len(line) < 7 * len(part) or 10 * len(part) < 7 * len(line):
         return 0.0  # the longest common run could not cover 70 % of the longer one
     if line[:2] not in part and line[-2:] not in part:
         return 0.0  # near-duplicates share their start or their end (cheap before the real comparison)
@@ -154,6 +193,9 @@ class Reference:
     #: The parts between separators (``Headline_Channel_Site``), with how far each may name the
     #: headline: the part that says most (not a known site name) fully, the others by their size.
     parts: tuple[tuple[str, float], ...]
+    #: The title without its last part, and without its first (``Headline - Subtitle | Site``):
+    #: a headline holding a separator of its own.
+    trimmed: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, source: str, text: str, site_names: tuple[str, ...] = ()) -> Reference:
@@ -163,21 +205,36 @@ class Reference:
         content = [size for p, size in pieces if p not in sites] or [1]
         largest = max(content) or 1
         parts = tuple((p, 0.0 if p in sites else min(1.0, 0.3 + 0.7 * size / largest)) for p, size in pieces)
-        return cls(source, text, normalize(text), parts)
+        trimmed: tuple[str, ...] = ()
+        if len(pieces) > 2:
+            # the headline keeps the larger share of the title: the part cut off is the site's
+            first, last = pieces[0][1], pieces[-1][1]
+            total = sum(size for _, size in pieces)
+            trimmed = tuple(
+                "".join(p for p, _ in kept)
+                for kept, cut in ((pieces[:-1], last), (pieces[1:], first))
+                if 2 * cut < total
+            )
+        return cls(source, text, normalize(text), parts, trimmed)
 
     @property
     def main(self) -> str:
         """The part most likely the headline."""
         return max(self.parts, key=lambda pair: pair[1])[0] if self.parts else self.norm
 
-    def agreement(self, line: str) -> float:
-        """0..1: how far this title names ``line`` (normalised) as the headline."""
+    def agreement(self, line: str, *, near: bool = True) -> float:
+        """0..1: how far this title names ``line`` (normalised) as the headline.
+
+        ``near``: near-duplicates count (only needed below ``AGREES``).
+        """
         if not line or not self.norm:
             return 0.0
-        best = _match(line, self.norm)
+        best = _match(line, self.norm, near=near)
         for part, factor in self.parts if len(self.parts) > 1 else ():
             if factor * 1.0 > best:
-                best = max(best, factor * _match(line, part))
+                best = max(best, factor * _match(line, part, near=near))
+        for part in self.trimmed if best < 1.0 else ():
+            best = max(best, _match(line, part, near=False))
         return best
 
 
@@ -198,6 +255,8 @@ def declared_titles(tree: HtmlElement) -> tuple[list[tuple[str, str]], list[str]
     """
     titles: list[tuple[str, str]] = []
     sites: list[str] = []
+    #: An app's name (application-name ...) some sites fill with the page's title: no site name then.
+    app_names: list[str] = []
     for node in tree.iter("meta"):
         key = (node.get("property") or node.get("name") or node.get("itemprop") or "").strip().lower()
         if key not in _TITLE_KEYS and key not in _SITE_KEYS:
@@ -207,8 +266,10 @@ def declared_titles(tree: HtmlElement) -> tuple[list[tuple[str, str]], list[str]
             continue
         if key in _TITLE_KEYS:
             titles.append((key if key != "headline" else "microdata", content))
-        else:
+        elif key == "og:site_name":
             sites.append(content)
+        else:
+            app_names.append(content)
     for obj in jsonld_objects(tree):
         kind = obj.get("@type")
         kinds = kind if isinstance(kind, list) else [kind]
@@ -223,6 +284,8 @@ def declared_titles(tree: HtmlElement) -> tuple[list[tuple[str, str]], list[str]
     head_title = tree.find(".//title")
     if head_title is not None and (text := " ".join(head_title.text_content().split())):
         titles.append(("title", text))
+    whole = {normalize(text) for _, text in titles}
+    sites += [name for name in app_names if normalize(name) not in whole]
     return titles, [s for s in dict.fromkeys(sites) if s]
 
 
@@ -297,20 +360,44 @@ class TitleEvidence:
     paths: bool = False
 
 
-def _links_elsewhere(href: str, here: tuple[str, str], url: str) -> bool:
-    """``href`` leads to another page than ``here`` ((host, path) of ``url``)."""
+def _link_target(href: str, here: tuple[str, str], url: str) -> tuple[str, str] | None:
+    """(host, path) ``href`` leads to from the page ``here`` ((host, path) of ``url``), None if nowhere."""
     href = href.strip()
     if href.startswith(("#", "javascript:")):
-        return False
+        return None
     try:
         if href.startswith("/") and not href.startswith("//"):  # the common case, without urljoin
-            target = (here[0], href.split("#", 1)[0].split("?", 1)[0].rstrip("/"))
-        else:
-            parts = urlsplit(urljoin(url, href) if url else href)
-            target = (parts.netloc, parts.path.rstrip("/"))
+            return (here[0], href.split("#", 1)[0].split("?", 1)[0].rstrip("/"))
+        parts = urlsplit(urljoin(url, href) if url else href)
     except ValueError:  # a broken href ("http://[menu]/") leads nowhere
-        return False
-    return target != here
+        return None
+    return (parts.netloc, parts.path.rstrip("/"))
+
+
+def _links_elsewhere(href: str, here: tuple[str, str], url: str) -> bool:
+    """``href`` leads to another page than ``here`` ((host, path) of ``url``)."""
+    target = _link_target(href, here, url)
+    return target is not None and target != here
+
+
+def _links_home(href: str, here: tuple[str, str], url: str) -> bool:
+    """``href`` leads to the home page of the page's own site (from another page of it)."""
+    target = _link_target(href, here, url)
+    return (
+        target is not None
+        and target != here
+        and target[0] in ("", here[0])
+        and bool(_HOME_PATH_RE.match(target[1]))
+    )
+
+
+def _outside_main(element: HtmlElement) -> str:
+    """Why ``element`` sits outside the article (in a <nav>, <aside>, caption, <footer>), '' if not."""
+    for node in (element, *element.iterancestors()):
+        why = _NOT_MAIN.get(node.tag) if isinstance(node.tag, str) else None
+        if why:
+            return why
+    return ""
 
 
 def _proximities(evidence: TitleEvidence, indexes: range) -> dict[int, float]:
@@ -395,6 +482,8 @@ class _Window:
     proximity: dict[int, float]
     #: href -> whether it leads to another page (each href resolved once).
     elsewhere: dict[str, bool] = field(default_factory=dict)
+    #: href -> whether it leads to the site's home page.
+    home: dict[str, bool] = field(default_factory=dict)
     _here: tuple[str, str] | None = None
 
     def links_elsewhere(self, line: PageLine) -> bool:
@@ -404,6 +493,15 @@ class _Window:
         known = self.elsewhere.get(line.href)
         if known is None:
             known = self.elsewhere[line.href] = _links_elsewhere(line.href, self.here, self.evidence.url)
+        return known
+
+    def links_home(self, line: PageLine) -> bool:
+        """The line is a link to the site's home page (a logo, the site's name)."""
+        if not line.href or not self.links_elsewhere(line):
+            return False
+        known = self.home.get(line.href)
+        if known is None:
+            known = self.home[line.href] = _links_home(line.href, self.here, self.evidence.url)
         return known
 
     @property
@@ -418,11 +516,24 @@ class _Window:
         return self._here
 
 
-def _score(window: _Window, index: int, text: str, via: str = "") -> Candidate | None:
-    """The candidate a line of the page makes (``text``: the line, or a part of it), None if none."""
+def _score(window: _Window, index: int, text: str, via: str = "", *, named: bool = False) -> Candidate | None:
+    """The candidate a line of the page makes (``text``: the line, or a part of it), None if none.
+
+    ``named``: the line counts only when a declared title names it (a heading far from the
+    body, a line read as a date line or byline).
+    """
     evidence, line = window.evidence, window.evidence.lines[index]
     norm = normalize(text)
     if not norm or len(norm) > MAX_TITLE_CHARS:
+        return None
+    best = 0.0
+    agreeing: list[str] = []
+    for reference in window.references:
+        value = reference.agreement(norm, near=not named)
+        best = max(best, value)
+        if value >= AGREES:
+            agreeing.append(reference.source)
+    if named and best < AGREES:
         return None
     proximity = window.proximity.get(index, 0.0)
     elsewhere = window.links_elsewhere(line)
@@ -433,7 +544,9 @@ def _score(window: _Window, index: int, text: str, via: str = "") -> Candidate |
         refused = "a link to another page, in a list of links"
     elif norm in window.sites:
         refused = "the site's name"
-    elif _NAVIGATION_RE.match(text):
+    elif elsewhere and window.links_home(line):
+        refused = "a link to the site's home page (its name)"
+    elif _NAVIGATION_RE.match(text) or _COMMANDS_RE.match(text):
         refused = "navigation"
     elif _MARKUP_RE.search(text):
         refused = "markup left by broken HTML"
@@ -444,19 +557,17 @@ def _score(window: _Window, index: int, text: str, via: str = "") -> Candidate |
         penalty += LINK_PENALTY
     if norm.endswith("。"):
         penalty += SENTENCE_PENALTY
-    best = 0.0
-    agreeing: list[str] = []
-    for reference in window.references:
-        value = reference.agreement(norm)
-        best = max(best, value)
-        if value >= AGREES:
-            agreeing.append(reference.source)
+    current = not line.is_link and line.element.tag == "li" and _among_links(evidence.lines, index)
+    if current:  # the one item of a menu or breadcrumb that is no link: the current page's section
+        penalty += CURRENT_ITEM_PENALTY
     # the element's place is worked out only where it is compared or shown (the winner's is added later)
     path = element_path(line.element) if evidence.learned_path or evidence.paths else ""
     learned = bool(evidence.learned_path) and path == evidence.learned_path
     heading = HEADING_WEIGHTS.get(line.heading, 0.0)
     if not (best >= 0.5 or learned or proximity >= 0.1 or (line.heading == 1 and window.single_h1)):
         return None
+    if not refused and best < AGREES:
+        refused = _outside_main(line.element)
     score = (
         AGREEMENT_WEIGHT * best
         + AGREEING_BONUS * min(3, len(agreeing))
@@ -472,6 +583,7 @@ def _score(window: _Window, index: int, text: str, via: str = "") -> Candidate |
     notes += [f"above the body (+{proximity:.2f})"] if proximity else []
     notes += ["the site's learned headline"] if learned else []
     notes += ["links to another page"] if elsewhere else []
+    notes += [f"the current item of a list of links (-{CURRENT_ITEM_PENALTY})"] if current else []
     return Candidate(
         _trim_badges(text, window.references),
         "learned" if learned else ("heading" if line.heading else "line"),
@@ -481,6 +593,14 @@ def _score(window: _Window, index: int, text: str, via: str = "") -> Candidate |
         path=path,
         refused=refused,
         notes=notes,
+    )
+
+
+def _among_links(lines: Sequence[PageLine], index: int) -> bool:
+    """The line before or after ``index`` is a link in a list item (a menu, a breadcrumb)."""
+    return any(
+        0 <= other < len(lines) and lines[other].is_link and lines[other].element.tag == "li"
+        for other in (index - 1, index + 1)
     )
 
 
@@ -507,24 +627,102 @@ def _line_candidates(evidence: TitleEvidence, references: list[Reference]) -> li
         references,
         {normalize(s) for s in evidence.site_names},
         link_lists,
-        sum(1 for line in lines if line.heading == 1) == 1,
+        False,
         _proximities(evidence, indexes),
+    )
+    # the page's one h1, not counting a masthead's (its link home) nor a menu's or caption's
+    h1s = [line for line in lines if line.heading == 1]
+    window.single_h1 = len(h1s) == 1 or (
+        1 < len(h1s) <= MAX_H1S
+        and sum(1 for line in h1s if not window.links_home(line) and not _outside_main(line.element)) == 1
     )
     found: list[tuple[Candidate, int]] = []
     for index in indexes:
-        if index in evidence.info:
-            continue
-        text, _ = strip_inline_pinyin(_PRIVATE_USE_RE.sub("", lines[index].text))
-        text = _EDGE_SEPARATORS_RE.sub("", text) or text
-        variants = [(text, "")]
-        steps = [s.strip() for s in _BREADCRUMB_RE.split(text)]
-        if len(steps) > 1 and steps[-1]:
-            variants.append((steps[-1], "the last step of a breadcrumb"))
-        for variant, via in variants:
-            candidate = _score(window, index, variant, via)
-            if candidate is not None:
-                found.append((candidate, index))
+        # a date line or byline is the headline only when a declared title names it (a byline
+        # label may be a word of the headline)
+        found += _variants(window, index, named=index in evidence.info)
+    if references:
+        # the page's declared titles find their heading wherever it is (the body may be
+        # located wrongly, a page may print its headline below a long header); a short one may be
+        # the site's name a <title> holds alone (a masthead, a footer): not taken
+        for index, line in enumerate(lines):
+            if not line.heading or index in indexes or len(line.text) > 2 * MAX_TITLE_CHARS:
+                continue
+            norm = normalize(line.text)  # named as a whole, before its variants are worked out
+            if any(r.agreement(norm, near=False) >= AGREES for r in references):
+                named = _variants(window, index, named=True)
+                found += [(c, i) for c, i in named if _size(c.value) >= MIN_FAR_SIZE]
     return found
+
+
+def _variants(window: _Window, index: int, *, named: bool) -> list[tuple[Candidate, int]]:
+    """The candidates line ``index`` makes.
+
+    The line, the last step of a breadcrumb, and the line without a leading date (first, so
+    that it wins a tie: the date is the page's dateline, not the headline's).
+    """
+    text, _ = strip_inline_pinyin(_PRIVATE_USE_RE.sub("", window.evidence.lines[index].text))
+    text = _EDGE_SEPARATORS_RE.sub("", text) or text
+    variants = [(text, "")]
+    steps = [s.strip() for s in _BREADCRUMB_RE.split(text)]
+    if len(steps) > 1 and steps[-1]:
+        variants.append((steps[-1], "the last step of a breadcrumb"))
+    channel = _CHANNEL_RE.match(text)
+    rest = text[channel.end() :].strip() if channel else ""
+    if (
+        channel
+        and not _ONLY_BADGE_RE.match(channel.group(0).strip())
+        and not _CHANNEL_RE.match(rest)  # a row of bracketed commands
+        and len(_WORD_RE.findall(rest)) >= 2
+    ):
+        variants.insert(0, (rest, "without the channel before it"))
+    dated = _LEADING_DATE_RE.match(text)
+    if dated and len(_WORD_RE.findall(text[dated.end() :])) >= 2:
+        variants.insert(0, (text[dated.end() :].strip(), "without the date before it"))
+    found = []
+    for variant, via in variants:
+        candidate = _score(window, index, variant, via, named=named)
+        if candidate is not None:
+            found.append((candidate, index))
+    lines = window.evidence.lines
+    line = lines[index]
+    if line.heading and index + 1 < len(lines) and lines[index + 1].element is line.element:
+        # a heading printed on two lines (<h1>Part one:<br>part two</h1>): whole if declared so
+        candidate = _score(
+            window, index, f"{text} {lines[index + 1].text}", "the heading's two lines", named=True
+        )
+        alone = max(
+            (
+                r.agreement(normalize(part))
+                for r in window.references
+                for part in (text, lines[index + 1].text)
+            ),
+            default=0.0,
+        )
+        if candidate is not None and candidate.weight > alone + AGREEING_BONUS:
+            found.append((candidate, index))
+    return found
+
+
+def _whole_heading(
+    evidence: TitleEvidence, eligible: list[tuple[Candidate, int]], best: Candidate, index: int
+) -> tuple[Candidate, int, list[str]]:
+    """The longer line of the winner's heading element when it holds the winner's words.
+
+    Only when a declared title names it too: the winner was its kicker
+    (<h1><span>Kicker</span>Kicker and headline</h1>, og:title the short one).
+    """
+    element, words = evidence.lines[index].element, normalize(best.value)
+    for candidate, other in eligible:
+        if (
+            other != index
+            and evidence.lines[other].element is element
+            and candidate.weight >= AGREES
+            and len(normalize(candidate.value)) > len(words)
+            and words in normalize(candidate.value)
+        ):
+            return candidate, other, ["the whole line of its heading"]
+    return best, index, []
 
 
 #: Declared titles in the order they are trusted when no line of the page is the headline.
@@ -551,10 +749,11 @@ def choose_title(evidence: TitleEvidence) -> tuple[Choice, int | None]:
     eligible = [(c, i) for c, i in lines if not c.refused and c.score >= MIN_LINE_SCORE]
     if eligible:
         best, index = max(eligible, key=lambda pair: (pair[0].score, -pair[1]))
+        best, index, reason = _whole_heading(evidence, eligible, best, index)
         best.path = best.path or element_path(evidence.lines[index].element)
         choice.value, choice.source, choice.score = best.value, best.source, best.score
         choice.path = best.path
-        choice.reason = "; ".join(best.notes) or "the best line"
+        choice.reason = "; ".join([*best.notes, *reason]) or "the best line"
         return choice, index
     declared = dict(evidence.declared)
     if evidence.guess:
