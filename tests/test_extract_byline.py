@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.extract.byline import (
+    LABEL_RE,
     Byline,
     CreditEvidence,
     bracket_credits,
@@ -136,3 +137,18 @@ def test_labelled_header_beats_bracket_in_body():
 def test_cjk_meta_author_must_be_a_name():
     assert collect_credits(CreditEvidence(guess="Discuz! Team", cjk=True)).authors == []
     assert collect_credits(CreditEvidence(guess="Jane Doe", cjk=False)).authors == ["Jane Doe"]
+
+
+@pytest.mark.parametrize(
+    ("line", "label"),
+    [
+        pytest.param("Date: 12.03.2021", "Date", id="latin-label"),
+        pytest.param("Dateien und Datennutzung", None, id="latin-label-inside-a-word"),
+        pytest.param("Byron Smith", None, id="by-inside-a-name"),
+        pytest.param("记者张三", "记者", id="han-label-glued-to-a-name"),
+    ],
+)
+def test_a_latin_label_ends_at_a_word_end(line: str, label: str | None) -> None:
+    """'Date' opens a date line; 'Dateien' is a word (a headline was taken for an info line)."""
+    found = LABEL_RE.search(line)
+    assert (found.group("long") if found else None) == label

@@ -71,9 +71,13 @@ _LONG_LABELS = tuple(label for label in _LABELS if label not in _SHORT_LABELS)
 
 #: What may stand before a label: start of line, space, a digit or punctuation.
 _BOUNDARY = r"(?:^|(?<=[\s\d|｜丨/／【】\[\]（）()《》，,。；;:：·]))"
-#: A label at a boundary, then a separator (文：, 文/, 文｜ as WeChat-style pages write it) or a name.
+#: A label at a boundary, then a separator (文：, 文/, 文｜ as WeChat-style pages write it) or a name;
+#: a Latin label ends at a word's end ("Date" is no label in "Dateien").
 LABEL_RE = re.compile(
-    _BOUNDARY + r"(?:(?P<long>" + alternation(_LONG_LABELS, name="byline labels") + r")\s*[:：/／|｜丨]?"
+    _BOUNDARY
+    + r"(?:(?P<long>"
+    + alternation(_LONG_LABELS, name="byline labels")
+    + r")(?:(?<=[^A-Za-z\u00c0-\u024f])|(?![A-Za-z\u00c0-\u024f]))\s*[:：/／|｜丨]?"
     r"|(?P<short>" + alternation(_SHORT_LABELS, name="short byline labels") + r")\s*[:：/／|｜丨]\s*)"
 )
 #: A reporter's role after an outlet or a qualifier, glued: 澎湃新闻记者, 南都见习记者, 职工通讯员.
