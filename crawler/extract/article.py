@@ -35,6 +35,7 @@ from crawler.extract.learned import paragraph_fingerprints
 from crawler.extract.options import DEFAULT_OPTIONS, ExtractOptions
 from crawler.extract.pagination import find_page_links
 from crawler.extract.pinyin import strip_inline_pinyin
+from crawler.extract.posts import first_post
 from crawler.extract.quality import check_text, repair_text
 from crawler.extract.script import detect_script, to_simplified
 from crawler.extract.template import SiteTemplate
@@ -247,7 +248,12 @@ def extract_article(
     raw_paragraphs = [p.strip() for p in text.splitlines() if p.strip()]
     lines = page_lines(tree)
     line_texts = _line_texts(lines)
-    body_start, _ = find_body(line_texts, raw_paragraphs)
+    body_start, body_end = find_body(line_texts, raw_paragraphs)
+    post = first_post(lines, raw_paragraphs, body_start, body_end)
+    if post is not None:  # a blog's front page, a forum thread: the first post is the article
+        removed["other_posts"] = 1
+        raw_paragraphs = post
+        body_start, _ = find_body(line_texts, raw_paragraphs)
     info = info_lines(line_texts, body_start)
     zone = _zone(len(lines), body_start)
     declared, site_names = declared_titles(tree)
