@@ -28,6 +28,15 @@ BODY = ["东营市于2月23日印发通知，连夜抽调456名机关干部参�
         ("责任编辑：王小明", "byline"),
         ("来源：大众日报", "byline"),
         ("上一页 1 2 3 下一页", "pagination"),
+        ("[1] [2] [3] [4] [5] [6]", "pagination"),
+        ("【首页】【上一页】【1】【2】【下一页】", "pagination"),
+        ("Trackback: http://tb.example.net/TrackBack.aspx?PostId=1234", "widget"),
+        ("本文链接：http://www.example.cn/news/2005/0315/1.html", "widget"),
+        ("Foto: Michael Muster (Copyright)", "image_credit"),
+        ("© Jane Doe/Example Images", "image_credit"),
+        ("(Credit: Jane Doe / Example News)", "image_credit"),
+        ("（图片来源：网络）", "image_credit"),
+        ("图片来源：东营日报 张三", "image_credit"),
     ],
 )
 def test_generic_rules_remove_the_line(line, kind):
@@ -122,3 +131,25 @@ def test_opening_credits_leave_the_lead_and_fill_the_byline(lead, authors):
 def test_brackets_that_are_not_credits_stay():
     line = "东营市（上）召开会议，部署冬季供暖工作。"
     assert clean_paragraphs([line]).paragraphs == [line]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # a widget's words inside a sentence that old pages broke into short lines
+        "；这样，作为其中一员，他就能分享到一份光荣。事过境迁，今天的人",
+        "大家都说上一篇文章写得好，我也这么觉得。",
+        # words that open a credit line, opening prose or a heading
+        "Photovoltaik-Module erzeugen Strom aus Sonnenenergie.",
+        "Image processing is hard: we tried three libraries before one worked.",
+        "Bildergalerie: Die schönsten Fotos des Jahres",
+        "图片新闻",
+        "图片显示，大桥已经合龙。",
+        # a page number in brackets inside a sentence, an address in a sentence
+        "[1]这是注释的内容，说明数据的来源。",
+        "原文链接：http://www.example.cn/a.html",
+        "本文链接的网站已经关闭，读者可以在档案馆查到。",
+    ],
+)
+def test_prose_that_uses_the_rules_words_is_kept(line):
+    assert clean_paragraphs([*BODY, line]).paragraphs == [*BODY, line]

@@ -107,6 +107,31 @@ WIDGET_PHRASES = (
     "下一页",
 )
 
+#: Labels of a picture's credit line under an image ("Foto: dpa", "© Getty Images", "图片来源：网络"):
+#: a short line opening with one names who took or owns a picture, it is no article text.
+IMAGE_CREDIT_LABELS = (
+    *("图片来源", "图片来自", "图片来源于", "图源", "配图来源", "图片", "题图", "配图"),
+    *("Foto", "Fotos", "Bild", "Bilder", "Bildquelle", "Bildquellen", "Bildcredit", "Bildnachweis"),
+    *("Photo", "Photos", "Photo credit", "Photo credits", "Photocredit", "Photocredits", "Image credit"),
+    *("Image credits", "Image", "Credit", "Credits", "Copyright", "Crédit photo", "Crédits photo"),
+)
+
+#: Labels of a line that only gives an address for the page itself (a blog's trackback, a
+#: permalink): ``Trackback: http://…``, ``本文链接：http://…``.
+LINK_LINE_LABELS = (
+    *(
+        "Trackback",
+        "Trackback URL",
+        "Trackback地址",
+        "Permalink",
+        "Permanent link",
+        "Short link",
+        "Shortlink",
+    ),
+    *("引用通告", "引用通告地址", "引用地址", "本文链接", "本文地址", "本文网址", "文章链接", "文章地址"),
+    *("永久链接", "本页链接", "本页地址", "短链接"),
+)
+
 #: Lines naming the original headline of a reprinted article (原标题：...).
 ORIGINAL_TITLE_PREFIXES = ("原标题", "原题")
 
@@ -614,6 +639,20 @@ DISCLAIMER_RE = re.compile(
     alternation(DISCLAIMER_PHRASES, name="DISCLAIMER_PHRASES") + COPYRIGHT_YEAR, re.IGNORECASE
 )
 WIDGET_RE = re.compile(alternation(WIDGET_PHRASES, name="WIDGET_PHRASES"))
+LINK_LINE_RE = re.compile(
+    r"^\W{0,2}"
+    + alternation(LINK_LINE_LABELS, name="LINK_LINE_LABELS")
+    + r"\s{0,2}[:：]?\s{0,3}(?:https?://|www\.)\S*+\s*+$",
+    re.IGNORECASE,
+)
+#: A credit line: a label and a colon (``Foto: dpa``, ``(Credit: Jane Doe)``), or a copyright sign
+#: and a name (``© Oli Scarff/Getty Images``), at the start of the line.
+IMAGE_CREDIT_RE = re.compile(
+    r"^\W{0,2}(?:"
+    + alternation(IMAGE_CREDIT_LABELS, name="IMAGE_CREDIT_LABELS")
+    + r"\s{0,2}[:：|｜]|©|\(c\)\s)\s*+\S",
+    re.IGNORECASE,
+)
 DISCLAIMER_HEADING_RE = re.compile(
     r"^\W{0,3}[\w·]{0,20}?"
     + alternation(DISCLAIMER_HEADINGS, name="DISCLAIMER_HEADINGS")
