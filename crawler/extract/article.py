@@ -103,9 +103,23 @@ def _problem(html: str) -> str | None:
     return None
 
 
+#: The headline is looked for in this many first paragraphs of the body ...
+TITLE_IN_BODY = 3
+#: ... after lines no longer than this (a forum's ``主题：`` above it), or after such a label.
+MAX_TITLE_LABEL = 6
+
+
 def _drop_title_line(paragraphs: list[str], title: str | None) -> list[str]:
-    if paragraphs and title and _SPACE_RE.sub("", paragraphs[0]) == _SPACE_RE.sub("", title):
-        return paragraphs[1:]
+    """The body without the headline printed at its top (after a label line such as ``主题：``)."""
+    if not paragraphs or not title:
+        return paragraphs
+    wanted = _SPACE_RE.sub("", title)
+    for index, paragraph in enumerate(paragraphs[:TITLE_IN_BODY]):
+        text = _SPACE_RE.sub("", paragraph)
+        if text == wanted or (text.endswith(wanted) and len(text) - len(wanted) <= MAX_TITLE_LABEL):
+            return paragraphs[index + 1 :]
+        if len(text) > MAX_TITLE_LABEL:
+            break
     return paragraphs
 
 
