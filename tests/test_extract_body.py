@@ -56,3 +56,40 @@ def test_sections_are_sections_again_after_the_extractors():
         assert count == 3
         assert not list(tree.iter("section"))
     assert len(list(tree.iter("section"))) == 3
+
+
+def _page_with_script(visible: str, script: str) -> lxml_html.HtmlElement:
+    return lxml_html.document_fromstring(
+        f"<html><head><script>{script}</script><style>body {{ color: red }}</style></head>"
+        f"<body><div class='article'><p>{visible}</p></div><script>{script}</script></body></html>"
+    )
+
+
+JAVASCRIPT = (
+    "var config = { name: 'portal', items: [1, 2, 3], render: function (node) { return node; } };" * 40
+)
+
+
+@pytest.mark.parametrize(
+    ("visible", "script", "cjk"),
+    [
+        # a Chinese page whose scripts hold more Latin words than its text has characters
+        ("".join(PARAGRAPHS), JAVASCRIPT, True),
+        # a Western page whose scripts hold Chinese strings (a language menu's labels)
+        (
+            "The council approved the budget on Monday after a long debate about schools. " * 3,
+            "var labels = ['简体中文', '繁體中文', '日本語', '한국어'];" * 20,
+            False,
+        ),
+    ],
+)
+def test_the_language_is_the_texts_not_the_scripts(visible, script, cjk):
+    from crawler.extract.body import locate_body, shown_text
+    from crawler.extract.options import DEFAULT_OPTIONS
+
+    tree = _page_with_script(visible, script)
+    text = shown_text(tree)
+    assert "function" not in text
+    assert "简体中文" not in text
+    assert "color" not in text
+    assert locate_body(tree, URL, default_profile(URL), DEFAULT_OPTIONS).cjk is cjk

@@ -86,6 +86,19 @@ def is_cjk(text: str, share: float) -> bool:
     return cjk >= share * (cjk + words)
 
 
+#: The page's text nodes outside scripts and styles, in one XPath pass (in C).
+_SHOWN_TEXT = etree.XPath("//text()[not(parent::script) and not(parent::style)]")
+
+
+def shown_text(tree: HtmlElement) -> str:
+    """The page's text without its scripts and styles: what decides its language.
+
+    A portal's scripts can hold ten times its visible letters (a page of 1,000 Han characters
+    and 7,000 words of JavaScript); counted, they made a Chinese page Western.
+    """
+    return " ".join(_SHOWN_TEXT(tree))
+
+
 def tokens(text: str) -> list[str]:
     """Tokens for comparing texts: one per CJK character, one per other word."""
     return _TOKEN_RE.findall(text.lower())
@@ -184,7 +197,7 @@ def locate_body(tree: HtmlElement, url: str, profile: SiteProfile, options: Extr
 
 
 def _locate_body(tree: HtmlElement, url: str, profile: SiteProfile, options: ExtractOptions) -> Body:
-    cjk = is_cjk(tree.text_content() or "", options.cjk_share)
+    cjk = is_cjk(shown_text(tree), options.cjk_share)
     try:
         document = trafilatura.bare_extraction(tree, options=options.trafilatura_options(url, cjk=cjk))
     except (ValueError, TypeError, etree.LxmlError) as exc:
