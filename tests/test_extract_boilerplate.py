@@ -153,3 +153,18 @@ def test_brackets_that_are_not_credits_stay():
 )
 def test_prose_that_uses_the_rules_words_is_kept(line):
     assert clean_paragraphs([*BODY, line]).paragraphs == [*BODY, line]
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("整顿仍将持续。返回某某网首页>>", "整顿仍将持续。"),
+        ("活动将持续到月底。返回搜狐，查看更多", "活动将持续到月底。"),
+        ("活动将持续到月底。 返回列表 >>", "活动将持续到月底。"),
+        # inside a sentence the words are prose
+        ("他们连夜返回列表上的第一个村子", "他们连夜返回列表上的第一个村子"),
+        ("我们决定返回首页重新设计。", "我们决定返回首页重新设计。"),
+    ],
+)
+def test_a_link_glued_to_the_last_sentence_leaves_it(line, kept):
+    assert clean_paragraphs([*BODY, line]).paragraphs == [*BODY, kept]

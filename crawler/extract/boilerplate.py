@@ -36,6 +36,7 @@ from crawler.extract.patterns import (
     IMAGE_CREDIT_RE,
     LINK_LINE_RE,
     ORIGINAL_TITLE_RE,
+    TRAILING_WIDGET_RE,
     WIDGET_RE,
 )
 from crawler.extract.script import to_simplified
@@ -92,6 +93,10 @@ class CleanedText:
     def text(self) -> str:
         """The kept paragraphs, one per line."""
         return "\n".join(self.paragraphs)
+
+
+#: How a paragraph with a widget glued to its end ends (a cheap test before the expression).
+_TRAILING_WIDGET_ENDS = ("页", ">", "》", "»", "多", "部", "表")
 
 
 def is_disclaimer(line: str) -> bool:
@@ -152,6 +157,11 @@ def clean_paragraphs(
     in_disclaimer = False
     for raw in paragraphs:
         line = raw.strip()
+        if line.endswith(_TRAILING_WIDGET_ENDS):
+            line, cut = TRAILING_WIDGET_RE.subn("", line)
+            line = line.strip()
+            if cut:
+                result.removed[WIDGET] += 1
         if not line:
             continue
         simple = _simplified(line)

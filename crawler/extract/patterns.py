@@ -116,6 +116,10 @@ IMAGE_CREDIT_LABELS = (
     *("Image credits", "Image", "Credit", "Credits", "Copyright", "Crédit photo", "Crédits photo"),
 )
 
+#: Links glued to the end of an article's last paragraph by portals: 返回腾讯网首页>>,
+#: 返回搜狐，查看更多, 返回顶部. The ``…`` of 返回…首页 is a site's name (at most 8 characters).
+TRAILING_WIDGETS = (r"返回[^\s，。！？]{0,8}?首页", r"返回搜狐[，,]\s?查看更多", "返回顶部", "返回列表")
+
 #: Labels of a line that only gives an address for the page itself (a blog's trackback, a
 #: permalink): ``Trackback: http://…``, ``本文链接：http://…``.
 LINK_LINE_LABELS = (
@@ -639,6 +643,10 @@ DISCLAIMER_RE = re.compile(
     alternation(DISCLAIMER_PHRASES, name="DISCLAIMER_PHRASES") + COPYRIGHT_YEAR, re.IGNORECASE
 )
 WIDGET_RE = re.compile(alternation(WIDGET_PHRASES, name="WIDGET_PHRASES"))
+#: ... after a sentence's end, never inside one (他们连夜返回列表).
+TRAILING_WIDGET_RE = re.compile(
+    r"(?:^|(?<=[。！？!?”」\s]))(?:" + "|".join(TRAILING_WIDGETS) + r")\s{0,3}[>》»]{0,3}\s*+$"
+)
 LINK_LINE_RE = re.compile(
     r"^\W{0,2}"
     + alternation(LINK_LINE_LABELS, name="LINK_LINE_LABELS")
@@ -697,5 +705,6 @@ for _name, _group in (
     ("COMPOUND_SURNAMES", COMPOUND_SURNAMES),
     ("RELATIVE_DATE_WORDS", tuple(RELATIVE_DATE_WORDS)),
     ("TONE_MARKED_VOWELS", tuple(TONE_MARKED_VOWELS)),
+    ("TRAILING_WIDGETS", TRAILING_WIDGETS),
 ):
     alternation(_group, name=_name)
