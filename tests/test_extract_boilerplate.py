@@ -36,6 +36,13 @@ BODY = ["东营市于2月23日印发通知，连夜抽调456名机关干部参�
         ("© Jane Doe/Example Images", "image_credit"),
         ("(Credit: Jane Doe / Example News)", "image_credit"),
         ("（图片来源：网络）", "image_credit"),
+        ("本文为原创，未经授权严禁转载。", "disclaimer"),
+        ("声明：本文由入驻搜狐号的作者撰写，除搜狐官方账号外，观点仅代表作者本人，不代表搜狐立场。", "disclaimer"),
+        ("特别声明：以上内容为自媒体平台用户上传并发布，本平台仅提供信息存储服务。", "disclaimer"),
+        ("本文转载自网络，如涉及版权问题请联系我们。", "disclaimer"),
+        ("举报/反馈", "widget"),
+        ("扫描二维码关注我们", "widget"),
+        ("点击关注，获取更多精彩内容", "widget"),
         ("图片来源：东营日报 张三", "image_credit"),
     ],
 )
@@ -149,6 +156,10 @@ def test_brackets_that_are_not_credits_stay():
         "[1]这是注释的内容，说明数据的来源。",
         "原文链接：http://www.example.cn/a.html",
         "本文链接的网站已经关闭，读者可以在档案馆查到。",
+        # notices' words in news sentences
+        "外交部发言人说，该报道不代表中国政府立场。",
+        "未经授权使用他人商标的企业将被依法处罚。",
+        "记者扫描二维码后，页面跳转到一个陌生网站，要求填写银行卡号。",
     ],
 )
 def test_prose_that_uses_the_rules_words_is_kept(line):

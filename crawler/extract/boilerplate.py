@@ -50,9 +50,9 @@ MAX_NOTICE_CHARS = 160
 NOTICE_LEAD_CHARS = 40
 #: A widget phrase removes its paragraph only when the paragraph is this short.
 MAX_WIDGET_CHARS = 40
-#: ... and opens it (within this many characters) or stands in a line without sentence punctuation.
-WIDGET_LEAD_CHARS = 2
+#: ... and opens it (after symbols only: 【, [, ·) or stands in a line without sentence punctuation.
 SENTENCE_PUNCTUATION_RE = re.compile(r"[，。；！？]")
+_WORD_RE = re.compile(r"[^\W_]")
 #: A credit line under a picture (Foto: dpa, © Getty Images) is at most this long.
 MAX_IMAGE_CREDIT_CHARS = 80
 #: The profile's patterns (user input) see at most this many characters of a paragraph, so even a
@@ -111,7 +111,7 @@ def is_widget(line: str) -> bool:
     """A share/print/close/related-links widget or a permalink line, not prose that uses the words.
 
     Old pages break sentences into short lines (``他就能分享到一份胜利者的光荣。``): a widget's
-    words open its line, or the line has no sentence punctuation.
+    words open its line (after symbols only), or the line has no sentence punctuation.
     """
     if LINK_LINE_RE.match(line):  # Trackback: http://…, 本文链接：http://…
         return True
@@ -120,7 +120,8 @@ def is_widget(line: str) -> bool:
     match = WIDGET_RE.search(line)
     if match is None:
         return False
-    return match.start() <= WIDGET_LEAD_CHARS or not SENTENCE_PUNCTUATION_RE.search(line)
+    opens = not _WORD_RE.search(line[: match.start()])
+    return opens or not SENTENCE_PUNCTUATION_RE.search(line)
 
 
 def is_image_credit(line: str) -> bool:

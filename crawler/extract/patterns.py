@@ -68,6 +68,18 @@ DISCLAIMER_PHRASES = (
     "版权归原作者所有",
     "侵权请联系",
     "如有侵权",
+    "如涉及版权",
+    "严禁转载",
+    "谢绝转载",
+    "转载须经",
+    "转载需经",
+    "转载请保留",
+    # self-media platforms' notices under every post (搜狐号, 网易号, 百家号 …)
+    "观点仅代表作者本人",
+    "仅提供信息存储服务",
+    "不代表搜狐立场",
+    "不代表平台立场",
+    "不代表平台观点",
 )
 
 #: A copyright sign and a year ("© 2019 Science X Network", "(c) 1996-2022 ...").
@@ -105,6 +117,13 @@ WIDGET_PHRASES = (
     "下一篇",
     "上一页",
     "下一页",
+    "举报/反馈",
+    "扫描二维码",
+    "扫码关注",
+    "长按二维码",
+    "长按识别二维码",
+    "点击关注",
+    "关注我们",
 )
 
 #: Labels of a picture's credit line under an image ("Foto: dpa", "© Getty Images", "图片来源：网络"):
