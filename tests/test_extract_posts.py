@@ -95,6 +95,13 @@ def test_one_post_with_its_footer_is_left_alone():
     assert "other_posts" not in article.quality.get("removed", {})
 
 
+def _assert_one_article(html: str, entries: list[tuple[str, str]]) -> None:
+    article = _extract(html)
+    for _, what in entries:
+        assert what in article.text
+    assert "other_posts" not in article.quality.get("removed", {})
+
+
 def test_a_chronology_without_times_is_one_article():
     entries = [
         (
@@ -108,11 +115,7 @@ def test_a_chronology_without_times_is_one_article():
         f"<tr><td class='when'>{when}</td></tr><tr><td class='what'>{what}</td></tr>"
         for when, what in entries
     )
-    html = f"<html><body><h1>大桥建设大事记</h1><table>{cells}</table></body></html>"
-    article = _extract(html)
-    for _, what in entries:
-        assert what in article.text
-    assert "other_posts" not in article.quality.get("removed", {})
+    _assert_one_article(f"<html><body><h1>大桥建设大事记</h1><table>{cells}</table></body></html>", entries)
 
 
 def test_dated_lines_in_the_place_of_the_text_are_no_frames():
@@ -129,10 +132,7 @@ def test_dated_lines_in_the_place_of_the_text_are_no_frames():
     ]
     paragraphs = "".join(f"<p>{when}</p><p>{what}</p>" for when, what in entries)
     html = f"<html><body><h1>大会首日直播</h1><div class='content'>{paragraphs}</div></body></html>"
-    article = _extract(html)
-    for _, what in entries:
-        assert what in article.text
-    assert "other_posts" not in article.quality.get("removed", {})
+    _assert_one_article(html, entries)
 
 
 def test_dated_snippets_above_the_article_are_no_posts():

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 from crawler.extract.dates import is_dateline
 from crawler.extract.htmltext import element_path
+from crawler.extract.layout import _probe as probe
+from crawler.extract.layout import _squash as squash
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -34,14 +36,6 @@ FRAME_DATE_RE = re.compile(r"(?:19|20)\d\d\D{1,3}\d{1,2}\D{1,3}\d{1,2}\D{0,3}\s{
 MIN_POST_CHARS = 30
 #: A post's title (the line just above its date line) is at most this long.
 MAX_TITLE_CHARS = 60
-#: Characters of a paragraph used to find it among the page lines.
-PROBE_CHARS = 12
-
-_SPACE_RE = re.compile(r"\s+")
-
-
-def _squash(text: str) -> str:
-    return _SPACE_RE.sub("", text)
 
 
 def _frames(lines: Sequence[PageLine]) -> list[int]:
@@ -79,8 +73,8 @@ def _locate(squashed: Sequence[str], paragraphs: Sequence[str]) -> list[int]:
     found: list[int] = []
     at = 0
     for paragraph in paragraphs:
-        probe = _squash(paragraph)[:PROBE_CHARS]
-        index = next((i for i in range(at, len(squashed)) if probe and probe in squashed[i]), None)
+        start = probe(paragraph)
+        index = next((i for i in range(at, len(squashed)) if start and start in squashed[i]), None)
         if index is not None:
             at = index
         found.append(at)
@@ -113,5 +107,5 @@ def first_post(
         return None
     if body_start >= cut:  # the body is a later post: read the first one from the page
         return [lines[i].text for i in range(first + 1, cut) if not lines[i].is_link]
-    located = _locate([_squash(line.text) for line in lines], paragraphs)
+    located = _locate([squash(line.text) for line in lines], paragraphs)
     return [p for p, index in zip(paragraphs, located, strict=True) if first < index < cut]
