@@ -3,8 +3,8 @@
 A blog's front page or archive page, and a forum thread, repeat one frame per post: a title,
 a line with the post's date and time, the text, a footer (``由某某张贴 @ …``, ``阅读(3) 评论(1)``).
 Both extractors then go wrong: trafilatura takes every post as one text, readability the
-longest post. The frame shows the posts apart: date-and-time lines alone on their line, at
-one place of the template, each followed by text printed elsewhere. The article is the first
+longest post. The frame shows the posts apart: date-and-time lines alone on their line, in
+one kind of element, each followed by text printed in another. The article is the first
 post (what a reader who opens the page reads first, and what the evaluation labels say):
 the text from its date line to the next post's title.
 
@@ -32,31 +32,43 @@ MAX_FRAME_CHARS = 40
 #: ... and prints a full date and a time: cheap test before ``is_dateline``. Bounded repeats:
 #: linear on any line.
 FRAME_DATE_RE = re.compile(r"(?:19|20)\d\d\D{1,3}\d{1,2}\D{1,3}\d{1,2}\D{0,3}\s{0,3}\d{1,2}:\d\d")
-#: A post holds at least this many characters of text outside links and outside the frame's place.
+#: A post holds at least this many characters of text outside links and outside the frames' places.
 MIN_POST_CHARS = 30
 #: A post's title (the line just above its date line) is at most this long.
 MAX_TITLE_CHARS = 60
 
 
+def _place(line: PageLine) -> str:
+    """The kind of element a line sits in: its tag, class and id, not where it is.
+
+    A frame moved into a table cell is still a frame.
+    """
+    return element_path(line.element, line.element.getparent())
+
+
 def _frames(lines: Sequence[PageLine]) -> list[int]:
-    """Indexes of the post date lines: the first place of the page repeating a date-and-time line."""
-    by_place: dict[str, list[int]] = {}
+    """Indexes of the post date lines: the first element tag repeating a date-and-time line.
+
+    By tag alone: a frame whose date sits in a cell of its own (``<nobr>`` moved into a nested
+    table) is still one of the page's frames.
+    """
+    by_tag: dict[str, list[int]] = {}
     for index, line in enumerate(lines):
         text = line.text
         if len(text) > MAX_FRAME_CHARS or line.is_link:
             continue
         if FRAME_DATE_RE.search(text) and is_dateline(text):
-            by_place.setdefault(element_path(line.element), []).append(index)
-    repeated = [indexes for indexes in by_place.values() if len(indexes) >= 2]
+            by_tag.setdefault(line.element.tag, []).append(index)
+    repeated = [indexes for indexes in by_tag.values() if len(indexes) >= 2]
     return min(repeated) if repeated else []
 
 
-def _post_chars(lines: Sequence[PageLine], start: int, end: int, place: str) -> int:
-    """Characters of text between two frames, outside links and outside the frame's own place."""
+def _post_chars(lines: Sequence[PageLine], start: int, end: int, places: set[str]) -> int:
+    """Characters of text between two frames, outside links and outside the frames' own places."""
     return sum(
         len(lines[i].text)
         for i in range(start, end)
-        if not lines[i].is_link and element_path(lines[i].element) != place
+        if not lines[i].is_link and _place(lines[i]) not in places
     )
 
 
@@ -98,12 +110,12 @@ def first_post(
     first, second, last = frames[0], frames[1], frames[-1]
     if not (first <= body_start + 2 and body_end >= second and body_start < last):
         return None
-    place = element_path(lines[first].element)
+    places = {_place(lines[first]), _place(lines[second])}
     cut = _title_above(lines, second, first)
     after_second = frames[2] if len(frames) > 2 else len(lines)
-    if _post_chars(lines, first + 1, cut, place) < MIN_POST_CHARS:
+    if _post_chars(lines, first + 1, cut, places) < MIN_POST_CHARS:
         return None
-    if _post_chars(lines, second + 1, after_second, place) < MIN_POST_CHARS:
+    if _post_chars(lines, second + 1, after_second, places) < MIN_POST_CHARS:
         return None
     if body_start >= cut:  # the body is a later post: read the first one from the page
         return [lines[i].text for i in range(first + 1, cut) if not lines[i].is_link]
