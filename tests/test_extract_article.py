@@ -211,3 +211,32 @@ def test_precision_pass_without_metadata_reads_the_same_text() -> None:
     assert runs[False].author is None and runs[False].date is None and runs[False].title is None
     assert "Paragraph 7" in runs[False].text
     assert runs[False].text == runs[True].text
+
+
+FORUM_TEXT = (
+    "导游带团进店购物，商店按团队消费额给导游返点，这是行业里公开的秘密，游客往往并不知情。",
+    "有业内人士介绍，一些低价团的团费甚至低于成本，旅行社和导游只能靠购物返点来弥补亏损。",
+)
+
+
+@pytest.mark.parametrize(
+    ("top", "kept"),
+    [
+        (("主题：", "导游为什么热衷带你购物？"), ()),  # a forum's label line, then the headline
+        (("主题：导游为什么热衷带你购物？",), ()),  # label and headline on one line
+        (("导游为什么热衷带你购物？",), ()),
+        # a line of prose ending with the headline's words is text
+        (
+            ("有网友在论坛里发了一个帖子问导游为什么热衷带你购物？",),
+            ("有网友在论坛里发了一个帖子问导游为什么热衷带你购物？",),
+        ),
+    ],
+)
+def test_the_headline_printed_at_the_top_of_the_body_leaves_the_text(top, kept, profile):
+    cells = "".join(f"<tr><td>{line}</td></tr>" for line in (*top, *FORUM_TEXT))
+    html = (
+        "<html><head><title>导游为什么热衷带你购物？_旅游论坛</title></head><body>"
+        f"<h1>导游为什么热衷带你购物？</h1><table class='post'>{cells}</table></body></html>"
+    )
+    article = extract_article(html, URL, profile, fetched_at=FETCHED)
+    assert article.text.splitlines() == [*kept, *FORUM_TEXT]

@@ -28,6 +28,25 @@ BODY = ["东营市于2月23日印发通知，连夜抽调456名机关干部参�
         ("责任编辑：王小明", "byline"),
         ("来源：大众日报", "byline"),
         ("上一页 1 2 3 下一页", "pagination"),
+        ("[1] [2] [3] [4] [5] [6]", "pagination"),
+        ("【首页】【上一页】【1】【2】【下一页】", "pagination"),
+        ("Trackback: http://tb.example.net/TrackBack.aspx?PostId=1234", "widget"),
+        ("本文链接：http://www.example.cn/news/2005/0315/1.html", "widget"),
+        ("Foto: Michael Muster (Copyright)", "image_credit"),
+        ("© Jane Doe/Example Images", "image_credit"),
+        ("(Credit: Jane Doe / Example News)", "image_credit"),
+        ("（图片来源：网络）", "image_credit"),
+        ("本文为原创，未经授权严禁转载。", "disclaimer"),
+        (
+            "声明：本文由入驻搜狐号的作者撰写，除搜狐官方账号外，观点仅代表作者本人，不代表搜狐立场。",
+            "disclaimer",
+        ),
+        ("特别声明：以上内容为自媒体平台用户上传并发布，本平台仅提供信息存储服务。", "disclaimer"),
+        ("本文转载自网络，如涉及版权问题请联系我们。", "disclaimer"),
+        ("举报/反馈", "widget"),
+        ("扫描二维码关注我们", "widget"),
+        ("点击关注，获取更多精彩内容", "widget"),
+        ("图片来源：东营日报 张三", "image_credit"),
     ],
 )
 def test_generic_rules_remove_the_line(line, kind):
@@ -122,3 +141,44 @@ def test_opening_credits_leave_the_lead_and_fill_the_byline(lead, authors):
 def test_brackets_that_are_not_credits_stay():
     line = "东营市（上）召开会议，部署冬季供暖工作。"
     assert clean_paragraphs([line]).paragraphs == [line]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # a widget's words inside a sentence that old pages broke into short lines
+        "；这样，作为其中一员，他就能分享到一份光荣。事过境迁，今天的人",
+        "大家都说上一篇文章写得好，我也这么觉得。",
+        # words that open a credit line, opening prose or a heading
+        "Photovoltaik-Module erzeugen Strom aus Sonnenenergie.",
+        "Image processing is hard: we tried three libraries before one worked.",
+        "Bildergalerie: Die schönsten Fotos des Jahres",
+        "图片新闻",
+        "图片显示，大桥已经合龙。",
+        # a page number in brackets inside a sentence, an address in a sentence
+        "[1]这是注释的内容，说明数据的来源。",
+        "原文链接：http://www.example.cn/a.html",
+        "本文链接的网站已经关闭，读者可以在档案馆查到。",
+        # notices' words in news sentences
+        "外交部发言人说，该报道不代表中国政府立场。",
+        "未经授权使用他人商标的企业将被依法处罚。",
+        "记者扫描二维码后，页面跳转到一个陌生网站，要求填写银行卡号。",
+    ],
+)
+def test_prose_that_uses_the_rules_words_is_kept(line):
+    assert clean_paragraphs([*BODY, line]).paragraphs == [*BODY, line]
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("整顿仍将持续。返回某某网首页>>", "整顿仍将持续。"),
+        ("活动将持续到月底。返回搜狐，查看更多", "活动将持续到月底。"),
+        ("活动将持续到月底。 返回列表 >>", "活动将持续到月底。"),
+        # inside a sentence the words are prose
+        ("他们连夜返回列表上的第一个村子", "他们连夜返回列表上的第一个村子"),
+        ("我们决定返回首页重新设计。", "我们决定返回首页重新设计。"),
+    ],
+)
+def test_a_link_glued_to_the_last_sentence_leaves_it(line, kept):
+    assert clean_paragraphs([*BODY, line]).paragraphs == [*BODY, kept]

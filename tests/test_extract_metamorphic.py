@@ -209,7 +209,6 @@ CLASS_DEPENDENT_BODIES = frozenset(
     {
         "064b591b-3cac-4a08-88d0-41c193a2350d",
         "54e89e4e-6d47-424f-b172-12b7e360c25c",
-        "8f1cdd94-6326-49be-bfd0-f3681cc7e89d",
         "ab65832c-15b6-4c9e-b64f-3bc575332499",
     }
 )

@@ -42,6 +42,7 @@ from crawler.extract.learned import paragraph_fingerprints
 from crawler.extract.options import DEFAULT_OPTIONS, ExtractOptions
 from crawler.extract.pagination import find_page_links
 from crawler.extract.pinyin import strip_inline_pinyin
+from crawler.extract.posts import first_post
 from crawler.extract.quality import check_text, repair_text
 from crawler.extract.script import detect_script, to_simplified
 from crawler.extract.template import SiteTemplate
@@ -109,11 +110,26 @@ def _problem(html: str) -> str | None:
     return None
 
 
+#: The headline is looked for in this many first paragraphs of the body ...
+TITLE_IN_BODY = 3
+#: ... after lines no longer than this (a forum's ``主题：`` above it), or after such a label.
+MAX_TITLE_LABEL = 6
+
+
 def _drop_title_line(paragraphs: list[str], *titles: str | None) -> list[str]:
-    """The body without its first paragraph when that is the headline (or its line as printed)."""
-    first = _SPACE_RE.sub("", paragraphs[0]) if paragraphs else ""
-    if first and any(title and first == _SPACE_RE.sub("", title) for title in titles):
-        return paragraphs[1:]
+    """The body without the headline at its top: as printed there, or after a label such as 主题："""
+    wanted = [_SPACE_RE.sub("", title) for title in titles if title]
+    if not paragraphs or not wanted:
+        return paragraphs
+    for index, paragraph in enumerate(paragraphs[:TITLE_IN_BODY]):
+        text = _SPACE_RE.sub("", paragraph)
+        if any(
+            text == want or (text.endswith(want) and len(text) - len(want) <= MAX_TITLE_LABEL)
+            for want in wanted
+        ):
+            return paragraphs[index + 1 :]
+        if len(text) > MAX_TITLE_LABEL:
+            break
     return paragraphs
 
 
@@ -256,7 +272,12 @@ def extract_article(
     raw_paragraphs = [p.strip() for p in text.splitlines() if p.strip()]
     lines = page_lines(tree)
     line_texts = _line_texts(lines)
-    body_start, _ = find_body(line_texts, raw_paragraphs)
+    body_start, body_end = find_body(line_texts, raw_paragraphs)
+    post = first_post(lines, raw_paragraphs, body_start, body_end)
+    if post is not None:  # a blog's front page, a forum thread: the first post is the article
+        removed["other_posts"] = 1
+        raw_paragraphs = post
+        body_start, _ = find_body(line_texts, raw_paragraphs)
     info = info_lines(line_texts, body_start)
     zone = _zone(len(lines), body_start)
     declared, site_names = declared_titles(tree)

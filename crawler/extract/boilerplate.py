@@ -33,7 +33,10 @@ from crawler.extract.patterns import (
     CLAUSE_WORDS_RE,
     DISCLAIMER_HEADING_RE,
     DISCLAIMER_RE,
+    IMAGE_CREDIT_RE,
+    LINK_LINE_RE,
     ORIGINAL_TITLE_RE,
+    TRAILING_WIDGET_RE,
     WIDGET_RE,
 )
 from crawler.extract.script import to_simplified
@@ -47,6 +50,11 @@ MAX_NOTICE_CHARS = 160
 NOTICE_LEAD_CHARS = 40
 #: A widget phrase removes its paragraph only when the paragraph is this short.
 MAX_WIDGET_CHARS = 40
+#: ... and opens it (after symbols only: 【, [, ·) or stands in a line without sentence punctuation.
+SENTENCE_PUNCTUATION_RE = re.compile(r"[，。；！？]")
+_WORD_RE = re.compile(r"[^\W_]")
+#: A credit line under a picture (Foto: dpa, © Getty Images) is at most this long.
+MAX_IMAGE_CREDIT_CHARS = 80
 #: The profile's patterns (user input) see at most this many characters of a paragraph, so even a
 #: pattern that backtracks quadratically stays bounded; boilerplate lines are far shorter.
 MAX_SITE_PATTERN_CHARS = 1000
@@ -54,11 +62,13 @@ MAX_SITE_PATTERN_CHARS = 1000
 MAX_LEARNED_SHARE = 0.5
 #: Opening credits (本报讯（记者 张三）) are looked for in this many first kept paragraphs.
 LEAD_PARAGRAPHS = 2
-#: Pagination bars: page numbers and navigation words only. Each token starts with a character
-#: no other token starts with, so every repetition is possessive: linear time on any line
+#: Pagination bars: page numbers and navigation words only, bare or bracketed ([1] [2] [下一页]).
+#: Each token starts with a character no other token starts with, so every repetition is
+#: possessive: linear time on any line
 #: (the nested, backtracking form took seconds on a bar of 15 numbers and grew 4x per number).
 PAGINATION_RE = re.compile(
-    r"^(?:[\s|·]++|上一页|下一页|首页|尾页|末页|共\s*+\d++\s*+页|第\s*+\d++\s*+页|\d{1,3}+|[<>«»]++)++$"
+    r"^(?:[\s|·]++|上一页|下一页|首页|尾页|末页|共\s*+\d++\s*+页|第\s*+\d++\s*+页|\d{1,3}+|[<>«»]++"
+    r"|[\[【](?:\d{1,3}+|上一页|下一页|首页|尾页|末页)[\]】])++$"
 )
 
 LEARNED = "learned"
@@ -66,6 +76,7 @@ SITE = "site"
 DISCLAIMER = "disclaimer"
 WIDGET = "widget"
 ORIGINAL_TITLE = "original_title"
+IMAGE_CREDIT = "image_credit"
 BYLINE = "byline"
 PAGINATION = "pagination"
 
@@ -84,6 +95,10 @@ class CleanedText:
         return "\n".join(self.paragraphs)
 
 
+#: How a paragraph with a widget glued to its end ends (a cheap test before the expression).
+_TRAILING_WIDGET_ENDS = ("页", ">", "》", "»", "多", "部", "表")
+
+
 def is_disclaimer(line: str) -> bool:
     """A copyright/disclaimer/reprint notice (not a paragraph that merely mentions copyright)."""
     match = DISCLAIMER_RE.search(line)
@@ -93,8 +108,25 @@ def is_disclaimer(line: str) -> bool:
 
 
 def is_widget(line: str) -> bool:
-    """A share/print/close/related-links widget line."""
-    return len(line) <= MAX_WIDGET_CHARS and bool(WIDGET_RE.search(line))
+    """A share/print/close/related-links widget or a permalink line, not prose that uses the words.
+
+    Old pages break sentences into short lines (``他就能分享到一份胜利者的光荣。``): a widget's
+    words open its line (after symbols only), or the line has no sentence punctuation.
+    """
+    if LINK_LINE_RE.match(line):  # Trackback: http://…, 本文链接：http://…
+        return True
+    if len(line) > MAX_WIDGET_CHARS:
+        return False
+    match = WIDGET_RE.search(line)
+    if match is None:
+        return False
+    opens = not _WORD_RE.search(line[: match.start()])
+    return opens or not SENTENCE_PUNCTUATION_RE.search(line)
+
+
+def is_image_credit(line: str) -> bool:
+    """A picture's credit line (``Foto: dpa``, ``© Getty Images``, ``图片来源：网络``)."""
+    return len(line) <= MAX_IMAGE_CREDIT_CHARS and bool(IMAGE_CREDIT_RE.match(line))
 
 
 def _is_clause(line: str) -> bool:
@@ -126,6 +158,11 @@ def clean_paragraphs(
     in_disclaimer = False
     for raw in paragraphs:
         line = raw.strip()
+        if line.endswith(_TRAILING_WIDGET_ENDS):
+            line, cut = TRAILING_WIDGET_RE.subn("", line)
+            line = line.strip()
+            if cut:
+                result.removed[WIDGET] += 1
         if not line:
             continue
         simple = _simplified(line)
@@ -154,6 +191,8 @@ def clean_paragraphs(
                 result.byline.merge(
                     bracket_credits(line) if BRACKET_RE.fullmatch(line) else parse_byline(line)
                 )
+            elif is_image_credit(simple):
+                kind = IMAGE_CREDIT
             elif is_widget(simple):
                 kind = WIDGET
         if kind is None and len(result.paragraphs) < LEAD_PARAGRAPHS:

@@ -68,6 +68,18 @@ DISCLAIMER_PHRASES = (
     "版权归原作者所有",
     "侵权请联系",
     "如有侵权",
+    "如涉及版权",
+    "严禁转载",
+    "谢绝转载",
+    "转载须经",
+    "转载需经",
+    "转载请保留",
+    # self-media platforms' notices under every post (搜狐号, 网易号, 百家号 …)
+    "观点仅代表作者本人",
+    "仅提供信息存储服务",
+    "不代表搜狐立场",
+    "不代表平台立场",
+    "不代表平台观点",
 )
 
 #: A copyright sign and a year ("© 2019 Science X Network", "(c) 1996-2022 ...").
@@ -105,6 +117,42 @@ WIDGET_PHRASES = (
     "下一篇",
     "上一页",
     "下一页",
+    "举报/反馈",
+    "扫描二维码",
+    "扫码关注",
+    "长按二维码",
+    "长按识别二维码",
+    "点击关注",
+    "关注我们",
+)
+
+#: Labels of a picture's credit line under an image ("Foto: dpa", "© Getty Images", "图片来源：网络"):
+#: a short line opening with one names who took or owns a picture, it is no article text.
+IMAGE_CREDIT_LABELS = (
+    *("图片来源", "图片来自", "图片来源于", "图源", "配图来源", "图片", "题图", "配图"),
+    *("Foto", "Fotos", "Bild", "Bilder", "Bildquelle", "Bildquellen", "Bildcredit", "Bildnachweis"),
+    *("Photo", "Photos", "Photo credit", "Photo credits", "Photocredit", "Photocredits", "Image credit"),
+    *("Image credits", "Image", "Credit", "Credits", "Copyright", "Crédit photo", "Crédits photo"),
+)
+
+#: Links glued to the end of an article's last paragraph by portals: 返回腾讯网首页>>,
+#: 返回搜狐，查看更多, 返回顶部. The ``…`` of 返回…首页 is a site's name (at most 8 characters).
+TRAILING_WIDGETS = (r"返回[^\s，。！？]{0,8}?首页", r"返回搜狐[，,]\s?查看更多", "返回顶部", "返回列表")
+
+#: Labels of a line that only gives an address for the page itself (a blog's trackback, a
+#: permalink): ``Trackback: http://…``, ``本文链接：http://…``.
+LINK_LINE_LABELS = (
+    *(
+        "Trackback",
+        "Trackback URL",
+        "Trackback地址",
+        "Permalink",
+        "Permanent link",
+        "Short link",
+        "Shortlink",
+    ),
+    *("引用通告", "引用通告地址", "引用地址", "本文链接", "本文地址", "本文网址", "文章链接", "文章地址"),
+    *("永久链接", "本页链接", "本页地址", "短链接"),
 )
 
 #: Lines naming the original headline of a reprinted article (原标题：...).
@@ -701,6 +749,24 @@ DISCLAIMER_RE = re.compile(
     alternation(DISCLAIMER_PHRASES, name="DISCLAIMER_PHRASES") + COPYRIGHT_YEAR, re.IGNORECASE
 )
 WIDGET_RE = re.compile(alternation(WIDGET_PHRASES, name="WIDGET_PHRASES"))
+#: ... after a sentence's end, never inside one (他们连夜返回列表).
+TRAILING_WIDGET_RE = re.compile(
+    r"(?:^|(?<=[。！？!?”」\s]))(?:" + "|".join(TRAILING_WIDGETS) + r")\s{0,3}[>》»]{0,3}\s*+$"
+)
+LINK_LINE_RE = re.compile(
+    r"^\W{0,2}"
+    + alternation(LINK_LINE_LABELS, name="LINK_LINE_LABELS")
+    + r"\s{0,2}[:：]?\s{0,3}(?:https?://|www\.)\S*+\s*+$",
+    re.IGNORECASE,
+)
+#: A credit line: a label and a colon (``Foto: dpa``, ``(Credit: Jane Doe)``), or a copyright sign
+#: and a name (``© Oli Scarff/Getty Images``), at the start of the line.
+IMAGE_CREDIT_RE = re.compile(
+    r"^\W{0,2}(?:"
+    + alternation(IMAGE_CREDIT_LABELS, name="IMAGE_CREDIT_LABELS")
+    + r"\s{0,2}[:：|｜]|©|\(c\)\s)\s*+\S",
+    re.IGNORECASE,
+)
 DISCLAIMER_HEADING_RE = re.compile(
     r"^\W{0,3}[\w·]{0,20}?"
     + alternation(DISCLAIMER_HEADINGS, name="DISCLAIMER_HEADINGS")
@@ -745,5 +811,6 @@ for _name, _group in (
     ("COMPOUND_SURNAMES", COMPOUND_SURNAMES),
     ("RELATIVE_DATE_WORDS", tuple(RELATIVE_DATE_WORDS)),
     ("TONE_MARKED_VOWELS", tuple(TONE_MARKED_VOWELS)),
+    ("TRAILING_WIDGETS", TRAILING_WIDGETS),
 ):
     alternation(_group, name=_name)
