@@ -574,13 +574,34 @@ def _header_lines(
 def author_links(
     lines: Sequence[PageLine], title_index: int | None, body_start: int | None
 ) -> tuple[str, ...]:
-    """Texts of links to a person's or account's page between the headline and the body."""
+    """Names of the person or account that posted the page, from the lines under the headline.
+
+    A link there to a person's or account's page; a name printed there unlinked that the page
+    links to such a page elsewhere (a platform's user card: "华夏人文 2020-03-09" under the
+    headline, ``<a href=/c/user/1/>华夏人文</a>`` beside the text). The page's structure says it,
+    not its class names (renamed, they must change nothing).
+    """
+    header = _header_lines(lines, title_index, body_start)
+    if not header:
+        return ()
+    linked = {
+        line.text.strip().strip("@:：")
+        for line in lines
+        if line.href
+        and len(line.text) <= MAX_BYLINE_CHARS
+        and line.is_link
+        and AUTHOR_HREF_RE.search(line.href)
+    }
     found = []
-    for line in _header_lines(lines, title_index, body_start):
+    for line in header:
         text = line.text.strip()
-        if line.is_link and line.href and 2 <= len(text) <= 24 and AUTHOR_HREF_RE.search(line.href):
+        if not text or len(text) > MAX_BYLINE_CHARS:
+            continue
+        if line.is_link and line.href and len(text) >= 2 and AUTHOR_HREF_RE.search(line.href):
             found.append(text)
-    return tuple(found)
+        else:
+            found += [token for token in text.split() if len(token) >= 2 and token in linked]
+    return tuple(dict.fromkeys(found))
 
 
 #: A class, itemprop or rel naming an author's place (class="author", "byline", itemprop="author"),
