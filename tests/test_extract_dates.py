@@ -1,11 +1,23 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from lxml import html as lxml_html
 
-from crawler.extract.dates import DateEvidence, find_dates, is_dateline, parse_date, published_date
+from crawler.extract.dates import (
+    DateCandidate,
+    DateEvidence,
+    StructuredDates,
+    find_dates,
+    is_dateline,
+    page_offset,
+    parse_date,
+    published_date,
+    structured_dates,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: Fixed fetch time: 2024-03-01 20:00 in Shanghai.
@@ -123,9 +135,26 @@ def test_is_dateline(line, expected):
         ),
         pytest.param(DateEvidence(header=("2030-01-01",)), None, id="future-is-dropped"),
         pytest.param(
-            DateEvidence(structured="2021-05-05", guess="2021-05-06", guess_first=True),
+            DateEvidence(guess="2021-05-06", guess_first=True),
             at(2021, 5, 6),
-            id="western-page-trusts-htmldate",
+            id="western-page-trusts-htmldate-alone",
+        ),
+        pytest.param(
+            DateEvidence(structured="2021-05-05", guess="2021-05-06", guess_first=True),
+            at(2021, 5, 5),
+            id="declared-date-beats-htmldates-reading",
+        ),
+        pytest.param(
+            DateEvidence(header=("am 20.09.2020",), strict_guess="2020-09-22", guess_first=True),
+            at(2020, 9, 20),
+            id="date-line-beats-htmldates-reading",
+        ),
+        pytest.param(
+            DateEvidence(
+                structured="2021-05-05", header=("Nachrichten",), strict_guess="2021-05-05", guess_first=True
+            ),
+            at(2021, 5, 5),
+            id="htmldate-agrees-with-declared",
         ),
     ],
 )
@@ -140,3 +169,58 @@ def test_modified_date_is_kept():
         now=FETCHED,
     )
     assert (published, modified) == (at(2022, 2, 11, 9, 52), at(2022, 2, 12, 10, 0))
+
+
+def _declared(
+    *published: tuple[str, str, float], times: tuple[tuple[str, float], ...] = ()
+) -> StructuredDates:
+    return StructuredDates(published=published, time_elements=times)
+
+
+def test_a_utc_time_is_shown_in_the_zone_the_page_prints_it_in():
+    # datePublished 05:30:59Z, and the page's <time> prints the same clock 6 hours earlier
+    evidence = DateEvidence(
+        declared=_declared(("2023-11-09T05:30:59Z", "json-ld", 0.9), times=(("2023-11-08 23:30:59", 0.75),)),
+        guess_first=True,
+    )
+    published = published_date(evidence, tz=SHANGHAI, now=FETCHED)[0]
+    assert published.date().isoformat() == "2023-11-08"
+    assert published == datetime(2023, 11, 9, 5, 30, 59, tzinfo=UTC)  # the same moment
+
+
+def test_a_utc_time_takes_the_offset_another_date_of_the_page_states():
+    evidence = DateEvidence(
+        declared=_declared(
+            ("2022-11-06T23:00:00+00:00", "meta", 0.9), times=(("2022-11-07T00:00:00+01:00", 0.6),)
+        ),
+        guess_first=True,
+    )
+    assert published_date(evidence, tz=SHANGHAI, now=FETCHED)[0].date().isoformat() == "2022-11-07"
+
+
+def test_a_utc_time_alone_keeps_its_own_day():
+    # nothing on the page says its zone: the Chinese default zone must not move the day
+    evidence = DateEvidence(declared=_declared(("2022-11-06T20:00:00Z", "json-ld", 0.9)), guess_first=True)
+    published = published_date(evidence, tz=SHANGHAI, now=FETCHED)[0]
+    assert published.isoformat() == "2022-11-06T20:00:00+00:00"
+
+
+def test_unrelated_clocks_set_no_zone():
+    # a naive time 7 minutes off a UTC one is another moment, not the same one in another zone
+    candidates = [
+        DateCandidate(datetime(2022, 1, 1, 5, 0, tzinfo=UTC), "json-ld", 0.9, zoned=True),
+        DateCandidate(datetime(2022, 1, 1, 23, 7, tzinfo=SHANGHAI), "date-line", 0.88),
+    ]
+    assert page_offset(candidates) is None
+    assert page_offset(
+        [*candidates[:1], replace(candidates[1], value=datetime(2022, 1, 1, 13, 0))]
+    ) == timedelta(hours=8)
+
+
+def test_microdata_is_one_source_and_a_reviews_date_is_not_the_articles():
+    tree = lxml_html.fromstring(
+        "<html><body><article itemscope><meta itemprop='datePublished' content='2020-02-19'>"
+        "<p>text</p></article><div class='comment-list'><div itemscope>"
+        "<meta itemprop='datePublished' content='2019-02-12'></div></div></body></html>"
+    )
+    assert structured_dates(tree).published == (("2020-02-19", "microdata", 0.9),)

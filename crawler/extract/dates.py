@@ -16,8 +16,8 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -391,12 +391,12 @@ def structured_dates(tree: HtmlElement) -> StructuredDates:
             modified.append(obj["dateModified"].strip())
     for node in tree.xpath("//*[@itemprop='datePublished']")[:5]:
         value = node.get("content") or node.get("datetime") or node.text_content()
-        if value and value.strip():
+        if value and value.strip() and not _is_aside(node):  # a comment's or a review's own date
             published.append((value.strip()[:60], "microdata", STRUCTURED_WEIGHT))
     for node in tree.xpath("//meta[@content]")[:400]:
         key = (node.get("property") or node.get("name") or node.get("itemprop") or "").strip().lower()
         value = (node.get("content") or "").strip()
-        if not value:
+        if not value or node.get("itemprop") == "datePublished":  # read above, as microdata: one source
             continue
         if key in META_PUBLISHED:
             published.append((value[:60], "meta", META_PUBLISHED[key]))
@@ -642,6 +642,8 @@ class DateCandidate:
     has_time: bool = True
     #: What it was read from (the line, the meta value), for ``--explain``.
     evidence: str = ""
+    #: Printed with its zone (…Z, +01:00) or a Unix timestamp: one moment, whatever the site's zone.
+    zoned: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -677,7 +679,12 @@ LINE_WEIGHTS = {
     "body-edge": 0.55,
     "footer": 0.6,
 }
-GUESS_WEIGHT_WESTERN = 0.92
+#: htmldate's reading of a Western page's markup (<meta>, JSON-LD, <time>, date classes, the URL):
+#: the best single source when the page states nothing else, but a reading of the same markup,
+#: so below a date line printed under the headline and the page's own datePublished.
+GUESS_WEIGHT_WESTERN = 0.85
+#: What htmldate's pick adds to a day another source names: it breaks ties, it does not agree.
+TIE_BREAK = 0.01
 #: A relative date (昨天, 3小时前) is only as right as the fetch time it was resolved against (a
 #: saved page read later has none): below what the page's metadata and scripts state.
 RELATIVE_WEIGHT = 0.65
@@ -733,8 +740,9 @@ def date_candidates(
 
     def add(value: datetime | None, source: str, weight: float, printed: str | None = None) -> None:
         if value is not None and _plausible(value, tz, now):
+            zoned = value.tzinfo is not tz
             found.append(
-                DateCandidate(value, source, round(weight, 3), _has_time(value), (printed or "")[:200])
+                DateCandidate(value, source, round(weight, 3), _has_time(value), (printed or "")[:200], zoned)
             )
 
     if evidence.selector:
@@ -750,8 +758,8 @@ def date_candidates(
     )
     for printed, source, weight in declared.published:
         value = parse_date(printed, tz=tz, now=now)
-        if source == "script" and value is not None:
-            value = value.astimezone(tz)  # a Unix timestamp: shown in the site's zone
+        if source == "script" and value is not None and not evidence.guess_first:
+            value = value.astimezone(tz)  # a Unix timestamp on a Chinese portal: shown in the site's zone
         add(value, source, weight - (penalty if source != "script" else 0.0), printed)
     for printed, weight in declared.time_elements:
         add(parse_date(printed, tz=tz, now=now), "time-element", weight - penalty, printed)
@@ -862,6 +870,40 @@ def _printed_local_day(
     return day
 
 
+#: A page's own zone is at most this far from UTC, in steps of a quarter hour.
+MAX_ZONE_OFFSET = timedelta(hours=14)
+_ZONE_STEP = timedelta(minutes=15)
+
+
+def page_offset(candidates: list[DateCandidate]) -> timedelta | None:
+    """The page's own UTC offset, when its dates say it, else None (the site's zone is a guess).
+
+    A time printed with a non-zero offset (+01:00) states it; so does a UTC time whose clock the
+    page also prints without a zone (05:30:59Z and "2023-11-08 23:30:59": -06:00).
+    """
+    stated = [
+        offset for c in candidates if c.zoned and (offset := c.value.utcoffset()) and c.source != "script"
+    ]
+    if stated:
+        return max(set(stated), key=stated.count)
+    utc = [c.value.replace(tzinfo=None) for c in candidates if _utc_time(c) and c.zoned]
+    for local in (c.value.replace(tzinfo=None) for c in candidates if c.has_time and not c.zoned):
+        for moment in utc:
+            offset = local - moment
+            if offset and abs(offset) <= MAX_ZONE_OFFSET and not offset % _ZONE_STEP:
+                return offset
+    return None
+
+
+def _in_page_zone(candidates: list[DateCandidate]) -> list[DateCandidate]:
+    """Times stated in UTC shown in the page's own zone when its dates say which (its day is the reader's)."""
+    offset = page_offset(candidates)
+    if offset is None:
+        return candidates
+    zone = timezone(offset)
+    return [replace(c, value=c.value.astimezone(zone)) if _utc_time(c) and c.zoned else c for c in candidates]
+
+
 def choose_date(evidence: DateEvidence, *, tz: ZoneInfo, now: datetime | None = None) -> DateChoice:
     """Score every candidate and take the best day: its own weight plus a little per other source agreeing.
 
@@ -870,6 +912,7 @@ def choose_date(evidence: DateEvidence, *, tz: ZoneInfo, now: datetime | None = 
     """
     now = now or datetime.now(UTC)
     candidates, modified = date_candidates(evidence, tz=tz, now=now)
+    candidates = _in_page_zone(candidates)
     if not candidates:
         return DateChoice(modified=modified)
     by_day: dict[date, list[DateCandidate]] = {}
@@ -886,13 +929,23 @@ def choose_date(evidence: DateEvidence, *, tz: ZoneInfo, now: datetime | None = 
         day_candidates = by_day[day]
         own = [c for c in day_candidates if c.value.date() == day] or day_candidates
         top = max(own, key=lambda c: c.weight)
-        others = {c.source for c in day_candidates if c is not top and c.source not in _NOT_CORROBORATING}
+        # a UTC time names its neighbouring day only as the reading of a date printed for it
+        others = {
+            c.source
+            for c in day_candidates
+            if c is not top
+            and c.source not in _NOT_CORROBORATING
+            and (c.value.date() == day or top.source in _VISIBLE)
+        }
         others.discard(top.source)
+        # htmldate read the same markup: its pick among the page's dates only breaks a tie
+        tie = any(c.source == "htmldate" and c is not top and c.value.date() == day for c in own)
         # a UTC time that may be this day only in some zone counts a little less than one printed for it
         return (
             top.weight
             - (0.0 if top.value.date() == day else UTC_NEIGHBOUR_PENALTY)
             + AGREEMENT_BONUS * min(MAX_AGREEING, len(others))
+            + (TIE_BREAK if tie else 0.0)
         )
 
     day = _printed_local_day(max(by_day, key=score), by_day, candidates)
