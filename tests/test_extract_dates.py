@@ -12,6 +12,7 @@ from crawler.extract.dates import (
     DateEvidence,
     StructuredDates,
     find_dates,
+    is_credited_dateline,
     is_dateline,
     page_offset,
     parse_date,
@@ -224,3 +225,64 @@ def test_microdata_is_one_source_and_a_reviews_date_is_not_the_articles():
         "<meta itemprop='datePublished' content='2019-02-12'></div></div></body></html>"
     )
     assert structured_dates(tree).published == (("2020-02-19", "microdata", 0.9),)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Anna Muster 19.10.2019, 05:00 Uhr", True),
+        ("Handballverband • 02.02.2022", True),
+        ("Bonn, 11.10.2021", True),
+        ("2022-02-13", True),
+        ("Ich habe am 12. Mai 2006 eine Mail-Aktion gestartet", False),
+        ("由某某张贴 @ 2005-03-15 16:47:37 (3239)", False),  # a post's own line, not a credit
+        ("Nachrichten aus der Region", False),
+    ],
+)
+def test_credited_dateline(line, expected):
+    assert is_credited_dateline(line) is expected
+
+
+@pytest.mark.parametrize(
+    ("evidence", "expected"),
+    [
+        pytest.param(
+            DateEvidence(above_title=("Startseite", "Anna Muster 19.10.2019, 05:00 Uhr"), guess_first=True),
+            at(2019, 10, 19, 5, 0),
+            id="name-and-date-above-headline",
+        ),
+        pytest.param(
+            DateEvidence(
+                body_edges=("Handballverband • 02.02.2022", "Am Wochenende spielen …"), guess_first=True
+            ),
+            at(2022, 2, 2),
+            id="outlet-and-date-opening-body",
+        ),
+        pytest.param(
+            DateEvidence(
+                body_edges=("Ein Untertitel", "Von Anna Muster", "27.1.2022 - Bei der Erinnerung an …"),
+                guess_first=True,
+            ),
+            at(2022, 1, 27),
+            id="lead-dateline-after-subheading-and-byline",
+        ),
+        pytest.param(
+            DateEvidence(
+                body_edges=(
+                    *("Ein Untertitel", "Von Anna Muster", "Bei der Erinnerung"),
+                    "27.1.2022 - Bei der Erinnerung an die Verfolgten",
+                ),
+                guess_first=True,
+            ),
+            None,
+            id="date-opening-a-later-paragraph-is-not-the-lead",
+        ),
+        pytest.param(
+            DateEvidence(footer=("[打印]", "由某某张贴 @ 2005-03-15 16:47:37 (3239)")),
+            None,
+            id="a-posts-line-in-a-chinese-footer",
+        ),
+    ],
+)
+def test_credited_datelines_and_leads(evidence, expected):
+    assert published_date(evidence, tz=SHANGHAI, now=FETCHED)[0] == expected

@@ -157,12 +157,19 @@ _RANGE_RE = re.compile(r"^\s*(?:~|～|—|–|-|至|到|to)\s*\S")
 LABEL_REACH = 24
 #: A dateline may hold this many letters besides its date (星期日, 来源 words are not letters here).
 DATELINE_LEFTOVER = 3
+#: A date beside a name or a place ("Bettina Kugler 19.10.2019"): at most these words and letters.
+CREDITED_DATELINE_WORDS = 3
+CREDITED_DATELINE_LETTERS = 24
+_WORD_SPLIT_RE = re.compile(r"[\s|｜丨•·,/–—-]+")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_HAN_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 #: Unlabelled datelines count only this close to the headline (above it) ...
 ABOVE_TITLE_DATELINES = 3
 #: ... or to the end of the body (below it: further down are lists of related links).
 FOOTER_DATELINES = 2
-#: A date opening one of the body's first lines is its dateline ("27.1.2022 – Bei der …").
-LEAD_DATELINES = 2
+#: A date opening one of the body's first lines is its dateline ("27.1.2022 – Bei der …"); the
+#: lead may follow a subheading and a byline.
+LEAD_DATELINES = 3
 #: A date after the fetch time is a typo, a future event or a wrong zone, never a publication date.
 FUTURE_SLACK = timedelta(0)
 
@@ -500,16 +507,43 @@ def _plausible(value: datetime, tz: ZoneInfo, now: datetime | None) -> bool:
 
 
 @lru_cache(maxsize=256)  # asked for each date of a line: a line of hundreds of dates is read once
-def is_dateline(line: str) -> bool:
-    """True when ``line`` is a date and little else ("2022年02月13日", "发布时间：2022-02-13 07:00")."""
+def _beside_date(line: str) -> tuple[str, ...] | None:
+    """The words of ``line`` beside its dates and labels (outlets dropped); None when it has no date."""
     rest = _normalize(line)
     for match in reversed(find_dates(rest)):
         rest = rest[: match.start] + rest[match.end :]
     if len(rest) == len(_normalize(line)):
-        return False
+        return None
     rest = _LABEL_RE.sub("", rest)
-    rest = " ".join(token for token in re.split(r"[\s|｜丨]+", rest) if not OUTLET_RE.search(token))
-    return len(re.findall(r"[^\W\d_]", rest)) <= DATELINE_LEFTOVER
+    return tuple(token for token in _WORD_SPLIT_RE.split(rest) if token and not OUTLET_RE.search(token))
+
+
+def _letters(words: tuple[str, ...]) -> int:
+    return sum(len(_LETTER_RE.findall(word)) for word in words)
+
+
+def is_dateline(line: str) -> bool:
+    """True when ``line`` is a date and little else ("2022年02月13日", "发布时间：2022-02-13 07:00")."""
+    words = _beside_date(line)
+    return words is not None and _letters(words) <= DATELINE_LEFTOVER
+
+
+def is_credited_dateline(line: str) -> bool:
+    """A date beside a few words (a name, a place, an outlet), or a date and little else.
+
+    "Bettina Kugler 19.10.2019, 05:00 Uhr", "Handball Schweiz • 02.02.2022", "Bonn, 11.10.2021".
+
+    Words of an alphabet only: Chinese runs no spaces through a phrase (由某某张贴 @ date is a post's).
+    """
+    words = _beside_date(line)
+    if words is None:
+        return False
+    named = [word for word in words if _LETTER_RE.search(word)]
+    return _letters(words) <= DATELINE_LEFTOVER or (
+        len(named) <= CREDITED_DATELINE_WORDS
+        and _letters(words) <= CREDITED_DATELINE_LETTERS
+        and not any(_HAN_RE.search(word) for word in named)
+    )
 
 
 def label_only(line: str) -> str | None:
@@ -578,7 +612,7 @@ def _from_lines(
                 continue
             counts = (
                 not labelled_only
-                or (number < datelines and is_dateline(line))
+                or (number < datelines and is_credited_dateline(line))
                 or (number < openers and match.start <= 1 and not match.relative)
             ) and (not match.relative or match.start <= 1 or is_dateline(line))
             if counts and first is None:
