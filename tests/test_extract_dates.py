@@ -11,6 +11,7 @@ from crawler.extract.dates import (
     DateCandidate,
     DateEvidence,
     StructuredDates,
+    choose_date,
     find_dates,
     is_credited_dateline,
     is_dateline,
@@ -19,6 +20,7 @@ from crawler.extract.dates import (
     published_date,
     structured_dates,
 )
+from crawler.extract.layout import Layout
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: Fixed fetch time: 2024-03-01 20:00 in Shanghai.
@@ -286,3 +288,37 @@ def test_credited_dateline(line, expected):
 )
 def test_credited_datelines_and_leads(evidence, expected):
     assert published_date(evidence, tz=SHANGHAI, now=FETCHED)[0] == expected
+
+
+def test_a_date_inside_a_sentence_under_the_headline_yields_to_a_date_line():
+    evidence = DateEvidence(
+        above_title=("06.12.2022",),
+        header=("Mit der Investition vom 10.02.2023 bietet die Firma ihren Kunden einen neuen Tarif an.",),
+        guess_first=True,
+    )
+    assert published_date(evidence, tz=SHANGHAI, now=FETCHED)[0] == at(2022, 12, 6)
+    # alone, it is still the page's date
+    alone = DateEvidence(header=evidence.header, guess_first=True)
+    assert published_date(alone, tz=SHANGHAI, now=FETCHED)[0] == at(2023, 2, 10)
+
+
+def test_an_update_date_fills_the_gap_when_the_page_states_nothing_else():
+    evidence = DateEvidence(footer=("Aktualisiert am 17.01.2021.",), guess_first=True)
+    choice = choose_date(evidence, tz=SHANGHAI, now=FETCHED)
+    assert (choice.published, choice.modified, choice.source) == (
+        at(2021, 1, 17),
+        at(2021, 1, 17),
+        "modified",
+    )
+    # any publication date beats it
+    dated = DateEvidence(footer=("Aktualisiert am 17.01.2021.",), header=("03.01.2021",), guess_first=True)
+    assert published_date(dated, tz=SHANGHAI, now=FETCHED) == (at(2021, 1, 3), at(2021, 1, 17))
+
+
+def test_date_header_reaches_the_lines_right_under_a_headline_far_above_the_body():
+    lines = ("Home", "Headline", "Datum:", "03.11.2021", *(f"#tag{i}" for i in range(20)), "Body text")
+    layout = Layout(lines, title_index=1, body_start=len(lines) - 1)
+    assert "03.11.2021" not in layout.header
+    assert layout.date_header[:2] == ("Datum:", "03.11.2021")
+    assert layout.date_header[-len(layout.header) :] == layout.header
+    assert Layout((*lines[:8], "Body"), title_index=1, body_start=8).date_header == lines[2:8]

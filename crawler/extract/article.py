@@ -306,7 +306,7 @@ def extract_article(
     dates = choose_date(
         DateEvidence(
             selector=_selector_text(tree, profile.selectors.date),
-            header=layout.header,
+            header=layout.date_header,
             declared=structured_dates(tree),
             above_title=layout.above_title,
             footer=layout.footer,

@@ -709,6 +709,7 @@ LINE_WEIGHTS = {
     "learned": 0.97,
     "date-line-label": 0.95,
     "date-line": 0.88,
+    "date-in-text": 0.5,
     "above-title": 0.6,
     "body-edge": 0.55,
     "footer": 0.6,
@@ -726,6 +727,8 @@ RELATIVE_WEIGHT = 0.65
 GUESS_WEIGHT_FREE_TEXT = 0.4
 URL_WEIGHT = 0.5
 LAST_MODIFIED_WEIGHT = 0.15
+#: Confidence of an update date taken for the publication when the page states nothing else.
+MODIFIED_CONFIDENCE = 0.3
 #: On CJK pages <meta>/JSON-LD weigh this much less than their own weight (below the date line).
 CJK_STRUCTURED_PENALTY = 0.1
 #: Each other source naming the same day adds this much (at most ``MAX_AGREEING`` of them).
@@ -816,6 +819,8 @@ def date_candidates(
         modified = modified or found_in.modified
         if found_in.published is not None:
             name = "date-line-label" if source == "date-line" and found_in.labelled else source
+            if name == "date-line" and not is_credited_dateline(found_in.line):
+                name = "date-in-text"  # a date inside a sentence under the headline: often another event's
             weight = min(LINE_WEIGHTS[name], RELATIVE_WEIGHT) if found_in.relative else LINE_WEIGHTS[name]
             add(found_in.published, name, weight, found_in.line)
     if evidence.strict_guess:
@@ -948,6 +953,10 @@ def choose_date(evidence: DateEvidence, *, tz: ZoneInfo, now: datetime | None = 
     candidates, modified = date_candidates(evidence, tz=tz, now=now)
     candidates = _in_page_zone(candidates)
     if not candidates:
+        if modified is not None:  # a page that only says when it was updated: that day fills the gap
+            return DateChoice(
+                modified, modified, "modified", MODIFIED_CONFIDENCE, reason="only an update date is stated"
+            )
         return DateChoice(modified=modified)
     by_day: dict[date, list[DateCandidate]] = {}
     for candidate in candidates:
