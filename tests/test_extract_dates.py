@@ -322,3 +322,35 @@ def test_date_header_reaches_the_lines_right_under_a_headline_far_above_the_body
     assert layout.date_header[:2] == ("Datum:", "03.11.2021")
     assert layout.date_header[-len(layout.header) :] == layout.header
     assert Layout((*lines[:8], "Body"), title_index=1, body_start=8).date_header == lines[2:8]
+
+
+@pytest.mark.parametrize(
+    ("evidence", "expected", "precision"),
+    [
+        pytest.param(
+            DateEvidence(body_edges=("正文", "——《某某之春》1998年3月号")),
+            at(1998, 3, 1),
+            "month",
+            id="issue",
+        ),
+        pytest.param(
+            DateEvidence(footer=("摘自《某某月刊》2001年10月刊",)), at(2001, 10, 1), "month", id="monthly"
+        ),
+        pytest.param(
+            DateEvidence(body_edges=("——《某某之春》1998年3月号",), header=("1998-03-05",)),
+            at(1998, 3, 5),
+            None,
+            id="a-day-beats-the-issue",
+        ),
+        pytest.param(DateEvidence(body_edges=("本刊3月号刊登了来信",)), None, None, id="no-year-no-date"),
+        pytest.param(
+            DateEvidence(body_edges=("1998年3月，他去了北京",)),
+            None,
+            None,
+            id="a-month-in-prose-is-not-an-issue",
+        ),
+    ],
+)
+def test_a_magazine_issue_gives_the_month_only(evidence, expected, precision):
+    choice = choose_date(evidence, tz=SHANGHAI, now=FETCHED)
+    assert (choice.published, choice.precision) == (expected, precision)

@@ -360,6 +360,7 @@ def extract_article(
         modified_at=dates.modified,
         date_source=dates.source,
         date_confidence=dates.confidence,
+        date_precision=dates.precision,
         language=meta.get("language") or profile.language or ("zh" if script else None),
         tags=list(meta.get("tags") or []),
         categories=list(meta.get("categories") or []),

@@ -691,6 +691,8 @@ class DateChoice:
     candidates: tuple[DateCandidate, ...] = ()
     #: Why the day won (or why there is no date).
     reason: str = ""
+    #: "month" when only the month is known (``published`` is its first day), else None.
+    precision: str | None = None
 
     def explained(self) -> Choice:
         """The choice as ``--explain`` prints it."""
@@ -729,6 +731,25 @@ URL_WEIGHT = 0.5
 LAST_MODIFIED_WEIGHT = 0.15
 #: Confidence of an update date taken for the publication when the page states nothing else.
 MODIFIED_CONFIDENCE = 0.3
+#: Confidence of a magazine issue's month ("1998年3月号") when the page states no day.
+ISSUE_MONTH_CONFIDENCE = 0.5
+#: A magazine issue named by its month: 1998年3月号, 2001年10月刊.
+_ISSUE_MONTH_RE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s{0,2}年\s{0,2}(?P<m>1[0-2]|0?[1-9])\s{0,2}月\s{0,2}[号刊]"
+)
+
+
+def issue_month(lines: Iterable[str], *, tz: ZoneInfo, now: datetime) -> datetime | None:
+    """The first day of the month of a magazine issue the lines name (the article's only date), or None."""
+    for line in lines:
+        match = _ISSUE_MONTH_RE.search(_normalize(line)) if "月" in line else None
+        if match is not None:
+            value = localize(datetime(int(match.group("y")), int(match.group("m")), 1), tz)
+            if _plausible(value, tz, now):
+                return value
+    return None
+
+
 #: On CJK pages <meta>/JSON-LD weigh this much less than their own weight (below the date line).
 CJK_STRUCTURED_PENALTY = 0.1
 #: Each other source naming the same day adds this much (at most ``MAX_AGREEING`` of them).
@@ -953,6 +974,18 @@ def choose_date(evidence: DateEvidence, *, tz: ZoneInfo, now: datetime | None = 
     candidates, modified = date_candidates(evidence, tz=tz, now=now)
     candidates = _in_page_zone(candidates)
     if not candidates:
+        month = issue_month(
+            (*evidence.header, *evidence.above_title, *evidence.body_edges, *evidence.footer), tz=tz, now=now
+        )
+        if month is not None:  # a magazine's article dated by its issue only
+            return DateChoice(
+                month,
+                modified,
+                "issue-month",
+                ISSUE_MONTH_CONFIDENCE,
+                reason="only the issue's month",
+                precision="month",
+            )
         if modified is not None:  # a page that only says when it was updated: that day fills the gap
             return DateChoice(
                 modified, modified, "modified", MODIFIED_CONFIDENCE, reason="only an update date is stated"
