@@ -354,3 +354,28 @@ def test_date_header_reaches_the_lines_right_under_a_headline_far_above_the_body
 def test_a_magazine_issue_gives_the_month_only(evidence, expected, precision):
     choice = choose_date(evidence, tz=SHANGHAI, now=FETCHED)
     assert (choice.published, choice.precision) == (expected, precision)
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (("Startseite", "Ausgabe 8/2021"), None),  # htmldate's 2021-08-01 is printed nowhere
+        (("Startseite", "01.08.2021 | Anna Muster"), at(2021, 8, 1)),
+        (("28.08.21 / 0 Kommentare",), None),  # another day with a two-digit year
+        (("01.08.21 / 0 Kommentare",), at(2021, 8, 1)),
+        (("01/08/2021",), at(2021, 8, 1)),  # read either way round: a reader sees the day
+    ],
+)
+def test_htmldates_reading_alone_counts_only_when_the_page_prints_that_day(lines, expected):
+    evidence = DateEvidence(strict_guess="2021-08-01", guess="2021-08-01", page_lines=lines, guess_first=True)
+    assert published_date(evidence, tz=SHANGHAI, now=FETCHED)[0] == expected
+
+
+def test_htmldates_reading_of_a_declared_date_needs_no_printed_day():
+    evidence = DateEvidence(
+        structured="2021-08-01T10:00:00+02:00",
+        strict_guess="2021-08-01",
+        page_lines=("Startseite",),
+        guess_first=True,
+    )
+    assert published_date(evidence, tz=SHANGHAI, now=FETCHED)[0].date().isoformat() == "2021-08-01"

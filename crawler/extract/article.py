@@ -313,7 +313,7 @@ def extract_article(
             body_edges=tuple(paragraphs[:6] + paragraphs[-3:]),
             guess=meta.get("date"),
             strict_guess=None if cjk else markup_date(tree, url, fetched_at),
-            page_lines=layout.lines if cjk else (),
+            page_lines=layout.lines,
             guess_first=not cjk,
             url=url,
             last_modified=last_modified,

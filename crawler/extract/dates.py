@@ -758,6 +758,8 @@ MAX_AGREEING = 2
 #: Sources that never corroborate another one (a server's rebuild time, a guess built from the
 #: page's own metadata).
 _NOT_CORROBORATING = frozenset({"last-modified", "htmldate", "htmldate-guess"})
+#: Readings of the page's markup by htmldate, not sources of their own.
+_DERIVED = frozenset({"htmldate", "htmldate-guess"})
 #: Sources never taken alone: htmldate's free-text guess only adds to a day another source names.
 _NOT_ALONE = frozenset({"htmldate-guess"})
 
@@ -766,15 +768,46 @@ def _guess(evidence: DateEvidence, tz: ZoneInfo, now: datetime) -> datetime | No
     value = parse_date(evidence.guess, tz=tz, now=now)
     if value is None or not _plausible(value, tz, now):
         return None
-    if evidence.page_lines:
-        printed = {m.value.date() for line in evidence.page_lines for m in find_dates(line)}
+    if evidence.page_lines and not printed_on_page(value.date(), evidence.page_lines):
         declared = [evidence.structured] + [
             v for v, _, _ in (evidence.declared or StructuredDates()).published
         ]
         structured = {d.astimezone(tz).date() for v in declared if (d := parse_date(v, tz=tz, now=now))}
-        if value.date() not in printed and value.date() not in structured:
+        if value.date() not in structured:
             return None
     return value
+
+
+#: A day with a two-digit year, as some pages print it under the headline: 28.01.22.
+_SHORT_YEAR_RE = re.compile(
+    r"(?<![\d.])(?P<d>3[01]|[12]\d|0?[1-9])\.(?P<m>1[0-2]|0?[1-9])\.(?P<y>\d{2})(?![\d.])"
+)
+
+
+def printed_on_page(day: date, lines: Iterable[str]) -> bool:
+    """True when one of ``lines`` prints ``day``, in any form read here.
+
+    Also 02/10/2020 read either way round and 28.01.22: whether a reader of the page sees that
+    day somewhere, not which date the line is.
+    """
+    year, short = str(day.year), f".{day.year % 100:02d}"
+    for line in lines:
+        if year in line:
+            for match in find_dates(line):
+                value = match.value.date()
+                if value == day or (
+                    value.day <= 12 and (value.year, value.day, value.month) == (day.year, day.month, day.day)
+                ):
+                    return True
+        elif short in line:
+            for match in _SHORT_YEAR_RE.finditer(line):
+                if (int(match.group("d")), int(match.group("m")), int(match.group("y"))) == (
+                    day.day,
+                    day.month,
+                    day.year % 100,
+                ):
+                    return True
+    return False
 
 
 def before_section(lines: tuple[str, ...]) -> tuple[str, ...]:
@@ -964,6 +997,14 @@ def _in_page_zone(candidates: list[DateCandidate]) -> list[DateCandidate]:
     return [replace(c, value=c.value.astimezone(zone)) if _utc_time(c) and c.zoned else c for c in candidates]
 
 
+def _unprinted_reading(day: date, candidates: list[DateCandidate], lines: tuple[str, ...]) -> bool:
+    """Only htmldate names ``day`` and the page prints it nowhere: not a date a reader is told.
+
+    A CMS's creation stamp in a script, a month turned into its first day ("Ausgabe 8/2021").
+    """
+    return all(c.source in _DERIVED for c in candidates) and not printed_on_page(day, lines)
+
+
 def choose_date(evidence: DateEvidence, *, tz: ZoneInfo, now: datetime | None = None) -> DateChoice:
     """Score every candidate and take the best day: its own weight plus a little per other source agreeing.
 
@@ -995,7 +1036,12 @@ def choose_date(evidence: DateEvidence, *, tz: ZoneInfo, now: datetime | None = 
     for candidate in candidates:
         for day in candidate_days(candidate):
             by_day.setdefault(day, []).append(candidate)
-    by_day = {d: cs for d, cs in by_day.items() if any(c.source not in _NOT_ALONE for c in cs)}
+    by_day = {
+        d: cs
+        for d, cs in by_day.items()
+        if any(c.source not in _NOT_ALONE for c in cs)
+        and (not evidence.page_lines or not _unprinted_reading(d, cs, evidence.page_lines))
+    }
     if not by_day:
         return DateChoice(
             modified=modified, candidates=tuple(candidates), reason="only htmldate's free-text guess"
