@@ -379,3 +379,27 @@ def test_htmldates_reading_of_a_declared_date_needs_no_printed_day():
         guess_first=True,
     )
     assert published_date(evidence, tz=SHANGHAI, now=FETCHED)[0].date().isoformat() == "2021-08-01"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This page was last modified on 4 November 2020",
+        "Letzte Änderung 14.02.2019",
+        "last edited: 17 Jun 2018",
+    ],
+)
+def test_update_labels_of_european_pages(line):
+    assert [m.label for m in find_dates(line)] == ["modified"]
+
+
+def test_htmldates_reading_of_an_update_date_is_the_update_date():
+    # htmldate took the "last modified" line for the publication: it is stored as the update only
+    evidence = DateEvidence(
+        strict_guess="2020-11-04",
+        page_lines=("Startseite", "This page was last modified on 4 November 2020"),
+        footer=("This page was last modified on 4 November 2020",),
+        guess_first=True,
+    )
+    choice = choose_date(evidence, tz=SHANGHAI, now=FETCHED)
+    assert (choice.source, choice.modified) == ("modified", at(2020, 11, 4))

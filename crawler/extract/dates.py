@@ -788,12 +788,14 @@ def printed_on_page(day: date, lines: Iterable[str]) -> bool:
     """True when one of ``lines`` prints ``day``, in any form read here.
 
     Also 02/10/2020 read either way round and 28.01.22: whether a reader of the page sees that
-    day somewhere, not which date the line is.
+    day somewhere, not which date the line is; an update date ("last modified on …") is not it.
     """
     year, short = str(day.year), f".{day.year % 100:02d}"
     for line in lines:
         if year in line:
             for match in find_dates(line):
+                if match.label == MODIFIED:  # "last modified on …": another day than the publication's
+                    continue
                 value = match.value.date()
                 if value == day or (
                     value.day <= 12 and (value.year, value.day, value.month) == (day.year, day.month, day.day)
@@ -1005,6 +1007,35 @@ def _unprinted_reading(day: date, candidates: list[DateCandidate], lines: tuple[
     return all(c.source in _DERIVED for c in candidates) and not printed_on_page(day, lines)
 
 
+def _gap_filled(
+    evidence: DateEvidence,
+    modified: datetime | None,
+    candidates: tuple[DateCandidate, ...],
+    reason: str,
+    *,
+    tz: ZoneInfo,
+    now: datetime,
+) -> DateChoice:
+    """No publication day: a magazine issue's month, else the update date, fills the gap (or nothing)."""
+    lines = (*evidence.header, *evidence.above_title, *evidence.body_edges, *evidence.footer)
+    month = issue_month(lines, tz=tz, now=now)
+    if month is not None:  # a magazine's article dated by its issue only
+        return DateChoice(
+            month,
+            modified,
+            "issue-month",
+            ISSUE_MONTH_CONFIDENCE,
+            candidates,
+            "only the issue's month",
+            "month",
+        )
+    if modified is not None:  # a page that only says when it was updated: that day fills the gap
+        return DateChoice(
+            modified, modified, "modified", MODIFIED_CONFIDENCE, candidates, "only an update date"
+        )
+    return DateChoice(modified=modified, candidates=candidates, reason=reason)
+
+
 def choose_date(evidence: DateEvidence, *, tz: ZoneInfo, now: datetime | None = None) -> DateChoice:
     """Score every candidate and take the best day: its own weight plus a little per other source agreeing.
 
@@ -1015,23 +1046,7 @@ def choose_date(evidence: DateEvidence, *, tz: ZoneInfo, now: datetime | None = 
     candidates, modified = date_candidates(evidence, tz=tz, now=now)
     candidates = _in_page_zone(candidates)
     if not candidates:
-        month = issue_month(
-            (*evidence.header, *evidence.above_title, *evidence.body_edges, *evidence.footer), tz=tz, now=now
-        )
-        if month is not None:  # a magazine's article dated by its issue only
-            return DateChoice(
-                month,
-                modified,
-                "issue-month",
-                ISSUE_MONTH_CONFIDENCE,
-                reason="only the issue's month",
-                precision="month",
-            )
-        if modified is not None:  # a page that only says when it was updated: that day fills the gap
-            return DateChoice(
-                modified, modified, "modified", MODIFIED_CONFIDENCE, reason="only an update date is stated"
-            )
-        return DateChoice(modified=modified)
+        return _gap_filled(evidence, modified, (), "", tz=tz, now=now)
     by_day: dict[date, list[DateCandidate]] = {}
     for candidate in candidates:
         for day in candidate_days(candidate):
@@ -1043,9 +1058,8 @@ def choose_date(evidence: DateEvidence, *, tz: ZoneInfo, now: datetime | None = 
         and (not evidence.page_lines or not _unprinted_reading(d, cs, evidence.page_lines))
     }
     if not by_day:
-        return DateChoice(
-            modified=modified, candidates=tuple(candidates), reason="only htmldate's free-text guess"
-        )
+        reason = "only htmldate's readings, of a day the page does not print"
+        return _gap_filled(evidence, modified, tuple(candidates), reason, tz=tz, now=now)
 
     def score(day: date) -> float:
         day_candidates = by_day[day]
