@@ -26,7 +26,7 @@ from crawler import __version__
 from crawler.extract.body import is_cjk, locate_body, prepare_tree
 from crawler.extract.boilerplate import clean_paragraphs
 from crawler.extract.byline import CreditEvidence, author_links, choose_credits, declared_credits, name_line
-from crawler.extract.dates import DateChoice, DateEvidence, choose_date, markup_date, structured_dates
+from crawler.extract.dates import DateChoice, DateEvidence, choose_date, structured_dates
 from crawler.extract.encoding import decode_html
 from crawler.extract.gone import is_gone_notice
 from crawler.extract.htmltext import element_path, element_text, page_lines
@@ -312,7 +312,8 @@ def extract_article(
             footer=layout.footer,
             body_edges=tuple(paragraphs[:6] + paragraphs[-3:]),
             guess=meta.get("date"),
-            strict_guess=None if cjk else markup_date(tree, url, fetched_at),
+            # trafilatura's metadata ran htmldate on markup only (no free-text search) already
+            strict_guess=None if cjk else (meta.get("date") or ""),
             page_lines=layout.lines,
             guess_first=not cjk,
             url=url,

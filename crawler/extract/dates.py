@@ -13,7 +13,6 @@ copyright lines, ranges (``2005-3-30 ~ 2005-3-31``) and dates after the fetch ar
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -44,7 +43,6 @@ if TYPE_CHECKING:
 
     from lxml.html import HtmlElement
 
-LOGGER = logging.getLogger(__name__)
 
 PUBLISHED = "published"
 MODIFIED = "modified"
@@ -462,22 +460,6 @@ def structured_date(tree: HtmlElement) -> str | None:
     """The publication date a page declares in its metadata (<meta>, itemprop, JSON-LD), as printed."""
     found = structured_dates(tree).published
     return found[0][0] if found else None
-
-
-def markup_date(tree: HtmlElement, url: str | None, now: datetime) -> str:
-    """The date htmldate finds in markup only (no free-text search), "" when none."""
-    from htmldate import find_date
-
-    try:
-        return (
-            find_date(
-                tree, extensive_search=False, original_date=True, url=url, max_date=now.date().isoformat()
-            )
-            or ""
-        )
-    except (ValueError, TypeError) as exc:
-        LOGGER.debug("htmldate failed on %s: %s", url, exc)
-        return ""
 
 
 def url_date(url: str | None) -> datetime | None:
