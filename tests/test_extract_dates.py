@@ -159,6 +159,42 @@ def test_is_dateline(line, expected):
             at(2021, 5, 5),
             id="htmldate-agrees-with-declared",
         ),
+        pytest.param(
+            DateEvidence(above_title=("Startseite", "Anna Muster 19.10.2019, 05:00 Uhr"), guess_first=True),
+            at(2019, 10, 19, 5, 0),
+            id="name-and-date-above-headline",
+        ),
+        pytest.param(
+            DateEvidence(
+                body_edges=("Handballverband • 02.02.2022", "Am Wochenende spielen …"), guess_first=True
+            ),
+            at(2022, 2, 2),
+            id="outlet-and-date-opening-body",
+        ),
+        pytest.param(
+            DateEvidence(
+                body_edges=("Ein Untertitel", "Von Anna Muster", "27.1.2022 - Bei der Erinnerung an …"),
+                guess_first=True,
+            ),
+            at(2022, 1, 27),
+            id="lead-dateline-after-subheading-and-byline",
+        ),
+        pytest.param(
+            DateEvidence(
+                body_edges=(
+                    *("Ein Untertitel", "Von Anna Muster", "Bei der Erinnerung"),
+                    "27.1.2022 - Bei der Erinnerung an die Verfolgten",
+                ),
+                guess_first=True,
+            ),
+            None,
+            id="date-opening-a-later-paragraph-is-not-the-lead",
+        ),
+        pytest.param(
+            DateEvidence(footer=("[打印]", "由某某张贴 @ 2005-03-15 16:47:37 (3239)")),
+            None,
+            id="a-posts-line-in-a-chinese-footer",
+        ),
     ],
 )
 def test_published_date_prefers_the_articles_own_date_line(evidence, expected):
@@ -243,51 +279,6 @@ def test_microdata_is_one_source_and_a_reviews_date_is_not_the_articles():
 )
 def test_credited_dateline(line, expected):
     assert is_credited_dateline(line) is expected
-
-
-@pytest.mark.parametrize(
-    ("evidence", "expected"),
-    [
-        pytest.param(
-            DateEvidence(above_title=("Startseite", "Anna Muster 19.10.2019, 05:00 Uhr"), guess_first=True),
-            at(2019, 10, 19, 5, 0),
-            id="name-and-date-above-headline",
-        ),
-        pytest.param(
-            DateEvidence(
-                body_edges=("Handballverband • 02.02.2022", "Am Wochenende spielen …"), guess_first=True
-            ),
-            at(2022, 2, 2),
-            id="outlet-and-date-opening-body",
-        ),
-        pytest.param(
-            DateEvidence(
-                body_edges=("Ein Untertitel", "Von Anna Muster", "27.1.2022 - Bei der Erinnerung an …"),
-                guess_first=True,
-            ),
-            at(2022, 1, 27),
-            id="lead-dateline-after-subheading-and-byline",
-        ),
-        pytest.param(
-            DateEvidence(
-                body_edges=(
-                    *("Ein Untertitel", "Von Anna Muster", "Bei der Erinnerung"),
-                    "27.1.2022 - Bei der Erinnerung an die Verfolgten",
-                ),
-                guess_first=True,
-            ),
-            None,
-            id="date-opening-a-later-paragraph-is-not-the-lead",
-        ),
-        pytest.param(
-            DateEvidence(footer=("[打印]", "由某某张贴 @ 2005-03-15 16:47:37 (3239)")),
-            None,
-            id="a-posts-line-in-a-chinese-footer",
-        ),
-    ],
-)
-def test_credited_datelines_and_leads(evidence, expected):
-    assert published_date(evidence, tz=SHANGHAI, now=FETCHED)[0] == expected
 
 
 def test_a_date_inside_a_sentence_under_the_headline_yields_to_a_date_line():
