@@ -13,6 +13,7 @@ from crawler.extract.dates import (
     StructuredDates,
     choose_date,
     find_dates,
+    in_sentence,
     is_credited_dateline,
     is_dateline,
     page_offset,
@@ -394,3 +395,29 @@ def test_htmldates_reading_of_an_update_date_is_the_update_date():
     )
     choice = choose_date(evidence, tz=SHANGHAI, now=FETCHED)
     assert (choice.source, choice.modified) == ("modified", at(2020, 11, 4))
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("2022-02-13 07:00 来源：某某网 作者：李某 责任编辑：王某", False),  # an info bar
+        ("Anna Muster 19.10.2019, 05:00 Uhr", False),
+        ("Mit der Investition bietet die Genossenschaft seit dem 10.02.2023 ihren Mitgliedern", True),
+        (
+            "会议于2022年2月13日在北京召开，来自全国各地的一百多位代表参加了会议，并就今年的主要工作进行了讨论。",
+            True,
+        ),
+    ],
+)
+def test_in_sentence(line, expected):
+    assert in_sentence(line) is expected
+
+
+def test_an_info_bar_with_credits_is_a_date_line():
+    evidence = DateEvidence(
+        header=("2026-11-27 09:30:15 来源：某某日报 记者 张某 李某 通讯员 王某某",),
+        structured="2026-11-26 08:00",
+    )
+    assert published_date(evidence, tz=SHANGHAI, now=datetime(2026, 12, 1, tzinfo=UTC))[0] == at(
+        2026, 11, 27, 9, 30, 15
+    )

@@ -510,6 +510,21 @@ def is_dateline(line: str) -> bool:
     return words is not None and _letters(words) <= DATELINE_LEFTOVER
 
 
+#: A line is a sentence (not a date line or an info bar) from this length, with this many words of
+#: an alphabet or a full stop or comma of CJK text.
+SENTENCE_CHARS = 50
+SENTENCE_WORDS = 8
+_CJK_SENTENCE_RE = re.compile(r"[。，；！？]")
+
+
+def in_sentence(line: str) -> bool:
+    """True when ``line`` is prose, not a date line or an info bar ("2022-02-13 07:00 来源：… 作者：…")."""
+    text = line.strip()
+    if len(text) < SENTENCE_CHARS or is_credited_dateline(text):
+        return False
+    return len(text.split()) >= SENTENCE_WORDS or bool(_CJK_SENTENCE_RE.search(text))
+
+
 def is_credited_dateline(line: str) -> bool:
     """A date beside a few words (a name, a place, an outlet), or a date and little else.
 
@@ -857,7 +872,7 @@ def date_candidates(
         modified = modified or found_in.modified
         if found_in.published is not None:
             name = "date-line-label" if source == "date-line" and found_in.labelled else source
-            if name == "date-line" and not is_credited_dateline(found_in.line):
+            if name == "date-line" and in_sentence(found_in.line):
                 name = "date-in-text"  # a date inside a sentence under the headline: often another event's
             weight = min(LINE_WEIGHTS[name], RELATIVE_WEIGHT) if found_in.relative else LINE_WEIGHTS[name]
             add(found_in.published, name, weight, found_in.line)
