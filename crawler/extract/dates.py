@@ -799,8 +799,13 @@ def printed_on_page(day: date, lines: Iterable[str]) -> bool:
                 ):
                     return True
         elif short in line:
-            for match in _SHORT_YEAR_RE.finditer(line):
-                if (int(match.group("d")), int(match.group("m")), int(match.group("y"))) == (
+            for short_match in _SHORT_YEAR_RE.finditer(line):
+                printed = (
+                    int(short_match.group("d")),
+                    int(short_match.group("m")),
+                    int(short_match.group("y")),
+                )
+                if printed == (
                     day.day,
                     day.month,
                     day.year % 100,
