@@ -116,6 +116,17 @@ def run_trafilatura(data: bytes | str) -> dict[str, Any]:
     }
 
 
+def shown_date(article: Any) -> str:
+    """The published date as the archive states it: ISO, or "YYYY-MM" when only the month is known."""
+    if article.published_at is None:
+        return ""
+    return (
+        article.published_at.strftime("%Y-%m")
+        if article.date_precision == "month"
+        else article.published_at.isoformat()
+    )
+
+
 def run_ours(data: bytes, url: str) -> dict[str, Any]:
     article, choices = explain_page(Page(url=url, body=data), default_profile(url))
     # cwced's gold credits the editor, or the photographer, when a page names no author
@@ -128,7 +139,7 @@ def run_ours(data: bytes, url: str) -> dict[str, Any]:
         "people": article.authors,
         "editors": article.editors,
         "source": article.source or "",
-        "date": article.published_at.isoformat() if article.published_at else "",
+        "date": shown_date(article),
         "date_source": article.date_source,
         "author_source": article.author_source,
         "title_source": article.title_source,

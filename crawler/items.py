@@ -54,6 +54,9 @@ class Article:
     date_source: str | None = None
     #: How far published_at is trusted, 0..1 (its source's weight plus agreement of others).
     date_confidence: float | None = None
+    #: "month" when the page names only the month (a magazine issue, 1998年3月号): published_at
+    #: is then the month's first day, 00:00 in the site's zone. None: as precise as stored.
+    date_precision: str | None = None
     language: str | None = None
     section: str | None = None
     tags: list[str] = field(default_factory=list)

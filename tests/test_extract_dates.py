@@ -1,11 +1,27 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from lxml import html as lxml_html
 
-from crawler.extract.dates import DateEvidence, find_dates, is_dateline, parse_date, published_date
+from crawler.extract.dates import (
+    DateCandidate,
+    DateEvidence,
+    StructuredDates,
+    choose_date,
+    find_dates,
+    in_sentence,
+    is_credited_dateline,
+    is_dateline,
+    page_offset,
+    parse_date,
+    published_date,
+    structured_dates,
+)
+from crawler.extract.layout import Layout
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: Fixed fetch time: 2024-03-01 20:00 in Shanghai.
@@ -123,9 +139,62 @@ def test_is_dateline(line, expected):
         ),
         pytest.param(DateEvidence(header=("2030-01-01",)), None, id="future-is-dropped"),
         pytest.param(
-            DateEvidence(structured="2021-05-05", guess="2021-05-06", guess_first=True),
+            DateEvidence(guess="2021-05-06", guess_first=True),
             at(2021, 5, 6),
-            id="western-page-trusts-htmldate",
+            id="western-page-trusts-htmldate-alone",
+        ),
+        pytest.param(
+            DateEvidence(structured="2021-05-05", guess="2021-05-06", guess_first=True),
+            at(2021, 5, 5),
+            id="declared-date-beats-htmldates-reading",
+        ),
+        pytest.param(
+            DateEvidence(header=("am 20.09.2020",), strict_guess="2020-09-22", guess_first=True),
+            at(2020, 9, 20),
+            id="date-line-beats-htmldates-reading",
+        ),
+        pytest.param(
+            DateEvidence(
+                structured="2021-05-05", header=("Nachrichten",), strict_guess="2021-05-05", guess_first=True
+            ),
+            at(2021, 5, 5),
+            id="htmldate-agrees-with-declared",
+        ),
+        pytest.param(
+            DateEvidence(above_title=("Startseite", "Anna Muster 19.10.2019, 05:00 Uhr"), guess_first=True),
+            at(2019, 10, 19, 5, 0),
+            id="name-and-date-above-headline",
+        ),
+        pytest.param(
+            DateEvidence(
+                body_edges=("Handballverband • 02.02.2022", "Am Wochenende spielen …"), guess_first=True
+            ),
+            at(2022, 2, 2),
+            id="outlet-and-date-opening-body",
+        ),
+        pytest.param(
+            DateEvidence(
+                body_edges=("Ein Untertitel", "Von Anna Muster", "27.1.2022 - Bei der Erinnerung an …"),
+                guess_first=True,
+            ),
+            at(2022, 1, 27),
+            id="lead-dateline-after-subheading-and-byline",
+        ),
+        pytest.param(
+            DateEvidence(
+                body_edges=(
+                    *("Ein Untertitel", "Von Anna Muster", "Bei der Erinnerung"),
+                    "27.1.2022 - Bei der Erinnerung an die Verfolgten",
+                ),
+                guess_first=True,
+            ),
+            None,
+            id="date-opening-a-later-paragraph-is-not-the-lead",
+        ),
+        pytest.param(
+            DateEvidence(footer=("[打印]", "由某某张贴 @ 2005-03-15 16:47:37 (3239)")),
+            None,
+            id="a-posts-line-in-a-chinese-footer",
         ),
     ],
 )
@@ -140,3 +209,215 @@ def test_modified_date_is_kept():
         now=FETCHED,
     )
     assert (published, modified) == (at(2022, 2, 11, 9, 52), at(2022, 2, 12, 10, 0))
+
+
+def _declared(
+    *published: tuple[str, str, float], times: tuple[tuple[str, float], ...] = ()
+) -> StructuredDates:
+    return StructuredDates(published=published, time_elements=times)
+
+
+def test_a_utc_time_is_shown_in_the_zone_the_page_prints_it_in():
+    # datePublished 05:30:59Z, and the page's <time> prints the same clock 6 hours earlier
+    evidence = DateEvidence(
+        declared=_declared(("2023-11-09T05:30:59Z", "json-ld", 0.9), times=(("2023-11-08 23:30:59", 0.75),)),
+        guess_first=True,
+    )
+    published = published_date(evidence, tz=SHANGHAI, now=FETCHED)[0]
+    assert published.date().isoformat() == "2023-11-08"
+    assert published == datetime(2023, 11, 9, 5, 30, 59, tzinfo=UTC)  # the same moment
+
+
+def test_a_utc_time_takes_the_offset_another_date_of_the_page_states():
+    evidence = DateEvidence(
+        declared=_declared(
+            ("2022-11-06T23:00:00+00:00", "meta", 0.9), times=(("2022-11-07T00:00:00+01:00", 0.6),)
+        ),
+        guess_first=True,
+    )
+    assert published_date(evidence, tz=SHANGHAI, now=FETCHED)[0].date().isoformat() == "2022-11-07"
+
+
+def test_a_utc_time_alone_keeps_its_own_day():
+    # nothing on the page says its zone: the Chinese default zone must not move the day
+    evidence = DateEvidence(declared=_declared(("2022-11-06T20:00:00Z", "json-ld", 0.9)), guess_first=True)
+    published = published_date(evidence, tz=SHANGHAI, now=FETCHED)[0]
+    assert published.isoformat() == "2022-11-06T20:00:00+00:00"
+
+
+def test_unrelated_clocks_set_no_zone():
+    # a naive time 7 minutes off a UTC one is another moment, not the same one in another zone
+    candidates = [
+        DateCandidate(datetime(2022, 1, 1, 5, 0, tzinfo=UTC), "json-ld", 0.9, zoned=True),
+        DateCandidate(datetime(2022, 1, 1, 23, 7, tzinfo=SHANGHAI), "date-line", 0.88),
+    ]
+    assert page_offset(candidates) is None
+    assert page_offset(
+        [*candidates[:1], replace(candidates[1], value=datetime(2022, 1, 1, 13, 0))]
+    ) == timedelta(hours=8)
+
+
+def test_microdata_is_one_source_and_a_reviews_date_is_not_the_articles():
+    tree = lxml_html.fromstring(
+        "<html><body><article itemscope><meta itemprop='datePublished' content='2020-02-19'>"
+        "<p>text</p></article><div class='comment-list'><div itemscope>"
+        "<meta itemprop='datePublished' content='2019-02-12'></div></div></body></html>"
+    )
+    assert structured_dates(tree).published == (("2020-02-19", "microdata", 0.9),)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Anna Muster 19.10.2019, 05:00 Uhr", True),
+        ("Handballverband • 02.02.2022", True),
+        ("Bonn, 11.10.2021", True),
+        ("2022-02-13", True),
+        ("Ich habe am 12. Mai 2006 eine Mail-Aktion gestartet", False),
+        ("由某某张贴 @ 2005-03-15 16:47:37 (3239)", False),  # a post's own line, not a credit
+        ("Nachrichten aus der Region", False),
+    ],
+)
+def test_credited_dateline(line, expected):
+    assert is_credited_dateline(line) is expected
+
+
+def test_a_date_inside_a_sentence_under_the_headline_yields_to_a_date_line():
+    evidence = DateEvidence(
+        above_title=("06.12.2022",),
+        header=("Mit der Investition vom 10.02.2023 bietet die Firma ihren Kunden einen neuen Tarif an.",),
+        guess_first=True,
+    )
+    assert published_date(evidence, tz=SHANGHAI, now=FETCHED)[0] == at(2022, 12, 6)
+    # alone, it is still the page's date
+    alone = DateEvidence(header=evidence.header, guess_first=True)
+    assert published_date(alone, tz=SHANGHAI, now=FETCHED)[0] == at(2023, 2, 10)
+
+
+def test_an_update_date_fills_the_gap_when_the_page_states_nothing_else():
+    evidence = DateEvidence(footer=("Aktualisiert am 17.01.2021.",), guess_first=True)
+    choice = choose_date(evidence, tz=SHANGHAI, now=FETCHED)
+    assert (choice.published, choice.modified, choice.source) == (
+        at(2021, 1, 17),
+        at(2021, 1, 17),
+        "modified",
+    )
+    # any publication date beats it
+    dated = DateEvidence(footer=("Aktualisiert am 17.01.2021.",), header=("03.01.2021",), guess_first=True)
+    assert published_date(dated, tz=SHANGHAI, now=FETCHED) == (at(2021, 1, 3), at(2021, 1, 17))
+
+
+def test_date_header_reaches_the_lines_right_under_a_headline_far_above_the_body():
+    lines = ("Home", "Headline", "Datum:", "03.11.2021", *(f"#tag{i}" for i in range(20)), "Body text")
+    layout = Layout(lines, title_index=1, body_start=len(lines) - 1)
+    assert "03.11.2021" not in layout.header
+    assert layout.date_header[:2] == ("Datum:", "03.11.2021")
+    assert layout.date_header[-len(layout.header) :] == layout.header
+    assert Layout((*lines[:8], "Body"), title_index=1, body_start=8).date_header == lines[2:8]
+
+
+@pytest.mark.parametrize(
+    ("evidence", "expected", "precision"),
+    [
+        pytest.param(
+            DateEvidence(body_edges=("正文", "——《某某之春》1998年3月号")),
+            at(1998, 3, 1),
+            "month",
+            id="issue",
+        ),
+        pytest.param(
+            DateEvidence(footer=("摘自《某某月刊》2001年10月刊",)), at(2001, 10, 1), "month", id="monthly"
+        ),
+        pytest.param(
+            DateEvidence(body_edges=("——《某某之春》1998年3月号",), header=("1998-03-05",)),
+            at(1998, 3, 5),
+            None,
+            id="a-day-beats-the-issue",
+        ),
+        pytest.param(DateEvidence(body_edges=("本刊3月号刊登了来信",)), None, None, id="no-year-no-date"),
+        pytest.param(
+            DateEvidence(body_edges=("1998年3月，他去了北京",)),
+            None,
+            None,
+            id="a-month-in-prose-is-not-an-issue",
+        ),
+    ],
+)
+def test_a_magazine_issue_gives_the_month_only(evidence, expected, precision):
+    choice = choose_date(evidence, tz=SHANGHAI, now=FETCHED)
+    assert (choice.published, choice.precision) == (expected, precision)
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (("Startseite", "Ausgabe 8/2021"), None),  # htmldate's 2021-08-01 is printed nowhere
+        (("Startseite", "01.08.2021 | Anna Muster"), at(2021, 8, 1)),
+        (("28.08.21 / 0 Kommentare",), None),  # another day with a two-digit year
+        (("01.08.21 / 0 Kommentare",), at(2021, 8, 1)),
+        (("01/08/2021",), at(2021, 8, 1)),  # read either way round: a reader sees the day
+    ],
+)
+def test_htmldates_reading_alone_counts_only_when_the_page_prints_that_day(lines, expected):
+    evidence = DateEvidence(strict_guess="2021-08-01", guess="2021-08-01", page_lines=lines, guess_first=True)
+    assert published_date(evidence, tz=SHANGHAI, now=FETCHED)[0] == expected
+
+
+def test_htmldates_reading_of_a_declared_date_needs_no_printed_day():
+    evidence = DateEvidence(
+        structured="2021-08-01T10:00:00+02:00",
+        strict_guess="2021-08-01",
+        page_lines=("Startseite",),
+        guess_first=True,
+    )
+    assert published_date(evidence, tz=SHANGHAI, now=FETCHED)[0].date().isoformat() == "2021-08-01"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This page was last modified on 4 November 2020",
+        "Letzte Änderung 14.02.2019",
+        "last edited: 17 Jun 2018",
+    ],
+)
+def test_update_labels_of_european_pages(line):
+    assert [m.label for m in find_dates(line)] == ["modified"]
+
+
+def test_htmldates_reading_of_an_update_date_is_the_update_date():
+    # htmldate took the "last modified" line for the publication: it is stored as the update only
+    evidence = DateEvidence(
+        strict_guess="2020-11-04",
+        page_lines=("Startseite", "This page was last modified on 4 November 2020"),
+        footer=("This page was last modified on 4 November 2020",),
+        guess_first=True,
+    )
+    choice = choose_date(evidence, tz=SHANGHAI, now=FETCHED)
+    assert (choice.source, choice.modified) == ("modified", at(2020, 11, 4))
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("2022-02-13 07:00 来源：某某网 作者：李某 责任编辑：王某", False),  # an info bar
+        ("Anna Muster 19.10.2019, 05:00 Uhr", False),
+        ("Mit der Investition bietet die Genossenschaft seit dem 10.02.2023 ihren Mitgliedern", True),
+        (
+            "会议于2022年2月13日在北京召开，来自全国各地的一百多位代表参加了会议，并就今年的主要工作进行了讨论。",
+            True,
+        ),
+    ],
+)
+def test_in_sentence(line, expected):
+    assert in_sentence(line) is expected
+
+
+def test_an_info_bar_with_credits_is_a_date_line():
+    evidence = DateEvidence(
+        header=("2026-11-27 09:30:15 来源：某某日报 记者 张某 李某 通讯员 王某某",),
+        structured="2026-11-26 08:00",
+    )
+    assert published_date(evidence, tz=SHANGHAI, now=datetime(2026, 12, 1, tzinfo=UTC))[0] == at(
+        2026, 11, 27, 9, 30, 15
+    )

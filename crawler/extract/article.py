@@ -33,7 +33,7 @@ from crawler.extract.byline import (
     declared_credits,
     name_line,
 )
-from crawler.extract.dates import DateChoice, DateEvidence, choose_date, markup_date, structured_dates
+from crawler.extract.dates import DateChoice, DateEvidence, choose_date, structured_dates
 from crawler.extract.encoding import decode_html
 from crawler.extract.gone import is_gone_notice
 from crawler.extract.htmltext import element_path, element_text, page_lines
@@ -343,14 +343,15 @@ def extract_article(
     dates = choose_date(
         DateEvidence(
             selector=_selector_text(tree, profile.selectors.date),
-            header=layout.header,
+            header=layout.date_header,
             declared=structured_dates(tree),
             above_title=layout.above_title,
             footer=layout.footer,
             body_edges=tuple(paragraphs[:6] + paragraphs[-3:]),
             guess=meta.get("date"),
-            strict_guess=None if cjk else markup_date(tree, url, fetched_at),
-            page_lines=layout.lines if cjk else (),
+            # trafilatura's metadata ran htmldate on markup only (no free-text search) already
+            strict_guess=None if cjk else (meta.get("date") or ""),
+            page_lines=layout.lines,
             guess_first=not cjk,
             url=url,
             last_modified=last_modified,
@@ -397,6 +398,7 @@ def extract_article(
         modified_at=dates.modified,
         date_source=dates.source,
         date_confidence=dates.confidence,
+        date_precision=dates.precision,
         language=meta.get("language") or profile.language or ("zh" if script else None),
         tags=list(meta.get("tags") or []),
         categories=list(meta.get("categories") or []),

@@ -13,11 +13,10 @@ copyright lines, ranges (``2005-3-30 ~ 2005-3-31``) and dates after the fetch ar
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -44,7 +43,6 @@ if TYPE_CHECKING:
 
     from lxml.html import HtmlElement
 
-LOGGER = logging.getLogger(__name__)
 
 PUBLISHED = "published"
 MODIFIED = "modified"
@@ -157,12 +155,19 @@ _RANGE_RE = re.compile(r"^\s*(?:~|～|—|–|-|至|到|to)\s*\S")
 LABEL_REACH = 24
 #: A dateline may hold this many letters besides its date (星期日, 来源 words are not letters here).
 DATELINE_LEFTOVER = 3
+#: A date beside a name or a place ("Bettina Kugler 19.10.2019"): at most these words and letters.
+CREDITED_DATELINE_WORDS = 3
+CREDITED_DATELINE_LETTERS = 24
+_WORD_SPLIT_RE = re.compile(r"[\s|｜丨•·,/–—-]+")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_HAN_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 #: Unlabelled datelines count only this close to the headline (above it) ...
 ABOVE_TITLE_DATELINES = 3
 #: ... or to the end of the body (below it: further down are lists of related links).
 FOOTER_DATELINES = 2
-#: A date opening one of the body's first lines is its dateline ("27.1.2022 – Bei der …").
-LEAD_DATELINES = 2
+#: A date opening one of the body's first lines is its dateline ("27.1.2022 – Bei der …"); the
+#: lead may follow a subheading and a byline.
+LEAD_DATELINES = 3
 #: A date after the fetch time is a typo, a future event or a wrong zone, never a publication date.
 FUTURE_SLACK = timedelta(0)
 
@@ -391,12 +396,12 @@ def structured_dates(tree: HtmlElement) -> StructuredDates:
             modified.append(obj["dateModified"].strip())
     for node in tree.xpath("//*[@itemprop='datePublished']")[:5]:
         value = node.get("content") or node.get("datetime") or node.text_content()
-        if value and value.strip():
+        if value and value.strip() and not _is_aside(node):  # a comment's or a review's own date
             published.append((value.strip()[:60], "microdata", STRUCTURED_WEIGHT))
     for node in tree.xpath("//meta[@content]")[:400]:
         key = (node.get("property") or node.get("name") or node.get("itemprop") or "").strip().lower()
         value = (node.get("content") or "").strip()
-        if not value:
+        if not value or node.get("itemprop") == "datePublished":  # read above, as microdata: one source
             continue
         if key in META_PUBLISHED:
             published.append((value[:60], "meta", META_PUBLISHED[key]))
@@ -457,22 +462,6 @@ def structured_date(tree: HtmlElement) -> str | None:
     return found[0][0] if found else None
 
 
-def markup_date(tree: HtmlElement, url: str | None, now: datetime) -> str:
-    """The date htmldate finds in markup only (no free-text search), "" when none."""
-    from htmldate import find_date
-
-    try:
-        return (
-            find_date(
-                tree, extensive_search=False, original_date=True, url=url, max_date=now.date().isoformat()
-            )
-            or ""
-        )
-    except (ValueError, TypeError) as exc:
-        LOGGER.debug("htmldate failed on %s: %s", url, exc)
-        return ""
-
-
 def url_date(url: str | None) -> datetime | None:
     """The day a URL path names (/2005/07/31/, /2005-03-21/, t20220213_123.html), or None."""
     if not url:
@@ -500,16 +489,58 @@ def _plausible(value: datetime, tz: ZoneInfo, now: datetime | None) -> bool:
 
 
 @lru_cache(maxsize=256)  # asked for each date of a line: a line of hundreds of dates is read once
-def is_dateline(line: str) -> bool:
-    """True when ``line`` is a date and little else ("2022年02月13日", "发布时间：2022-02-13 07:00")."""
+def _beside_date(line: str) -> tuple[str, ...] | None:
+    """The words of ``line`` beside its dates and labels (outlets dropped); None when it has no date."""
     rest = _normalize(line)
     for match in reversed(find_dates(rest)):
         rest = rest[: match.start] + rest[match.end :]
     if len(rest) == len(_normalize(line)):
-        return False
+        return None
     rest = _LABEL_RE.sub("", rest)
-    rest = " ".join(token for token in re.split(r"[\s|｜丨]+", rest) if not OUTLET_RE.search(token))
-    return len(re.findall(r"[^\W\d_]", rest)) <= DATELINE_LEFTOVER
+    return tuple(token for token in _WORD_SPLIT_RE.split(rest) if token and not OUTLET_RE.search(token))
+
+
+def _letters(words: tuple[str, ...]) -> int:
+    return sum(len(_LETTER_RE.findall(word)) for word in words)
+
+
+def is_dateline(line: str) -> bool:
+    """True when ``line`` is a date and little else ("2022年02月13日", "发布时间：2022-02-13 07:00")."""
+    words = _beside_date(line)
+    return words is not None and _letters(words) <= DATELINE_LEFTOVER
+
+
+#: A line is a sentence (not a date line or an info bar) from this length, with this many words of
+#: an alphabet or a full stop or comma of CJK text.
+SENTENCE_CHARS = 50
+SENTENCE_WORDS = 8
+_CJK_SENTENCE_RE = re.compile(r"[。，；！？]")
+
+
+def in_sentence(line: str) -> bool:
+    """True when ``line`` is prose, not a date line or an info bar ("2022-02-13 07:00 来源：… 作者：…")."""
+    text = line.strip()
+    if len(text) < SENTENCE_CHARS or is_credited_dateline(text):
+        return False
+    return len(text.split()) >= SENTENCE_WORDS or bool(_CJK_SENTENCE_RE.search(text))
+
+
+def is_credited_dateline(line: str) -> bool:
+    """A date beside a few words (a name, a place, an outlet), or a date and little else.
+
+    "Bettina Kugler 19.10.2019, 05:00 Uhr", "Handball Schweiz • 02.02.2022", "Bonn, 11.10.2021".
+
+    Words of an alphabet only: Chinese runs no spaces through a phrase (由某某张贴 @ date is a post's).
+    """
+    words = _beside_date(line)
+    if words is None:
+        return False
+    named = [word for word in words if _LETTER_RE.search(word)]
+    return _letters(words) <= DATELINE_LEFTOVER or (
+        len(named) <= CREDITED_DATELINE_WORDS
+        and _letters(words) <= CREDITED_DATELINE_LETTERS
+        and not any(_HAN_RE.search(word) for word in named)
+    )
 
 
 def label_only(line: str) -> str | None:
@@ -578,7 +609,7 @@ def _from_lines(
                 continue
             counts = (
                 not labelled_only
-                or (number < datelines and is_dateline(line))
+                or (number < datelines and is_credited_dateline(line))
                 or (number < openers and match.start <= 1 and not match.relative)
             ) and (not match.relative or match.start <= 1 or is_dateline(line))
             if counts and first is None:
@@ -642,6 +673,8 @@ class DateCandidate:
     has_time: bool = True
     #: What it was read from (the line, the meta value), for ``--explain``.
     evidence: str = ""
+    #: Printed with its zone (…Z, +01:00) or a Unix timestamp: one moment, whatever the site's zone.
+    zoned: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -655,6 +688,8 @@ class DateChoice:
     candidates: tuple[DateCandidate, ...] = ()
     #: Why the day won (or why there is no date).
     reason: str = ""
+    #: "month" when only the month is known (``published`` is its first day), else None.
+    precision: str | None = None
 
     def explained(self) -> Choice:
         """The choice as ``--explain`` prints it."""
@@ -673,11 +708,17 @@ LINE_WEIGHTS = {
     "learned": 0.97,
     "date-line-label": 0.95,
     "date-line": 0.88,
+    "date-in-text": 0.5,
     "above-title": 0.6,
     "body-edge": 0.55,
     "footer": 0.6,
 }
-GUESS_WEIGHT_WESTERN = 0.92
+#: htmldate's reading of a Western page's markup (<meta>, JSON-LD, <time>, date classes, the URL):
+#: the best single source when the page states nothing else, but a reading of the same markup,
+#: so below a date line printed under the headline and the page's own datePublished.
+GUESS_WEIGHT_WESTERN = 0.85
+#: What htmldate's pick adds to a day another source names: it breaks ties, it does not agree.
+TIE_BREAK = 0.01
 #: A relative date (昨天, 3小时前) is only as right as the fetch time it was resolved against (a
 #: saved page read later has none): below what the page's metadata and scripts state.
 RELATIVE_WEIGHT = 0.65
@@ -685,6 +726,27 @@ RELATIVE_WEIGHT = 0.65
 GUESS_WEIGHT_FREE_TEXT = 0.4
 URL_WEIGHT = 0.5
 LAST_MODIFIED_WEIGHT = 0.15
+#: Confidence of an update date taken for the publication when the page states nothing else.
+MODIFIED_CONFIDENCE = 0.3
+#: Confidence of a magazine issue's month ("1998年3月号") when the page states no day.
+ISSUE_MONTH_CONFIDENCE = 0.5
+#: A magazine issue named by its month: 1998年3月号, 2001年10月刊.
+_ISSUE_MONTH_RE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s{0,2}年\s{0,2}(?P<m>1[0-2]|0?[1-9])\s{0,2}月\s{0,2}[号刊]"
+)
+
+
+def issue_month(lines: Iterable[str], *, tz: ZoneInfo, now: datetime) -> datetime | None:
+    """The first day of the month of a magazine issue the lines name (the article's only date), or None."""
+    for line in lines:
+        match = _ISSUE_MONTH_RE.search(_normalize(line)) if "月" in line else None
+        if match is not None:
+            value = localize(datetime(int(match.group("y")), int(match.group("m")), 1), tz)
+            if _plausible(value, tz, now):
+                return value
+    return None
+
+
 #: On CJK pages <meta>/JSON-LD weigh this much less than their own weight (below the date line).
 CJK_STRUCTURED_PENALTY = 0.1
 #: Each other source naming the same day adds this much (at most ``MAX_AGREEING`` of them).
@@ -693,6 +755,8 @@ MAX_AGREEING = 2
 #: Sources that never corroborate another one (a server's rebuild time, a guess built from the
 #: page's own metadata).
 _NOT_CORROBORATING = frozenset({"last-modified", "htmldate", "htmldate-guess"})
+#: Readings of the page's markup by htmldate, not sources of their own.
+_DERIVED = frozenset({"htmldate", "htmldate-guess"})
 #: Sources never taken alone: htmldate's free-text guess only adds to a day another source names.
 _NOT_ALONE = frozenset({"htmldate-guess"})
 
@@ -701,15 +765,53 @@ def _guess(evidence: DateEvidence, tz: ZoneInfo, now: datetime) -> datetime | No
     value = parse_date(evidence.guess, tz=tz, now=now)
     if value is None or not _plausible(value, tz, now):
         return None
-    if evidence.page_lines:
-        printed = {m.value.date() for line in evidence.page_lines for m in find_dates(line)}
+    if evidence.page_lines and not printed_on_page(value.date(), evidence.page_lines):
         declared = [evidence.structured] + [
             v for v, _, _ in (evidence.declared or StructuredDates()).published
         ]
         structured = {d.astimezone(tz).date() for v in declared if (d := parse_date(v, tz=tz, now=now))}
-        if value.date() not in printed and value.date() not in structured:
+        if value.date() not in structured:
             return None
     return value
+
+
+#: A day with a two-digit year, as some pages print it under the headline: 28.01.22.
+_SHORT_YEAR_RE = re.compile(
+    r"(?<![\d.])(?P<d>3[01]|[12]\d|0?[1-9])\.(?P<m>1[0-2]|0?[1-9])\.(?P<y>\d{2})(?![\d.])"
+)
+
+
+def printed_on_page(day: date, lines: Iterable[str]) -> bool:
+    """True when one of ``lines`` prints ``day``, in any form read here.
+
+    Also 02/10/2020 read either way round and 28.01.22: whether a reader of the page sees that
+    day somewhere, not which date the line is; an update date ("last modified on …") is not it.
+    """
+    year, short = str(day.year), f".{day.year % 100:02d}"
+    for line in lines:
+        if year in line:
+            for match in find_dates(line):
+                if match.label == MODIFIED:  # "last modified on …": another day than the publication's
+                    continue
+                value = match.value.date()
+                if value == day or (
+                    value.day <= 12 and (value.year, value.day, value.month) == (day.year, day.month, day.day)
+                ):
+                    return True
+        elif short in line:
+            for short_match in _SHORT_YEAR_RE.finditer(line):
+                printed = (
+                    int(short_match.group("d")),
+                    int(short_match.group("m")),
+                    int(short_match.group("y")),
+                )
+                if printed == (
+                    day.day,
+                    day.month,
+                    day.year % 100,
+                ):
+                    return True
+    return False
 
 
 def before_section(lines: tuple[str, ...]) -> tuple[str, ...]:
@@ -733,8 +835,9 @@ def date_candidates(
 
     def add(value: datetime | None, source: str, weight: float, printed: str | None = None) -> None:
         if value is not None and _plausible(value, tz, now):
+            zoned = value.tzinfo is not tz
             found.append(
-                DateCandidate(value, source, round(weight, 3), _has_time(value), (printed or "")[:200])
+                DateCandidate(value, source, round(weight, 3), _has_time(value), (printed or "")[:200], zoned)
             )
 
     if evidence.selector:
@@ -750,8 +853,8 @@ def date_candidates(
     )
     for printed, source, weight in declared.published:
         value = parse_date(printed, tz=tz, now=now)
-        if source == "script" and value is not None:
-            value = value.astimezone(tz)  # a Unix timestamp: shown in the site's zone
+        if source == "script" and value is not None and not evidence.guess_first:
+            value = value.astimezone(tz)  # a Unix timestamp on a Chinese portal: shown in the site's zone
         add(value, source, weight - (penalty if source != "script" else 0.0), printed)
     for printed, weight in declared.time_elements:
         add(parse_date(printed, tz=tz, now=now), "time-element", weight - penalty, printed)
@@ -774,6 +877,8 @@ def date_candidates(
         modified = modified or found_in.modified
         if found_in.published is not None:
             name = "date-line-label" if source == "date-line" and found_in.labelled else source
+            if name == "date-line" and in_sentence(found_in.line):
+                name = "date-in-text"  # a date inside a sentence under the headline: often another event's
             weight = min(LINE_WEIGHTS[name], RELATIVE_WEIGHT) if found_in.relative else LINE_WEIGHTS[name]
             add(found_in.published, name, weight, found_in.line)
     if evidence.strict_guess:
@@ -862,6 +967,77 @@ def _printed_local_day(
     return day
 
 
+#: A page's own zone is at most this far from UTC, in steps of a quarter hour.
+MAX_ZONE_OFFSET = timedelta(hours=14)
+_ZONE_STEP = timedelta(minutes=15)
+
+
+def page_offset(candidates: list[DateCandidate]) -> timedelta | None:
+    """The page's own UTC offset, when its dates say it, else None (the site's zone is a guess).
+
+    A time printed with a non-zero offset (+01:00) states it; so does a UTC time whose clock the
+    page also prints without a zone (05:30:59Z and "2023-11-08 23:30:59": -06:00).
+    """
+    stated = [
+        offset for c in candidates if c.zoned and (offset := c.value.utcoffset()) and c.source != "script"
+    ]
+    if stated:
+        return max(set(stated), key=stated.count)
+    utc = [c.value.replace(tzinfo=None) for c in candidates if _utc_time(c) and c.zoned]
+    for local in (c.value.replace(tzinfo=None) for c in candidates if c.has_time and not c.zoned):
+        for moment in utc:
+            offset = local - moment
+            if offset and abs(offset) <= MAX_ZONE_OFFSET and not offset % _ZONE_STEP:
+                return offset
+    return None
+
+
+def _in_page_zone(candidates: list[DateCandidate]) -> list[DateCandidate]:
+    """Times stated in UTC shown in the page's own zone when its dates say which (its day is the reader's)."""
+    offset = page_offset(candidates)
+    if offset is None:
+        return candidates
+    zone = timezone(offset)
+    return [replace(c, value=c.value.astimezone(zone)) if _utc_time(c) and c.zoned else c for c in candidates]
+
+
+def _unprinted_reading(day: date, candidates: list[DateCandidate], lines: tuple[str, ...]) -> bool:
+    """Only htmldate names ``day`` and the page prints it nowhere: not a date a reader is told.
+
+    A CMS's creation stamp in a script, a month turned into its first day ("Ausgabe 8/2021").
+    """
+    return all(c.source in _DERIVED for c in candidates) and not printed_on_page(day, lines)
+
+
+def _gap_filled(
+    evidence: DateEvidence,
+    modified: datetime | None,
+    candidates: tuple[DateCandidate, ...],
+    reason: str,
+    *,
+    tz: ZoneInfo,
+    now: datetime,
+) -> DateChoice:
+    """No publication day: a magazine issue's month, else the update date, fills the gap (or nothing)."""
+    lines = (*evidence.header, *evidence.above_title, *evidence.body_edges, *evidence.footer)
+    month = issue_month(lines, tz=tz, now=now)
+    if month is not None:  # a magazine's article dated by its issue only
+        return DateChoice(
+            month,
+            modified,
+            "issue-month",
+            ISSUE_MONTH_CONFIDENCE,
+            candidates,
+            "only the issue's month",
+            "month",
+        )
+    if modified is not None:  # a page that only says when it was updated: that day fills the gap
+        return DateChoice(
+            modified, modified, "modified", MODIFIED_CONFIDENCE, candidates, "only an update date"
+        )
+    return DateChoice(modified=modified, candidates=candidates, reason=reason)
+
+
 def choose_date(evidence: DateEvidence, *, tz: ZoneInfo, now: datetime | None = None) -> DateChoice:
     """Score every candidate and take the best day: its own weight plus a little per other source agreeing.
 
@@ -870,29 +1046,44 @@ def choose_date(evidence: DateEvidence, *, tz: ZoneInfo, now: datetime | None = 
     """
     now = now or datetime.now(UTC)
     candidates, modified = date_candidates(evidence, tz=tz, now=now)
+    candidates = _in_page_zone(candidates)
     if not candidates:
-        return DateChoice(modified=modified)
+        return _gap_filled(evidence, modified, (), "", tz=tz, now=now)
     by_day: dict[date, list[DateCandidate]] = {}
     for candidate in candidates:
         for day in candidate_days(candidate):
             by_day.setdefault(day, []).append(candidate)
-    by_day = {d: cs for d, cs in by_day.items() if any(c.source not in _NOT_ALONE for c in cs)}
+    by_day = {
+        d: cs
+        for d, cs in by_day.items()
+        if any(c.source not in _NOT_ALONE for c in cs)
+        and (not evidence.page_lines or not _unprinted_reading(d, cs, evidence.page_lines))
+    }
     if not by_day:
-        return DateChoice(
-            modified=modified, candidates=tuple(candidates), reason="only htmldate's free-text guess"
-        )
+        reason = "only htmldate's readings, of a day the page does not print"
+        return _gap_filled(evidence, modified, tuple(candidates), reason, tz=tz, now=now)
 
     def score(day: date) -> float:
         day_candidates = by_day[day]
         own = [c for c in day_candidates if c.value.date() == day] or day_candidates
         top = max(own, key=lambda c: c.weight)
-        others = {c.source for c in day_candidates if c is not top and c.source not in _NOT_CORROBORATING}
+        # a UTC time names its neighbouring day only as the reading of a date printed for it
+        others = {
+            c.source
+            for c in day_candidates
+            if c is not top
+            and c.source not in _NOT_CORROBORATING
+            and (c.value.date() == day or top.source in _VISIBLE)
+        }
         others.discard(top.source)
+        # htmldate read the same markup: its pick among the page's dates only breaks a tie
+        tie = any(c.source == "htmldate" and c is not top and c.value.date() == day for c in own)
         # a UTC time that may be this day only in some zone counts a little less than one printed for it
         return (
             top.weight
             - (0.0 if top.value.date() == day else UTC_NEIGHBOUR_PENALTY)
             + AGREEMENT_BONUS * min(MAX_AGREEING, len(others))
+            + (TIE_BREAK if tie else 0.0)
         )
 
     day = _printed_local_day(max(by_day, key=score), by_day, candidates)

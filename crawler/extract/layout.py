@@ -58,6 +58,22 @@ class Layout:
         return self.lines[max(0, self.body_start - HEADER_LINES_WITHOUT_TITLE) : self.body_start]
 
     @property
+    def date_header(self) -> tuple[str, ...]:
+        """The header, and first the lines right under the headline when the header does not reach them.
+
+        A date line may sit under the headline above a long block of teasers, tags and ads that
+        fills the header's last ``HEADER_LINES`` lines before the body.
+        """
+        header = self.header
+        if self.title_index is None or self.body_start is None or self.title_index >= self.body_start:
+            return header
+        top = self.lines[self.title_index + 1 : min(self.body_start, self.title_index + 1 + HEADER_LINES)]
+        if not top or top == header[: len(top)]:
+            return header
+        skipped = self.body_start - len(header) - (self.title_index + 1)
+        return top[: max(0, skipped)] + header
+
+    @property
     def after_title(self) -> tuple[str, ...]:
         """The two lines right after the headline (an unlabelled author line lives here)."""
         if self.title_index is None:

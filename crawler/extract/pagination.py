@@ -247,6 +247,7 @@ def merge_pages(pages: list[Article], missing: list[str] | tuple[str, ...] = ())
         published_at=dated.published_at,
         date_source=dated.date_source,
         date_confidence=dated.date_confidence,
+        date_precision=dated.date_precision,
         page_urls=[p.url for p in pages],
         missing_pages=list(missing),
         warc=[record for p in pages for record in p.warc],

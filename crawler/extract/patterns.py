@@ -432,6 +432,8 @@ MODIFIED_LABELS = (
     *("更新时间", "更新日期", "修改时间", "最后更新", "Updated", "Last modified", "Last updated"),
     *("Aktualisiert", "aktualisiert", "Zuletzt aktualisiert", "Mis à jour", "mis à jour", "Actualizado"),
     *("actualizado", "Aggiornato", "aggiornato", "Bijgewerkt", "Atualizado"),
+    *("last modified", "Last edited", "last edited", "Letzte Änderung", "letzte Änderung"),
+    *("Zuletzt geändert", "zuletzt geändert", "Dernière modification", "dernière modification"),
 )
 
 #: Month names of European languages besides English (lowercase), with their number: dates are

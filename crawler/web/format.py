@@ -15,12 +15,16 @@ if TYPE_CHECKING:
 MAX_VALUE_CHARS = 2000
 
 
-def when(value: Any, tz: str = DEFAULT_TZ, seconds: bool = False) -> str:
-    """A stored time in the reader's zone ("-" when absent); other values as text."""
+def when(value: Any, tz: str = DEFAULT_TZ, seconds: bool = False, precision: str | None = None) -> str:
+    """A stored time in the reader's zone ("-" when absent); other values as text.
+
+    ``precision`` "month": the page named only the month (an article's ``date_precision``).
+    """
     if isinstance(value, datetime):
         if value.tzinfo is None:  # pymongo without tz_aware: stored times are UTC
             value = value.replace(tzinfo=UTC)
-        return value.astimezone(zone(tz)).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+        shown = "%Y-%m" if precision == "month" else "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"
+        return value.astimezone(zone(tz)).strftime(shown)
     if isinstance(value, date):
         return value.isoformat()
     return "-" if value in (None, "") else str(value)

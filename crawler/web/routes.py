@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 SHOWN_FIELDS = frozenset(
     (
         "_id", "url", "canonical_url", "site", "title", "text", "authors", "source", "editors",
-        "published_at", "modified_at", "script", "quality", "section", "tags", "categories",
+        "published_at", "date_precision", "modified_at", "script", "quality", "section", "tags", "categories",
         "description", "language", "first_seen", "last_seen", "fetched_at", "version", "version_since",
         "state", "history", "events", "warc", "page_urls", "missing_pages", "status", "encoding",
         "content_hash", "extractor_version", "etag", "last_modified", "schema_version", "story",
