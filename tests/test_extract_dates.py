@@ -421,3 +421,34 @@ def test_an_info_bar_with_credits_is_a_date_line():
     assert published_date(evidence, tz=SHANGHAI, now=datetime(2026, 12, 1, tzinfo=UTC))[0] == at(
         2026, 11, 27, 9, 30, 15
     )
+
+
+def _press_release(date_line: str) -> str:
+    body = "".join(
+        f"<p>Der Verband hat heute zum {i}. Mal seine Forderungen an die Regierung erneuert und "
+        "ausführlich begründet, warum die Aufnahme schneller gehen muss.</p>"
+        for i in range(1, 7)
+    )
+    return (
+        "<html><head><title>Erste Zusagen für Aufnahmen</title></head><body><main>"
+        "<h1>Erste Zusagen für Aufnahmen</h1>"
+        "<h2>Aber: das geplante Programm könnte viele Menschen durch seinen engen Fokus ausschließen</h2>"
+        f"<div>{date_line}</div>{body}</main></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("date_line", "day"),
+    [
+        pytest.param("Pressemitteilung vom 20.01.2022", "2022-01-20", id="right-under-the-headline"),
+        pytest.param("Pressemitteilung ohne Datum", None, id="negative-no-date-on-the-line"),
+    ],
+)
+def test_a_date_line_right_under_a_headline_the_body_starts_under(date_line: str, day: str | None) -> None:
+    """The extractor may drop such a line from the text: it is read from the page's lines."""
+    from crawler.extract import extract_article
+    from crawler.extract.page import default_profile
+
+    url = "http://verband.example/presse/1.html"
+    article = extract_article(_press_release(date_line), url, default_profile(url))
+    assert (article.published_at.date().isoformat() if article.published_at else None) == day

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 HEADER_LINES = 12
 #: Lines read before the body when the headline is not found.
 HEADER_LINES_WITHOUT_TITLE = 6
+#: Lines under the headline read for its date line when the body starts right under it.
+BODY_TOP_LINES = 3
 #: Lines read above the headline.
 ABOVE_TITLE_LINES = 3
 #: Lines read after the body.
@@ -67,6 +69,9 @@ class Layout:
         header = self.header
         if self.title_index is None or self.body_start is None or self.title_index >= self.body_start:
             return header
+        if not header:  # the body starts right under the headline: its first lines (the extractor
+            # may drop a "Pressemitteilung vom 20.01.2022" line that is not a paragraph of the text)
+            return self.lines[self.title_index + 1 : self.title_index + 1 + BODY_TOP_LINES]
         top = self.lines[self.title_index + 1 : min(self.body_start, self.title_index + 1 + HEADER_LINES)]
         if not top or top == header[: len(top)]:
             return header
