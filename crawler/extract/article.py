@@ -323,6 +323,7 @@ def extract_article(
             after_title=layout.after_title,
             body=cleaned.byline,
             paragraphs=tuple(cleaned.paragraphs),
+            picture_credits=tuple(cleaned.picture_credits),
             footer=layout.footer,
             guess=meta.get("author"),
             declared=declared_people,

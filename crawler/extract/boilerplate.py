@@ -88,6 +88,8 @@ class CleanedText:
     paragraphs: list[str]
     removed: Counter[str] = field(default_factory=Counter)
     byline: Byline = field(default_factory=Byline)
+    #: Picture credit lines removed from the text (``Foto: Jane Doe``): they still name photographers.
+    picture_credits: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -193,6 +195,7 @@ def clean_paragraphs(
                 )
             elif is_image_credit(simple):
                 kind = IMAGE_CREDIT
+                result.picture_credits.append(line)
             elif is_widget(simple):
                 kind = WIDGET
         if kind is None and len(result.paragraphs) < LEAD_PARAGRAPHS:

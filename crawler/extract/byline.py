@@ -718,6 +718,8 @@ class CreditEvidence:
     body: Byline = field(default_factory=Byline)
     #: The body paragraphs kept (bracketed credits, photo captions).
     paragraphs: tuple[str, ...] = ()
+    #: Picture credit lines the cleaning took out of the text (their photographers).
+    picture_credits: tuple[str, ...] = ()
     #: Lines right after the body.
     footer: tuple[str, ...] = ()
     #: trafilatura's author guess (from <meta name="author"> and friends).
@@ -944,6 +946,9 @@ def _sources(evidence: CreditEvidence) -> tuple[list[_Source], list[_Source]]:
         ends = dict.fromkeys(paragraphs[:WESTERN_EDGE_LINES] + paragraphs[-WESTERN_EDGE_LINES:])
         body, body_line = _lines_byline(tuple(p for p in ends if len(p) <= MAX_BYLINE_CHARS), western=True)
         body.merge(evidence.body)
+    for line in evidence.picture_credits:
+        credits = _western(line) if western and not _HAN_RE.search(line) else parse_byline(line)
+        body.merge(Byline(photographers=credits.photographers))
     article = [
         _Source("selector", selector, evidence.selector),
         _Source("learned", learned, evidence.learned),
