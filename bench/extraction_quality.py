@@ -127,10 +127,15 @@ def shown_date(article: Any) -> str:
     )
 
 
-def run_ours(data: bytes, url: str) -> dict[str, Any]:
+#: Datasets whose gold credits the editor, or the photographer, when a page names no author.
+CREDITS_ANYONE = frozenset({"cwced"})
+
+
+def run_ours(data: bytes, url: str, dataset: str = "") -> dict[str, Any]:
     article, choices = explain_page(Page(url=url, body=data), default_profile(url))
-    # cwced's gold credits the editor, or the photographer, when a page names no author
-    people = article.authors or article.editors or article.photographers
+    people = article.authors
+    if dataset in CREDITS_ANYONE:
+        people = article.authors or article.editors or article.photographers
     return {
         "text": article.text,
         "title": article.title or "",
@@ -159,7 +164,8 @@ def predict(
             preds["trafilatura raw"][item_id] = run_trafilatura(data)
         if "trafilatura decoded" in preds:
             preds["trafilatura decoded"][item_id] = run_trafilatura(decode_html(data).text)
-        preds["newsarchive"][item_id] = run_ours(data, page_url(dataset, item_id, records.get(item_id, {})))
+        url = page_url(dataset, item_id, records.get(item_id, {}))
+        preds["newsarchive"][item_id] = run_ours(data, url, dataset)
     return preds
 
 
