@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -452,3 +452,20 @@ def test_a_date_line_right_under_a_headline_the_body_starts_under(date_line: str
     url = "http://verband.example/presse/1.html"
     article = extract_article(_press_release(date_line), url, default_profile(url))
     assert (article.published_at.date().isoformat() if article.published_at else None) == day
+
+
+@pytest.mark.parametrize(
+    ("lines", "printed"),
+    [
+        pytest.param(("Wein", "28.", "Januar", "2022"), True, id="day-month-year-split-over-lines"),
+        pytest.param(("28.", "Januar", "Ausstellung", "2022"), False, id="negative-year-three-lines-further"),
+        pytest.param(
+            ("28.", "Januar", "Die Messe findet im Jahr 2022 statt"), False, id="negative-year-in-a-sentence"
+        ),
+    ],
+)
+def test_a_date_the_markup_split_over_lines_is_printed(lines: tuple[str, ...], printed: bool) -> None:
+    """<time>28.<br>Januar<br>2022</time> prints the day a reader sees."""
+    from crawler.extract.dates import printed_on_page
+
+    assert printed_on_page(date(2022, 1, 28), lines) is printed

@@ -781,6 +781,11 @@ _SHORT_YEAR_RE = re.compile(
 )
 
 
+#: A line holding the year this short may end a date the markup split over lines ("28." /
+#: "Januar" / "2022" in three spans of one <time>): it is also read with the two lines before it.
+SPLIT_DATE_LINE = 12
+
+
 def printed_on_page(day: date, lines: Iterable[str]) -> bool:
     """True when one of ``lines`` prints ``day``, in any form read here.
 
@@ -788,16 +793,14 @@ def printed_on_page(day: date, lines: Iterable[str]) -> bool:
     day somewhere, not which date the line is; an update date ("last modified on …") is not it.
     """
     year, short = str(day.year), f".{day.year % 100:02d}"
+    previous: list[str] = []
     for line in lines:
         if year in line:
-            for match in find_dates(line):
-                if match.label == MODIFIED:  # "last modified on …": another day than the publication's
-                    continue
-                value = match.value.date()
-                if value == day or (
-                    value.day <= 12 and (value.year, value.day, value.month) == (day.year, day.month, day.day)
-                ):
-                    return True
+            texts = [line]
+            if len(line) <= SPLIT_DATE_LINE and previous:
+                texts.append(" ".join([*previous, line]))
+            if any(_prints_day(day, text) for text in texts):
+                return True
         elif short in line:
             for short_match in _SHORT_YEAR_RE.finditer(line):
                 printed = (
@@ -811,6 +814,19 @@ def printed_on_page(day: date, lines: Iterable[str]) -> bool:
                     day.year % 100,
                 ):
                     return True
+        previous = [*previous[-1:], line[-SPLIT_DATE_LINE:]]
+    return False
+
+
+def _prints_day(day: date, text: str) -> bool:
+    for match in find_dates(text):
+        if match.label == MODIFIED:  # "last modified on …": another day than the publication's
+            continue
+        value = match.value.date()
+        if value == day or (
+            value.day <= 12 and (value.year, value.day, value.month) == (day.year, day.month, day.day)
+        ):
+            return True
     return False
 
 
