@@ -469,3 +469,23 @@ def test_a_date_the_markup_split_over_lines_is_printed(lines: tuple[str, ...], p
     from crawler.extract.dates import printed_on_page
 
     assert printed_on_page(date(2022, 1, 28), lines) is printed
+
+
+@pytest.mark.parametrize(
+    ("line", "reading", "day"),
+    [
+        pytest.param("02/10/2020", "2020-10-02", "2020-10-02", id="htmldate-reads-it-day-first"),
+        pytest.param("02/10/2020", "2020-02-10", "2020-02-10", id="htmldate-reads-it-month-first"),
+        pytest.param("02/10/2020", None, "2020-02-10", id="negative-nothing-else-says-which"),
+        pytest.param("29/04/2020", "2020-04-30", "2020-04-29", id="negative-only-one-reading"),
+        pytest.param("02.10.2020", "2020-10-02", "2020-10-02", id="negative-a-dotted-date-is-day-first"),
+    ],
+)
+def test_a_slash_date_read_either_way_agrees_with_the_pages_other_reading(
+    line: str, reading: str | None, day: str
+) -> None:
+    """02/10/2020 is 10 February or 2 October: the page's other sources say which."""
+    evidence = DateEvidence(header=(line,), strict_guess=reading, guess_first=True)
+    choice = choose_date(evidence, tz=ZoneInfo("Europe/Berlin"), now=datetime(2024, 1, 1, tzinfo=UTC))
+    assert choice.published is not None
+    assert choice.published.date().isoformat() == day

@@ -950,7 +950,24 @@ def candidate_days(candidate: DateCandidate) -> tuple[date, ...]:
             days.append(value.date() + timedelta(days=1))
         if value.hour < UTC_PREVIOUS_DAY_BEFORE:
             days.append(value.date() - timedelta(days=1))
+    if (swapped := read_the_other_way(candidate)) is not None:
+        days.append(swapped)
     return tuple(days)
+
+
+def read_the_other_way(candidate: DateCandidate) -> date | None:
+    """The day a printed slash date names read day first, when it was read month first.
+
+    "02/10/2020" is 10 February in the US and 2 October in most of the world: the page's other
+    sources say which (their day agreeing with this reading counts as corroboration).
+    """
+    value = candidate.value
+    if candidate.source not in _VISIBLE or value.day > 12 or value.day == value.month:
+        return None
+    printed = (f"{value.month:02d}/{value.day:02d}/{value.year}", f"{value.month}/{value.day}/{value.year}")
+    if not any(form in candidate.evidence for form in printed):
+        return None
+    return date(value.year, value.day, value.month)
 
 
 #: Sources printed on the page for readers (the others are metadata, or read from it).
@@ -1089,7 +1106,7 @@ def choose_date(evidence: DateEvidence, *, tz: ZoneInfo, now: datetime | None = 
             for c in day_candidates
             if c is not top
             and c.source not in _NOT_CORROBORATING
-            and (c.value.date() == day or top.source in _VISIBLE)
+            and (c.value.date() == day or top.source in _VISIBLE or read_the_other_way(c) == day)
         }
         others.discard(top.source)
         # htmldate read the same markup: its pick among the page's dates only breaks a tie
