@@ -127,6 +127,7 @@ def test_values_show_as_text() -> None:
     # a month-only date (a magazine issue) is shown as the month, not as its first day at midnight
     issue = datetime(1998, 2, 28, 16, 0, tzinfo=UTC)  # 1998-03-01 00:00 in Shanghai
     assert fmt.when(issue, "Asia/Shanghai", precision="month") == "1998-03"
+    assert fmt.when(issue, "UTC", precision="month") == "1998-03"  # a reader west of the page's zone
     assert fmt.when(issue, "Asia/Shanghai") == "1998-03-01 00:00"
     assert fmt.value_text({"score": 0.9, "from": "meta"}) == '{"from": "meta", "score": 0.9}'
     assert fmt.value_text("x" * 3000).endswith("(1000 more characters)")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from crawler.search.query import DEFAULT_TZ, zone
@@ -11,6 +11,9 @@ from crawler.search.query import DEFAULT_TZ, zone
 if TYPE_CHECKING:
     from crawler.search.snippets import Snippet
 
+#: A month-only date is stored as the 1st at midnight in the page's zone (UTC-12 … UTC+14): this
+#: much added to its UTC reading lands in that month whatever the zone, and whatever the reader's.
+MONTH_SHIFT = timedelta(hours=14)
 #: Longest rendering of an unknown field's value (the rest is cut, with a note).
 MAX_VALUE_CHARS = 2000
 
@@ -23,8 +26,9 @@ def when(value: Any, tz: str = DEFAULT_TZ, seconds: bool = False, precision: str
     if isinstance(value, datetime):
         if value.tzinfo is None:  # pymongo without tz_aware: stored times are UTC
             value = value.replace(tzinfo=UTC)
-        shown = "%Y-%m" if precision == "month" else "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"
-        return value.astimezone(zone(tz)).strftime(shown)
+        if precision == "month":  # the page's month, not the reader's day of its first midnight
+            return (value.astimezone(UTC) + MONTH_SHIFT).strftime("%Y-%m")
+        return value.astimezone(zone(tz)).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
     return "-" if value in (None, "") else str(value)
