@@ -456,12 +456,6 @@ def _form_and_script_dates(tree: HtmlElement) -> list[tuple[str, str, float]]:
     return found
 
 
-def structured_date(tree: HtmlElement) -> str | None:
-    """The publication date a page declares in its metadata (<meta>, itemprop, JSON-LD), as printed."""
-    found = structured_dates(tree).published
-    return found[0][0] if found else None
-
-
 def url_date(url: str | None) -> datetime | None:
     """The day a URL path names (/2005/07/31/, /2005-03-21/, t20220213_123.html), or None."""
     if not url:
