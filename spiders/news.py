@@ -489,14 +489,27 @@ class NewsSpider(scrapy.Spider):
         else:
             self.crawler.stats.inc_value("history/list_pages_failed")
             pages = walks.failed(walk, number)
-        hops = request.cb_kwargs.get("hops", request.cb_kwargs.get("depth", 0))
-        yield from self.list_requests(walk, pages, request.meta.get("known_streak", 0), hops)
+        yield from self._walk_on(request, walk, pages)
 
     def list_dropped(self, request: scrapy.Request) -> None:
-        """A list page the scheduler dropped (another walk of this crawl asked for it first)."""
+        """A list page the scheduler dropped: another walk or worker asked for it first.
+
+        The walk asks for its next pages instead; the dropped page holds no place among its pages
+        in flight (else, in a distributed run, walks would stall with pages nobody fetches).
+        """
         walk_meta = request.meta.get("walk")
-        if walk_meta and request.meta.get("kind") == "list":
-            self.walks.failed(self.walks.adopt(walk_meta), request.meta.get("page", 0))
+        if not walk_meta or self.crawler.engine is None:
+            return
+        walk = self.walks.adopt(walk_meta)
+        for follow in self._walk_on(request, walk, self.walks.failed(walk, request.meta.get("page", 0))):
+            self.crawler.engine.crawl(follow)
+
+    def _walk_on(
+        self, request: scrapy.Request, walk: ListWalk, pages: list[tuple[int, str]]
+    ) -> Iterator[scrapy.Request]:
+        """The requests for a walk's next pages after one of its pages was not walked."""
+        hops = request.cb_kwargs.get("hops", request.cb_kwargs.get("depth", 0))
+        yield from self.list_requests(walk, pages, request.meta.get("known_streak", 0), hops)
 
     def article_request(self, url: str, link_text: str | None = None) -> scrapy.Request:
         """An article page request (fetched before further list pages).

@@ -244,3 +244,39 @@ def test_pages_that_can_never_be_walked_free_their_place() -> None:
     walk.walk_page(3, "http://site.test/s3.xml", {})
     walk.walk_page(4, "http://site.test/s4.xml", {})
     assert walk.finished and walk.reached_end
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_workers_sharing_a_walk_take_it_to_the_end(seed: int) -> None:
+    """A distributed run: each worker knows only the pages it walked.
+
+    The shared seen set drops a page asked for twice; the spider then asks for the walk's next
+    pages (`list_dropped`). Pages another worker walked must not stall this worker's window.
+    """
+    rng = random.Random(seed)
+    last = 40
+    views = [SiteWalks(budget=None) for _ in range(3)]
+    top = views[0].top(LIST)
+    assert top is not None
+    meta = SiteWalks.meta(top)
+    queue: list[int] = []
+    seen: set[int] = set()
+    walked: set[int] = set()
+
+    def ask(view: SiteWalks, walk: ListWalk, pages: list[tuple[int, str]]) -> None:
+        for n, _ in pages:
+            if n in seen:
+                ask(view, walk, view.failed(walk, n))
+            else:
+                seen.add(n)
+                queue.append(n)
+
+    ask(views[0], top, top.to_request())
+    while queue:
+        queue.sort()
+        n = queue.pop(rng.randrange(min(3, len(queue))))  # lower pages first, workers in any order
+        view = rng.choice(views)
+        walk = view.adopt(meta)
+        walked.add(n)
+        ask(view, walk, view.walked(walk, n, page_url(n), [], bar(n, last), follow=True))
+    assert walked == set(range(last + 1))

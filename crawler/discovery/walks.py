@@ -86,7 +86,7 @@ class ListWalk:
     def to_request(self) -> list[tuple[int, str]]:
         """Pending pages not requested yet, lowest first, as far as the budget allows."""
         out: list[tuple[int, str]] = []
-        in_flight = sum(1 for n in self.requested if n in self.pending and n not in self.failed)
+        in_flight = sum(1 for n in self.requested if self._in_flight(n))
         for number in sorted(self.pending):
             if number in self.requested:
                 continue
@@ -99,6 +99,14 @@ class ListWalk:
             self.fetched += 1
             out.append((number, self.pending[number]))
         return out
+
+    def _in_flight(self, number: int) -> bool:
+        """Requested and not walked yet, beyond the deepest page walked.
+
+        A requested page below the deepest one was walked elsewhere: in a distributed run another
+        worker took it (its walk goes on there), so it holds no place in this worker's window.
+        """
+        return number in self.pending and number not in self.failed and number > self.deepest
 
     def walk_page(self, number: int, url: str, links: dict[int, str], *, follow: bool = True) -> None:
         """Page `number` is walked (its unstored article links are kept): take its forward links.
