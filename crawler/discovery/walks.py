@@ -86,7 +86,12 @@ class ListWalk:
     def to_request(self) -> list[tuple[int, str]]:
         """Pending pages not requested yet, lowest first, as far as the budget allows."""
         out: list[tuple[int, str]] = []
-        in_flight = sum(1 for n in self.requested if self._in_flight(n))
+        # A requested page below the deepest one walked was walked elsewhere: in a distributed run
+        # another worker took it (the walk goes on there), so it holds no place in this window.
+        deepest = self.deepest
+        in_flight = sum(
+            1 for n in self.requested if n > deepest and n in self.pending and n not in self.failed
+        )
         for number in sorted(self.pending):
             if number in self.requested:
                 continue
@@ -99,14 +104,6 @@ class ListWalk:
             self.fetched += 1
             out.append((number, self.pending[number]))
         return out
-
-    def _in_flight(self, number: int) -> bool:
-        """Requested and not walked yet, beyond the deepest page walked.
-
-        A requested page below the deepest one was walked elsewhere: in a distributed run another
-        worker took it (its walk goes on there), so it holds no place in this worker's window.
-        """
-        return number in self.pending and number not in self.failed and number > self.deepest
 
     def walk_page(self, number: int, url: str, links: dict[int, str], *, follow: bool = True) -> None:
         """Page `number` is walked (its unstored article links are kept): take its forward links.
