@@ -364,13 +364,18 @@ def test_htmldates_reading_alone_counts_only_when_the_page_prints_that_day(lines
 
 
 def test_htmldates_reading_of_a_declared_date_needs_no_printed_day():
+    # the page prints a date only in its prose: the declaration stands, and htmldate's reading of it
+    prose = "Am 3. März 2019 hatte der Vorstand zum ersten Mal mit der Stadt über den Neubau gesprochen"
     evidence = DateEvidence(
         structured="2021-08-01T10:00:00+02:00",
         strict_guess="2021-08-01",
-        page_lines=("Startseite",),
+        header=(prose,),
+        page_lines=("Startseite", prose),
         guess_first=True,
     )
-    assert published_date(evidence, tz=SHANGHAI, now=FETCHED)[0].date().isoformat() == "2021-08-01"
+    choice = choose_date(evidence, tz=SHANGHAI, now=FETCHED)
+    assert choice.published.date().isoformat() == "2021-08-01"
+    assert {"meta", "htmldate"} <= {c.source for c in choice.candidates if c.value.date() == date(2021, 8, 1)}
 
 
 @pytest.mark.parametrize(
@@ -423,17 +428,22 @@ def test_an_info_bar_with_credits_is_a_date_line():
     )
 
 
-def _press_release(date_line: str) -> str:
-    body = "".join(
-        f"<p>Der Verband hat heute zum {i}. Mal seine Forderungen an die Regierung erneuert und "
-        "ausführlich begründet, warum die Aufnahme schneller gehen muss.</p>"
-        for i in range(1, 7)
-    )
+def _inline_page(title: str, under_headline: str, paragraph: str, head: str = "") -> str:
+    """A small article page: ``paragraph`` (numbered through ``{i}``) six times under the headline block."""
+    body = "".join(f"<p>{paragraph.format(i=i)}</p>" for i in range(1, 7))
     return (
-        "<html><head><title>Erste Zusagen für Aufnahmen</title></head><body><main>"
-        "<h1>Erste Zusagen für Aufnahmen</h1>"
+        f"<html><head><title>{title}</title>{head}</head><body><main>"
+        f"<h1>{title}</h1>{under_headline}{body}</main></body></html>"
+    )
+
+
+def _press_release(date_line: str) -> str:
+    return _inline_page(
+        "Erste Zusagen für Aufnahmen",
         "<h2>Aber: das geplante Programm könnte viele Menschen durch seinen engen Fokus ausschließen</h2>"
-        f"<div>{date_line}</div>{body}</main></body></html>"
+        f"<div>{date_line}</div>",
+        "Der Verband hat heute zum {i}. Mal seine Forderungen an die Regierung erneuert und "
+        "ausführlich begründet, warum die Aufnahme schneller gehen muss.",
     )
 
 
@@ -489,3 +499,226 @@ def test_a_slash_date_read_either_way_agrees_with_the_pages_other_reading(
     choice = choose_date(evidence, tz=ZoneInfo("Europe/Berlin"), now=datetime(2024, 1, 1, tzinfo=UTC))
     assert choice.published is not None
     assert choice.published.date().isoformat() == day
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("line", "days"),
+    [
+        pytest.param("7. Okt. 2021", ["2021-10-07"], id="german-abbreviation"),
+        pytest.param("12 déc. 2018 à 14h30", ["2018-12-12"], id="french-abbreviation"),
+        pytest.param("3 ago 2021", ["2021-08-03"], id="spanish-abbreviation"),
+        pytest.param("lunes 14 de marzo del 2022", ["2022-03-14"], id="spanish-del-before-the-year"),
+        pytest.param("3. März 20215. März 2021", ["2021-03-03", "2021-03-05"], id="two-times-glued"),
+        pytest.param(
+            "2021-03-01T08:15:00+01:0024. März 2021", ["2021-03-01", "2021-03-24"], id="after-a-clock"
+        ),
+        pytest.param("18/06/201917/06/2019", ["2019-06-18", "2019-06-17"], id="slash-dates-glued"),
+        pytest.param("20210305", [], id="negative-digits-run-on"),
+        pytest.param("17.01.20221", [], id="negative-a-five-digit-year"),
+        pytest.param("Top 5 ago", [], id="negative-no-year"),
+        pytest.param("4-18 Mar 2019 | täglich 10–17", [], id="a-day-range-is-an-events-span"),
+        pytest.param("Wochenbericht 7. - 13. Februar 2022", [], id="a-reports-span"),
+        pytest.param("Ausstellung vom 2. bis 16. Mai 2019", [], id="a-span-in-words"),
+        pytest.param("Teil 3 – 12. März 2020", ["2020-03-12"], id="negative-a-number-before-a-dash"),
+        pytest.param("Nr. 30-12.03.2020", ["2020-03-12"], id="negative-not-an-earlier-day"),
+    ],
+)
+def test_european_forms_and_dates_the_markup_runs_together(line: str, days: list[str]) -> None:
+    """Published and updated <time>s printed side by side lose the space between them."""
+    assert [m.value.date().isoformat() for m in find_dates(line)] == days
+
+
+def test_a_clock_glued_to_the_year_is_the_dates_time():
+    assert [m.value for m in find_dates("jueves, 9 de junio de 202118:45 hs")] == [
+        datetime(2021, 6, 9, 18, 45)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lines", "date_lines", "day", "printed"),
+    [
+        pytest.param(("By A. Writer • 10/04/21 9:05am",), (), date(2021, 10, 4), True, id="us-short-year"),
+        pytest.param(("By A. Writer • 10/04/21 9:05am",), (), date(2021, 4, 10), True, id="slash-either-way"),
+        pytest.param(("10.04.21",), (), date(2021, 10, 4), False, id="negative-dotted-is-day-first"),
+        pytest.param(("03.05.2021",), (), date(2021, 3, 5), False, id="negative-dotted-year-day-first"),
+        pytest.param(
+            ("Copyright © 07.02.2018 - 09:41 h by Muster GmbH",), (), date(2018, 2, 7), True, id="stamp"
+        ),
+        pytest.param(
+            (), ("Publicado el 23 de junio",), date(2022, 6, 23), True, id="day-month-under-headline"
+        ),
+        pytest.param((), ("Posted June 23",), date(2022, 6, 23), True, id="english-month-day-under-headline"),
+        pytest.param(
+            ("Publicado el 23 de junio",), (), date(2022, 6, 23), False, id="negative-not-under-headline"
+        ),
+        pytest.param(
+            (), ("Publicado el 23 de junio de 2021",), date(2022, 6, 23), False, id="negative-other-year"
+        ),
+        pytest.param((), ("Publicado el 24 de junio",), date(2022, 6, 23), False, id="negative-other-day"),
+    ],
+)
+def test_printed_on_page_forms(
+    lines: tuple[str, ...], date_lines: tuple[str, ...], day: date, printed: bool
+) -> None:
+    from crawler.extract.dates import printed_on_page
+
+    assert printed_on_page(day, lines, date_lines=date_lines) is printed
+
+
+def _metadata_only(page_lines: tuple[str, ...], **extra) -> DateEvidence:
+    """A Western page declaring datePublished 2021-04-13 (JSON-LD, and htmldate's reading of it)."""
+    return DateEvidence(
+        declared=_declared(("2021-04-13T10:20:00+00:00", "json-ld", 0.9)),
+        strict_guess="2021-04-13",
+        page_lines=page_lines,
+        guess_first=True,
+        **extra,
+    )
+
+
+PROSE = "Am 2. Mai 2003 hatte der Vorstand zum ersten Mal mit der Stadt über den Neubau der Halle gesprochen"
+
+
+@pytest.mark.parametrize(
+    ("evidence", "day"),
+    [
+        pytest.param(
+            _metadata_only(("Startseite", "Zutaten", "Zubereitung")), None, id="refused-prints-no-date"
+        ),
+        pytest.param(_metadata_only(("Startseite", "13.04.2021 | Redaktion")), "2021-04-13", id="printed"),
+        pytest.param(_metadata_only(("13. Apr. 202115. Apr. 2021",)), "2021-04-13", id="printed-glued"),
+        pytest.param(
+            _metadata_only(("Startseite",), header=("Publicado el 13 de abril",)),
+            "2021-04-13",
+            id="printed-without-year-under-headline",
+        ),
+        pytest.param(
+            replace(_metadata_only(("Startseite",)), guess_first=False), "2021-04-13", id="chinese-page-kept"
+        ),
+        pytest.param(
+            _metadata_only(("Startseite", PROSE), header=(PROSE,)),
+            "2021-04-13",
+            id="kept-when-the-page-prints-only-prose-dates",
+        ),
+        pytest.param(
+            _metadata_only(("Startseite", "17.11.2020 | Redaktion"), header=("17.11.2020 | Redaktion",)),
+            "2020-11-17",
+            id="the-printed-date-line-wins",
+        ),
+    ],
+)
+def test_metadata_alone_does_not_date_a_page_that_prints_no_date(evidence: DateEvidence, day: str | None):
+    """A recipe or a product page declares the CMS's datePublished; the page itself shows no date."""
+    choice = choose_date(evidence, tz=BERLIN, now=NOW)
+    assert (choice.published.date().isoformat() if choice.published else None) == day
+
+
+def test_a_declared_update_fills_the_gap_only_when_printed():
+    declared = StructuredDates(modified=("2020-06-02T07:10:00+00:00",))
+    unprinted = DateEvidence(declared=declared, page_lines=("Startseite",), guess_first=True)
+    assert choose_date(unprinted, tz=BERLIN, now=NOW).published is None
+    printed = replace(unprinted, page_lines=("Startseite", "Aktualisiert am 02.06.2020"))
+    assert choose_date(printed, tz=BERLIN, now=NOW).published.date().isoformat() == "2020-06-02"
+
+
+def test_a_date_line_beats_htmldates_reading_of_a_bare_meta_date():
+    # <meta name="date" content="2021-09-15"> and htmldate's reading of it are one voice
+    evidence = DateEvidence(
+        header=("Von Anna Muster", "14.09.2021, 08:30 Uhr"),
+        declared=_declared(("2021-09-15", "meta", 0.6)),
+        strict_guess="2021-09-15",
+        guess_first=True,
+    )
+    assert choose_date(evidence, tz=BERLIN, now=NOW).published.date().isoformat() == "2021-09-14"
+    # alone, htmldate's reading still wins over a weaker source
+    weaker = replace(evidence, header=(), footer=("Stadtrat 14.09.2021",))
+    assert choose_date(weaker, tz=BERLIN, now=NOW).published.date().isoformat() == "2021-09-15"
+
+
+def test_an_email_style_date_keeps_its_zone():
+    assert parse_date("Sat, 12 Jun 2021 03:15:00 GMT", tz=SHANGHAI) == datetime(
+        2021, 6, 12, 3, 15, tzinfo=UTC
+    )
+    assert parse_date("Sat, 12 Jun 2021 03:15:00", tz=SHANGHAI) == at(2021, 6, 12, 3, 15)  # no zone stated
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        pytest.param("11/6/2021 23:15", "2021-06-11", id="day-first-same-moment"),
+        pytest.param("6/11/2021 23:15", "2021-06-11", id="month-first-same-moment"),
+        pytest.param("11/6/2021 10:00", "2021-06-12", id="negative-another-clock"),
+    ],
+)
+def test_a_slash_dates_clock_says_its_reading_and_the_pages_zone(line: str, day: str) -> None:
+    """datePublished 03:15 UTC and "11/6/2021 23:15" printed: 11 June at 23:15, four hours west of UTC."""
+    evidence = DateEvidence(
+        header=("Ana Muster", line),
+        declared=_declared(("Sat, 12 Jun 2021 03:15:00 GMT", "json-ld", 0.9)),
+        guess_first=True,
+    )
+    assert choose_date(evidence, tz=BERLIN, now=NOW).published.date().isoformat() == day
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        pytest.param("21.10.2021 - Text: Jana Beispiel (Pressestelle)", "2021-10-21", id="opens"),
+        pytest.param("Termine: Treffen am 21.10.2021 in Bonn mit vielen Gästen", None, id="negative-inside"),
+    ],
+)
+def test_a_date_opening_a_line_above_the_headline(line: str, day: str | None) -> None:
+    evidence = DateEvidence(above_title=("Presse und News >", line), page_lines=(line,), guess_first=True)
+    choice = choose_date(evidence, tz=BERLIN, now=NOW)
+    assert (choice.published.date().isoformat() if choice.published else None) == day
+
+
+def test_a_dateline_above_the_headline_outweighs_htmldates_reading():
+    # htmldate took a teaser's date from the markup; the page prints its own right above the headline
+    evidence = DateEvidence(
+        above_title=("Pressemitteilung | Verband", "08.03.2022 11:40"),
+        strict_guess="2021-11-30",
+        page_lines=("08.03.2022 11:40", "30.11.2021 09:10 Ein anderer Beitrag"),
+        guess_first=True,
+    )
+    assert choose_date(evidence, tz=BERLIN, now=NOW).published.date().isoformat() == "2022-03-08"
+    # the page's own datePublished still comes first
+    declared = replace(evidence, declared=_declared(("2021-11-30T09:10:00+01:00", "json-ld", 0.9)))
+    assert choose_date(declared, tz=BERLIN, now=NOW).published.date().isoformat() == "2021-11-30"
+
+
+def _recipe_page(printed: str) -> str:
+    """A page declaring datePublished in JSON-LD, printing ``printed`` under its headline."""
+    return _inline_page(
+        "Marmorkuchen",
+        f"<div>{printed}</div>",
+        "Schritt {i}: Die Butter mit dem Zucker schaumig rühren, dann nach und nach die Eier "
+        "unterrühren und den Teig eine halbe Stunde ruhen lassen.",
+        head='<script type="application/ld+json">'
+        '{"@type": "Recipe", "name": "Marmorkuchen", "datePublished": "2021-04-13T10:20:00+00:00"}</script>',
+    )
+
+
+@pytest.mark.parametrize(
+    ("printed", "day"),
+    [
+        pytest.param("Einfach und schnell gebacken", None, id="no-date-printed"),
+        pytest.param("Veröffentlicht am 13. Apr. 2021", "2021-04-13", id="printed-abbreviated"),
+        pytest.param(
+            '<time datetime="2021-04-13">13. April 2021</time><time datetime="2021-04-15">15. April 2021</time>',
+            "2021-04-13",
+            id="printed-in-two-times-run-together",
+        ),
+    ],
+)
+def test_a_page_that_prints_no_date_is_not_dated_by_its_metadata(printed: str, day: str | None) -> None:
+    from crawler.extract import extract_article
+    from crawler.extract.page import default_profile
+
+    url = "http://kochen.example/rezepte/marmorkuchen"
+    article = extract_article(_recipe_page(printed), url, default_profile(url))
+    assert (article.published_at.date().isoformat() if article.published_at else None) == day

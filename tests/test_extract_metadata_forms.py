@@ -156,16 +156,26 @@ def test_a_date_one_hour_after_the_fetch_is_refused():
     assert extract(page(info=earlier)).published_at is not None
 
 
-def test_western_page_meta_date():
+@pytest.mark.parametrize(
+    ("info", "expected"),
+    [
+        pytest.param("By Jane Doe | May 6", "2023-05-06", id="the-page-prints-the-day"),
+        pytest.param("By Jane Doe", None, id="negative-the-page-prints-no-date"),
+    ],
+)
+def test_western_page_meta_date(info: str, expected: str | None) -> None:
+    """The metadata dates a Western page that shows its day, not one that shows no date at all."""
     html = page(
         head='<meta property="article:published_time" content="2023-05-06T08:00:00Z">',
+        info=info,
         body=EN_BODY,
         title="Council debates the new budget",
         lang="en",
     )
     article = extract(html, url="https://www.example.com/news/council-budget")
-    assert day(article) == "2023-05-06"
-    assert article.date_source in ("htmldate", "meta")
+    assert day(article) == expected
+    if expected:
+        assert article.date_source in ("htmldate", "meta")
 
 
 # --- Authors ---------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ Which date is the article's: the date line between the headline and the body fir
 ``发布时间：`` label wins over an unlabelled date), then structured metadata, then the lines
 right after the body, then the edges of the body itself, then trafilatura's guess; dates in
 copyright lines, ranges (``2005-3-30 ~ 2005-3-31``) and dates after the fetch are never taken.
+On a Western page, a day only its metadata names is not taken when the page prints it nowhere
+(a recipe or an "about us" page shows no date; its CMS still declares one).
 """
 
 from __future__ import annotations
@@ -53,10 +55,18 @@ _TIME = (
 )
 _AMPM = r"(?:\s*(?P<ampm>AM|PM|am|pm|上午|下午))?"
 _YEAR = r"(?P<y>(?:19|20)\d{2})"
-_MONTHS = (
-    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b"
+#: The end of a year: no digit follows, unless a day or a clock time glued to it ("3. März
+#: 20215. März 2021", "9 de junio de 202118:45 hs": two <time>s, or a date and a time, whose
+#: markup runs together).
+_YEAR_END = r"(?!\d(?!\d?[.:/]))"
+#: ... and the start of the day glued to such a year or clock time ("…:0024. März 2021").
+_GLUED = r"|(?<=(?:19|20)\d\d)|(?<=:[0-5]\d)"
+_MONTH_WORDS = (
+    *("january", "february", "march", "april", "may", "june", "july", "august", "september"),
+    *("october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sept"),
+    *("sep", "oct", "nov", "dec"),
 )
+_MONTHS = alternation(_MONTH_WORDS, name="MONTH_WORDS") + r"\b"
 #: A clock time after an English date: ", 10:22 PM", " at 10:22".
 _CLOCK = (
     r"(?:,?\s{0,3}(?:at\s{1,3})?(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?"
@@ -80,34 +90,48 @@ ABSOLUTE_RES = (
         + _MONTHS
         + r")\.?\s{0,3}(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?,?\s{0,3}"
         + _YEAR
-        + r"(?!\d)"
+        + _YEAR_END
         + _CLOCK,
         re.IGNORECASE,
     ),
     re.compile(
-        r"(?<!\d)(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\.?\s{0,3}(?P<mon>"
+        r"(?:(?<!\d)"
+        + _GLUED
+        + r")(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\.?\s{0,3}(?P<mon>"
         + _MONTHS
         + r")\.?,?\s{0,3}"
         + _YEAR
-        + r"(?!\d)"
+        + _YEAR_END
         + _CLOCK,
         re.IGNORECASE,
     ),
     # European day first: 17.01.2022, 17.1.2022 14:30, 27/01/2022 (only when the day cannot be a month)
     re.compile(
-        r"(?<![\d.])(?P<d>3[01]|[12]\d|0?[1-9])\.\s?(?P<m>1[0-2]|0?[1-9])\.\s?"
+        r"(?:(?<![\d.])"
+        + _GLUED
+        + r")(?P<d>3[01]|[12]\d|0?[1-9])\.\s?(?P<m>1[0-2]|0?[1-9])\.\s?"
         + _YEAR
-        + r"(?!\.?\d)"
+        + r"(?!\.\d)"
+        + _YEAR_END
         + _EU_CLOCK
     ),
-    re.compile(r"(?<![\d/])(?P<d>1[3-9]|2\d|3[01])/(?P<m>1[0-2]|0?[1-9])/" + _YEAR + r"(?!\d)" + _EU_CLOCK),
+    re.compile(
+        r"(?:(?<![\d/])"
+        + _GLUED
+        + r")(?P<d>1[3-9]|2\d|3[01])/(?P<m>1[0-2]|0?[1-9])/"
+        + _YEAR
+        + _YEAR_END
+        + _EU_CLOCK
+    ),
     # European month names: "17. Januar 2022", "3 février 2021", "5 de marzo de 2020"
     re.compile(
-        r"(?<!\d)(?P<d>3[01]|[12]\d|0?[1-9])\.?\s{0,3}(?:de\s{1,3})?(?P<mon>"
+        r"(?:(?<!\d)"
+        + _GLUED
+        + r")(?P<d>3[01]|[12]\d|0?[1-9])\.?\s{0,3}(?:de\s{1,3})?(?P<mon>"
         + alternation(tuple(MONTH_NAMES), name="MONTH_NAMES")
-        + r")\.?,?\s{0,3}(?:de\s{1,3})?"
+        + r")\.?,?\s{0,3}(?:del?\s{1,3})?"
         + _YEAR
-        + r"(?!\d)"
+        + _YEAR_END
         + _EU_CLOCK,
         re.IGNORECASE,
     ),
@@ -150,6 +174,14 @@ _LABEL_RE = re.compile(
     r"|(?P<published>" + alternation(DATE_LABELS, name="DATE_LABELS") + r")"
 )
 _RANGE_RE = re.compile(r"^\s*(?:~|～|—|–|-|至|到|to)\s*\S")
+#: The first day of a range whose end the date is: "4-18 Mar 2019", "7. - 13. Februar 2022",
+#: "2. bis 16. Mai 2019" (an event's or a report's span, not a day of publication).
+_DAY_RANGE_START_RE = re.compile(
+    r"(?<![\d.])(?P<d>3[01]|[12]\d|0?[1-9])"
+    r"(?:\.?[-–—]|\.\s{1,2}[-–—]\s{1,2}|\.?\s{1,2}(?:bis|to|au|al|till)\s{1,2})$"
+)
+#: Characters before a date read for the start of such a range.
+DAY_RANGE_REACH = 12
 
 #: How far (characters) a label may sit before the date it introduces.
 LABEL_REACH = 24
@@ -249,13 +281,14 @@ def _label_before(text: str, start: int) -> str | None:
     return MODIFIED if labels[-1].group("modified") else PUBLISHED
 
 
-def find_dates(text: str, *, now: datetime | None = None) -> list[DateMatch]:
+def find_dates(text: str, *, now: datetime | None = None, stamps: bool = False) -> list[DateMatch]:
     """Every date in ``text`` (naive, in the page's zone), in order; ranges and copyright lines skipped.
 
-    ``now`` (aware) resolves relative forms; without it they are ignored.
+    ``now`` (aware) resolves relative forms; without it they are ignored. ``stamps`` reads
+    copyright lines too (whether a page prints a day, not which day is the article's).
     """
     text = _normalize(text)
-    if DATE_NOISE_RE.search(text):
+    if not stamps and DATE_NOISE_RE.search(text):
         return []
     found: list[DateMatch] = []
     taken: list[range] = []
@@ -292,6 +325,10 @@ def _drop_ranges(text: str, found: list[DateMatch]) -> list[DateMatch]:
     for first, second in pairwise(found):
         if _RANGE_RE.match(text[first.end : second.start + 1]) and second.start - first.end <= 4:
             ranged.update((first.start, second.start))
+    for match in found:
+        start = _DAY_RANGE_START_RE.search(text[max(0, match.start - DAY_RANGE_REACH) : match.start])
+        if start is not None and int(start.group("d")) < match.value.day:
+            ranged.add(match.start)
     return [m for m in found if m.start not in ranged]
 
 
@@ -304,7 +341,7 @@ def parse_date(text: str | None, *, tz: ZoneInfo, now: datetime | None = None) -
     """The first date in ``text`` as an aware datetime, or None."""
     if not text:
         return None
-    iso = _parse_iso(text.strip())
+    iso = _parse_iso(text.strip()) or _zoned_rfc2822(text.strip())
     if iso is not None:
         return localize(iso, tz)
     local_now = now.astimezone(tz) if now is not None else None
@@ -696,14 +733,16 @@ class DateChoice:
 
 
 #: Weights of the printed evidence. On Chinese pages the article's own date line beats
-#: <meta> (portals fill PubDate with the CMS's time); on Western pages htmldate comes first.
+#: <meta> (portals fill PubDate with the CMS's time); on Western pages htmldate comes first. A
+#: dateline just above the headline is printed for the reader too: above htmldate's reading of
+#: the markup, below a date line under the headline and the page's own datePublished.
 LINE_WEIGHTS = {
     "selector": 1.0,
     "learned": 0.97,
     "date-line-label": 0.95,
     "date-line": 0.88,
     "date-in-text": 0.5,
-    "above-title": 0.6,
+    "above-title": 0.86,
     "body-edge": 0.55,
     "footer": 0.6,
 }
@@ -769,9 +808,21 @@ def _guess(evidence: DateEvidence, tz: ZoneInfo, now: datetime) -> datetime | No
     return value
 
 
-#: A day with a two-digit year, as some pages print it under the headline: 28.01.22.
+#: A day with a two-digit year, as some pages print it under the headline: 28.01.22, 10/04/21
+#: (a slash date either way round).
 _SHORT_YEAR_RE = re.compile(
-    r"(?<![\d.])(?P<d>3[01]|[12]\d|0?[1-9])\.(?P<m>1[0-2]|0?[1-9])\.(?P<y>\d{2})(?![\d.])"
+    r"(?<![\d./])(?P<a>3[01]|[12]\d|0?[1-9])(?P<sep>[./])(?P<b>3[01]|[12]\d|0?[1-9])(?P=sep)(?P<y>\d{2})(?![\d./])"
+)
+#: A day and a month without the year, as a date line under the headline may print them
+#: ("Publicado el 23 de junio", "June 23"): the year is the page's.
+_DAY_MONTH_RE = re.compile(
+    r"(?<!\d)(?P<d>3[01]|[12]\d|0?[1-9])\.?\s{0,3}(?:de\s{1,3})?(?P<mon>"
+    + alternation(tuple(MONTH_NAMES), _MONTH_WORDS, name="MONTH_NAMES and MONTH_WORDS")
+    + r")\b(?!\.?,?\s{0,3}(?:del?\s{1,3})?\d)"
+    + r"|\b(?P<mon2>"
+    + alternation(_MONTH_WORDS, name="MONTH_WORDS")
+    + r")\.?\s{0,3}(?P<d2>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\b(?!,?\s{0,3}\d)",
+    re.IGNORECASE,
 )
 
 
@@ -780,45 +831,62 @@ _SHORT_YEAR_RE = re.compile(
 SPLIT_DATE_LINE = 12
 
 
-def printed_on_page(day: date, lines: Iterable[str]) -> bool:
+def printed_on_page(
+    day: date, lines: Iterable[str], *, updates: bool = False, date_lines: Iterable[str] = ()
+) -> bool:
     """True when one of ``lines`` prints ``day``, in any form read here.
 
-    Also 02/10/2020 read either way round and 28.01.22: whether a reader of the page sees that
-    day somewhere, not which date the line is; an update date ("last modified on …") is not it.
+    Also 02/10/2020 read either way round, 28.01.22 and 10/04/21, a day in a copyright line
+    ("© 07.02.2018 - 09:41 h": the page's own stamp), and in ``date_lines`` (the lines under
+    the headline) a day and month without the year: whether a reader of the page sees that day
+    somewhere, not which date the line is. An update date ("last modified on …") is not it,
+    unless ``updates``.
     """
-    year, short = str(day.year), f".{day.year % 100:02d}"
+    year, shorts = str(day.year), (f".{day.year % 100:02d}", f"/{day.year % 100:02d}")
     previous: list[str] = []
     for line in lines:
         if year in line:
             texts = [line]
             if len(line) <= SPLIT_DATE_LINE and previous:
                 texts.append(" ".join([*previous, line]))
-            if any(_prints_day(day, text) for text in texts):
+            if any(_prints_day(day, text, updates) for text in texts):
                 return True
-        elif short in line:
-            for short_match in _SHORT_YEAR_RE.finditer(line):
-                printed = (
-                    int(short_match.group("d")),
-                    int(short_match.group("m")),
-                    int(short_match.group("y")),
-                )
-                if printed == (
-                    day.day,
-                    day.month,
-                    day.year % 100,
-                ):
-                    return True
+        elif any(short in line for short in shorts) and _prints_short_day(day, line):
+            return True
         previous = [*previous[-1:], line[-SPLIT_DATE_LINE:]]
+    return any(_prints_day_month(day, line) for line in date_lines)
+
+
+def _prints_short_day(day: date, line: str) -> bool:
+    for match in _SHORT_YEAR_RE.finditer(line):
+        first, second, short = int(match.group("a")), int(match.group("b")), int(match.group("y"))
+        readings = {(first, second)} if match.group("sep") == "." else {(first, second), (second, first)}
+        if short == day.year % 100 and (day.day, day.month) in readings:
+            return True
     return False
 
 
-def _prints_day(day: date, text: str) -> bool:
-    for match in find_dates(text):
-        if match.label == MODIFIED:  # "last modified on …": another day than the publication's
+def _prints_day_month(day: date, line: str) -> bool:
+    for match in _DAY_MONTH_RE.finditer(_normalize(line)):
+        name = (match.group("mon") or match.group("mon2")).lower()
+        number = MONTH_NAMES.get(name) or _MONTH_NUMBERS[name[:3]]
+        if (int(match.group("d") or match.group("d2")), number) == (day.day, day.month):
+            return True
+    return False
+
+
+def _prints_day(day: date, text: str, updates: bool = False) -> bool:
+    text = _normalize(text)
+    for match in find_dates(text, stamps=True):
+        if (
+            match.label == MODIFIED and not updates
+        ):  # "last modified on …": another day than the publication's
             continue
         value = match.value.date()
         if value == day or (
-            value.day <= 12 and (value.year, value.day, value.month) == (day.year, day.month, day.day)
+            value.day <= 12
+            and (value.year, value.day, value.month) == (day.year, day.month, day.day)
+            and "/" in text[match.start : match.end]  # 01.11.2023 is 1 November only
         ):
             return True
     return False
@@ -880,7 +948,8 @@ def date_candidates(
         ("footer", before_section(evidence.footer), True, FOOTER_DATELINES),
     )
     for source, lines, labelled_only, datelines in blocks:
-        openers = LEAD_DATELINES if source == "body-edge" else 0
+        # a date opening a line: the lead's dateline, or one above the headline ("21.10.2021 - Text: …")
+        openers = LEAD_DATELINES if source in ("body-edge", "above-title") else 0
         found_in = _from_lines(
             lines, tz=tz, now=now, labelled_only=labelled_only, datelines=datelines, openers=openers
         )
@@ -911,6 +980,20 @@ def date_candidates(
     if evidence.last_modified:
         add(_http_date(evidence.last_modified), "last-modified", LAST_MODIFIED_WEIGHT, evidence.last_modified)
     return found, modified
+
+
+#: An e-mail style date with its zone, as some pages fill datePublished: "Sat, 12 Jun 2021 03:15:00 GMT".
+_RFC2822_RE = re.compile(
+    r"[A-Za-z]{3},\s{1,3}\d{1,2}\s{1,3}[A-Za-z]{3}\s{1,3}\d{4}\s{1,3}\d\d:\d\d(?::\d\d)?\s{1,3}(?:GMT|UTC|UT|Z|[+-]\d{4})"
+)
+
+
+def _zoned_rfc2822(text: str) -> datetime | None:
+    """An e-mail style date stating its zone, as an aware datetime (None for other text)."""
+    if not _RFC2822_RE.fullmatch(text):
+        return None
+    parsed = _http_date(text)
+    return parsed if parsed is not None and parsed.tzinfo is not None else None
 
 
 def _http_date(value: str) -> datetime | None:
@@ -1011,7 +1094,13 @@ def page_offset(candidates: list[DateCandidate]) -> timedelta | None:
     if stated:
         return max(set(stated), key=stated.count)
     utc = [c.value.replace(tzinfo=None) for c in candidates if _utc_time(c) and c.zoned]
-    for local in (c.value.replace(tzinfo=None) for c in candidates if c.has_time and not c.zoned):
+    local_times = []
+    for c in candidates:
+        if c.has_time and not c.zoned:
+            local_times.append(c.value.replace(tzinfo=None))
+            if (other := read_the_other_way(c)) is not None:  # "11/6/2021 23:15" may be 11 June
+                local_times.append(datetime.combine(other, c.value.time()))
+    for local in local_times:
         for moment in utc:
             offset = local - moment
             if offset and abs(offset) <= MAX_ZONE_OFFSET and not offset % _ZONE_STEP:
@@ -1034,6 +1123,44 @@ def _unprinted_reading(day: date, candidates: list[DateCandidate], lines: tuple[
     A CMS's creation stamp in a script, a month turned into its first day ("Ausgabe 8/2021").
     """
     return all(c.source in _DERIVED for c in candidates) and not printed_on_page(day, lines)
+
+
+def _unprinted_declaration(
+    day: date, candidates: list[DateCandidate], evidence: DateEvidence, kept: bool
+) -> bool:
+    """Only the page's metadata names ``day`` and the page prints it nowhere: refused unless ``kept``.
+
+    A WordPress page, a recipe, a product page: datePublished is the CMS's record of the post,
+    not a date the page tells its reader (it prints none). ``kept`` when the page prints only
+    prose dates or its update day: then the metadata is all there is to go by.
+    """
+    return (
+        not kept
+        and all(c.source not in _PRINTED for c in candidates)
+        and not printed_on_page(day, evidence.page_lines, date_lines=evidence.header)
+    )
+
+
+def _keeps_declarations(candidates: list[DateCandidate], modified: datetime | None) -> bool:
+    """True when the page prints dates, but only in prose or for its update (a declared date is kept)."""
+    printed = [c for c in candidates if c.source in _PRINTED]
+    return bool(printed) and all(
+        c.source == "date-in-text" or (modified is not None and c.value.date() == modified.date())
+        for c in printed
+    )
+
+
+#: Sources read off the page's text (the others are its metadata, its URL, or readings of them).
+_PRINTED = frozenset({*_VISIBLE, "above-title", "body-edge", "footer", "date-in-text"})
+#: The page's own metadata, which htmldate reads too.
+_DECLARED = frozenset({"meta", "json-ld", "microdata", "time-element"})
+
+
+def _shown_update(modified: datetime | None, evidence: DateEvidence) -> datetime | None:
+    """The update date, when it may fill a gap: on a Western page only one the page prints."""
+    if modified is None or not evidence.guess_first or not evidence.page_lines:
+        return modified
+    return modified if printed_on_page(modified.date(), evidence.page_lines, updates=True) else None
 
 
 def _gap_filled(
@@ -1075,20 +1202,31 @@ def choose_date(evidence: DateEvidence, *, tz: ZoneInfo, now: datetime | None = 
     candidates, modified = date_candidates(evidence, tz=tz, now=now)
     candidates = _in_page_zone(candidates)
     if not candidates:
-        return _gap_filled(evidence, modified, (), "", tz=tz, now=now)
+        return _gap_filled(evidence, _shown_update(modified, evidence), (), "", tz=tz, now=now)
     by_day: dict[date, list[DateCandidate]] = {}
     for candidate in candidates:
         for day in candidate_days(candidate):
             by_day.setdefault(day, []).append(candidate)
+    # on a Western page, metadata alone does not date a page that prints no date (Chinese portals
+    # print their date line in forms the lines may miss: their metadata is kept)
+    kept = not evidence.guess_first or _keeps_declarations(candidates, modified)
     by_day = {
         d: cs
         for d, cs in by_day.items()
         if any(c.source not in _NOT_ALONE for c in cs)
-        and (not evidence.page_lines or not _unprinted_reading(d, cs, evidence.page_lines))
+        and (
+            not evidence.page_lines
+            or not (
+                _unprinted_reading(d, cs, evidence.page_lines)
+                or _unprinted_declaration(d, cs, evidence, kept)
+            )
+        )
     }
     if not by_day:
-        reason = "only htmldate's readings, of a day the page does not print"
-        return _gap_filled(evidence, modified, tuple(candidates), reason, tz=tz, now=now)
+        reason = "only metadata or htmldate's readings, of a day the page does not print"
+        return _gap_filled(
+            evidence, _shown_update(modified, evidence), tuple(candidates), reason, tz=tz, now=now
+        )
 
     def score(day: date) -> float:
         day_candidates = by_day[day]
@@ -1103,6 +1241,8 @@ def choose_date(evidence: DateEvidence, *, tz: ZoneInfo, now: datetime | None = 
             and (c.value.date() == day or top.source in _VISIBLE or read_the_other_way(c) == day)
         }
         others.discard(top.source)
+        if top.source == "htmldate":  # htmldate read the page's metadata: that is not a second voice
+            others -= _DECLARED
         # htmldate read the same markup: its pick among the page's dates only breaks a tie
         tie = any(c.source == "htmldate" and c is not top and c.value.date() == day for c in own)
         # a UTC time that may be this day only in some zone counts a little less than one printed for it

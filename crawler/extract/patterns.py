@@ -453,6 +453,12 @@ MONTH_NAMES = {
     **dict.fromkeys(("oktober", "octobre", "octubre", "ottobre", "outubro"), 10),
     **dict.fromkeys(("novembre", "noviembre", "novembro"), 11),
     **dict.fromkeys(("dezember", "décembre", "decembre", "diciembre", "dicembre", "dezembro"), 12),
+    # abbreviations besides the English ones ("7. Okt. 2021", "12 déc. 2018", "3 ago 2021")
+    **dict.fromkeys(("janv", "ene", "gen"), 1),
+    **dict.fromkeys(("févr", "fevr", "fév", "fev"), 2),
+    **{"mrt": 3, "avr": 4, "abr": 4, "mag": 5, "giu": 6, "juil": 7, "lug": 7, "ago": 8, "set": 9},
+    **dict.fromkeys(("okt", "ott", "out"), 10),
+    **dict.fromkeys(("dez", "déc", "dic"), 12),
 }
 
 #: Phrases of deletion / not-found notices served in place of an article (often with status 200).
