@@ -722,3 +722,33 @@ def test_a_page_that_prints_no_date_is_not_dated_by_its_metadata(printed: str, d
     url = "http://kochen.example/rezepte/marmorkuchen"
     article = extract_article(_recipe_page(printed), url, default_profile(url))
     assert (article.published_at.date().isoformat() if article.published_at else None) == day
+
+
+@pytest.mark.parametrize(
+    ("page", "day"),
+    [
+        pytest.param(
+            ("Le podcast", "Un reportage", "Mise en ligne", "14 février 2021", "Voix", "Ana Ruiz"),
+            "2021-02-14",
+            id="label-alone-over-its-date-outside-the-zones",
+        ),
+        pytest.param(("Mise en ligne le 3 mars 2020",), "2020-03-03", id="label-before-the-date-on-its-line"),
+        pytest.param(("Archives", "Date", "14.02.2021", "Titre"), None, id="negative-a-column-head-is-no-label"),
+        pytest.param(("Voix", "14 février 2021", "Ana Ruiz"), None, id="negative-an-unlabelled-date"),
+    ],
+)
+def test_a_date_labelled_anywhere_when_no_zone_has_one(page: tuple[str, ...], day: str | None) -> None:
+    evidence = DateEvidence(page_lines=page, guess_first=True)
+    published = choose_date(evidence, tz=SHANGHAI, now=FETCHED).published
+    assert (published.date().isoformat() if published else None) == day
+
+
+def test_a_date_line_under_the_headline_keeps_a_labelled_date_elsewhere_out() -> None:
+    evidence = DateEvidence(
+        header=("12.01.2021",),
+        page_lines=("Titre", "12.01.2021", "Mise en ligne", "14 février 2021"),
+        guess_first=True,
+    )
+    choice = choose_date(evidence, tz=SHANGHAI, now=FETCHED)
+    assert choice.published is not None and choice.published.date() == date(2021, 1, 12)
+    assert all(c.source != "labelled-elsewhere" for c in choice.candidates)

@@ -28,6 +28,7 @@ from crawler.extract.evidence import Candidate, Choice
 from crawler.extract.patterns import (
     DATE_LABELS,
     DATE_NOISE_RE,
+    GENERIC_DATE_LABELS,
     MODIFIED_LABELS,
     MONTH_NAMES,
     OUTLET_RE,
@@ -580,11 +581,13 @@ def label_only(line: str) -> str | None:
     Table layouts put "发布日期：" in a cell of its own and the date in the next one.
     """
     text = _normalize(line).strip()
-    if not text.endswith(":") or len(text) > 20:  # NFKC made ：a colon; "时间" alone is a menu item
+    if len(text) > 20:
         return None
     stripped = text.strip(" \t:|｜【】[]")
     match = _LABEL_RE.fullmatch(stripped)
-    if match is None:
+    # without its colon only a label that says "published" ("Mise en ligne" over its date):
+    # "时间" or "Date" alone is a menu item or a table's column head
+    if match is None or (not text.endswith(":") and stripped in GENERIC_DATE_LABELS):
         return None
     return MODIFIED if match.group("modified") else PUBLISHED
 
@@ -745,6 +748,7 @@ LINE_WEIGHTS = {
     "above-title": 0.86,
     "body-edge": 0.55,
     "footer": 0.6,
+    "labelled-elsewhere": 0.8,
 }
 #: htmldate's reading of a Western page's markup (<meta>, JSON-LD, <time>, date classes, the URL):
 #: the best single source when the page states nothing else, but a reading of the same markup,
@@ -960,6 +964,12 @@ def date_candidates(
                 name = "date-in-text"  # a date inside a sentence under the headline: often another event's
             weight = min(LINE_WEIGHTS[name], RELATIVE_WEIGHT) if found_in.relative else LINE_WEIGHTS[name]
             add(found_in.published, name, weight, found_in.line)
+    if not found and evidence.page_lines:
+        # nothing where a date line sits: a date the page labels as its publication anywhere
+        # ("Mise en ligne" over "23 mai 2019" in a details box the body extractor left out)
+        elsewhere = _from_lines(evidence.page_lines, tz=tz, now=now, labelled_only=True, datelines=0)
+        if elsewhere.published is not None and elsewhere.labelled and not elsewhere.relative:
+            add(elsewhere.published, "labelled-elsewhere", LINE_WEIGHTS["labelled-elsewhere"], elsewhere.line)
     if evidence.strict_guess:
         add(
             parse_date(evidence.strict_guess, tz=tz, now=now),
@@ -1151,7 +1161,7 @@ def _keeps_declarations(candidates: list[DateCandidate], modified: datetime | No
 
 
 #: Sources read off the page's text (the others are its metadata, its URL, or readings of them).
-_PRINTED = frozenset({*_VISIBLE, "above-title", "body-edge", "footer", "date-in-text"})
+_PRINTED = frozenset({*_VISIBLE, "above-title", "body-edge", "footer", "date-in-text", "labelled-elsewhere"})
 #: The page's own metadata, which htmldate reads too.
 _DECLARED = frozenset({"meta", "json-ld", "microdata", "time-element"})
 

@@ -425,7 +425,11 @@ DATE_LABELS = (
     "Date",
     *("Veröffentlicht", "veröffentlicht", "Erschienen", "Datum", "Publié le", "publié le", "Publicado"),
     *("publicado", "Pubblicato", "pubblicato", "Gepubliceerd", "Publiceret", "Publicerad"),
+    *("Mise en ligne", "mise en ligne", "Mis en ligne", "mis en ligne"),
 )
+#: Date labels that are a label alone on a line only with their colon ("时间" or "Date" alone is
+#: a menu item or a table's column head).
+GENERIC_DATE_LABELS = frozenset({"时间", "日期", "Date", "Datum"})
 
 #: Labels introducing the last modification time.
 MODIFIED_LABELS = (
