@@ -733,7 +733,9 @@ def test_a_page_that_prints_no_date_is_not_dated_by_its_metadata(printed: str, d
             id="label-alone-over-its-date-outside-the-zones",
         ),
         pytest.param(("Mise en ligne le 3 mars 2020",), "2020-03-03", id="label-before-the-date-on-its-line"),
-        pytest.param(("Archives", "Date", "14.02.2021", "Titre"), None, id="negative-a-column-head-is-no-label"),
+        pytest.param(
+            ("Archives", "Date", "14.02.2021", "Titre"), None, id="negative-a-column-head-is-no-label"
+        ),
         pytest.param(("Voix", "14 février 2021", "Ana Ruiz"), None, id="negative-an-unlabelled-date"),
     ],
 )
@@ -752,3 +754,11 @@ def test_a_date_line_under_the_headline_keeps_a_labelled_date_elsewhere_out() ->
     choice = choose_date(evidence, tz=SHANGHAI, now=FETCHED)
     assert choice.published is not None and choice.published.date() == date(2021, 1, 12)
     assert all(c.source != "labelled-elsewhere" for c in choice.candidates)
+
+
+def test_a_date_labelled_under_the_comments_heading_is_not_taken_elsewhere() -> None:
+    evidence = DateEvidence(
+        page_lines=("The podcast", "A report", "Comments", "Published", "14 February 2021"),
+        guess_first=True,
+    )
+    assert choose_date(evidence, tz=SHANGHAI, now=FETCHED).published is None

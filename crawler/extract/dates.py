@@ -966,8 +966,10 @@ def date_candidates(
             add(found_in.published, name, weight, found_in.line)
     if not found and evidence.page_lines:
         # nothing where a date line sits: a date the page labels as its publication anywhere
-        # ("Mise en ligne" over "23 mai 2019" in a details box the body extractor left out)
-        elsewhere = _from_lines(evidence.page_lines, tz=tz, now=now, labelled_only=True, datelines=0)
+        # ("Mise en ligne" over "23 mai 2019" in a details box the body extractor left out),
+        # before the comments or related articles (a commenter's "发表于 …" is not the article's)
+        lines = before_section(evidence.page_lines)
+        elsewhere = _from_lines(lines, tz=tz, now=now, labelled_only=True, datelines=0)
         if elsewhere.published is not None and elsewhere.labelled and not elsewhere.relative:
             add(elsewhere.published, "labelled-elsewhere", LINE_WEIGHTS["labelled-elsewhere"], elsewhere.line)
     if evidence.strict_guess:
