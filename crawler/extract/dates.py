@@ -1129,28 +1129,20 @@ def _in_page_zone(candidates: list[DateCandidate]) -> list[DateCandidate]:
     return [replace(c, value=c.value.astimezone(zone)) if _utc_time(c) and c.zoned else c for c in candidates]
 
 
-def _unprinted_reading(day: date, candidates: list[DateCandidate], lines: tuple[str, ...]) -> bool:
-    """Only htmldate names ``day`` and the page prints it nowhere: not a date a reader is told.
+def _unprinted(day: date, candidates: list[DateCandidate], evidence: DateEvidence, kept: bool) -> bool:
+    """Only htmldate's readings, or only the metadata (unless ``kept``), name an unprinted ``day``.
 
-    A CMS's creation stamp in a script, a month turned into its first day ("Ausgabe 8/2021").
+    Not a date a reader is told. htmldate's: a CMS's creation stamp in a script, a month
+    turned into its first day ("Ausgabe 8/2021"). The metadata's: a WordPress page, a recipe,
+    a product page, whose datePublished is the CMS's record of the post. ``kept`` when the
+    page prints only prose dates or its update day: the metadata is then all there is. The
+    metadata's day may also be printed under the headline without its year.
     """
-    return all(c.source in _DERIVED for c in candidates) and not printed_on_page(day, lines)
-
-
-def _unprinted_declaration(
-    day: date, candidates: list[DateCandidate], evidence: DateEvidence, kept: bool
-) -> bool:
-    """Only the page's metadata names ``day`` and the page prints it nowhere: refused unless ``kept``.
-
-    A WordPress page, a recipe, a product page: datePublished is the CMS's record of the post,
-    not a date the page tells its reader (it prints none). ``kept`` when the page prints only
-    prose dates or its update day: then the metadata is all there is to go by.
-    """
-    return (
-        not kept
-        and all(c.source not in _PRINTED for c in candidates)
-        and not printed_on_page(day, evidence.page_lines, date_lines=evidence.header)
-    )
+    if all(c.source in _DERIVED for c in candidates):
+        return not printed_on_page(day, evidence.page_lines)
+    if kept or any(c.source in _PRINTED for c in candidates):
+        return False
+    return not printed_on_page(day, evidence.page_lines, date_lines=evidence.header)
 
 
 def _keeps_declarations(candidates: list[DateCandidate], modified: datetime | None) -> bool:
@@ -1226,13 +1218,7 @@ def choose_date(evidence: DateEvidence, *, tz: ZoneInfo, now: datetime | None = 
         d: cs
         for d, cs in by_day.items()
         if any(c.source not in _NOT_ALONE for c in cs)
-        and (
-            not evidence.page_lines
-            or not (
-                _unprinted_reading(d, cs, evidence.page_lines)
-                or _unprinted_declaration(d, cs, evidence, kept)
-            )
-        )
+        and (not evidence.page_lines or not _unprinted(d, cs, evidence, kept))
     }
     if not by_day:
         reason = "only metadata or htmldate's readings, of a day the page does not print"
