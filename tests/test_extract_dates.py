@@ -21,6 +21,7 @@ from crawler.extract.dates import (
     published_date,
     structured_dates,
 )
+from crawler.extract.htmltext import page_lines
 from crawler.extract.layout import Layout
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -361,6 +362,48 @@ def test_a_magazine_issue_gives_the_month_only(evidence, expected, precision):
 def test_htmldates_reading_alone_counts_only_when_the_page_prints_that_day(lines, expected):
     evidence = DateEvidence(strict_guess="2021-08-01", guess="2021-08-01", page_lines=lines, guess_first=True)
     assert published_date(evidence, tz=SHANGHAI, now=FETCHED)[0] == expected
+
+
+COMMENTED_PAGE = """<html><body><div class="{wrapper}"><h1>Non à la fermeture du choeur</h1>
+<p>Le texte de la pétition, assez long pour être un article, sans aucune date.</p></div>
+<div class="{box}"><div class="meta">Muriel - Le 22/01/2020 à 12:01:03</div><p>Je signe.</p></div>
+</body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("wrapper", "box", "expected"),
+    [
+        ("article", "mo-comments-list", None),  # a commenter's date
+        ("article", "replies", None),
+        ("article", "allCommentsArea", None),
+        ("article", "post-meta", at(2020, 1, 22)),  # the article's own info box
+        ("article", "commentary", at(2020, 1, 22)),  # an opinion piece, not its comments
+    ],
+)
+def test_htmldates_reading_of_a_commenters_date_is_not_the_articles(wrapper, box, expected):
+    tree = lxml_html.fromstring(COMMENTED_PAGE.format(wrapper=wrapper, box=box))
+    lines = page_lines(tree)
+    evidence = DateEvidence(
+        strict_guess="2020-01-22",
+        guess="2020-01-22",
+        page_lines=tuple(line.text for line in lines),
+        line_elements=tuple(line.element for line in lines),
+        guess_first=True,
+    )
+    assert published_date(evidence, tz=SHANGHAI, now=FETCHED)[0] == expected
+
+
+def test_a_comment_marked_wrapper_holding_the_headline_is_the_articles():
+    # a theme's "comments-open" on the article's own wrapper: its date line is the article's
+    page = COMMENTED_PAGE.format(wrapper="post comments-open", box="x").replace("</div>\n<div", "\n<div", 1)
+    lines = page_lines(lxml_html.fromstring(page))
+    evidence = DateEvidence(
+        strict_guess="2020-01-22",
+        page_lines=tuple(line.text for line in lines),
+        line_elements=tuple(line.element for line in lines),
+        guess_first=True,
+    )
+    assert published_date(evidence, tz=SHANGHAI, now=FETCHED)[0] == at(2020, 1, 22)
 
 
 def test_htmldates_reading_of_a_declared_date_needs_no_printed_day():

@@ -357,6 +357,7 @@ def extract_article(
             url=url,
             last_modified=last_modified,
             learned=_at(lines, line_texts, zone, template.date),
+            line_elements=tuple(line.element for line in lines),
         ),
         tz=profile.tz,
         now=fetched_at,

@@ -398,6 +398,8 @@ SCRIPT_KEY_REACH = 40
 #: Weight of JSON-LD/microdata datePublished (schema.org, written for machines).
 STRUCTURED_WEIGHT = 0.9
 #: Containers whose dates belong to something else than the article (class/id words).
+#: Containers of readers' comments and reviews (class/id words): their dates are the commenters'.
+_COMMENTS_RE = re.compile(r"comment(?!ary)|repl(?:y|ies)", re.I)
 _ASIDE_RE = re.compile(r"comment|related|sidebar|recommend|widget|footer|aside|reply|rail|promo", re.I)
 _URL_DATE_RE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/_]?(?P<m>0[1-9]|1[0-2])[-/_]?(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
@@ -695,6 +697,8 @@ class DateEvidence:
     last_modified: str | None = None
     #: Lines at the place of the site's learned date line (``SiteTemplate``).
     learned: tuple[str, ...] = ()
+    #: The element holding each of ``page_lines`` (a commenter's date is told by its container).
+    line_elements: tuple[HtmlElement, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -1138,11 +1142,33 @@ def _unprinted(day: date, candidates: list[DateCandidate], evidence: DateEvidenc
     page prints only prose dates or its update day: the metadata is then all there is. The
     metadata's day may also be printed under the headline without its year.
     """
-    if all(c.source in _DERIVED for c in candidates):
-        return not printed_on_page(day, evidence.page_lines)
+    if all(c.source in _DERIVED for c in candidates):  # htmldate reads comments' dates too
+        return not printed_on_page(day, _outside_comments(day, evidence))
     if kept or any(c.source in _PRINTED for c in candidates):
         return False
     return not printed_on_page(day, evidence.page_lines, date_lines=evidence.header)
+
+
+def _outside_comments(day: date, evidence: DateEvidence) -> tuple[str, ...] | list[str]:
+    """The page's lines less those printing ``day``'s year inside readers' comments or reviews."""
+    if not evidence.line_elements:
+        return evidence.page_lines
+    years = (str(day.year), f"{day.year % 100:02d}")
+    return [
+        line
+        for line, element in zip(evidence.page_lines, evidence.line_elements, strict=False)
+        if not any(y in line for y in years) or not _in_comments(element)
+    ]
+
+
+def _in_comments(element: HtmlElement) -> bool:
+    """Inside a comments/reviews container (not one wrapping the article's headline too)."""
+    for node in (element, *element.iterancestors()):
+        if node.tag in ("body", "html"):
+            return False
+        if _COMMENTS_RE.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+            return node.find(".//h1") is None
+    return False
 
 
 def _keeps_declarations(candidates: list[DateCandidate], modified: datetime | None) -> bool:
@@ -1221,7 +1247,7 @@ def choose_date(evidence: DateEvidence, *, tz: ZoneInfo, now: datetime | None = 
         and (not evidence.page_lines or not _unprinted(d, cs, evidence, kept))
     }
     if not by_day:
-        reason = "only metadata or htmldate's readings, of a day the page does not print"
+        reason = "only metadata or htmldate's readings, of a day the page prints nowhere (comments aside)"
         return _gap_filled(
             evidence, _shown_update(modified, evidence), tuple(candidates), reason, tz=tz, now=now
         )
