@@ -51,6 +51,8 @@ from crawler.extract.western_byline import is_agency, western_byline
         pytest.param("Von Max Muster, Reuters", ["Max Muster"], [], [], "Reuters", id="agency-capitalised"),
         pytest.param("dpa/lno", [], [], [], "dpa/lno", id="agency-pair"),
         pytest.param("Foto: dpa", [], [], [], "dpa", id="agency-photo"),
+        pytest.param("ByJ.R. Stone", ["J.R. Stone"], [], [], None, id="by-glued-to-the-name"),
+        pytest.param("VonErika Muster", ["Erika Muster"], [], [], None, id="von-glued-to-the-name"),
         # negatives: prose, menus and categories that share the words
         pytest.param("Von Montag bis Freitag geöffnet", [], [], [], None, id="not-prose-weekday"),
         pytest.param("Der Bericht von Amnesty International zeigt", [], [], [], None, id="not-prose-mid"),
@@ -61,6 +63,8 @@ from crawler.extract.western_byline import is_agency, western_byline
         pytest.param("Politik/NSA/Überwachung", [], [], [], None, id="not-tag-list"),
         pytest.param("By the way, this is a sentence", [], [], [], None, id="not-lowercase-words"),
         pytest.param("By The Numbers", [], [], [], None, id="not-title-case-heading"),
+        pytest.param("Bytes and Bits", [], [], [], None, id="not-a-word-starting-with-by"),
+        pytest.param("Vonovia Mieter", [], [], [], None, id="not-a-name-starting-with-von"),
     ],
 )
 def test_western_byline_forms(line, authors, photographers, editors, source):
@@ -98,6 +102,11 @@ def test_a_visible_byline_beats_a_declared_author_that_disagrees():
 
 def test_a_by_word_alone_on_its_line_takes_the_next_line():
     assert _credits(header=("Par", "Jean Dupont", "le 14.09.2020"))[0] == ["Jean Dupont"]
+
+
+@pytest.mark.parametrize(("label", "authors"), [("| By", ["Cara Example"]), ("·", []), ("| Bye", [])])
+def test_a_by_word_between_the_templates_separators_takes_the_next_line(label, authors):
+    assert _credits(header=("yas!", label, "Cara Example |", "April 13, 2020"))[0] == authors
 
 
 def test_a_byline_opening_the_body():

@@ -59,6 +59,8 @@ _NAME_WORD_RE = re.compile(r"^(?:[^\W\d_][.’'\-]?){1,3}$|^[^\W\d_][^\W\d_’'\
 _TOKEN_RE = re.compile(r"[^\W\d_][\w.’'\-]*|\d[^\s,;|/()\[\]·•–—:]*|[^\s,;|/()\[\]·•–—:]+|[,;|/()\[\]·•–—:]")
 #: A date glued to the name before it ("Nadja Demel13.12.2022"): a space goes between them.
 _GLUED_DATE_RE = re.compile(r"(?<=[^\W\d_])(?=\d{1,2}\.\d{1,2}\.\d{2,4})")
+#: A by-word glued to the name opening the line ("ByJ.R. Stone": two spans, no space between).
+_GLUED_BY_RE = re.compile(r"^(?:By|Von|Par|Por)(?=[A-Z](?:[a-z]|\.))")
 #: A user or site name standing for the author (uriebe, Marianne1, przepisy.pl, KB_Redaktion).
 _USER_NAME_RE = re.compile(r"^[^\W_][\w.\-]{1,23}$")
 _LEGAL_FORMS = frozenset(LATIN_LEGAL_FORMS)
@@ -227,6 +229,7 @@ def western_byline(line: str) -> Credits:
     if not stripped or len(stripped) > MAX_CREDIT_LINE:
         return byline
     stripped = _GLUED_DATE_RE.sub(" ", stripped)
+    stripped = _GLUED_BY_RE.sub(lambda m: m.group() + " ", stripped)
     consumed = 0
     for match in CREDIT_WORD_RE.finditer(stripped):
         if match.start() < consumed or (not byline and not _lead_allowed(stripped[: match.start()])):
@@ -301,10 +304,15 @@ def _offset(rest: str, tokens: list[str], used: int) -> int:
     return position
 
 
+#: Separators a template prints around a credit's parts ("| By" / "Cara Stiles |").
+_LINE_EDGES = " \t|·•–—-"
+
+
 def is_by_word(line: str) -> bool:
     """A line that is only a by-word or an author label ("von", "By", "Autor:"): the name is next."""
-    match = CREDIT_WORD_RE.match(line.strip() + " ")
-    return match is not None and match.end() >= len(line.strip()) and not match.group("photo")
+    word = line.strip(_LINE_EDGES)
+    match = CREDIT_WORD_RE.match(word + " ")
+    return match is not None and match.end() >= len(word) and not match.group("photo")
 
 
 def agency_line(line: str) -> str | None:
