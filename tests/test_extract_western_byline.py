@@ -217,3 +217,31 @@ def test_a_declared_company_is_the_source():
     assert _credits(declared=("Muster eG",), printed="Muster eG") == ([], "Muster eG")
     # a name that merely contains the letters stays a person
     assert _credits(declared=("Agathe Agnes",), printed="Agathe Agnes")[0] == ["Agathe Agnes"]
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("11.12.2019 - Amelie Beispiel", ["Amelie Beispiel"]),
+        ("04.02.2022 | 13:10 Uhr | Uta Muster", ["Uta Muster"]),
+        ("Jane Doe | April 13, 2020", ["Jane Doe"]),
+        ("Verfasst von: mitundvoneinander | 31. Dezember 2008", ["mitundvoneinander"]),
+        # negatives: a date line with a section, a place and a name, a source, or no date
+        ("11.12.2019 | Politik", []),
+        ("11.12.2019 - Amelie Beispiel - Berlin", []),
+        ("28.04.2021 - 07:18 | Quelle: dpa-afx", []),
+        ("Amelie Beispiel - Berlin", []),
+        ("Thursday, November 9, 2023 7:35AM", []),
+    ],
+)
+def test_a_date_line_naming_only_a_person(line, authors):
+    assert _credits(header=(line,))[0] == authors
+
+
+def test_a_date_line_over_the_headline_names_the_author():
+    assert _credits(above_title="04.02.2022 | 13:10 Uhr | Uta Muster")[0] == ["Uta Muster"]
+    assert _credits(above_title="Startseite | Aktuelles | Presse")[0] == []
+    # a byline under the headline comes first
+    assert _credits(above_title="04.02.2022 | Uta Muster", header=("Von Erika Beispiel",))[0] == [
+        "Erika Beispiel"
+    ]

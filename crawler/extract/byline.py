@@ -43,7 +43,14 @@ from crawler.extract.patterns import (
 )
 from crawler.extract.script import to_simplified
 from crawler.extract.structured import jsonld_objects
-from crawler.extract.western_byline import is_agency, is_by_word, is_company, western_byline, western_names
+from crawler.extract.western_byline import (
+    dated_names,
+    is_agency,
+    is_by_word,
+    is_company,
+    western_byline,
+    western_names,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -714,6 +721,8 @@ class CreditEvidence:
     header: tuple[str, ...] = ()
     #: The two lines right after the headline.
     after_title: tuple[str, ...] = ()
+    #: The line right above the headline (a date line naming the author: "04.02.2022 | Jane Doe").
+    above_title: str = ""
     #: Credits parsed from the credit lines removed from the body.
     body: Byline = field(default_factory=Byline)
     #: The body paragraphs kept (bracketed credits, photo captions).
@@ -772,8 +781,10 @@ def _label_alone(line: str) -> bool:
 
 
 def _western(line: str) -> Byline:
-    """The credits of a European-language line (``western_byline``) as a ``Byline``."""
+    """A European-language line's credits: ``western_byline``'s, else a date line's name."""
     found = western_byline(line)
+    if not found:
+        return Byline(authors=dated_names(line))
     return Byline(found.authors, found.editors, found.source, found.photographers)
 
 
@@ -908,6 +919,8 @@ def _sources(evidence: CreditEvidence) -> tuple[list[_Source], list[_Source]]:
     western = not evidence.cjk
     header_lines = (*evidence.header, *evidence.after_title) if western else evidence.header
     header, header_line = _lines_byline(tuple(dict.fromkeys(header_lines)), western=western)
+    if western and not header.authors and (over := dated_names(evidence.above_title)):
+        header.authors, header_line = over, evidence.above_title
     footer_lines = before_section(evidence.footer)  # names after a 评论/相关文章 heading are others'
     footer, footer_line = _lines_byline(footer_lines)
     edges = evidence.paragraphs[:1] + evidence.paragraphs[-2:]

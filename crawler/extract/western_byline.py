@@ -304,6 +304,35 @@ def _offset(rest: str, tokens: list[str], used: int) -> int:
     return position
 
 
+#: The parts of a date line: "11.12.2019 - Jane Doe", "04.02.2022 | 13:10 Uhr | Jane Doe".
+_DATE_LINE_PARTS_RE = re.compile(r"\s[-–—·•]\s|\s?\|\s?")
+#: A part that is a time only: "13:10 Uhr", "07:18", "7:35AM".
+_TIME_PART_RE = re.compile(r"^\d{1,2}[:.]\d{2}(?:\s?(?:Uhr|h|AM|PM|am|pm))?$")
+#: Letters a date part may keep besides its date (Uhr, h, am).
+MAX_DATE_PART_LETTERS = 3
+
+
+def dated_names(line: str) -> list[str]:
+    """The person a date line names, when it names nothing else ("11.12.2019 - Jane Doe").
+
+    A template's unlabelled byline beside the article's date (under or over its headline): one
+    part a date (and a time), one part a first and a last name; anything more is not read.
+    """
+    if len(line) > MAX_CREDIT_LINE:
+        return []
+    dated, rest = False, []
+    for part in (p.strip() for p in _DATE_LINE_PARTS_RE.split(line)):
+        if not part or _TIME_PART_RE.match(part):
+            continue
+        found = find_dates(part)
+        left = part[: found[0].start] + part[found[0].end :] if found else part
+        if found and sum(c.isalpha() for c in left) <= MAX_DATE_PART_LETTERS:
+            dated = True
+        else:
+            rest.append(part)
+    return western_names(rest[0]) if dated and len(rest) == 1 else []
+
+
 #: Separators a template prints around a credit's parts ("| By" / "Cara Stiles |").
 _LINE_EDGES = " \t|·•–—-"
 
