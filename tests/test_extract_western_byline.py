@@ -232,6 +232,7 @@ def test_a_declared_company_is_the_source():
         ("28.04.2021 - 07:18 | Quelle: dpa-afx", []),
         ("Amelie Beispiel - Berlin", []),
         ("Thursday, November 9, 2023 7:35AM", []),
+        ("07/05/2022 20H06 - ACTUALIZADO A 07/05/2022 20H17", []),  # an update stamp
     ],
 )
 def test_a_date_line_naming_only_a_person(line, authors):

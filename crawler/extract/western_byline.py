@@ -330,7 +330,9 @@ def dated_names(line: str) -> list[str]:
             dated = True
         else:
             rest.append(part)
-    return western_names(rest[0]) if dated and len(rest) == 1 else []
+    if not dated or len(rest) != 1 or find_dates(rest[0]):  # "20H06 - ACTUALIZADO A 07/05/2022"
+        return []
+    return western_names(rest[0])
 
 
 #: Separators a template prints around a credit's parts ("| By" / "Cara Stiles |").
