@@ -87,7 +87,7 @@ def is_cjk(text: str, share: float) -> bool:
 
 
 #: The page's text nodes outside scripts and styles, in one XPath pass (in C).
-_SHOWN_TEXT = etree.XPath("//text()[not(parent::script) and not(parent::style)]")
+_SHOWN_TEXT = etree.XPath("//text()[not(parent::script) and not(parent::style)]", smart_strings=False)
 
 
 def shown_text(tree: HtmlElement) -> str:
