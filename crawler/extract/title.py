@@ -536,6 +536,11 @@ def _score(window: _Window, index: int, text: str, via: str = "", *, named: bool
     if named and best < AGREES:
         return None
     proximity = window.proximity.get(index, 0.0)
+    # the element's place is worked out only where it is compared or shown (the winner's is added later)
+    path = element_path(line.element) if evidence.learned_path or evidence.paths else ""
+    learned = bool(evidence.learned_path) and path == evidence.learned_path
+    if not (best >= 0.5 or learned or proximity >= 0.1 or (line.heading == 1 and window.single_h1)):
+        return None  # most lines of the window: nothing makes them a headline (checked before the rest)
     elsewhere = window.links_elsewhere(line)
     refused = ""
     if len(_WORD_RE.findall(norm)) < 2:
@@ -560,12 +565,7 @@ def _score(window: _Window, index: int, text: str, via: str = "", *, named: bool
     current = not line.is_link and line.element.tag == "li" and _among_links(evidence.lines, index)
     if current:  # the one item of a menu or breadcrumb that is no link: the current page's section
         penalty += CURRENT_ITEM_PENALTY
-    # the element's place is worked out only where it is compared or shown (the winner's is added later)
-    path = element_path(line.element) if evidence.learned_path or evidence.paths else ""
-    learned = bool(evidence.learned_path) and path == evidence.learned_path
     heading = HEADING_WEIGHTS.get(line.heading, 0.0)
-    if not (best >= 0.5 or learned or proximity >= 0.1 or (line.heading == 1 and window.single_h1)):
-        return None
     if not refused and best < AGREES:
         refused = _outside_main(line.element)
     score = (
