@@ -19,7 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from crawler.extract.evidence import Candidate, Choice
@@ -247,8 +247,12 @@ def _meta_is_broken(node: HtmlElement) -> bool:
     return any(_BROKEN_ATTRIBUTE_RE.search(key) for key in node.attrib)
 
 
-def declared_titles(tree: HtmlElement) -> tuple[list[tuple[str, str]], list[str]]:
+def declared_titles(
+    tree: HtmlElement, jsonld: list[dict[str, Any]] | None = None
+) -> tuple[list[tuple[str, str]], list[str]]:
     """([(source, title)], site names) the page declares: og:title, twitter:title, JSON-LD, <title>.
+
+    ``jsonld``: the page's ``jsonld_objects`` when read already (parsed once per page).
 
     A <meta> whose content was cut by a quote inside it (its tag then holds stray attributes)
     is left out: it holds the start of the headline only.
@@ -270,7 +274,7 @@ def declared_titles(tree: HtmlElement) -> tuple[list[tuple[str, str]], list[str]
             sites.append(content)
         else:
             app_names.append(content)
-    for obj in jsonld_objects(tree):
+    for obj in jsonld_objects(tree) if jsonld is None else jsonld:
         kind = obj.get("@type")
         kinds = kind if isinstance(kind, list) else [kind]
         if isinstance(obj.get("headline"), str) and obj["headline"].strip():
