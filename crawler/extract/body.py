@@ -213,7 +213,7 @@ def _locate_body(tree: HtmlElement, url: str, profile: SiteProfile, options: Ext
         return Body(chosen, method, cjk, metadata)
     if not cjk and options.western_precision and text:
         precise = _trafilatura_text(tree, url, options, precision=True)
-        if choose_precise(text, precise):
+        if precise != text and choose_precise(text, precise):  # the same text (2 pages in 3): no comparison
             text = precise
     return Body(text, "trafilatura" if text else "none", cjk, metadata)
 
