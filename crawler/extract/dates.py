@@ -437,7 +437,7 @@ def structured_dates(tree: HtmlElement, jsonld: list[dict[str, Any]] | None = No
             published.append((value.strip(), "json-ld", STRUCTURED_WEIGHT))
         if isinstance(obj.get("dateModified"), str):
             modified.append(obj["dateModified"].strip())
-    for node in tree.xpath("//*[@itemprop='datePublished']")[:5]:
+    for node in tree.xpath("//@itemprop[.='datePublished']/..")[:5]:  # from the attribute up: faster
         value = node.get("content") or node.get("datetime") or node.text_content()
         if value and value.strip() and not _is_aside(node):  # a comment's or a review's own date
             published.append((value.strip()[:60], "microdata", STRUCTURED_WEIGHT))
