@@ -45,6 +45,7 @@ from crawler.extract.pinyin import strip_inline_pinyin
 from crawler.extract.posts import first_post
 from crawler.extract.quality import check_text, repair_text
 from crawler.extract.script import detect_script, to_simplified
+from crawler.extract.structured import jsonld_objects
 from crawler.extract.template import SiteTemplate
 from crawler.extract.title import TitleEvidence, choose_title, declared_titles, selector_title, title_affixes
 from crawler.extract.urls import UrlRules, declared_canonical, judge_canonical, normalize_url
@@ -280,7 +281,8 @@ def extract_article(
         body_start, _ = find_body(line_texts, raw_paragraphs)
     info = info_lines(line_texts, body_start)
     zone = _zone(len(lines), body_start)
-    declared, site_names = declared_titles(tree)
+    jsonld = jsonld_objects(tree)  # read by the title, the credits and the dates
+    declared, site_names = declared_titles(tree, jsonld)
     # the site's name: declared by the page, given by the profile, learned from the site's <title>s
     site_names += [n for n in (profile.title, *template.site_names) if n and n not in site_names]
     if link_text and link_text.strip():
@@ -315,7 +317,7 @@ def extract_article(
     page_text = "\n".join(line_texts)
     # the page's language as a reader sees it (the body's test also counts its scripts' letters)
     cjk = body.cjk or is_cjk(page_text, options.cjk_share)
-    declared_people, declared_organisations = declared_credits(tree)
+    declared_people, declared_organisations = declared_credits(tree, jsonld)
     credits, credit_choices = choose_credits(
         CreditEvidence(
             selector=_selector_text(tree, profile.selectors.author),
@@ -346,7 +348,7 @@ def extract_article(
         DateEvidence(
             selector=_selector_text(tree, profile.selectors.date),
             header=layout.date_header,
-            declared=structured_dates(tree),
+            declared=structured_dates(tree, jsonld),
             above_title=layout.above_title,
             footer=layout.footer,
             body_edges=tuple(paragraphs[:6] + paragraphs[-3:]),

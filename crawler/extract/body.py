@@ -87,7 +87,7 @@ def is_cjk(text: str, share: float) -> bool:
 
 
 #: The page's text nodes outside scripts and styles, in one XPath pass (in C).
-_SHOWN_TEXT = etree.XPath("//text()[not(parent::script) and not(parent::style)]")
+_SHOWN_TEXT = etree.XPath("//text()[not(parent::script) and not(parent::style)]", smart_strings=False)
 
 
 def shown_text(tree: HtmlElement) -> str:
@@ -104,11 +104,9 @@ def tokens(text: str) -> list[str]:
     return _TOKEN_RE.findall(text.lower())
 
 
-def containment(part: str, whole: str) -> float:
-    """Share of ``part``'s tokens found in ``whole`` (bag overlap)."""
-    part_tokens, whole_tokens = Counter(tokens(part)), Counter(tokens(whole))
-    total = sum(part_tokens.values())
-    return sum((part_tokens & whole_tokens).values()) / total if total else 0.0
+def containment(part: list[str], whole: list[str]) -> float:
+    """Share of the ``part`` tokens found among the ``whole`` tokens (bag overlap)."""
+    return sum((Counter(part) & Counter(whole)).values()) / len(part) if part else 0.0
 
 
 def choose_text(trafilatura_text: str, readability_text: str) -> tuple[str, str]:
@@ -121,8 +119,8 @@ def choose_text(trafilatura_text: str, readability_text: str) -> tuple[str, str]
         return (readability_text, "readability") if readability_text else ("", "none")
     if not readability_text:
         return trafilatura_text, "trafilatura"
-    long_enough = len(tokens(readability_text)) >= READABILITY_MIN_LENGTH * len(tokens(trafilatura_text))
-    if long_enough and containment(readability_text, trafilatura_text) >= READABILITY_CONTAINED:
+    part, whole = tokens(readability_text), tokens(trafilatura_text)  # each text tokenised once
+    if len(part) >= READABILITY_MIN_LENGTH * len(whole) and containment(part, whole) >= READABILITY_CONTAINED:
         return readability_text, "readability"
     return trafilatura_text, "trafilatura"
 
@@ -135,8 +133,8 @@ def choose_precise(default_text: str, precise_text: str) -> bool:
     """
     if not precise_text or not default_text:
         return False
-    long_enough = len(tokens(precise_text)) >= PRECISE_MIN_LENGTH * len(tokens(default_text))
-    return long_enough and containment(precise_text, default_text) >= PRECISE_CONTAINED
+    part, whole = tokens(precise_text), tokens(default_text)  # each text tokenised once
+    return len(part) >= PRECISE_MIN_LENGTH * len(whole) and containment(part, whole) >= PRECISE_CONTAINED
 
 
 def _trafilatura_text(tree: HtmlElement, url: str, options: ExtractOptions, *, precision: bool) -> str:
@@ -215,7 +213,7 @@ def _locate_body(tree: HtmlElement, url: str, profile: SiteProfile, options: Ext
         return Body(chosen, method, cjk, metadata)
     if not cjk and options.western_precision and text:
         precise = _trafilatura_text(tree, url, options, precision=True)
-        if choose_precise(text, precise):
+        if precise != text and choose_precise(text, precise):  # the same text (2 pages in 3): no comparison
             text = precise
     return Body(text, "trafilatura" if text else "none", cjk, metadata)
 

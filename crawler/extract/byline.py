@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from crawler.extract.dates import before_section, find_dates
@@ -658,18 +658,26 @@ def _jsonld_authors(value: object, people: list[str], organisations: list[str]) 
             (people if kind == "Person" else organisations).append(item["name"])
 
 
-def declared_credits(tree: HtmlElement) -> tuple[tuple[str, ...], tuple[str, ...]]:
+#: Elements marked as the author: itemprop=author, <a rel=author>. Read from the attributes up (their
+#: owner elements), which libxml2 evaluates in half the time of testing every element of the page.
+_AUTHOR_MARKUP = "//@itemprop[.='author']/.. | //a/@rel[contains(concat(' ', ., ' '), ' author ')]/.."
+
+
+def declared_credits(
+    tree: HtmlElement, jsonld: list[dict[str, Any]] | None = None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(people, organisations) a page names as its author for machines.
 
     JSON-LD ``author`` (Person/Organization), microdata ``itemprop=author``, ``rel=author``
     links and ``<meta name=author>``, in that order, as printed (not yet checked as names).
+    ``jsonld``: the page's ``jsonld_objects`` when read already (parsed once per page).
     """
     people: list[str] = []
     organisations: list[str] = []
-    for obj in jsonld_objects(tree):
+    for obj in jsonld_objects(tree) if jsonld is None else jsonld:
         if "author" in obj:
             _jsonld_authors(obj["author"], people, organisations)
-    for node in tree.xpath("//*[@itemprop='author'] | //a[contains(concat(' ', @rel, ' '), ' author ')]")[:5]:
+    for node in tree.xpath(_AUTHOR_MARKUP)[:5]:
         names = node.xpath(".//*[@itemprop='name']")
         value = node.get("content") or (names[0].text_content() if names else node.text_content())
         if value and value.strip():

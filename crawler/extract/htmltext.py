@@ -101,6 +101,8 @@ def page_lines(root: HtmlElement) -> list[PageLine]:
 
     def flush() -> None:
         nonlocal link_chars, href
+        if not parts:  # nothing since the last line (then no link characters were counted either)
+            return
         text = _SPACES_RE.sub(" ", "".join(parts)).strip()
         if text:
             lines.append(PageLine(text, blocks[-1], headings[-1] if headings else 0, link_chars, href))

@@ -55,6 +55,8 @@ def _is_annotation(inner: str) -> bool:
 
 def strip_inline_pinyin(text: str) -> tuple[str, int]:
     """Remove 字(pīn) annotations; returns the text and the number removed."""
+    if "(" not in text and "（" not in text:  # no bracket, no annotation (most lines: no scan)
+        return text, 0
     removed = 0
 
     def drop(match: re.Match[str]) -> str:

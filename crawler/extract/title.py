@@ -19,7 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from crawler.extract.evidence import Candidate, Choice
@@ -247,8 +247,12 @@ def _meta_is_broken(node: HtmlElement) -> bool:
     return any(_BROKEN_ATTRIBUTE_RE.search(key) for key in node.attrib)
 
 
-def declared_titles(tree: HtmlElement) -> tuple[list[tuple[str, str]], list[str]]:
+def declared_titles(
+    tree: HtmlElement, jsonld: list[dict[str, Any]] | None = None
+) -> tuple[list[tuple[str, str]], list[str]]:
     """([(source, title)], site names) the page declares: og:title, twitter:title, JSON-LD, <title>.
+
+    ``jsonld``: the page's ``jsonld_objects`` when read already (parsed once per page).
 
     A <meta> whose content was cut by a quote inside it (its tag then holds stray attributes)
     is left out: it holds the start of the headline only.
@@ -270,7 +274,7 @@ def declared_titles(tree: HtmlElement) -> tuple[list[tuple[str, str]], list[str]
             sites.append(content)
         else:
             app_names.append(content)
-    for obj in jsonld_objects(tree):
+    for obj in jsonld_objects(tree) if jsonld is None else jsonld:
         kind = obj.get("@type")
         kinds = kind if isinstance(kind, list) else [kind]
         if isinstance(obj.get("headline"), str) and obj["headline"].strip():
@@ -536,6 +540,11 @@ def _score(window: _Window, index: int, text: str, via: str = "", *, named: bool
     if named and best < AGREES:
         return None
     proximity = window.proximity.get(index, 0.0)
+    # the element's place is worked out only where it is compared or shown (the winner's is added later)
+    path = element_path(line.element) if evidence.learned_path or evidence.paths else ""
+    learned = bool(evidence.learned_path) and path == evidence.learned_path
+    if not (best >= 0.5 or learned or proximity >= 0.1 or (line.heading == 1 and window.single_h1)):
+        return None  # most lines of the window: nothing makes them a headline (checked before the rest)
     elsewhere = window.links_elsewhere(line)
     refused = ""
     if len(_WORD_RE.findall(norm)) < 2:
@@ -560,12 +569,7 @@ def _score(window: _Window, index: int, text: str, via: str = "", *, named: bool
     current = not line.is_link and line.element.tag == "li" and _among_links(evidence.lines, index)
     if current:  # the one item of a menu or breadcrumb that is no link: the current page's section
         penalty += CURRENT_ITEM_PENALTY
-    # the element's place is worked out only where it is compared or shown (the winner's is added later)
-    path = element_path(line.element) if evidence.learned_path or evidence.paths else ""
-    learned = bool(evidence.learned_path) and path == evidence.learned_path
     heading = HEADING_WEIGHTS.get(line.heading, 0.0)
-    if not (best >= 0.5 or learned or proximity >= 0.1 or (line.heading == 1 and window.single_h1)):
-        return None
     if not refused and best < AGREES:
         refused = _outside_main(line.element)
     score = (
