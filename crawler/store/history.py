@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pymongo import DeleteOne, UpdateOne
-from pymongo.errors import PyMongoError
+from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure, PyMongoError
 
 from crawler.discovery.walks import Cursor, ListKind, ListRecord
 from crawler.store.articles import MAX_UPDATE_BATCH
@@ -257,8 +257,29 @@ class _Batched:
 
     def flush(self) -> None:
         if self.ops:
-            self.collection.bulk_write(self.ops, ordered=True)
+            try:
+                self.collection.bulk_write(self.ops, ordered=True)
+            except _RACED:
+                # Another worker of the run upserted some of these `_id`s at the same moment: its
+                # inserts won and this batch was refused (FerretDB answers with a reply pymongo
+                # cannot merge, KeyError 'nModified'). Every write here is idempotent ($set, $max,
+                # delete): one by one, a refused upsert again updates the other worker's document.
+                for op in self.ops:
+                    self._one(op)
         self.ops = []
+
+    def _one(self, op: Any) -> None:
+        for attempt in range(2):
+            try:
+                self.collection.bulk_write([op])
+                return
+            except _RACED as exc:
+                if attempt:
+                    raise OperationFailure(f"the database refused a write twice ({exc!r})") from exc
+
+
+#: How a write that lost a race with another worker's insert of the same `_id` comes back.
+_RACED = (DuplicateKeyError, BulkWriteError, KeyError)
 
 
 def _kind(value: Any) -> ListKind:
