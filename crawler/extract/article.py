@@ -323,7 +323,7 @@ def extract_article(
             selector=_selector_text(tree, profile.selectors.author),
             header=layout.header,
             after_title=layout.after_title,
-            above_title=next(iter(layout.above_title[-1:]), ""),
+            above_title=layout.above_title[-1] if layout.above_title else "",
             body=cleaned.byline,
             paragraphs=tuple(cleaned.paragraphs),
             picture_credits=tuple(cleaned.picture_credits),

@@ -41,7 +41,7 @@ from crawler.extract.patterns import (
 from crawler.extract.structured import jsonld_objects
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
     from zoneinfo import ZoneInfo
 
     from lxml.html import HtmlElement
@@ -416,10 +416,14 @@ class StructuredDates:
     time_elements: tuple[tuple[str, float], ...] = ()
 
 
+def _marker(node: HtmlElement) -> str:
+    """An element's class and id, where templates name what a container holds."""
+    return f"{node.get('class') or ''} {node.get('id') or ''}"
+
+
 def _is_aside(element: HtmlElement) -> bool:
     for node in element.iterancestors():
-        marker = f"{node.get('class') or ''} {node.get('id') or ''}"
-        if node.tag in ("aside", "footer") or (marker.strip() and _ASIDE_RE.search(marker)):
+        if node.tag in ("aside", "footer") or _ASIDE_RE.search(_marker(node)):
             return True
     return False
 
@@ -1152,7 +1156,7 @@ def _unprinted(day: date, candidates: list[DateCandidate], evidence: DateEvidenc
     return not printed_on_page(day, evidence.page_lines, date_lines=evidence.header)
 
 
-def _outside_comments(day: date, evidence: DateEvidence) -> tuple[str, ...] | list[str]:
+def _outside_comments(day: date, evidence: DateEvidence) -> Sequence[str]:
     """The page's lines less those printing ``day``'s year inside readers' comments or reviews."""
     if not evidence.line_elements:
         return evidence.page_lines
@@ -1165,11 +1169,11 @@ def _outside_comments(day: date, evidence: DateEvidence) -> tuple[str, ...] | li
 
 
 def _in_comments(element: HtmlElement) -> bool:
-    """Inside a comments/reviews container (not one wrapping the article's headline too)."""
+    """Inside a comments/replies container (not one wrapping the article's headline too)."""
     for node in (element, *element.iterancestors()):
         if node.tag in ("body", "html"):
             return False
-        if _COMMENTS_RE.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+        if _COMMENTS_RE.search(_marker(node)):
             return node.find(".//h1") is None
     return False
 

@@ -61,6 +61,8 @@ _TOKEN_RE = re.compile(r"[^\W\d_][\w.’'\-]*|\d[^\s,;|/()\[\]·•–—:]*|[^\
 _GLUED_DATE_RE = re.compile(r"(?<=[^\W\d_])(?=\d{1,2}\.\d{1,2}\.\d{2,4})")
 #: A by-word glued to the name opening the line ("ByJ.R. Stone": two spans, no space between).
 _GLUED_BY_RE = re.compile(r"^(?:By|Von|Par|Por)(?=[A-Z](?:[a-z]|\.))")
+#: Separators a template prints around a credit's parts ("| By" / "Cara Stiles |", "… 2020 |").
+_LINE_EDGES = " \t|·•–—-"
 #: A user or site name standing for the author (uriebe, Marianne1, przepisy.pl, KB_Redaktion).
 _USER_NAME_RE = re.compile(r"^[^\W_][\w.\-]{1,23}$")
 _LEGAL_FORMS = frozenset(LATIN_LEGAL_FORMS)
@@ -214,7 +216,7 @@ def _tail_ends_credit(tail: list[str], rest: str) -> bool:
 
 def _lead_allowed(lead: str) -> bool:
     """Before the by-word: nothing, or a post line's opening ("Posted on 3 May 2021", "Gepostet")."""
-    words = lead.strip(" |·•–—-").split()
+    words = lead.strip(_LINE_EDGES).split()
     if not words:
         return True
     if len(words) > MAX_LEAD_WORDS:
@@ -333,10 +335,6 @@ def dated_names(line: str) -> list[str]:
     if not dated or len(rest) != 1 or find_dates(rest[0]):  # "20H06 - ACTUALIZADO A 07/05/2022"
         return []
     return western_names(rest[0])
-
-
-#: Separators a template prints around a credit's parts ("| By" / "Cara Stiles |").
-_LINE_EDGES = " \t|·•–—-"
 
 
 def is_by_word(line: str) -> bool:
